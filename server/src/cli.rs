@@ -1,0 +1,104 @@
+//! The `chronicle questions ...` commands: check and export a dataset without a server.
+
+use crate::catalog::Catalog;
+use crate::questions::{Kind, Question};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+/// Validates every deck and prints counts; on failure prints every `file:line: message`.
+pub fn questions_check(dir: &Path, out: &mut impl Write) -> anyhow::Result<bool> {
+    let catalog = match Catalog::load(dir) {
+        Ok(c) => c,
+        Err(errors) => {
+            writeln!(out, "{errors}")?;
+            writeln!(
+                out,
+                "{} problem(s) found; nothing was loaded.",
+                errors.0.len()
+            )?;
+            return Ok(false);
+        }
+    };
+    for deck in &catalog.decks {
+        writeln!(
+            out,
+            "deck {} ({}): {}",
+            deck.id,
+            deck.source_file.display(),
+            deck.title
+        )?;
+        writeln!(
+            out,
+            "  {} events, {} quotes, {} figures, {} disputes",
+            deck.events.len(),
+            deck.quotes.len(),
+            deck.events.iter().map(|e| e.figures.len()).sum::<usize>(),
+            deck.events.iter().map(|e| e.disputes.len()).sum::<usize>(),
+        )?;
+        let mut per_document: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &deck.events {
+            let mut docs: Vec<&str> = e.sources.iter().map(|s| s.document.as_str()).collect();
+            docs.dedup();
+            for d in docs {
+                *per_document.entry(d).or_default() += 1;
+            }
+        }
+        writeln!(out, "  events per article:")?;
+        for (doc, n) in per_document {
+            writeln!(out, "    {n:4}  {doc}  {}", deck.document_title(doc))?;
+        }
+        writeln!(out, "  events per era:")?;
+        for era in &deck.eras {
+            let n = deck.events.iter().filter(|e| e.era == era.id).count();
+            writeln!(out, "    {n:4}  {}  {}", era.id, era.title)?;
+        }
+        writeln!(out, "  cards per kind:")?;
+        for kind in Kind::ALL {
+            let n = catalog
+                .deck_cards(&deck.id)
+                .filter(|c| c.kind == kind)
+                .count();
+            writeln!(out, "    {n:4}  {kind}")?;
+        }
+        writeln!(
+            out,
+            "  {} cards in all",
+            catalog.deck_cards(&deck.id).count()
+        )?;
+    }
+    writeln!(out, "ok")?;
+    Ok(true)
+}
+
+#[derive(Serialize)]
+struct Export<'a> {
+    seed: u64,
+    decks: &'a [crate::dataset::Deck],
+    questions: Vec<Question>,
+}
+
+/// Writes every event and one generated question per card as JSON.
+pub fn questions_export(dir: &Path, seed: u64, out: &mut impl Write) -> anyhow::Result<bool> {
+    let catalog = match Catalog::load(dir) {
+        Ok(c) => c,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(false);
+        }
+    };
+    let questions = catalog
+        .cards
+        .iter()
+        .filter_map(|c| catalog.question(&c.id, seed))
+        .collect();
+    let export = Export {
+        seed,
+        decks: &catalog.decks,
+        questions,
+    };
+    serde_json::to_writer_pretty(&mut *out, &export)?;
+    writeln!(out)?;
+    Ok(true)
+}

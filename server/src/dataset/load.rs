@@ -1,0 +1,868 @@
+//! Reads `questions/*.toml` into [`Deck`]s. Every problem is reported as `file:line: message`,
+//! all of them at once, so a teacher can fix a deck in one pass.
+
+use super::date::HistDate;
+use super::model::*;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for DatasetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+/// Every problem found in a dataset; never empty.
+#[derive(Debug, Clone)]
+pub struct DatasetErrors(pub Vec<DatasetError>);
+
+impl fmt::Display for DatasetErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DatasetErrors {}
+
+/// Loads every `*.toml` in `dir` (sorted by name) and checks ids are unique across decks.
+pub fn load_dir(dir: &Path) -> Result<Vec<Deck>, DatasetErrors> {
+    let fail = |message: String| {
+        DatasetErrors(vec![DatasetError {
+            file: dir.to_path_buf(),
+            line: 0,
+            message,
+        }])
+    };
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| fail(format!("cannot read the questions folder: {e}")))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(fail("no deck: the folder has no .toml file".into()));
+    }
+    let mut decks = Vec::new();
+    let mut errors = Vec::new();
+    for file in &files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(DatasetError {
+                    file: file.clone(),
+                    line: 0,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        match parse_deck(file, &text) {
+            Ok(deck) => decks.push(deck),
+            Err(DatasetErrors(mut e)) => errors.append(&mut e),
+        }
+    }
+    // Event and quote ids key learners' cards, so they must be unique across decks too.
+    let mut seen: HashMap<String, &Path> = HashMap::new();
+    for deck in &decks {
+        let subjects = std::iter::once(&deck.id)
+            .map(|id| format!("deck `{id}`"))
+            .chain(deck.events.iter().map(|e| format!("event `{}`", e.id)))
+            .chain(deck.quotes.iter().map(|q| format!("quote `{}`", q.id)));
+        for what in subjects {
+            if let Some(first) = seen.get(&what) {
+                errors.push(DatasetError {
+                    file: deck.source_file.clone(),
+                    line: 0,
+                    message: format!("{what} is already defined in {}", first.display()),
+                });
+            } else {
+                seen.insert(what, &deck.source_file);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(decks)
+    } else {
+        Err(DatasetErrors(errors))
+    }
+}
+
+// ---- Raw shapes, exactly as written in TOML. Unknown fields are errors. ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeck {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    description: String,
+    language: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    id: Spanned<String>,
+    title: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEra {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    start: Spanned<String>,
+    end: Option<Spanned<String>>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    id: Spanned<String>,
+    date: Spanned<String>,
+    end_date: Option<Spanned<String>>,
+    title: Spanned<String>,
+    summary: Spanned<String>,
+    place: Option<Spanned<String>>,
+    #[serde(default)]
+    actors: Vec<String>,
+    era: Spanned<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    figure: Vec<Spanned<RawFigure>>,
+    #[serde(default)]
+    source: Vec<Spanned<RawSource>>,
+    cloze: Option<Spanned<RawCloze>>,
+    #[serde(default)]
+    dispute: Vec<Spanned<RawDispute>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFigure {
+    what: Spanned<String>,
+    value: Spanned<f64>,
+    unit: Spanned<String>,
+    #[serde(default)]
+    approximate: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    document: Spanned<String>,
+    quote: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCloze {
+    text: Spanned<String>,
+    distractors: Spanned<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDispute {
+    about: Spanned<String>,
+    figure: Option<Spanned<String>>,
+    note: Spanned<String>,
+    #[serde(default)]
+    source: Vec<Spanned<RawSource>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuote {
+    id: Spanned<String>,
+    speaker: Spanned<String>,
+    speaker_role: Option<String>,
+    text: Spanned<String>,
+    date: Option<Spanned<String>>,
+    event: Option<Spanned<String>>,
+    #[serde(default)]
+    source: Vec<Spanned<RawSource>>,
+}
+
+/// Collects problems for one file, turning byte offsets into line numbers.
+struct Problems<'a> {
+    file: &'a Path,
+    text: &'a str,
+    errors: Vec<DatasetError>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, offset: usize, message: impl Into<String>) {
+        let line = self.text[..offset.min(self.text.len())]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1;
+        self.errors.push(DatasetError {
+            file: self.file.to_path_buf(),
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn toml(&mut self, fallback: usize, err: &toml::de::Error) {
+        let offset = err.span().map_or(fallback, |s| s.start);
+        let message = err.message().trim().to_string();
+        self.at(offset, message);
+    }
+
+    fn non_empty(&mut self, value: &Spanned<String>, what: &str) {
+        if value.get_ref().trim().is_empty() {
+            self.at(value.span().start, format!("{what} must not be empty"));
+        }
+    }
+
+    fn date(&mut self, value: &Spanned<String>, what: &str) -> Option<HistDate> {
+        HistDate::parse_iso(value.get_ref())
+            .map_err(|e| self.at(value.span().start, format!("{what}: {e}")))
+            .ok()
+    }
+
+    fn slug(&mut self, value: &Spanned<String>, what: &str) {
+        if !is_slug(value.get_ref()) {
+            self.at(
+                value.span().start,
+                format!(
+                    "{what} `{}` must be a slug: lowercase letters, digits and single hyphens",
+                    value.get_ref()
+                ),
+            );
+        }
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Takes the array of tables under `key` out of the document, one `(span, table)` per entry.
+fn items<'i>(
+    root: &mut DeTable<'i>,
+    key: &str,
+    problems: &mut Problems<'_>,
+) -> Vec<(Range<usize>, DeTable<'i>)> {
+    let Some(value) = root.remove(key) else {
+        return Vec::new();
+    };
+    let span = value.span();
+    match value.into_inner() {
+        DeValue::Array(array) => array
+            .into_iter()
+            .filter_map(|item| {
+                let span = item.span();
+                match item.into_inner() {
+                    DeValue::Table(t) => Some((span, t)),
+                    _ => {
+                        problems.at(
+                            span.start,
+                            format!("each `{key}` must be a table ([[{key}]])"),
+                        );
+                        None
+                    }
+                }
+            })
+            .collect(),
+        _ => {
+            problems.at(
+                span.start,
+                format!("`{key}` must be written as [[{key}]] tables"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(
+    span: Range<usize>,
+    table: DeTable<'_>,
+    problems: &mut Problems<'_>,
+) -> Option<(usize, T)> {
+    let start = span.start;
+    let de = toml::Deserializer::from(Spanned::new(span, table));
+    match T::deserialize(de) {
+        Ok(v) => Some((start, v)),
+        Err(e) => {
+            problems.toml(start, &e);
+            None
+        }
+    }
+}
+
+/// Parses and validates one deck file. `file` is only used in messages.
+pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
+    let mut p = Problems {
+        file,
+        text,
+        errors: Vec::new(),
+    };
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        for e in &syntax {
+            p.toml(0, e);
+        }
+        return Err(DatasetErrors(p.errors));
+    }
+    let mut root = root.into_inner();
+
+    let deck_header = match root.remove("deck") {
+        Some(v) => {
+            let span = v.span();
+            match v.into_inner() {
+                DeValue::Table(t) => decode::<RawDeck>(span, t, &mut p).map(|(_, d)| d),
+                _ => {
+                    p.at(span.start, "`deck` must be a table ([deck])");
+                    None
+                }
+            }
+        }
+        None => {
+            p.at(
+                0,
+                "missing the [deck] table (id, title, description, language)",
+            );
+            None
+        }
+    };
+    let documents: Vec<_> = items(&mut root, "document", &mut p)
+        .into_iter()
+        .filter_map(|(s, t)| decode::<RawDocument>(s, t, &mut p))
+        .collect();
+    let eras: Vec<_> = items(&mut root, "era", &mut p)
+        .into_iter()
+        .filter_map(|(s, t)| decode::<RawEra>(s, t, &mut p))
+        .collect();
+    let events: Vec<_> = items(&mut root, "event", &mut p)
+        .into_iter()
+        .filter_map(|(s, t)| decode::<RawEvent>(s, t, &mut p))
+        .collect();
+    let quotes: Vec<_> = items(&mut root, "quote", &mut p)
+        .into_iter()
+        .filter_map(|(s, t)| decode::<RawQuote>(s, t, &mut p))
+        .collect();
+    for (key, value) in root.iter() {
+        p.at(
+            key.span().start.min(value.span().start),
+            format!(
+                "unknown table or key `{}`: expected deck, document, era, event or quote",
+                key.get_ref()
+            ),
+        );
+    }
+
+    let mut deck = Deck {
+        id: String::new(),
+        title: String::new(),
+        description: String::new(),
+        language: String::new(),
+        source_file: file.to_path_buf(),
+        documents: Vec::new(),
+        eras: Vec::new(),
+        events: Vec::new(),
+        quotes: Vec::new(),
+    };
+    if let Some(h) = deck_header {
+        p.slug(&h.id, "deck id");
+        p.non_empty(&h.title, "deck title");
+        deck.id = h.id.into_inner();
+        deck.title = h.title.into_inner();
+        deck.description = h.description;
+        deck.language = h.language;
+    }
+
+    let mut doc_ids = HashSet::new();
+    for (_, d) in documents {
+        p.non_empty(&d.title, "document title");
+        if !doc_ids.insert(d.id.get_ref().clone()) {
+            p.at(
+                d.id.span().start,
+                format!("duplicate document id `{}`", d.id.get_ref()),
+            );
+        }
+        deck.documents.push(Document {
+            id: d.id.into_inner(),
+            title: d.title.into_inner(),
+        });
+    }
+
+    let mut era_ids = HashSet::new();
+    for (_, e) in eras {
+        p.slug(&e.id, "era id");
+        p.non_empty(&e.title, "era title");
+        if !era_ids.insert(e.id.get_ref().clone()) {
+            p.at(
+                e.id.span().start,
+                format!("duplicate era id `{}`", e.id.get_ref()),
+            );
+        }
+        let start = p.date(&e.start, "era start");
+        let end = e.end.as_ref().and_then(|d| p.date(d, "era end"));
+        if let (Some(s), Some(end), Some(raw)) = (start, end, &e.end)
+            && end.last_day() < s.first_day()
+        {
+            p.at(raw.span().start, "era end is before its start");
+        }
+        if let Some(start) = start {
+            deck.eras.push(Era {
+                id: e.id.into_inner(),
+                title: e.title.into_inner(),
+                start,
+                end,
+                description: e.description,
+            });
+        }
+    }
+
+    let mut event_ids = HashSet::new();
+    for (start, e) in events {
+        if let Some(event) = check_event(&mut p, start, e, &era_ids, &doc_ids, &mut event_ids) {
+            deck.events.push(event);
+        }
+    }
+
+    let mut quote_ids = HashSet::new();
+    for (start, q) in quotes {
+        p.slug(&q.id, "quote id");
+        if !quote_ids.insert(q.id.get_ref().clone()) {
+            p.at(
+                q.id.span().start,
+                format!("duplicate quote id `{}`", q.id.get_ref()),
+            );
+        }
+        p.non_empty(&q.speaker, "quote speaker");
+        p.non_empty(&q.text, "quote text");
+        let date = q.date.as_ref().and_then(|d| p.date(d, "quote date"));
+        if let Some(ev) = &q.event
+            && !event_ids.contains(ev.get_ref())
+        {
+            p.at(
+                ev.span().start,
+                format!("quote names unknown event `{}`", ev.get_ref()),
+            );
+        }
+        if q.source.is_empty() {
+            p.at(
+                start,
+                format!(
+                    "quote `{}` has no source: add a [[quote.source]]",
+                    q.id.get_ref()
+                ),
+            );
+        }
+        let sources = check_sources(&mut p, q.source, &doc_ids);
+        deck.quotes.push(Quote {
+            id: q.id.into_inner(),
+            speaker: q.speaker.into_inner().trim().to_string(),
+            speaker_role: q.speaker_role,
+            text: q.text.into_inner().trim().to_string(),
+            date,
+            event: q.event.map(Spanned::into_inner),
+            sources,
+        });
+    }
+
+    if p.errors.is_empty() {
+        Ok(deck)
+    } else {
+        Err(DatasetErrors(p.errors))
+    }
+}
+
+fn check_sources(
+    p: &mut Problems<'_>,
+    sources: Vec<Spanned<RawSource>>,
+    doc_ids: &HashSet<String>,
+) -> Vec<Source> {
+    sources
+        .into_iter()
+        .map(|s| {
+            let s = s.into_inner();
+            if !doc_ids.contains(s.document.get_ref()) {
+                p.at(
+                    s.document.span().start,
+                    format!(
+                        "source names unknown document `{}`: declare it in a [[document]]",
+                        s.document.get_ref()
+                    ),
+                );
+            }
+            p.non_empty(&s.quote, "source quote");
+            Source {
+                document: s.document.into_inner(),
+                quote: s.quote.into_inner(),
+            }
+        })
+        .collect()
+}
+
+fn check_event(
+    p: &mut Problems<'_>,
+    start: usize,
+    e: RawEvent,
+    era_ids: &HashSet<String>,
+    doc_ids: &HashSet<String>,
+    event_ids: &mut HashSet<String>,
+) -> Option<Event> {
+    let id = e.id.get_ref().clone();
+    p.slug(&e.id, "event id");
+    if !event_ids.insert(id.clone()) {
+        p.at(e.id.span().start, format!("duplicate event id `{id}`"));
+    }
+    p.non_empty(&e.title, "event title");
+    p.non_empty(&e.summary, "event summary");
+    if let Some(place) = &e.place {
+        p.non_empty(place, "event place");
+    }
+    let date = p.date(&e.date, "date");
+    let end_date = e.end_date.as_ref().and_then(|d| p.date(d, "end_date"));
+    if let (Some(d), Some(end), Some(raw)) = (date, end_date, &e.end_date)
+        && end.last_day() < d.first_day()
+    {
+        p.at(
+            raw.span().start,
+            format!("end_date {} is before date {}", end.iso(), d.iso()),
+        );
+    }
+    if !era_ids.contains(e.era.get_ref()) {
+        p.at(
+            e.era.span().start,
+            format!(
+                "unknown era `{}`: declare it in an [[era]]",
+                e.era.get_ref()
+            ),
+        );
+    }
+    if e.source.is_empty() {
+        p.at(
+            start,
+            format!("event `{id}` has no source: add an [[event.source]]"),
+        );
+    }
+    let sources = check_sources(p, e.source, doc_ids);
+
+    let mut figures = Vec::new();
+    for f in e.figure {
+        let f = f.into_inner();
+        p.non_empty(&f.what, "figure what");
+        p.non_empty(&f.unit, "figure unit");
+        if !f.value.get_ref().is_finite() {
+            p.at(f.value.span().start, "figure value must be a finite number");
+        }
+        figures.push(Figure {
+            what: f.what.into_inner(),
+            value: f.value.into_inner(),
+            unit: f.unit.into_inner(),
+            approximate: f.approximate,
+        });
+    }
+
+    let cloze = e.cloze.and_then(|c| {
+        let c = c.into_inner();
+        check_cloze(p, c)
+    });
+
+    let mut disputes = Vec::new();
+    for d in e.dispute {
+        let span = d.span();
+        let d = d.into_inner();
+        let Some(about) = DisputeAbout::parse(d.about.get_ref()) else {
+            p.at(
+                d.about.span().start,
+                format!(
+                    "dispute about `{}`: expected date, end_date, place, figure, actors or other",
+                    d.about.get_ref()
+                ),
+            );
+            continue;
+        };
+        match (&d.figure, about) {
+            (Some(f), DisputeAbout::Figure) => {
+                if !figures.iter().any(|x| &x.what == f.get_ref()) {
+                    p.at(
+                        f.span().start,
+                        format!("dispute names no figure of this event: `{}`", f.get_ref()),
+                    );
+                }
+            }
+            (None, DisputeAbout::Figure) => p.at(
+                d.about.span().start,
+                "a figure dispute must name the figure's `what`",
+            ),
+            (Some(f), _) => p.at(f.span().start, "`figure` is only for about = \"figure\""),
+            (None, _) => {}
+        }
+        p.non_empty(&d.note, "dispute note");
+        if d.source.len() < 2 {
+            p.at(
+                span.start,
+                "a dispute must cite both sides: at least two [[event.dispute.source]]",
+            );
+        }
+        disputes.push(Dispute {
+            about,
+            figure: d.figure.map(Spanned::into_inner),
+            note: d.note.into_inner(),
+            sources: check_sources(p, d.source, doc_ids),
+        });
+    }
+
+    Some(Event {
+        id,
+        date: date?,
+        end_date,
+        title: e.title.into_inner().trim().to_string(),
+        summary: e.summary.into_inner().trim().to_string(),
+        place: e.place.map(|s| s.into_inner().trim().to_string()),
+        actors: e.actors,
+        era: e.era.into_inner(),
+        tags: e.tags,
+        figures,
+        sources,
+        cloze,
+        disputes,
+    })
+}
+
+fn check_cloze(p: &mut Problems<'_>, c: RawCloze) -> Option<Cloze> {
+    let text = c.text.get_ref();
+    let at = c.text.span().start;
+    let (before, rest) = match text.split_once("[[") {
+        Some(x) => x,
+        None => {
+            p.at(at, "cloze text must mark the key term as [[term]]");
+            return None;
+        }
+    };
+    let Some((answer, after)) = rest.split_once("]]") else {
+        p.at(at, "cloze text has `[[` without `]]`");
+        return None;
+    };
+    if after.contains("[[") {
+        p.at(at, "cloze text must mark exactly one term");
+        return None;
+    }
+    if answer.trim().is_empty() {
+        p.at(at, "cloze term must not be empty");
+        return None;
+    }
+    let distractors = c.distractors.get_ref();
+    let key = |s: &str| crate::text::normalize(s);
+    let mut keys: HashSet<String> = HashSet::from([key(answer)]);
+    if distractors.len() != 3 {
+        p.at(
+            c.distractors.span().start,
+            "cloze needs exactly 3 distractors",
+        );
+    }
+    for d in distractors {
+        if !keys.insert(key(d)) {
+            p.at(
+                c.distractors.span().start,
+                format!("cloze distractor `{d}` repeats the answer or another distractor"),
+            );
+        }
+    }
+    Some(Cloze {
+        text: text.clone(),
+        before: before.to_string(),
+        answer: answer.trim().to_string(),
+        after: after.to_string(),
+        distractors: distractors.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"[deck]
+id = "test-deck"
+title = "Test deck"
+description = "A deck for tests"
+language = "en"
+
+[[document]]
+id = "a.txt"
+title = "Article A"
+
+[[era]]
+id = "war"
+title = "War"
+start = "1977"
+
+[[event]]
+id = "first"
+date = "1979-01-07"
+title = "Capital taken"
+summary = "Our words."
+era = "war"
+[[event.figure]]
+what = "number of soldiers"
+value = 1000
+unit = "soldiers"
+[[event.source]]
+document = "a.txt"
+quote = "a quote"
+"#;
+
+    fn errors(text: &str) -> Vec<String> {
+        match parse_deck(Path::new("deck.toml"), text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn assert_error(text: &str, expected: &str) {
+        let got = errors(text);
+        assert!(
+            got.iter().any(|e| e.starts_with(expected)),
+            "expected an error starting {expected:?}, got {got:#?}"
+        );
+    }
+
+    #[test]
+    fn good_deck_loads() {
+        let deck = parse_deck(Path::new("deck.toml"), GOOD).unwrap();
+        assert_eq!(deck.events.len(), 1);
+        assert_eq!(deck.events[0].figures[0].value, 1000.0);
+    }
+
+    #[test]
+    fn syntax_error_names_its_line() {
+        let bad = GOOD.replace("title = \"Capital taken\"", "title = \"Capital taken");
+        assert_error(&bad, "deck.toml:19: invalid basic string");
+    }
+
+    #[test]
+    fn unknown_field_names_its_line() {
+        let bad = GOOD.replace(
+            "era = \"war\"\n[[event.figure]]",
+            "era = \"war\"\ncolour = \"red\"\n[[event.figure]]",
+        );
+        assert_error(&bad, "deck.toml:22: unknown field `colour`");
+    }
+
+    #[test]
+    fn missing_field_is_reported() {
+        let bad = GOOD.replace("summary = \"Our words.\"\n", "");
+        assert_error(&bad, "deck.toml:16: missing field `summary`");
+    }
+
+    #[test]
+    fn impossible_date() {
+        let bad = GOOD.replace("1979-01-07", "1979-02-30");
+        assert_error(&bad, "deck.toml:18: date: `1979-02-30` is not a real day");
+    }
+
+    #[test]
+    fn end_date_before_date() {
+        let bad = GOOD.replace(
+            "date = \"1979-01-07\"",
+            "date = \"1979-01-07\"\nend_date = \"1978-12\"",
+        );
+        assert_error(
+            &bad,
+            "deck.toml:19: end_date 1978-12 is before date 1979-01-07",
+        );
+    }
+
+    #[test]
+    fn duplicate_ids() {
+        let second = &GOOD[GOOD.find("[[event]]").unwrap()..];
+        let bad = format!("{GOOD}\n{second}");
+        assert_error(&bad, "deck.toml:31: duplicate event id `first`");
+    }
+
+    #[test]
+    fn unknown_era() {
+        let bad = GOOD.replace("era = \"war\"", "era = \"peace\"");
+        assert_error(&bad, "deck.toml:21: unknown era `peace`");
+    }
+
+    #[test]
+    fn empty_title() {
+        let bad = GOOD.replace("title = \"Capital taken\"", "title = \"  \"");
+        assert_error(&bad, "deck.toml:19: event title must not be empty");
+    }
+
+    #[test]
+    fn figure_without_value() {
+        let bad = GOOD.replace("value = 1000\n", "");
+        assert_error(&bad, "deck.toml:22: missing field `value`");
+    }
+
+    #[test]
+    fn event_without_source() {
+        let end = GOOD.find("[[event.source]]").unwrap();
+        assert_error(&GOOD[..end], "deck.toml:16: event `first` has no source");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let bad = GOOD
+            .replace("1979-01-07", "1979-13-01")
+            .replace("era = \"war\"", "era = \"peace\"")
+            .replace("document = \"a.txt\"\nquote", "document = \"b.txt\"\nquote");
+        let got = errors(&bad);
+        assert_eq!(got.len(), 3, "{got:#?}");
+    }
+
+    #[test]
+    fn cloze_needs_one_term_and_three_distractors() {
+        let with =
+            |cloze: &str| GOOD.replace("[[event.figure]]", &format!("{cloze}\n[[event.figure]]"));
+        assert!(errors(&with("[event.cloze]\ntext = \"The [[army]] won.\"\ndistractors = [\"navy\", \"police\", \"militia\"]")).is_empty());
+        assert_error(
+            &with("[event.cloze]\ntext = \"The army won.\"\ndistractors = [\"a\", \"b\", \"c\"]"),
+            "deck.toml:23: cloze text must mark",
+        );
+        assert_error(
+            &with(
+                "[event.cloze]\ntext = \"The [[army]] won.\"\ndistractors = [\"Army\", \"b\", \"c\"]",
+            ),
+            "deck.toml:24: cloze distractor `Army` repeats",
+        );
+    }
+
+    #[test]
+    fn dispute_must_cite_both_sides_and_name_a_real_figure() {
+        let dispute = "[[event.dispute]]\nabout = \"figure\"\nfigure = \"number of ships\"\nnote = \"They differ.\"\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"x\"\n";
+        let bad = format!("{GOOD}{dispute}");
+        let got = errors(&bad);
+        assert!(
+            got.iter().any(|e| e.contains("dispute names no figure")),
+            "{got:#?}"
+        );
+        assert!(got.iter().any(|e| e.contains("at least two")), "{got:#?}");
+    }
+}

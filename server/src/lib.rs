@@ -1,0 +1,5 @@
+pub mod catalog;
+pub mod cli;
+pub mod dataset;
+pub mod questions;
+pub mod text;
