@@ -1,0 +1,86 @@
+//! How a card is shown: recognition while it is new or weak, recall once it is established.
+
+use super::CardState;
+use crate::questions::Kind;
+use serde::Serialize;
+
+/// Stability (days) from which a card is asked as a typed answer instead of multiple choice.
+pub const TYPED_FROM_STABILITY: f32 = 7.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presentation {
+    MultipleChoice,
+    Typed,
+    Flashcard,
+}
+
+impl Presentation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presentation::MultipleChoice => "multiple_choice",
+            Presentation::Typed => "typed",
+            Presentation::Flashcard => "flashcard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Presentation> {
+        Some(match s {
+            "multiple_choice" => Presentation::MultipleChoice,
+            "typed" => Presentation::Typed,
+            "flashcard" => Presentation::Flashcard,
+            _ => return None,
+        })
+    }
+
+    /// Flashcard mode (the learner's choice) shows everything as a flashcard.
+    pub fn choose(kind: Kind, state: Option<&CardState>, flashcard_mode: bool) -> Presentation {
+        if flashcard_mode || kind == Kind::Flashcard {
+            return Presentation::Flashcard;
+        }
+        match state {
+            Some(s) if kind.accepts_typed() && s.stability >= TYPED_FROM_STABILITY => {
+                Presentation::Typed
+            }
+            _ => Presentation::MultipleChoice,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::srs::{Phase, Rating, Scheduler};
+
+    #[test]
+    fn presentation_follows_strength() {
+        let new = Presentation::choose(Kind::Date, None, false);
+        assert_eq!(new, Presentation::MultipleChoice);
+        let strong = CardState {
+            stability: 30.0,
+            difficulty: 5.0,
+            due: 0,
+            last_review: 0,
+            reps: 4,
+            lapses: 0,
+            phase: Phase::Review,
+        };
+        assert_eq!(
+            Presentation::choose(Kind::Date, Some(&strong), false),
+            Presentation::Typed
+        );
+        assert_eq!(
+            Presentation::choose(Kind::Chronology, Some(&strong), false),
+            Presentation::MultipleChoice
+        );
+        assert_eq!(
+            Presentation::choose(Kind::Date, Some(&strong), true),
+            Presentation::Flashcard
+        );
+        let weak = Scheduler::new(0.9).answer(None, Rating::Good, 0);
+        assert_eq!(
+            Presentation::choose(Kind::Place, Some(&weak), false),
+            Presentation::MultipleChoice
+        );
+    }
+}
