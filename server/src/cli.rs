@@ -102,3 +102,23 @@ pub fn questions_export(dir: &Path, seed: u64, out: &mut impl Write) -> anyhow::
     writeln!(out)?;
     Ok(true)
 }
+
+/// Writes a consistent copy of the database with `VACUUM INTO`, safe while the server runs.
+pub fn backup(db: &Path, to: &Path, out: &mut impl Write) -> anyhow::Result<bool> {
+    use anyhow::Context;
+    if to.exists() {
+        writeln!(
+            out,
+            "{} already exists; choose a new file name.",
+            to.display()
+        )?;
+        return Ok(false);
+    }
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("opening {}", db.display()))?;
+    conn.execute("VACUUM INTO ?1", [to.display().to_string()])
+        .with_context(|| format!("writing {}", to.display()))?;
+    writeln!(out, "backed up {} to {}", db.display(), to.display())?;
+    Ok(true)
+}

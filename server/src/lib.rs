@@ -1,6 +1,12 @@
+pub mod app;
+pub mod auth;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod dataset;
+pub mod db;
 pub mod questions;
+pub mod routes;
 pub mod srs;
+pub mod telemetry;
 pub mod text;

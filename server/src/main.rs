@@ -1,4 +1,6 @@
+use chronicle::app::Application;
 use chronicle::cli;
+use chronicle::config::{ServeArgs, Settings};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,10 +11,22 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the web app (the default when no command is given).
+    Serve(ServeArgs),
+    /// Copy the database, consistently, to PATH while the server may be running.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        path: PathBuf,
+        /// The database to copy.
+        #[arg(long, env = "CHRONICLE_DB", default_value = "data/chronicle.db")]
+        db: PathBuf,
+    },
     /// Check or export the event datasets in the questions folder.
     Questions {
         #[command(subcommand)]
@@ -51,6 +65,9 @@ fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let mut stdout = std::io::stdout().lock();
     let ok = match cli.command {
+        None => serve(cli.serve)?,
+        Some(Command::Serve(args)) => serve(args)?,
+        Some(Command::Backup { path, db }) => cli::backup(&db, &path, &mut stdout)?,
         Some(Command::Questions { command }) => match command {
             QuestionsCommand::Check { questions } => cli::questions_check(&questions, &mut stdout)?,
             QuestionsCommand::Export {
@@ -59,11 +76,19 @@ fn main() -> anyhow::Result<ExitCode> {
                 questions,
             } => cli::questions_export(&questions, seed, &mut stdout)?,
         },
-        None => true,
     };
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<bool> {
+    chronicle::telemetry::init();
+    actix_web::rt::System::new().block_on(async {
+        let app = Application::build(Settings::from(args)).await?;
+        app.run_until_stopped().await?;
+        Ok(true)
     })
 }

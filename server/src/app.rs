@@ -1,0 +1,136 @@
+//! Builds the application: state, middleware and the route table.
+
+use crate::auth::{csrf, throttle::LoginThrottle};
+use crate::catalog::Catalog;
+use crate::config::Settings;
+use crate::db;
+use crate::routes::{assets, auth, error::PageError, health, home, missed, study};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpServer, ResponseError, web};
+use anyhow::Context;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+pub struct AppState {
+    pub pool: db::Pool,
+    pub settings: Settings,
+    pub throttle: LoginThrottle,
+    pub catalog: Arc<Catalog>,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens the database, loads every deck into it, and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let catalog = Catalog::load(&settings.questions_dir)
+            .map_err(|e| anyhow::anyhow!("the dataset has problems:\n{e}"))?;
+        let pool = db::open_pool(&settings.db_path)
+            .with_context(|| format!("opening {}", settings.db_path.display()))?;
+        let catalog = Arc::new(catalog);
+        {
+            let pool = pool.clone();
+            let catalog = Arc::clone(&catalog);
+            web::block(move || -> anyhow::Result<()> {
+                let mut conn = pool.get()?;
+                db::decks::import(&mut conn, &catalog)
+                    .context("loading decks into the database")?;
+                Ok(())
+            })
+            .await??;
+        }
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(
+            address = %listener.local_addr()?,
+            decks = catalog.decks.len(),
+            cards = catalog.cards.len(),
+            "serving"
+        );
+        let state = web::Data::new(AppState {
+            pool,
+            settings,
+            throttle: LoginThrottle::new(),
+            catalog,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(same_origin))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+                        )),
+                )
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .configure(routes)
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The route table, top to bottom.
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::home))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/static/style.css", web::get().to(assets::style))
+        .route("/static/app.js", web::get().to(assets::script))
+        .route("/register", web::get().to(auth::register_form))
+        .route("/register", web::post().to(auth::register))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/account", web::get().to(auth::account))
+        .route("/account/password", web::post().to(auth::change_password))
+        .route("/account/settings", web::post().to(auth::change_settings))
+        .route("/study", web::get().to(study::show))
+        .route("/study/answer", web::post().to(study::answer))
+        .route("/missed", web::get().to(missed::show))
+        .default_service(web::to(|| async { PageError::NotFound.error_response() }));
+}
+
+/// Refuses state-changing requests whose `Origin` is another site (CSRF defence in depth).
+async fn same_origin(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let safe = matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+    if !safe {
+        let header = |name| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let origin = header(actix_web::http::header::ORIGIN);
+        let host = header(actix_web::http::header::HOST);
+        if !csrf::origin_ok(origin.as_deref(), host.as_deref()) {
+            return Err(
+                PageError::Forbidden("Requests from other sites are refused.".into()).into(),
+            );
+        }
+    }
+    next.call(req).await
+}

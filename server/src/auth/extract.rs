@@ -1,0 +1,112 @@
+//! Extractors for the signed-in user. A page that needs one redirects to the login page
+//! when there is no live session.
+
+use super::{csrf, session};
+use crate::app::AppState;
+use crate::db::users::Role;
+use crate::db::{self, sessions, users};
+use crate::routes::error::PageError;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use std::future::Future;
+use std::pin::Pin;
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub csrf_token: String,
+    pub desired_retention: f64,
+    pub new_per_day: i64,
+    /// Hash of this session's token, so logout can end exactly this session.
+    pub session_hash: String,
+}
+
+impl CurrentUser {
+    /// Refuses (403) a form whose token is not this session's.
+    pub fn verify_csrf(&self, given: &str) -> Result<(), PageError> {
+        if csrf::tokens_match(&self.csrf_token, given) {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden(
+                "This form has expired or did not come from Chronicle. Reload the page and try again."
+                    .into(),
+            ))
+        }
+    }
+}
+
+/// The signed-in user, if any.
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageError> {
+    let Some(token) = req.cookie(session::COOKIE).map(|c| c.value().to_string()) else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("application state missing")))?
+        .clone();
+    let hash = session::hash_token(&token);
+    let now = crate::routes::study::now();
+    let user = db::run(&state.pool, move |conn| {
+        let Some(s) = sessions::get(conn, &hash)? else {
+            return Ok(None);
+        };
+        if !session::is_live(s.created_at, s.last_seen, s.expires_at, now) {
+            sessions::delete(conn, &hash)?;
+            return Ok(None);
+        }
+        if now - s.last_seen >= session::TOUCH_EVERY_SECONDS {
+            sessions::touch(conn, &hash, now)?;
+        }
+        Ok(users::by_id(conn, s.user_id)?.map(|u| CurrentUser {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role,
+            csrf_token: s.csrf_secret,
+            desired_retention: u.desired_retention,
+            new_per_day: u.new_per_day,
+            session_hash: hash,
+        }))
+    })
+    .await?;
+    Ok(user)
+}
+
+/// Where to come back to after logging in: this page, if it is a plain GET.
+fn return_path(req: &HttpRequest) -> String {
+    if req.method() == actix_web::http::Method::GET {
+        req.uri()
+            .path_and_query()
+            .map_or("/".to_string(), |p| p.to_string())
+    } else {
+        "/".to_string()
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            load(&req)
+                .await?
+                .ok_or_else(|| PageError::LoginRequired(return_path(&req)))
+        })
+    }
+}
+
+impl FromRequest for MaybeUser {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeUser(load(&req).await?)) })
+    }
+}

@@ -1,0 +1,9 @@
+//! Accounts and sessions: passwords (argon2id), usernames, server-side sessions, CSRF and
+//! login throttling, and the extractors that give handlers the signed-in user.
+
+pub mod csrf;
+pub mod extract;
+pub mod password;
+pub mod session;
+pub mod throttle;
+pub mod username;

@@ -1,0 +1,50 @@
+//! Settings from flags and `CHRONICLE_*` environment variables.
+
+use std::path::PathBuf;
+
+#[derive(clap::Args, Clone, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "CHRONICLE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// SQLite database file; created and migrated on first start.
+    #[arg(long, env = "CHRONICLE_DB", default_value = "data/chronicle.db")]
+    pub db: PathBuf,
+    /// Folder of deck files (*.toml), loaded at every start.
+    #[arg(long, env = "CHRONICLE_QUESTIONS", default_value = "questions")]
+    pub questions: PathBuf,
+    /// Mark cookies Secure; turn on when Chronicle is served over https.
+    #[arg(long, env = "CHRONICLE_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind: String,
+    pub db_path: PathBuf,
+    pub questions_dir: PathBuf,
+    pub secure_cookies: bool,
+}
+
+impl From<ServeArgs> for Settings {
+    fn from(a: ServeArgs) -> Self {
+        Settings {
+            bind: a.bind,
+            db_path: a.db,
+            questions_dir: a.questions,
+            secure_cookies: a.secure_cookies,
+        }
+    }
+}
+
+impl Settings {
+    /// Port 0 on loopback, so tests can run side by side.
+    pub fn for_tests(db_path: PathBuf, questions_dir: PathBuf) -> Settings {
+        Settings {
+            bind: "127.0.0.1:0".into(),
+            db_path,
+            questions_dir,
+            secure_cookies: false,
+        }
+    }
+}

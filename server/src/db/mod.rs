@@ -1,0 +1,83 @@
+//! SQLite: the pool, pragmas, migrations, and one module per table group. Every call from a
+//! handler goes through [`run`], which moves it off the async workers.
+
+pub mod decks;
+pub mod sessions;
+pub mod study;
+pub mod users;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite_migration::{M, Migrations};
+use std::path::Path;
+use std::time::Duration;
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("database task failed: {0}")]
+    Blocking(String),
+}
+
+/// Migrations in `migrations/`, applied in order and recorded in `user_version`.
+/// A landed migration is never edited: add the next file instead.
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/0001_initial.sql")];
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// Opens (creating if needed) the database file and brings its schema up to date.
+pub fn open_pool(path: &Path) -> anyhow::Result<Pool> {
+    use anyhow::Context;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the database folder {}", dir.display()))?;
+    }
+    let manager = SqliteConnectionManager::file(path).with_init(|c| {
+        // WAL lets readers run beside the one writer; NORMAL is durable at each WAL commit.
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+    });
+    let pool = r2d2::Pool::builder()
+        .max_size(8)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .context("opening the database pool")?;
+    let mut conn = pool.get().context("connecting to the database")?;
+    migrations()
+        .to_latest(&mut conn)
+        .context("applying migrations")?;
+    Ok(pool)
+}
+
+/// Runs `f` with a pooled connection on a blocking thread.
+pub async fn run<T, F>(pool: &Pool, f: F) -> Result<T, DbError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut rusqlite::Connection) -> Result<T, DbError> + Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|e| DbError::Blocking(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}

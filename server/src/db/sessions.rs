@@ -1,0 +1,66 @@
+//! Server-side sessions. Only the SHA-256 of a token is stored.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub csrf_secret: String,
+    pub created_at: i64,
+    pub last_seen: i64,
+    pub expires_at: i64,
+}
+
+pub fn insert(
+    conn: &Connection,
+    token_hash: &str,
+    user_id: i64,
+    csrf_secret: &str,
+    now: i64,
+    expires_at: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, user_id, csrf_secret, created_at, last_seen, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+        params![token_hash, user_id, csrf_secret, now, expires_at],
+    )?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<SessionRow>> {
+    conn.prepare_cached(
+        "SELECT user_id, csrf_secret, created_at, last_seen, expires_at FROM sessions
+         WHERE token_hash = ?1",
+    )?
+    .query_row([token_hash], |r| {
+        Ok(SessionRow {
+            user_id: r.get(0)?,
+            csrf_secret: r.get(1)?,
+            created_at: r.get(2)?,
+            last_seen: r.get(3)?,
+            expires_at: r.get(4)?,
+        })
+    })
+    .optional()
+}
+
+pub fn touch(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1")?
+        .execute(params![token_hash, now])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+/// Ends every session of a user, as a password change must.
+pub fn delete_for_user(conn: &Connection, user_id: i64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+    Ok(())
+}
+
+pub fn delete_expired(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
+    conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])
+}

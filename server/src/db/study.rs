@@ -1,0 +1,203 @@
+//! The review log and the card states derived from it.
+
+use crate::srs::{CardState, Phase, Rating, Review};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use std::collections::HashMap;
+
+/// One answer, as appended to the log.
+#[derive(Debug, Clone)]
+pub struct NewReview<'a> {
+    pub id: &'a str,
+    pub user_id: i64,
+    pub card_id: &'a str,
+    pub answered_at: i64,
+    pub rating: Rating,
+    pub correct: bool,
+    pub given_answer: &'a str,
+    pub duration_ms: i64,
+    pub presentation: &'a str,
+    pub device_id: &'a str,
+}
+
+/// Appends a review; returns false when a review with that id is already there (a retry).
+pub fn insert_review(
+    tx: &Transaction<'_>,
+    r: &NewReview<'_>,
+    received_at: i64,
+) -> rusqlite::Result<bool> {
+    let n = tx.execute(
+        "INSERT OR IGNORE INTO reviews (id, user_id, card_id, answered_at, rating, correct,
+             given_answer, duration_ms, presentation, device_id, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            r.id,
+            r.user_id,
+            r.card_id,
+            r.answered_at,
+            r.rating as i64,
+            r.correct,
+            r.given_answer,
+            r.duration_ms,
+            r.presentation,
+            r.device_id,
+            received_at
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
+    let phase: String = row.get("state")?;
+    Ok(CardState {
+        stability: row.get::<_, f64>("stability")? as f32,
+        difficulty: row.get::<_, f64>("difficulty")? as f32,
+        due: row.get("due")?,
+        last_review: row.get("last_review")?,
+        reps: row.get("reps")?,
+        lapses: row.get("lapses")?,
+        phase: Phase::parse(&phase).unwrap_or(Phase::Review),
+    })
+}
+
+pub fn card_state(
+    conn: &Connection,
+    user_id: i64,
+    card_id: &str,
+) -> rusqlite::Result<Option<CardState>> {
+    conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1 AND card_id = ?2")?
+        .query_row(params![user_id, card_id], row_to_state)
+        .optional()
+}
+
+pub fn save_state(
+    tx: &Transaction<'_>,
+    user_id: i64,
+    card_id: &str,
+    s: &CardState,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review, reps,
+                                  lapses, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(user_id, card_id) DO UPDATE SET stability = excluded.stability,
+             difficulty = excluded.difficulty, due = excluded.due,
+             last_review = excluded.last_review, reps = excluded.reps,
+             lapses = excluded.lapses, state = excluded.state",
+    )?
+    .execute(params![
+        user_id,
+        card_id,
+        s.stability as f64,
+        s.difficulty as f64,
+        s.due,
+        s.last_review,
+        s.reps,
+        s.lapses,
+        s.phase.as_str()
+    ])?;
+    Ok(())
+}
+
+/// Every state this learner has for the cards of one deck.
+pub fn deck_states(
+    conn: &Connection,
+    user_id: i64,
+    deck_id: &str,
+) -> rusqlite::Result<HashMap<String, CardState>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.* FROM card_states s JOIN cards c ON c.id = s.card_id
+         WHERE s.user_id = ?1 AND c.deck_id = ?2 AND c.retired = 0",
+    )?;
+    let rows = stmt.query_map(params![user_id, deck_id], |row| {
+        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+    })?;
+    rows.collect()
+}
+
+/// A card's reviews, oldest first, as replay needs them.
+pub fn card_reviews(
+    conn: &Connection,
+    user_id: i64,
+    card_id: &str,
+) -> rusqlite::Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT answered_at, rating FROM reviews WHERE user_id = ?1 AND card_id = ?2
+         ORDER BY answered_at, id",
+    )?;
+    let rows = stmt.query_map(params![user_id, card_id], |row| {
+        Ok(Review {
+            answered_at: row.get(0)?,
+            rating: Rating::from_number(row.get(1)?).unwrap_or(Rating::Again),
+        })
+    })?;
+    rows.collect()
+}
+
+/// How many distinct cards the learner saw for the first time at or after `since`.
+pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM (SELECT card_id FROM reviews WHERE user_id = ?1
+         GROUP BY card_id HAVING MIN(answered_at) >= ?2)",
+    )?
+    .query_row(params![user_id, since], |r| r.get(0))
+}
+
+/// Reviews answered at or after `since`: (all, right), optionally for one deck.
+pub fn answered_since(
+    conn: &Connection,
+    user_id: i64,
+    since: i64,
+    deck_id: Option<&str>,
+) -> rusqlite::Result<(i64, i64)> {
+    conn.prepare_cached(
+        "SELECT COUNT(*), COALESCE(SUM(r.correct), 0) FROM reviews r JOIN cards c ON c.id = r.card_id
+         WHERE r.user_id = ?1 AND r.answered_at >= ?2 AND (?3 IS NULL OR c.deck_id = ?3)",
+    )?
+    .query_row(params![user_id, since, deck_id], |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// Distinct UTC days (days since the epoch) on which the learner answered, newest first.
+pub fn study_days(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT answered_at / 86400 AS day FROM reviews WHERE user_id = ?1
+         ORDER BY day DESC LIMIT 3660",
+    )?;
+    let rows = stmt.query_map([user_id], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// A card whose latest answer was wrong.
+#[derive(Debug, Clone)]
+pub struct Missed {
+    pub card_id: String,
+    pub missed_at: i64,
+    pub given_answer: String,
+    pub times_missed: i64,
+    pub seed_reps: i64,
+}
+
+/// Cards whose latest review is wrong, most recent miss first. A right answer in a later
+/// review takes a card off the list.
+pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH ranked AS (
+             SELECT r.card_id, r.answered_at, r.correct, r.given_answer,
+                    ROW_NUMBER() OVER (PARTITION BY r.card_id ORDER BY r.answered_at DESC, r.id DESC) AS n,
+                    SUM(1 - r.correct) OVER (PARTITION BY r.card_id) AS misses,
+                    COUNT(*) OVER (PARTITION BY r.card_id) AS reps
+             FROM reviews r JOIN cards c ON c.id = r.card_id
+             WHERE r.user_id = ?1 AND c.retired = 0)
+         SELECT card_id, answered_at, given_answer, misses, reps FROM ranked
+         WHERE n = 1 AND correct = 0 ORDER BY answered_at DESC, card_id",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(Missed {
+            card_id: r.get(0)?,
+            missed_at: r.get(1)?,
+            given_answer: r.get(2)?,
+            times_missed: r.get(3)?,
+            seed_reps: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}

@@ -1,0 +1,100 @@
+//! Accounts.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Learner,
+    Teacher,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "learner" => Some(Role::Learner),
+            "teacher" => Some(Role::Teacher),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Learner => "learner",
+            Role::Teacher => "teacher",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub desired_retention: f64,
+    pub new_per_day: i64,
+}
+
+fn row_to_user(row: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = row.get("role")?;
+    Ok(User {
+        id: row.get("id")?,
+        username: row.get("username")?,
+        display_name: row.get("display_name")?,
+        password_hash: row.get("password_hash")?,
+        role: Role::parse(&role).unwrap_or(Role::Learner),
+        desired_retention: row.get("desired_retention")?,
+        new_per_day: row.get("new_per_day")?,
+    })
+}
+
+/// Looks a user up by name, ignoring case.
+pub fn by_username(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
+    conn.prepare_cached("SELECT * FROM users WHERE username = ?1")?
+        .query_row([username], row_to_user)
+        .optional()
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
+    conn.prepare_cached("SELECT * FROM users WHERE id = ?1")?
+        .query_row([id], row_to_user)
+        .optional()
+}
+
+/// Creates an account; `None` when the name is taken (in any case).
+pub fn create(
+    conn: &Connection,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+    now: i64,
+) -> rusqlite::Result<Option<i64>> {
+    let inserted = conn.execute(
+        "INSERT INTO users (username, display_name, password_hash, role, created_at)
+         VALUES (?1, ?1, ?2, ?3, ?4) ON CONFLICT(username) DO NOTHING",
+        params![username, password_hash, role.as_str(), now],
+    )?;
+    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+}
+
+pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![id, password_hash],
+    )?;
+    Ok(())
+}
+
+pub fn set_study_settings(
+    conn: &Connection,
+    id: i64,
+    desired_retention: f64,
+    new_per_day: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET desired_retention = ?2, new_per_day = ?3 WHERE id = ?1",
+        params![id, desired_retention, new_per_day],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! The one place where page errors become HTTP responses.
+
+use crate::db::DbError;
+use crate::routes::PageCtx;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+use std::fmt;
+
+#[derive(Debug)]
+pub enum PageError {
+    NotFound,
+    BadRequest(String),
+    Forbidden(String),
+    TooManyRequests(String),
+    /// No live session: go to the login page, then come back to this path.
+    LoginRequired(String),
+    Unexpected(anyhow::Error),
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PageError::NotFound => f.write_str("not found"),
+            PageError::BadRequest(m) | PageError::Forbidden(m) | PageError::TooManyRequests(m) => {
+                f.write_str(m)
+            }
+            PageError::LoginRequired(_) => f.write_str("login required"),
+            PageError::Unexpected(e) => write!(f, "unexpected error: {e:#}"),
+        }
+    }
+}
+
+impl From<DbError> for PageError {
+    fn from(e: DbError) -> Self {
+        PageError::Unexpected(e.into())
+    }
+}
+
+impl From<anyhow::Error> for PageError {
+    fn from(e: anyhow::Error) -> Self {
+        PageError::Unexpected(e)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    page: PageCtx,
+    heading: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::Forbidden(_) => StatusCode::FORBIDDEN,
+            PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::LoginRequired(_) => StatusCode::SEE_OTHER,
+            PageError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let PageError::LoginRequired(next) = self {
+            let target = format!("/login?next={}", urlencode(next));
+            return HttpResponse::SeeOther()
+                .insert_header(("Location", target))
+                .finish();
+        }
+        let (heading, message) = match self {
+            PageError::NotFound => ("Not found", "There is nothing at this address."),
+            PageError::BadRequest(m) => ("That did not work", m.as_str()),
+            PageError::Forbidden(m) => ("Not allowed", m.as_str()),
+            PageError::TooManyRequests(m) => ("Slow down", m.as_str()),
+            PageError::Unexpected(e) => {
+                tracing::error!(error = %format!("{e:#}"), "request failed");
+                (
+                    "Something went wrong",
+                    "Something went wrong on our side. Please try again.",
+                )
+            }
+            PageError::LoginRequired(_) => ("", ""),
+        };
+        let body = ErrorPage {
+            page: PageCtx::anonymous(String::new()),
+            heading,
+            message,
+        }
+        .render()
+        .unwrap_or_else(|_| message.to_string());
+        HttpResponse::build(self.status_code())
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}
+
+/// Percent-encodes a path for use in a query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

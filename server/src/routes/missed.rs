@@ -1,0 +1,63 @@
+//! `GET /missed`: the questions a learner got wrong and has not yet put right.
+
+use crate::app::AppState;
+use crate::auth::extract::CurrentUser;
+use crate::db::{self, study as store};
+use crate::questions::SourceRef;
+use crate::routes::error::PageError;
+use crate::routes::study::seed_for;
+use crate::routes::{PageCtx, html};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+
+pub struct MissedRow {
+    pub prompt: String,
+    pub given: String,
+    pub answer: String,
+    pub times_missed: i64,
+    pub missed_on: String,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "missed.html")]
+struct MissedPage {
+    page: PageCtx,
+    rows: Vec<MissedRow>,
+}
+
+fn day_label(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| format!("{} {} {}", t.day(), t.month(), t.year()))
+        .unwrap_or_default()
+}
+
+pub async fn show(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let user_id = user.id;
+    let missed = db::run(&state.pool, move |conn| Ok(store::missed(conn, user_id)?)).await?;
+    let catalog = &state.catalog;
+    let rows = missed
+        .into_iter()
+        .filter_map(|m| {
+            // The question as it was asked when missed: the seed of that review.
+            let reps = (m.seed_reps - 1).max(0) as u32;
+            let q = catalog.question(&m.card_id, seed_for(user_id, &m.card_id, reps))?;
+            Some(MissedRow {
+                prompt: q.prompt.replace('\n', " · "),
+                given: m.given_answer,
+                answer: q.answer,
+                times_missed: m.times_missed,
+                missed_on: day_label(m.missed_at),
+                sources: q.sources,
+            })
+        })
+        .collect();
+    html(&MissedPage {
+        page: PageCtx::for_user(&user),
+        rows,
+    })
+}

@@ -1,0 +1,574 @@
+//! `GET /study`, `POST /study/answer`: one card at a time, answers appended to the review log.
+
+use crate::app::AppState;
+use crate::auth::extract::CurrentUser;
+use crate::catalog::Catalog;
+use crate::db::{self, study as store};
+use crate::questions::{Kind, Question, SourceRef, answer, stable_hash};
+use crate::routes::error::PageError;
+use crate::routes::{PageCtx, html};
+use crate::srs::queue::{self, Candidate};
+use crate::srs::{CardState, Presentation, Rating, Scheduler};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use serde::Deserialize;
+use std::sync::Arc;
+
+const DAY: i64 = 86_400;
+const MAX_TYPED: usize = 200;
+
+/// `?deck=`, `?mode=missed|flashcard`.
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct StudyQuery {
+    #[serde(default)]
+    pub deck: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Normal,
+    Flashcard,
+    Missed,
+}
+
+impl Mode {
+    fn parse(s: Option<&str>) -> Mode {
+        match s {
+            Some("flashcard") => Mode::Flashcard,
+            Some("missed") => Mode::Missed,
+            _ => Mode::Normal,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Normal => "",
+            Mode::Flashcard => "flashcard",
+            Mode::Missed => "missed",
+        }
+    }
+}
+
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The same seed until the card is answered, so a reload shows the same distractors.
+pub fn seed_for(user_id: i64, card_id: &str, reps: u32) -> u64 {
+    stable_hash(&[&user_id.to_string(), card_id, &reps.to_string()])
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "study.html")]
+struct StudyPage {
+    page: PageCtx,
+    deck_id: String,
+    deck_title: String,
+    mode: &'static str,
+    card_id: String,
+    review_id: String,
+    reps: u32,
+    shown_at: i64,
+    presentation: &'static str,
+    prompt: String,
+    items: Vec<String>,
+    choices: Vec<String>,
+    typed_hint: &'static str,
+    back: String,
+    error: Option<String>,
+    progress_label: String,
+    progress_done: i64,
+    progress_total: i64,
+    progress_percent: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "study_done.html")]
+struct DonePage {
+    page: PageCtx,
+    missed_mode: bool,
+    message: String,
+}
+
+pub struct EventNote {
+    pub title: String,
+    pub date: String,
+    pub place: Option<String>,
+    pub summary: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "study_result.html")]
+struct ResultPage {
+    page: PageCtx,
+    correct: bool,
+    prompt: String,
+    given: String,
+    answer: String,
+    events: Vec<EventNote>,
+    sources: Vec<SourceRef>,
+    next_url: String,
+    progress_label: String,
+}
+
+/// What the queue says about one deck (or the missed list) right now.
+struct Position {
+    next: Option<(String, Option<CardState>)>,
+    done_today: i64,
+    remaining: usize,
+}
+
+fn start_of_day(now: i64) -> i64 {
+    now - now.rem_euclid(DAY)
+}
+
+fn locate(
+    conn: &rusqlite::Connection,
+    catalog: &Catalog,
+    user: &CurrentUser,
+    deck_id: &str,
+    mode: Mode,
+    now: i64,
+) -> rusqlite::Result<Position> {
+    let today = start_of_day(now);
+    if mode == Mode::Missed {
+        // Oldest miss first, so a card missed again goes to the back of the line.
+        let mut missed: Vec<store::Missed> = store::missed(conn, user.id)?
+            .into_iter()
+            .filter(|m| catalog.card(&m.card_id).is_some())
+            .collect();
+        missed.reverse();
+        let next = match missed.first() {
+            Some(m) => Some((
+                m.card_id.clone(),
+                store::card_state(conn, user.id, &m.card_id)?,
+            )),
+            None => None,
+        };
+        let (done_today, _) = store::answered_since(conn, user.id, today, None)?;
+        return Ok(Position {
+            next,
+            done_today,
+            remaining: missed.len(),
+        });
+    }
+    let states = store::deck_states(conn, user.id, deck_id)?;
+    let started_today = store::new_cards_since(conn, user.id, today)?;
+    let new_allowed = (user.new_per_day - started_today).max(0) as usize;
+    let candidates: Vec<Candidate> = catalog
+        .deck_cards(deck_id)
+        .enumerate()
+        .map(|(i, c)| Candidate {
+            card_id: &c.id,
+            kind: c.kind,
+            position: i as i64,
+            state: states.get(&c.id).copied(),
+        })
+        .collect();
+    let plan = queue::plan(&candidates, now, new_allowed);
+    let (done_today, _) = store::answered_since(conn, user.id, today, Some(deck_id))?;
+    Ok(Position {
+        next: plan
+            .next()
+            .map(|id| (id.to_string(), states.get(id).copied())),
+        done_today,
+        remaining: plan.remaining(),
+    })
+}
+
+fn progress_label(mode: Mode, done: i64, remaining: usize) -> String {
+    match mode {
+        Mode::Missed => format!("{remaining} missed left"),
+        _ => format!("{} of {}", done + 1, done + remaining as i64),
+    }
+}
+
+fn chosen_deck<'a>(
+    catalog: &'a Catalog,
+    deck: Option<&str>,
+) -> Result<&'a crate::dataset::Deck, PageError> {
+    match deck.filter(|d| !d.is_empty()) {
+        Some(id) => catalog.deck(id).ok_or(PageError::NotFound),
+        None => catalog.decks.first().ok_or(PageError::NotFound),
+    }
+}
+
+fn typed_hint(q: &Question) -> &'static str {
+    match &q.expected {
+        answer::Expected::Date(d) => match d.precision() {
+            crate::dataset::Precision::Day => "a date, e.g. 7 January 1979",
+            crate::dataset::Precision::Month => "a month and year, e.g. January 1979",
+            crate::dataset::Precision::Year => "a year",
+        },
+        answer::Expected::Number { .. } => "a number",
+        _ => "",
+    }
+}
+
+/// Splits a chronology prompt into its heading and the lettered items shown as a list.
+fn prompt_and_items(q: &Question) -> (String, Vec<String>) {
+    if q.kind != Kind::Chronology {
+        return (q.prompt.clone(), Vec::new());
+    }
+    let mut lines = q.prompt.lines();
+    let head = lines.next().unwrap_or_default().to_string();
+    let items = lines.map(|l| l.get(3..).unwrap_or(l).to_string()).collect();
+    (head, items)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn study_page(
+    user: &CurrentUser,
+    deck: &crate::dataset::Deck,
+    mode: Mode,
+    card_id: &str,
+    state: Option<&CardState>,
+    question: &Question,
+    pos: &Position,
+    error: Option<String>,
+) -> StudyPage {
+    let presentation = Presentation::choose(question.kind, state, mode == Mode::Flashcard);
+    let reps = state.map_or(0, |s| s.reps);
+    let (prompt, items) = prompt_and_items(question);
+    let total = pos.done_today + pos.remaining as i64;
+    StudyPage {
+        page: PageCtx::for_user(user),
+        deck_id: deck.id.clone(),
+        deck_title: deck.title.clone(),
+        mode: mode.as_str(),
+        card_id: card_id.to_string(),
+        review_id: uuid::Uuid::new_v4().to_string(),
+        reps,
+        shown_at: time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
+        presentation: presentation.as_str(),
+        // In flashcard mode any card is a flashcard: the question in front, its answer behind.
+        prompt,
+        items,
+        choices: question.choices.clone(),
+        typed_hint: typed_hint(question),
+        back: question.answer.clone(),
+        error,
+        progress_label: progress_label(mode, pos.done_today, pos.remaining),
+        progress_done: pos.done_today,
+        progress_total: total.max(1),
+        progress_percent: (pos.done_today * 100) / total.max(1),
+    }
+}
+
+pub async fn show(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<StudyQuery>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = state.catalog.clone();
+    let mode = Mode::parse(query.mode.as_deref());
+    let deck = chosen_deck(&catalog, query.deck.as_deref())?.clone();
+    let deck_id = deck.id.clone();
+    let lookup_user = user.clone();
+    let lookup_catalog = Arc::clone(&catalog);
+    let pos = db::run(&state.pool, move |conn| {
+        Ok(locate(
+            conn,
+            &lookup_catalog,
+            &lookup_user,
+            &deck_id,
+            mode,
+            now(),
+        )?)
+    })
+    .await?;
+    render_next(&user, &catalog, &deck, mode, pos, None)
+}
+
+fn render_next(
+    user: &CurrentUser,
+    catalog: &Catalog,
+    deck: &crate::dataset::Deck,
+    mode: Mode,
+    pos: Position,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let Some((card_id, card_state)) = &pos.next else {
+        let message = match mode {
+            Mode::Missed => "Every question you missed has since been answered right.".to_string(),
+            _ => format!(
+                "You answered {} question{} in this deck today. Come back when more cards are due.",
+                pos.done_today,
+                if pos.done_today == 1 { "" } else { "s" }
+            ),
+        };
+        let page = DonePage {
+            page: PageCtx::for_user(user),
+            missed_mode: mode == Mode::Missed,
+            message,
+        };
+        return html(&page);
+    };
+    let reps = card_state.map_or(0, |s| s.reps);
+    let question = catalog
+        .question(card_id, seed_for(user.id, card_id, reps))
+        .ok_or(PageError::NotFound)?;
+    let card_deck = catalog
+        .card(card_id)
+        .and_then(|c| catalog.deck(&c.deck_id))
+        .unwrap_or(deck);
+    let page = study_page(
+        user,
+        card_deck,
+        mode,
+        card_id,
+        card_state.as_ref(),
+        &question,
+        &pos,
+        error,
+    );
+    html(&page)
+}
+
+/// The answer form. Every field is optional text so that a tampered form gets a clear
+/// message rather than a deserialisation failure.
+#[derive(Debug, Deserialize, Default)]
+pub struct AnswerForm {
+    #[serde(default)]
+    pub csrf_token: String,
+    #[serde(default)]
+    pub card_id: String,
+    #[serde(default)]
+    pub review_id: String,
+    #[serde(default)]
+    pub reps: String,
+    #[serde(default)]
+    pub shown_at: String,
+    #[serde(default)]
+    pub deck: String,
+    #[serde(default)]
+    pub mode: String,
+    pub choice: Option<String>,
+    pub typed: Option<String>,
+    pub grade: Option<String>,
+}
+
+/// What the learner gave, once checked against the question.
+struct Graded {
+    correct: bool,
+    rating: Rating,
+    given: String,
+}
+
+fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<Graded, String> {
+    match presentation {
+        Presentation::MultipleChoice => {
+            let index: usize = form
+                .choice
+                .as_deref()
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|&i| i < q.choices.len())
+                .ok_or("Choose one of the answers.")?;
+            let correct = Some(index) == q.answer_index;
+            Ok(Graded {
+                correct,
+                rating: Rating::for_answer(correct),
+                given: q.choices[index].clone(),
+            })
+        }
+        Presentation::Typed => {
+            let typed = form.typed.as_deref().unwrap_or("").trim();
+            if typed.is_empty() {
+                return Err("Type an answer first.".into());
+            }
+            if typed.chars().count() > MAX_TYPED {
+                return Err(format!("Answers are at most {MAX_TYPED} characters."));
+            }
+            let correct = answer::check_typed(&q.expected, typed);
+            Ok(Graded {
+                correct,
+                rating: Rating::for_answer(correct),
+                given: typed.to_string(),
+            })
+        }
+        Presentation::Flashcard => {
+            let rating = form
+                .grade
+                .as_deref()
+                .and_then(|g| g.trim().parse().ok())
+                .and_then(Rating::from_number)
+                .ok_or("Grade yourself from 1 (again) to 4 (easy).")?;
+            let label = match rating {
+                Rating::Again => "Again",
+                Rating::Hard => "Hard",
+                Rating::Good => "Good",
+                Rating::Easy => "Easy",
+            };
+            Ok(Graded {
+                correct: rating != Rating::Again,
+                rating,
+                given: format!("{label} (self-graded)"),
+            })
+        }
+    }
+}
+
+enum Outcome {
+    Recorded {
+        graded: Graded,
+        pos: Position,
+    },
+    /// The card was answered meanwhile (another tab or device): nothing was written.
+    Stale,
+    Invalid {
+        message: String,
+        pos: Position,
+    },
+}
+
+pub async fn answer(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    user.verify_csrf(&form.csrf_token)?;
+    let catalog = state.catalog.clone();
+    let bad = |m: &str| PageError::BadRequest(m.to_string());
+    let card = catalog
+        .card(&form.card_id)
+        .ok_or_else(|| bad("That card does not exist."))?
+        .clone();
+    let review_id = uuid::Uuid::parse_str(form.review_id.trim())
+        .map_err(|_| bad("The form is missing its review id."))?
+        .to_string();
+    let reps: u32 = form
+        .reps
+        .trim()
+        .parse()
+        .map_err(|_| bad("The form is missing its card position."))?;
+    let mode = Mode::parse(Some(form.mode.as_str()));
+    // In missed mode the queue spans decks; otherwise it is the deck the form names.
+    let deck = chosen_deck(
+        &catalog,
+        Some(form.deck.as_str()).filter(|_| mode != Mode::Missed),
+    )
+    .or_else(|_| chosen_deck(&catalog, Some(&card.deck_id)))?
+    .clone();
+    let question = catalog
+        .question(&card.id, seed_for(user.id, &card.id, reps))
+        .ok_or(PageError::NotFound)?;
+    let scheduler = Scheduler::new(user.desired_retention);
+    let answered_at = now();
+    let duration_ms = form
+        .shown_at
+        .trim()
+        .parse::<i64>()
+        .map(|shown| (answered_at * 1000 - shown).clamp(0, 3_600_000))
+        .unwrap_or(0);
+
+    let db_user = user.clone();
+    let db_catalog = Arc::clone(&catalog);
+    let db_deck_id = deck.id.clone();
+    let db_question = question.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        let card_id = db_question.id.as_str();
+        let previous = store::card_state(conn, db_user.id, card_id)?;
+        if previous.map_or(0, |s| s.reps) != reps {
+            return Ok(Outcome::Stale);
+        }
+        let presentation =
+            Presentation::choose(db_question.kind, previous.as_ref(), mode == Mode::Flashcard);
+        let graded = match grade(&db_question, presentation, &form) {
+            Ok(g) => g,
+            Err(message) => {
+                // Re-show the same question with the message; nothing is written.
+                let mut pos = locate(conn, &db_catalog, &db_user, &db_deck_id, mode, answered_at)?;
+                pos.next = Some((card_id.to_string(), previous));
+                return Ok(Outcome::Invalid { message, pos });
+            }
+        };
+        let tx = conn.transaction()?;
+        let review = store::NewReview {
+            id: &review_id,
+            user_id: db_user.id,
+            card_id,
+            answered_at,
+            rating: graded.rating,
+            correct: graded.correct,
+            given_answer: &graded.given,
+            duration_ms,
+            presentation: presentation.as_str(),
+            device_id: "web",
+        };
+        if store::insert_review(&tx, &review, answered_at)? {
+            let next = scheduler.answer(previous.as_ref(), graded.rating, answered_at);
+            store::save_state(&tx, db_user.id, card_id, &next)?;
+        }
+        // Committed before the page that confirms it is sent.
+        tx.commit()?;
+        let pos = locate(conn, &db_catalog, &db_user, &db_deck_id, mode, answered_at)?;
+        Ok(Outcome::Recorded { graded, pos })
+    })
+    .await?;
+
+    let next_url = match mode {
+        Mode::Normal => format!("/study?deck={}", deck.id),
+        _ => format!("/study?deck={}&mode={}", deck.id, mode.as_str()),
+    };
+    match outcome {
+        Outcome::Stale => Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", next_url))
+            .finish()),
+        Outcome::Invalid { message, pos } => {
+            render_next(&user, &catalog, &deck, mode, pos, Some(message))
+        }
+        Outcome::Recorded { graded, pos } => {
+            let card_deck = catalog.deck(&card.deck_id).unwrap_or(&deck);
+            let (prompt, items) = prompt_and_items(&question);
+            let prompt = if items.is_empty() {
+                prompt
+            } else {
+                format!(
+                    "{prompt} {}",
+                    question
+                        .prompt
+                        .lines()
+                        .skip(1)
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                )
+            };
+            let page = ResultPage {
+                page: PageCtx::for_user(&user),
+                correct: graded.correct,
+                prompt,
+                given: graded.given,
+                answer: question.answer.clone(),
+                events: event_notes(card_deck, &question),
+                sources: question.sources.clone(),
+                next_url,
+                progress_label: match mode {
+                    Mode::Missed => format!("{} missed left", pos.remaining),
+                    _ => format!(
+                        "{} answered today · {} to go",
+                        pos.done_today, pos.remaining
+                    ),
+                },
+            };
+            html(&page)
+        }
+    }
+}
+
+/// The events a question is about, with date and summary, shown beside the answer.
+pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> {
+    q.event_ids
+        .iter()
+        .filter_map(|id| deck.event(id))
+        .map(|e| EventNote {
+            title: e.title.clone(),
+            date: e.date.to_string(),
+            place: e.place.clone(),
+            summary: e.summary.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,34 @@
+// Keyboard shortcuts for studying. Every page works without this file; it only adds keys:
+// 1-4 pick a choice or a grade, Enter submits and goes on, Space flips a flashcard.
+(function () {
+  "use strict";
+  function typing(target) {
+    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var study = document.querySelector(".study");
+    var next = document.getElementById("next");
+    if (event.key === "Enter" && next && !typing(event.target)) {
+      event.preventDefault();
+      window.location.href = next.getAttribute("href");
+      return;
+    }
+    if (!study || typing(event.target)) return;
+    var card = study.querySelector("details.flashcard");
+    if (event.key === " " && card) {
+      event.preventDefault();
+      card.open = !card.open;
+      return;
+    }
+    if (/^[1-4]$/.test(event.key)) {
+      // Grades are only reachable once the flashcard is flipped.
+      if (card && !card.open) return;
+      var button = study.querySelector('button[data-key="' + event.key + '"]');
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+    }
+  });
+})();
