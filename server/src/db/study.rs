@@ -1,4 +1,5 @@
-//! The review log and the card states derived from it.
+//! The review log and the card states derived from it. `answered_at` and `received_at` are unix
+//! milliseconds, so answers given within one second keep their order; card states use seconds.
 
 use crate::srs::{CardState, Phase, Rating, Review};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -10,6 +11,7 @@ pub struct NewReview<'a> {
     pub id: &'a str,
     pub user_id: i64,
     pub card_id: &'a str,
+    /// Unix milliseconds.
     pub answered_at: i64,
     pub rating: Rating,
     pub correct: bool,
@@ -122,11 +124,11 @@ pub fn card_reviews(
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
         "SELECT answered_at, rating FROM reviews WHERE user_id = ?1 AND card_id = ?2
-         ORDER BY answered_at, id",
+         ORDER BY answered_at, rowid",
     )?;
     let rows = stmt.query_map(params![user_id, card_id], |row| {
         Ok(Review {
-            answered_at: row.get(0)?,
+            answered_at: row.get::<_, i64>(0)? / 1000,
             rating: Rating::from_number(row.get(1)?).unwrap_or(Rating::Again),
         })
     })?;
@@ -139,7 +141,7 @@ pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite:
         "SELECT COUNT(*) FROM (SELECT card_id FROM reviews WHERE user_id = ?1
          GROUP BY card_id HAVING MIN(answered_at) >= ?2)",
     )?
-    .query_row(params![user_id, since], |r| r.get(0))
+    .query_row(params![user_id, since * 1000], |r| r.get(0))
 }
 
 /// Reviews answered at or after `since`: (all, right), optionally for one deck.
@@ -153,13 +155,15 @@ pub fn answered_since(
         "SELECT COUNT(*), COALESCE(SUM(r.correct), 0) FROM reviews r JOIN cards c ON c.id = r.card_id
          WHERE r.user_id = ?1 AND r.answered_at >= ?2 AND (?3 IS NULL OR c.deck_id = ?3)",
     )?
-    .query_row(params![user_id, since, deck_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    .query_row(params![user_id, since * 1000, deck_id], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
 }
 
 /// Distinct UTC days (days since the epoch) on which the learner answered, newest first.
 pub fn study_days(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT answered_at / 86400 AS day FROM reviews WHERE user_id = ?1
+        "SELECT DISTINCT answered_at / 86400000 AS day FROM reviews WHERE user_id = ?1
          ORDER BY day DESC LIMIT 3660",
     )?;
     let rows = stmt.query_map([user_id], |r| r.get(0))?;
@@ -170,6 +174,7 @@ pub fn study_days(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<i64>>
 #[derive(Debug, Clone)]
 pub struct Missed {
     pub card_id: String,
+    /// Unix seconds.
     pub missed_at: i64,
     pub given_answer: String,
     pub times_missed: i64,
@@ -182,18 +187,18 @@ pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> 
     let mut stmt = conn.prepare_cached(
         "WITH ranked AS (
              SELECT r.card_id, r.answered_at, r.correct, r.given_answer,
-                    ROW_NUMBER() OVER (PARTITION BY r.card_id ORDER BY r.answered_at DESC, r.id DESC) AS n,
+                    ROW_NUMBER() OVER (PARTITION BY r.card_id ORDER BY r.answered_at DESC, r.rowid DESC) AS n,
                     SUM(1 - r.correct) OVER (PARTITION BY r.card_id) AS misses,
                     COUNT(*) OVER (PARTITION BY r.card_id) AS reps
              FROM reviews r JOIN cards c ON c.id = r.card_id
              WHERE r.user_id = ?1 AND c.retired = 0)
          SELECT card_id, answered_at, given_answer, misses, reps FROM ranked
-         WHERE n = 1 AND correct = 0 ORDER BY answered_at DESC, card_id",
+         WHERE n = 1 AND correct = 0 ORDER BY answered_at DESC, card_id DESC",
     )?;
     let rows = stmt.query_map([user_id], |r| {
         Ok(Missed {
             card_id: r.get(0)?,
-            missed_at: r.get(1)?,
+            missed_at: r.get::<_, i64>(1)? / 1000,
             given_answer: r.get(2)?,
             times_missed: r.get(3)?,
             seed_reps: r.get(4)?,

@@ -457,12 +457,13 @@ pub async fn answer(
         .question(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
     let scheduler = Scheduler::new(user.desired_retention);
-    let answered_at = now();
+    let answered_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000;
+    let answered_at = answered_ms / 1000;
     let duration_ms = form
         .shown_at
         .trim()
         .parse::<i64>()
-        .map(|shown| (answered_at * 1000 - shown).clamp(0, 3_600_000))
+        .map(|shown| (answered_ms - shown).clamp(0, 3_600_000))
         .unwrap_or(0);
 
     let db_user = user.clone();
@@ -491,7 +492,7 @@ pub async fn answer(
             id: &review_id,
             user_id: db_user.id,
             card_id,
-            answered_at,
+            answered_at: answered_ms,
             rating: graded.rating,
             correct: graded.correct,
             given_answer: &graded.given,
@@ -499,7 +500,7 @@ pub async fn answer(
             presentation: presentation.as_str(),
             device_id: "web",
         };
-        if store::insert_review(&tx, &review, answered_at)? {
+        if store::insert_review(&tx, &review, answered_ms)? {
             let next = scheduler.answer(previous.as_ref(), graded.rating, answered_at);
             store::save_state(&tx, db_user.id, card_id, &next)?;
         }

@@ -1,0 +1,308 @@
+use crate::helpers::{PASSWORD, assert_is_redirect_to, client, field, spawn_app, spawn_app_with};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn health_check_works() {
+    let app = spawn_app().await;
+    let r = app.get("/healthz").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["status"], "ok");
+}
+
+#[tokio::test]
+async fn register_signs_in_and_the_dashboard_shows_the_deck() {
+    let app = spawn_app().await;
+    let r = app.post_register("ann", PASSWORD, "learner").await;
+    assert_is_redirect_to(&r, "/");
+    let home = app.get_html("/").await;
+    assert!(home.contains("Welcome back, ann"), "{home}");
+    assert!(home.contains("Fixture deck"));
+    assert!(
+        home.contains("20</strong> new today"),
+        "default daily limit of 20 new cards"
+    );
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    let cookie_before = app.count("SELECT COUNT(*) FROM sessions");
+    assert_eq!(cookie_before, 1);
+    assert_is_redirect_to(&app.post_logout().await, "/");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 0);
+    assert_is_redirect_to(&app.get("/study").await, "/login?next=/study");
+    assert_is_redirect_to(&app.get("/missed").await, "/login?next=/missed");
+}
+
+fn session_cookie(r: &reqwest::Response) -> String {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("chronicle_session="))
+        .expect("a session cookie")
+}
+
+#[tokio::test]
+async fn login_issues_a_new_token_with_safe_cookie_flags() {
+    let app = spawn_app().await;
+    let registered = app.post_register("ann", PASSWORD, "learner").await;
+    let first = session_cookie(&registered);
+    app.post_logout().await;
+    let r = app.post_login("ann", PASSWORD).await;
+    assert_is_redirect_to(&r, "/");
+    let cookie = session_cookie(&r);
+    assert_ne!(
+        first.split(';').next(),
+        cookie.split(';').next(),
+        "a new token at login"
+    );
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 1);
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("chronicle_session=");
+    assert_eq!(token.len(), 64);
+    let stored: String = app
+        .db()
+        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(stored, token, "only a hash of the token is stored");
+}
+
+#[tokio::test]
+async fn secure_cookies_when_configured() {
+    let app = spawn_app_with(|s| s.secure_cookies = true).await;
+    let token = app.csrf_from("/register").await;
+    let r = app
+        .post_form(
+            "/register",
+            &[
+                ("csrf_token", &token),
+                ("username", "ann"),
+                ("password", PASSWORD),
+                ("role", "learner"),
+            ],
+        )
+        .await;
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn unknown_user_and_wrong_password_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    app.post_logout().await;
+    let wrong = app.post_login("ann", "not-the-password-at-all").await;
+    let wrong_status = wrong.status();
+    let wrong_body = wrong.text().await.unwrap();
+    let unknown = app.post_login("nobody", "not-the-password-at-all").await;
+    assert_eq!(wrong_status, unknown.status());
+    let unknown_body = unknown.text().await.unwrap();
+    assert!(wrong_body.contains("Incorrect username or password."));
+    assert_eq!(
+        wrong_body.replace("value=\"ann\"", ""),
+        unknown_body.replace("value=\"nobody\"", ""),
+        "the pages differ only in the username typed"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    app.post_logout().await;
+    for _ in 0..6 {
+        let r = app.post_login("ann", "guess-guess-guess").await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = app.post_login("ann", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Too many failed attempts. Try again in"),
+        "{body}"
+    );
+    // Another account from elsewhere is unaffected.
+    assert_eq!(
+        app.post_register("bob", PASSWORD, "learner").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn posts_without_a_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    let r = app
+        .post_form(
+            "/register",
+            &[
+                ("username", "ann"),
+                ("password", PASSWORD),
+                ("role", "learner"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users"), 0);
+    app.signed_in_learner("ann").await;
+    let r = app.post_form("/logout", &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app.post_form("/logout", &[("csrf_token", "forged")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions"),
+        1,
+        "still signed in"
+    );
+}
+
+#[tokio::test]
+async fn posts_from_another_origin_are_refused() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    let token = app.csrf_from("/account").await;
+    let r = app
+        .client
+        .post(app.url("/logout"))
+        .header("Origin", "http://evil.example")
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 1);
+}
+
+#[tokio::test]
+async fn bad_registrations_show_the_problem_next_to_the_field_and_write_nothing() {
+    let app = spawn_app().await;
+    let cases = [
+        ("an", PASSWORD, "learner", "Use 3 to 32 characters."),
+        ("ann lee", PASSWORD, "learner", "Use only letters, digits"),
+        ("ann", "short", "learner", "Use at least 8 characters."),
+        (
+            "ann",
+            "password123",
+            "learner",
+            "too common or easy to guess",
+        ),
+        ("ann", PASSWORD, "admin", "Choose learner or teacher."),
+    ];
+    for (username, password, role, message) in cases {
+        let r = app.post_register(username, password, role).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{username}/{role}"
+        );
+        let body = r.text().await.unwrap();
+        assert!(body.contains(message), "expected {message:?} in the page");
+        assert!(body.contains("class=\"field-error\""));
+        assert!(
+            !body.contains(password) || password == "ann",
+            "the password is never echoed"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM users"), 0);
+    // Taken names, in any case, are refused too.
+    app.signed_in_learner("ann").await;
+    let mut other = app;
+    other.client = client(); // another browser
+    let r = other.post_register("ANN", PASSWORD, "learner").await;
+    assert!(r.text().await.unwrap().contains("That username is taken"));
+    assert_eq!(other.count("SELECT COUNT(*) FROM users"), 1);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    // A second browser for the same account on the same server.
+    let phone = client();
+    let token = field(
+        &phone
+            .get(app.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "csrf_token",
+    )
+    .unwrap();
+    let r = phone
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "ann"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_is_redirect_to(&r, "/");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 2);
+    let token = app.csrf_from("/account").await;
+    let r = app
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", PASSWORD),
+                ("new_password", "amber-falcon-orchard-7"),
+            ],
+        )
+        .await;
+    assert_is_redirect_to(&r, "/account?changed=password");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions"),
+        1,
+        "only the fresh session remains"
+    );
+    assert_eq!(
+        app.get("/study").await.status(),
+        StatusCode::OK,
+        "this browser stays signed in"
+    );
+    let phone_page = phone.get(app.url("/study")).send().await.unwrap();
+    assert_eq!(
+        phone_page.status(),
+        StatusCode::SEE_OTHER,
+        "the other browser is signed out"
+    );
+}
+
+#[tokio::test]
+async fn login_redirects_only_to_local_paths() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    app.post_logout().await;
+    let token = app.csrf_from("/login").await;
+    let r = app
+        .post_form(
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("username", "ann"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_is_redirect_to(&r, "/");
+}

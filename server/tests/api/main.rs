@@ -1,0 +1,5 @@
+//! Integration tests: the real app on port 0 with a temporary SQLite file, driven over HTTP.
+
+mod auth;
+mod helpers;
+mod study;

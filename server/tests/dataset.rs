@@ -1,0 +1,303 @@
+//! Checks over the shipped dataset: it loads, every quote is in its article, and the generator
+//! keeps its promises for every card and many seeds.
+
+use chronicle::catalog::Catalog;
+use chronicle::questions::{Kind, Question, answer};
+use chronicle::text::normalize;
+use proptest::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn questions_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../questions")
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        Catalog::load(&questions_dir())
+            .unwrap_or_else(|e| panic!("the shipped dataset must load:\n{e}"))
+    })
+}
+
+/// Quotes may differ from the article only in whitespace and in the style of quote marks.
+fn fold_quote(s: &str) -> String {
+    let mapped: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201b}' | '`' | '\u{b4}' => '\'',
+            '\u{201c}' | '\u{201d}' | '\u{201e}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            c => c,
+        })
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_source_quote_is_in_its_article() {
+    let seeds = std::env::var_os("CHRONICLE_SEEDS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds"));
+    assert!(
+        seeds.is_dir(),
+        "the seed articles are not at {}: clone the repository beside shared/ or set CHRONICLE_SEEDS. \
+         Without them the quotes cannot be checked, so this test fails rather than pass silently.",
+        seeds.display()
+    );
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for deck in &catalog().decks {
+        let mut cite = |what: String, document: &str, quote: &str| {
+            let article = std::fs::read_to_string(seeds.join(document))
+                .unwrap_or_else(|e| panic!("{what}: cannot read article {document}: {e}"));
+            checked += 1;
+            if !fold_quote(&article).contains(&fold_quote(quote)) {
+                missing.push(format!("{what}: not found in {document}: {quote:?}"));
+            }
+        };
+        for e in &deck.events {
+            for s in &e.sources {
+                cite(format!("event {}", e.id), &s.document, &s.quote);
+            }
+            for d in &e.disputes {
+                for s in &d.sources {
+                    cite(format!("dispute on {}", e.id), &s.document, &s.quote);
+                }
+            }
+        }
+        for q in &deck.quotes {
+            for s in &q.sources {
+                cite(format!("quote {}", q.id), &s.document, &s.quote);
+                cite(format!("quote {} text", q.id), &s.document, &q.text);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {checked} quotes not found:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+    assert!(checked > 70);
+}
+
+#[test]
+fn the_shipped_deck_is_big_enough_and_offers_every_kind() {
+    let catalog = catalog();
+    let deck = &catalog.decks[0];
+    assert!(deck.events.len() >= 70, "only {} events", deck.events.len());
+    assert!(deck.quotes.len() >= 8, "only {} quotes", deck.quotes.len());
+    for doc in &deck.documents {
+        assert!(
+            deck.events
+                .iter()
+                .any(|e| e.sources.iter().any(|s| s.document == doc.id)),
+            "no event cites {}",
+            doc.id
+        );
+    }
+    for kind in Kind::ALL {
+        assert!(
+            catalog.cards.iter().any(|c| c.kind == kind),
+            "no {kind} card"
+        );
+    }
+}
+
+#[test]
+fn card_ids_are_unique_and_name_their_subject() {
+    let mut seen = HashSet::new();
+    for card in &catalog().cards {
+        assert!(
+            seen.insert(card.id.clone()),
+            "duplicate card id {}",
+            card.id
+        );
+        assert!(card.id.starts_with(&format!("{}/", card.subject_id)));
+    }
+}
+
+#[test]
+fn disputed_details_are_never_asked() {
+    use chronicle::dataset::DisputeAbout;
+    for deck in &catalog().decks {
+        for e in &deck.events {
+            let asked = |kind: &str| catalog().card(&format!("{}/{kind}", e.id)).is_some();
+            if e.is_disputed(DisputeAbout::Date) {
+                for kind in ["date", "event_on_date", "true_false", "chronology"] {
+                    assert!(!asked(kind), "{} asks its disputed date ({kind})", e.id);
+                }
+            }
+            if e.is_disputed(DisputeAbout::Place) {
+                assert!(!asked("place"), "{} asks its disputed place", e.id);
+            }
+            for (i, f) in e.figures.iter().enumerate() {
+                if e.is_figure_disputed(f) {
+                    assert!(
+                        !asked(&format!("figure-{}", i + 1)),
+                        "{} asks a disputed figure",
+                        e.id
+                    );
+                }
+            }
+        }
+    }
+    // No chronology question may use an event whose date is disputed either.
+    for card in catalog()
+        .cards
+        .iter()
+        .filter(|c| c.kind == Kind::Chronology)
+    {
+        let deck = catalog().deck(&card.deck_id).unwrap();
+        for seed in 0..20 {
+            let q = catalog().question(&card.id, seed).unwrap();
+            for id in &q.event_ids {
+                assert!(!deck.event(id).unwrap().is_disputed(DisputeAbout::Date));
+            }
+        }
+    }
+}
+
+fn check_question(q: &Question) -> Result<(), TestCaseError> {
+    let deck = catalog()
+        .deck(&catalog().card(&q.id).unwrap().deck_id)
+        .unwrap();
+    if q.kind == Kind::Flashcard {
+        prop_assert!(q.choices.is_empty());
+        prop_assert!(!q.answer.is_empty());
+        return Ok(());
+    }
+    // Exactly one right answer among distinct choices.
+    let index = q.answer_index.expect("choice question has an answer index");
+    prop_assert_eq!(&q.choices[index], &q.answer);
+    let keys: HashSet<String> = q.choices.iter().map(|c| normalize(c)).collect();
+    prop_assert_eq!(
+        keys.len(),
+        q.choices.len(),
+        "choices not distinct: {:?}",
+        q.choices
+    );
+    let expected_len = if q.kind == Kind::TrueFalse { 2 } else { 4 };
+    prop_assert_eq!(q.choices.len(), expected_len);
+    if q.accepts_typed {
+        prop_assert!(
+            answer::check_typed(&q.expected, &q.answer),
+            "{} rejects its own answer {:?}",
+            q.id,
+            q.answer
+        );
+        for (i, c) in q.choices.iter().enumerate() {
+            if i != index {
+                prop_assert!(
+                    !answer::check_typed(&q.expected, c),
+                    "{}: distractor {:?} counts as right",
+                    q.id,
+                    c
+                );
+            }
+        }
+    }
+    // The prompt never contains the answer.
+    if q.kind != Kind::TrueFalse {
+        prop_assert!(
+            !normalize(&q.prompt).contains(&normalize(&q.answer)),
+            "{}: prompt {:?} contains answer {:?}",
+            q.id,
+            q.prompt,
+            q.answer
+        );
+    }
+    // Distractors are of the answer's type.
+    match q.kind {
+        Kind::Date => {
+            let want = answer::parse_date(&q.answer).unwrap();
+            for c in &q.choices {
+                let d = answer::parse_date(c).expect("a date choice");
+                prop_assert_eq!(d.precision(), want.precision());
+            }
+        }
+        Kind::Figure => {
+            let unit_of = |s: &str| {
+                s.chars()
+                    .filter(|c| c.is_alphabetic() || *c == '%')
+                    .collect::<String>()
+            };
+            for c in &q.choices {
+                prop_assert!(answer::parse_number(c).is_some(), "not a number: {c}");
+                prop_assert_eq!(unit_of(c), unit_of(&q.answer));
+                let ratio =
+                    answer::parse_number(c).unwrap() / answer::parse_number(&q.answer).unwrap();
+                prop_assert!(
+                    (0.2..=5.0).contains(&ratio) || answer::parse_number(&q.answer).unwrap() < 10.0,
+                    "{c} vs {}",
+                    q.answer
+                );
+            }
+        }
+        Kind::Place => {
+            let places: HashSet<&str> = deck
+                .events
+                .iter()
+                .filter_map(|e| e.place.as_deref())
+                .collect();
+            for c in &q.choices {
+                prop_assert!(
+                    places.contains(c.as_str()),
+                    "{c} is not a place in the deck"
+                );
+            }
+        }
+        Kind::Speaker => {
+            let speakers: HashSet<&str> = deck.quotes.iter().map(|q| q.speaker.as_str()).collect();
+            for c in &q.choices {
+                prop_assert!(
+                    speakers.contains(c.as_str()),
+                    "{c} is not a speaker in the deck"
+                );
+            }
+        }
+        Kind::EventOnDate => {
+            let event = deck.event(&q.event_ids[0]).unwrap();
+            for c in &q.choices {
+                let other = deck
+                    .events
+                    .iter()
+                    .find(|e| &e.title == c)
+                    .expect("a title from the deck");
+                prop_assert!(other.id == event.id || !other.date.overlaps(&event.date));
+            }
+        }
+        Kind::Chronology => {
+            prop_assert_eq!(q.event_ids.len(), 4);
+            let days: Vec<i64> = q
+                .event_ids
+                .iter()
+                .map(|id| deck.event(id).unwrap().date.first_day())
+                .collect();
+            prop_assert!(
+                days.windows(2).all(|w| w[1] - w[0] >= 180),
+                "events too close: {:?}",
+                q.event_ids
+            );
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_question_is_fair_for_any_seed(seed in any::<u64>()) {
+        for card in &catalog().cards {
+            let q = catalog().question(&card.id, seed).expect("every offered card generates");
+            prop_assert_eq!(&q.id, &card.id);
+            check_question(&q)?;
+            // Deterministic for a seed: distractors stay the same on reload.
+            prop_assert_eq!(catalog().question(&card.id, seed), Some(q));
+        }
+    }
+}
