@@ -98,6 +98,13 @@ pub struct EventNote {
     pub date: String,
     pub place: Option<String>,
     pub summary: String,
+    /// Where the articles disagree about this event, with each side's source.
+    pub disputes: Vec<DisputeNote>,
+}
+
+pub struct DisputeNote {
+    pub note: String,
+    pub sources: Vec<crate::dataset::Source>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -570,6 +577,14 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
             date: e.date.to_string(),
             place: e.place.clone(),
             summary: e.summary.clone(),
+            disputes: e
+                .disputes
+                .iter()
+                .map(|d| DisputeNote {
+                    note: d.note.clone(),
+                    sources: d.sources.clone(),
+                })
+                .collect(),
         })
         .collect()
 }
