@@ -4,7 +4,9 @@ use crate::auth::{csrf, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
-use crate::routes::{assets, auth, error::PageError, health, home, missed, study};
+use crate::routes::{
+    assets, assignments, auth, class_export, classes, error::PageError, health, home, missed, study,
+};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
@@ -108,6 +110,63 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/study", web::get().to(study::show))
         .route("/study/answer", web::post().to(study::answer))
         .route("/missed", web::get().to(missed::show))
+        .route("/classes", web::get().to(classes::list))
+        .route("/classes", web::post().to(classes::create))
+        .route("/classes/join", web::post().to(classes::join))
+        .route("/join/{code}", web::get().to(classes::join_link))
+        .route("/classes/{id}", web::get().to(classes::show))
+        .route("/classes/{id}/rename", web::post().to(classes::rename))
+        .route("/classes/{id}/archive", web::post().to(classes::archive))
+        .route("/classes/{id}/code", web::post().to(classes::rotate_code))
+        .route("/classes/{id}/leave", web::post().to(classes::leave))
+        .route(
+            "/classes/{id}/missed",
+            web::get().to(assignments::class_missed),
+        )
+        .route(
+            "/classes/{id}/review",
+            web::post().to(assignments::make_review),
+        )
+        .route(
+            "/classes/{id}/export/students.csv",
+            web::get().to(class_export::students),
+        )
+        .route(
+            "/classes/{id}/export/questions.csv",
+            web::get().to(class_export::questions),
+        )
+        .route(
+            "/classes/{id}/students/{student}",
+            web::get().to(classes::student),
+        )
+        .route(
+            "/classes/{id}/students/{student}/remove",
+            web::post().to(classes::remove_student),
+        )
+        .route(
+            "/classes/{id}/assignments",
+            web::post().to(assignments::create),
+        )
+        .route(
+            "/classes/{id}/assignments/new",
+            web::get().to(assignments::new_form),
+        )
+        .route(
+            "/classes/{id}/assignments/{assignment}",
+            web::get().to(assignments::show),
+        )
+        .route(
+            "/classes/{id}/assignments/{assignment}",
+            web::post().to(assignments::update),
+        )
+        .route(
+            "/classes/{id}/assignments/{assignment}/edit",
+            web::get().to(assignments::edit_form),
+        )
+        .route(
+            "/classes/{id}/assignments/{assignment}/delete",
+            web::post().to(assignments::delete),
+        )
         .default_service(web::to(|| async { PageError::NotFound.error_response() }));
 }
 

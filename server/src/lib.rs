@@ -1,6 +1,7 @@
 pub mod app;
 pub mod auth;
 pub mod catalog;
+pub mod classes;
 pub mod cli;
 pub mod config;
 pub mod dataset;

@@ -1,6 +1,7 @@
 //! SQLite: the pool, pragmas, migrations, and one module per table group. Every call from a
 //! handler goes through [`run`], which moves it off the async workers.
 
+pub mod classes;
 pub mod decks;
 pub mod sessions;
 pub mod study;
@@ -25,7 +26,10 @@ pub enum DbError {
 
 /// Migrations in `migrations/`, applied in order and recorded in `user_version`.
 /// A landed migration is never edited: add the next file instead.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/0001_initial.sql"),
+    include_str!("../../../migrations/0002_classes.sql"),
+];
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())

@@ -4,8 +4,10 @@
 use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
+use crate::db::users::Role;
 use crate::db::{self, study as store};
 use crate::questions::Kind;
+use crate::routes::classes::{MyAssignment, my_assignments};
 use crate::routes::error::PageError;
 use crate::routes::study::now;
 use crate::routes::{PageCtx, html};
@@ -47,6 +49,8 @@ struct DashboardPage {
     streak: i64,
     missed: usize,
     decks: Vec<DeckRow>,
+    is_teacher: bool,
+    assignments: Vec<MyAssignment>,
 }
 
 /// Consecutive days with answers, ending today or yesterday. `days` is newest first.
@@ -140,6 +144,12 @@ pub async fn show(
     })
     .await?;
     let new_allowed = (new_per_day - started).max(0) as usize;
+    let is_teacher = user.role == Role::Teacher;
+    let assignments = if is_teacher {
+        Vec::new()
+    } else {
+        my_assignments(&state, user.id, None).await?
+    };
     let empty = HashMap::new();
     let decks = catalog
         .decks
@@ -162,6 +172,8 @@ pub async fn show(
         streak: streak(&days, today / 86_400),
         missed,
         decks,
+        is_teacher,
+        assignments,
     })
 }
 

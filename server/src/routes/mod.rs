@@ -1,7 +1,10 @@
 //! HTTP handlers, one module per area. `PageCtx` is what every page's layout needs.
 
 pub mod assets;
+pub mod assignments;
 pub mod auth;
+pub mod class_export;
+pub mod classes;
 pub mod dashboard;
 pub mod error;
 pub mod health;

@@ -3,8 +3,10 @@
 use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
+use crate::db::classes::{self as class_store, Assignment};
 use crate::db::{self, study as store};
 use crate::questions::{Kind, Question, SourceRef, answer, stable_hash};
+use crate::routes::assignments;
 use crate::routes::error::PageError;
 use crate::routes::{PageCtx, html};
 use crate::srs::queue::{self, Candidate};
@@ -18,13 +20,41 @@ use std::sync::Arc;
 const DAY: i64 = 86_400;
 const MAX_TYPED: usize = 200;
 
-/// `?deck=`, `?mode=missed|flashcard`.
+/// `?deck=`, `?mode=missed|flashcard`, `?assignment=ID`.
 #[derive(Debug, Deserialize, Default, Clone)]
 pub struct StudyQuery {
     #[serde(default)]
     pub deck: Option<String>,
     #[serde(default)]
     pub mode: Option<String>,
+    #[serde(default)]
+    pub assignment: Option<String>,
+}
+
+/// An assignment being studied, and when the learner joined its class.
+type AssignmentScope = Option<(Assignment, i64)>;
+
+/// The assignment named in a query or form, checked against the learner's classes.
+async fn assignment_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    raw: Option<&str>,
+) -> Result<AssignmentScope, PageError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+            Ok(Some(assignments::for_study(state, user, id).await?))
+        }
+    }
+}
+
+fn study_url(deck_id: &str, mode: Mode, scope: &AssignmentScope) -> String {
+    match (scope, mode) {
+        (Some((a, _)), _) => format!("/study?assignment={}", a.id),
+        (None, Mode::Normal) => format!("/study?deck={deck_id}"),
+        (None, _) => format!("/study?deck={deck_id}&mode={}", mode.as_str()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +98,7 @@ struct StudyPage {
     deck_id: String,
     deck_title: String,
     mode: &'static str,
+    assignment_id: Option<i64>,
     card_id: String,
     review_id: String,
     reps: u32,
@@ -138,9 +169,40 @@ fn locate(
     user: &CurrentUser,
     deck_id: &str,
     mode: Mode,
+    scope: &AssignmentScope,
     now: i64,
 ) -> rusqlite::Result<Position> {
     let today = start_of_day(now);
+    if let Some((a, joined_at)) = scope {
+        let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
+        let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?
+            .into_iter()
+            .collect();
+        let states = store::deck_states(conn, user.id, &a.deck_id)?;
+        let candidates: Vec<Candidate> = catalog
+            .deck_cards(&a.deck_id)
+            .enumerate()
+            .filter(|(_, c)| cards.contains(&c.id) && !finished.contains(&c.id))
+            .map(|(i, c)| Candidate {
+                card_id: &c.id,
+                kind: c.kind,
+                position: i as i64,
+                state: states.get(&c.id).copied(),
+            })
+            .collect();
+        let plan = queue::plan_assignment(&candidates, now);
+        let done = catalog
+            .deck_cards(&a.deck_id)
+            .filter(|c| cards.contains(&c.id) && finished.contains(&c.id))
+            .count();
+        return Ok(Position {
+            next: plan
+                .next()
+                .map(|id| (id.to_string(), states.get(id).copied())),
+            done_today: done as i64,
+            remaining: plan.remaining(),
+        });
+    }
     if mode == Mode::Missed {
         // Oldest miss first, so a card missed again goes to the back of the line.
         let mut missed: Vec<store::Missed> = store::missed(conn, user.id)?
@@ -186,7 +248,10 @@ fn locate(
     })
 }
 
-fn progress_label(mode: Mode, done: i64, remaining: usize) -> String {
+fn progress_label(mode: Mode, scope: &AssignmentScope, done: i64, remaining: usize) -> String {
+    if scope.is_some() {
+        return format!("{done} of {} cards done", done + remaining as i64);
+    }
     match mode {
         Mode::Missed => format!("{remaining} missed left"),
         _ => format!("{} of {}", done + 1, done + remaining as i64),
@@ -231,6 +296,7 @@ fn study_page(
     user: &CurrentUser,
     deck: &crate::dataset::Deck,
     mode: Mode,
+    scope: &AssignmentScope,
     card_id: &str,
     state: Option<&CardState>,
     question: &Question,
@@ -258,7 +324,8 @@ fn study_page(
         typed_hint: typed_hint(question),
         back: question.answer.clone(),
         error,
-        progress_label: progress_label(mode, pos.done_today, pos.remaining),
+        progress_label: progress_label(mode, scope, pos.done_today, pos.remaining),
+        assignment_id: scope.as_ref().map(|(a, _)| a.id),
         progress_done: pos.done_today,
         progress_total: total.max(1),
         progress_percent: (pos.done_today * 100) / total.max(1),
@@ -272,7 +339,13 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.catalog.clone();
     let mode = Mode::parse(query.mode.as_deref());
-    let deck = chosen_deck(&catalog, query.deck.as_deref())?.clone();
+    let scope = assignment_scope(&state, &user, query.assignment.as_deref()).await?;
+    let deck_choice = match &scope {
+        Some((a, _)) => Some(a.deck_id.as_str()),
+        None => query.deck.as_deref(),
+    };
+    let deck = chosen_deck(&catalog, deck_choice)?.clone();
+    let lookup_scope = scope.clone();
     let deck_id = deck.id.clone();
     let lookup_user = user.clone();
     let lookup_catalog = Arc::clone(&catalog);
@@ -283,11 +356,12 @@ pub async fn show(
             &lookup_user,
             &deck_id,
             mode,
+            &lookup_scope,
             now(),
         )?)
     })
     .await?;
-    render_next(&user, &catalog, &deck, mode, pos, None)
+    render_next(&user, &catalog, &deck, mode, &scope, pos, None)
 }
 
 fn render_next(
@@ -295,13 +369,21 @@ fn render_next(
     catalog: &Catalog,
     deck: &crate::dataset::Deck,
     mode: Mode,
+    scope: &AssignmentScope,
     pos: Position,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let Some((card_id, card_state)) = &pos.next else {
-        let message = match mode {
-            Mode::Missed => "Every question you missed has since been answered right.".to_string(),
-            _ => format!(
+        let message = match (scope, mode) {
+            (Some((a, _)), _) => format!(
+                "You have finished “{}”: every card meets the goal ({}).",
+                a.title,
+                a.goal.describe()
+            ),
+            (None, Mode::Missed) => {
+                "Every question you missed has since been answered right.".to_string()
+            }
+            (None, _) => format!(
                 "You answered {} question{} in this deck today. Come back when more cards are due.",
                 pos.done_today,
                 if pos.done_today == 1 { "" } else { "s" }
@@ -326,6 +408,7 @@ fn render_next(
         user,
         card_deck,
         mode,
+        scope,
         card_id,
         card_state.as_ref(),
         &question,
@@ -353,6 +436,8 @@ pub struct AnswerForm {
     pub deck: String,
     #[serde(default)]
     pub mode: String,
+    #[serde(default)]
+    pub assignment: String,
     pub choice: Option<String>,
     pub typed: Option<String>,
     pub grade: Option<String>,
@@ -453,6 +538,7 @@ pub async fn answer(
         .parse()
         .map_err(|_| bad("The form is missing its card position."))?;
     let mode = Mode::parse(Some(form.mode.as_str()));
+    let scope = assignment_scope(&state, &user, Some(form.assignment.as_str())).await?;
     // In missed mode the queue spans decks; otherwise it is the deck the form names.
     let deck = chosen_deck(
         &catalog,
@@ -477,6 +563,7 @@ pub async fn answer(
     let db_catalog = Arc::clone(&catalog);
     let db_deck_id = deck.id.clone();
     let db_question = question.clone();
+    let db_scope = scope.clone();
     let outcome = db::run(&state.pool, move |conn| {
         let card_id = db_question.id.as_str();
         let previous = store::card_state(conn, db_user.id, card_id)?;
@@ -489,7 +576,15 @@ pub async fn answer(
             Ok(g) => g,
             Err(message) => {
                 // Re-show the same question with the message; nothing is written.
-                let mut pos = locate(conn, &db_catalog, &db_user, &db_deck_id, mode, answered_at)?;
+                let mut pos = locate(
+                    conn,
+                    &db_catalog,
+                    &db_user,
+                    &db_deck_id,
+                    mode,
+                    &db_scope,
+                    answered_at,
+                )?;
                 pos.next = Some((card_id.to_string(), previous));
                 return Ok(Outcome::Invalid { message, pos });
             }
@@ -513,21 +608,26 @@ pub async fn answer(
         }
         // Committed before the page that confirms it is sent.
         tx.commit()?;
-        let pos = locate(conn, &db_catalog, &db_user, &db_deck_id, mode, answered_at)?;
+        let pos = locate(
+            conn,
+            &db_catalog,
+            &db_user,
+            &db_deck_id,
+            mode,
+            &db_scope,
+            answered_at,
+        )?;
         Ok(Outcome::Recorded { graded, pos })
     })
     .await?;
 
-    let next_url = match mode {
-        Mode::Normal => format!("/study?deck={}", deck.id),
-        _ => format!("/study?deck={}&mode={}", deck.id, mode.as_str()),
-    };
+    let next_url = study_url(&deck.id, mode, &scope);
     match outcome {
         Outcome::Stale => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", next_url))
             .finish()),
         Outcome::Invalid { message, pos } => {
-            render_next(&user, &catalog, &deck, mode, pos, Some(message))
+            render_next(&user, &catalog, &deck, mode, &scope, pos, Some(message))
         }
         Outcome::Recorded { graded, pos } => {
             let card_deck = catalog.deck(&card.deck_id).unwrap_or(&deck);
@@ -555,6 +655,11 @@ pub async fn answer(
                 sources: question.sources.clone(),
                 next_url,
                 progress_label: match mode {
+                    _ if scope.is_some() => format!(
+                        "{} of {} cards done",
+                        pos.done_today,
+                        pos.done_today + pos.remaining as i64
+                    ),
                     Mode::Missed => format!("{} missed left", pos.remaining),
                     _ => format!(
                         "{} answered today · {} to go",

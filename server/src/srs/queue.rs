@@ -79,6 +79,21 @@ pub fn plan<'a>(candidates: &[Candidate<'a>], now: i64, new_allowed: usize) -> P
     }
 }
 
+/// The queue for an assignment: `candidates` are its cards the learner has not finished. Due
+/// cards first, then every new one (the teacher set the amount, so no daily limit), then the
+/// rest, soonest due first: finishing an assignment may mean reviewing a card early.
+pub fn plan_assignment<'a>(candidates: &[Candidate<'a>], now: i64) -> Plan<'a> {
+    let mut p = plan(candidates, now, usize::MAX);
+    let mut ahead: Vec<(&Candidate, i64)> = candidates
+        .iter()
+        .filter_map(|c| c.state.map(|s| (c, s.due)))
+        .filter(|(c, due)| *due > now && !p.retry.contains(&c.card_id))
+        .collect();
+    ahead.sort_by_key(|(c, d)| (*d, c.position));
+    p.retry.extend(ahead.into_iter().map(|(c, _)| c.card_id));
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +142,23 @@ mod tests {
         assert_eq!(p.remaining(), 5);
         let only_retry = plan(&cards[2..4], now, 0);
         assert_eq!(only_retry.next(), Some("c/date"));
+    }
+
+    #[test]
+    fn an_assignment_queue_has_no_new_limit_and_asks_strong_cards_early() {
+        let s = Scheduler::new(0.9);
+        let now = 10_000_000;
+        let strong = s.answer(None, Rating::Easy, now - 60);
+        let missed = s.answer(None, Rating::Again, now - 60);
+        let cards = [
+            cand("a/date", Kind::Date, 0, Some(strong)),
+            cand("b/date", Kind::Date, 1, Some(missed)),
+            cand("c/date", Kind::Date, 2, None),
+            cand("d/date", Kind::Date, 3, None),
+        ];
+        let p = plan_assignment(&cards, now);
+        assert_eq!(p.new, vec!["c/date", "d/date"]);
+        assert_eq!(p.retry, vec!["b/date", "a/date"]);
+        assert_eq!(p.remaining(), 4);
     }
 }

@@ -159,3 +159,71 @@ impl TestApp {
             .unwrap()
     }
 }
+
+/// Every hidden field of a page, in order (`<input type="hidden" name=".." value="..">`).
+pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<input type=\"hidden\" name=\"") {
+        rest = &rest[i + "<input type=\"hidden\" name=\"".len()..];
+        let name_end = rest.find('"').unwrap();
+        let name = rest[..name_end].to_string();
+        let marker = "value=\"";
+        let v_start = rest.find(marker).unwrap() + marker.len();
+        let v_end = rest[v_start..].find('"').unwrap() + v_start;
+        out.push((name, unescape(&rest[v_start..v_end])));
+        rest = &rest[v_end..];
+    }
+    out
+}
+
+impl TestApp {
+    /// Answers the question on a study page `html` right or wrong, keeping the page's own
+    /// hidden fields (deck, mode, assignment). Returns the result page.
+    pub async fn answer_page(&self, user_id: i64, html: &str, right: bool) -> String {
+        let start = html
+            .find("action=\"/study/answer\"")
+            .unwrap_or_else(|| panic!("no question on the page: {html}"));
+        let form_html = &html[start..start + html[start..].find("</form>").unwrap()];
+        let fields = hidden_fields(form_html);
+        let get = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| panic!("no {name} on the study page: {html}"))
+        };
+        let card_id = get("card_id");
+        let reps: u32 = get("reps").parse().unwrap();
+        let q = self
+            .catalog
+            .question(
+                &card_id,
+                chronicle::routes::study::seed_for(user_id, &card_id, reps),
+            )
+            .unwrap();
+        let mut form = fields.clone();
+        if html.contains("name=\"grade\"") {
+            form.push(("grade".into(), if right { "3" } else { "1" }.into()));
+        } else if html.contains("name=\"typed\"") {
+            let typed = if right {
+                q.answer.clone()
+            } else {
+                "no idea".into()
+            };
+            form.push(("typed".into(), typed));
+        } else {
+            let index = q.answer_index.unwrap();
+            let pick = if right {
+                index
+            } else {
+                (index + 1) % q.choices.len()
+            };
+            form.push(("choice".into(), pick.to_string()));
+        }
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = self.post_form("/study/answer", &pairs).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.text().await.unwrap()
+    }
+}

@@ -1,0 +1,6 @@
+//! Classes, join codes and assignments: the pure rules, apart from storage and HTTP.
+
+pub mod code;
+pub mod csv_cell;
+pub mod goal;
+pub mod selection;

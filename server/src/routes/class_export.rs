@@ -1,0 +1,178 @@
+//! CSV exports of a class's results: one row per student and assignment, and one row per
+//! question. UTF-8 with a byte-order mark so spreadsheets read accents right; fields quoted
+//! by the `csv` crate; typed text defused against formulas ([`csv_cell::text`]).
+
+use crate::app::AppState;
+use crate::auth::extract::CurrentUser;
+use crate::classes::csv_cell::text;
+use crate::db::{self, classes as store};
+use crate::routes::classes::{cell, question_text};
+use crate::routes::classes::{class_report, moment, owned, today};
+use crate::routes::error::PageError;
+use actix_web::{HttpResponse, web};
+
+fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Result<HttpResponse, PageError> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        for row in rows {
+            writer
+                .write_record(&row)
+                .map_err(|e| PageError::Unexpected(e.into()))?;
+        }
+        writer
+            .flush()
+            .map_err(|e| PageError::Unexpected(e.into()))?;
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(out))
+}
+
+fn yes(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+/// `GET /classes/{id}/export/students.csv`
+pub async fn students(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let class = owned(&state, &user, path.into_inner()).await?;
+    let report = class_report(&state, class.id).await?;
+    let today = today();
+    let mut rows = vec![
+        [
+            "class",
+            "username",
+            "student",
+            "joined",
+            "assignment",
+            "due_date",
+            "goal",
+            "cards",
+            "cards_done",
+            "percent_done",
+            "complete",
+            "behind",
+            "answers_last_7_days",
+            "right_last_7_days",
+            "last_active",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for m in &report.members {
+        let activity = report.activity.get(&m.user_id).cloned().unwrap_or_default();
+        for (a, done) in report.assignments.iter().zip(&report.completion) {
+            let c = cell(a, done.get(&m.user_id).copied().unwrap_or(0), today);
+            rows.push(vec![
+                text(&class.name),
+                text(&m.username),
+                text(&m.display_name),
+                moment(m.joined_at * 1000),
+                text(&a.title),
+                a.due_date.clone().unwrap_or_default(),
+                a.goal.as_str().to_string(),
+                c.total.to_string(),
+                c.done.to_string(),
+                c.percent.to_string(),
+                yes(c.total > 0 && c.done >= c.total),
+                yes(c.behind),
+                activity.recent_answers.to_string(),
+                activity.recent_right.to_string(),
+                activity.last_active.map(moment).unwrap_or_default(),
+            ]);
+        }
+    }
+    csv_response(&format!("class-{}-students.csv", class.id), rows)
+}
+
+/// `GET /classes/{id}/export/questions.csv`: every question the class's assignments cover.
+pub async fn questions(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let class = owned(&state, &user, path.into_inner()).await?;
+    let class_id = class.id;
+    let (cards, stats) = db::run(&state.pool, move |conn| {
+        let mut cards = Vec::new();
+        for a in store::assignments(conn, class_id)? {
+            for c in store::assignment_cards(conn, a.id)? {
+                if !cards.contains(&c) {
+                    cards.push(c);
+                }
+            }
+        }
+        Ok((
+            cards,
+            store::missed_cards(conn, class_id, None, false, None)?,
+        ))
+    })
+    .await?;
+    let by_card: std::collections::HashMap<&str, &store::MissedCard> =
+        stats.iter().map(|m| (m.card_id.as_str(), m)).collect();
+    let mut rows = vec![
+        [
+            "card_id",
+            "kind",
+            "question",
+            "right_answer",
+            "answers",
+            "misses",
+            "miss_rate_percent",
+            "students_answering",
+            "most_common_wrong_answer",
+            "times_given",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    // Most missed first, then the questions nobody has answered yet, in deck order.
+    let mut ordered: Vec<&String> = stats.iter().map(|m| &m.card_id).collect();
+    ordered.extend(cards.iter().filter(|c| !by_card.contains_key(c.as_str())));
+    for card_id in ordered {
+        let (prompt, answer) = question_text(&state.catalog, card_id);
+        let kind = state
+            .catalog
+            .card(card_id)
+            .map_or("", |c| c.kind.as_str())
+            .to_string();
+        let row = match by_card.get(card_id.as_str()) {
+            Some(m) => vec![
+                card_id.clone(),
+                kind,
+                text(&prompt),
+                text(&answer),
+                m.answers.to_string(),
+                m.misses.to_string(),
+                m.miss_percent().to_string(),
+                m.students.to_string(),
+                text(m.common_wrong.as_deref().unwrap_or("")),
+                m.common_wrong_count.to_string(),
+            ],
+            None => vec![
+                card_id.clone(),
+                kind,
+                text(&prompt),
+                text(&answer),
+                "0".into(),
+                "0".into(),
+                "0".into(),
+                "0".into(),
+                String::new(),
+                "0".into(),
+            ],
+        };
+        rows.push(row);
+    }
+    csv_response(&format!("class-{class_id}-questions.csv"), rows)
+}
