@@ -219,7 +219,31 @@ async fn main() {
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        println!("  {name}:");
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let params: Vec<rusqlite::types::Value> = match *name {
+                "completion_right_once" | "completion_stability" => {
+                    vec![class_id.into(), 1i64.into(), 0i64.into()]
+                }
+                "activity_answers" => vec![class_id.into(), 0i64.into()],
+                "activity_learned" => vec![class_id.into()],
+                _ => vec![
+                    class_id.into(),
+                    rusqlite::types::Value::Null,
+                    1i64.into(),
+                    20i64.into(),
+                ],
+            };
+            let t = Instant::now();
+            let mut stmt = conn.prepare(sql).unwrap();
+            let mut rows = stmt.query(rusqlite::params_from_iter(params)).unwrap();
+            while rows.next().unwrap().is_some() {}
+            times.push(t.elapsed());
+        }
+        println!(
+            "  {name}: median {:.2} ms",
+            quantile(&times, 0.5).as_secs_f64() * 1e3
+        );
         for s in steps {
             println!("    {s}");
         }
