@@ -63,18 +63,21 @@ enum Format {
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    let mut stdout = std::io::stdout().lock();
+    // Locked only by the one-shot commands: the server logs to stdout from its workers.
+    let stdout = || std::io::stdout().lock();
     let ok = match cli.command {
         None => serve(cli.serve)?,
         Some(Command::Serve(args)) => serve(args)?,
-        Some(Command::Backup { path, db }) => cli::backup(&db, &path, &mut stdout)?,
+        Some(Command::Backup { path, db }) => cli::backup(&db, &path, &mut stdout())?,
         Some(Command::Questions { command }) => match command {
-            QuestionsCommand::Check { questions } => cli::questions_check(&questions, &mut stdout)?,
+            QuestionsCommand::Check { questions } => {
+                cli::questions_check(&questions, &mut stdout())?
+            }
             QuestionsCommand::Export {
                 format: Format::Json,
                 seed,
                 questions,
-            } => cli::questions_export(&questions, seed, &mut stdout)?,
+            } => cli::questions_export(&questions, seed, &mut stdout())?,
         },
     };
     Ok(if ok {
