@@ -40,5 +40,8 @@ CREATE TABLE assignment_cards (
     PRIMARY KEY (assignment_id, card_id)
 ) WITHOUT ROWID;
 
--- Class reports read a member's right answers per card; this covers them without the table.
+-- Class reports read members' answers since they joined: cover them without the table
+-- (the wider index serves every query of the old one).
+DROP INDEX reviews_user_time;
+CREATE INDEX reviews_user_time ON reviews(user_id, answered_at, card_id, correct);
 CREATE INDEX reviews_user_card_correct ON reviews(user_id, card_id, correct, answered_at);

@@ -386,104 +386,32 @@ pub fn assignments_of_member(
 
 // ---- Report queries, named so that their plans can be checked for full scans ----
 
-const COMPLETION_RIGHT_ONCE: &str = "SELECT m.user_id, COUNT(DISTINCT ac.card_id)
-                 FROM class_members m
-                 JOIN assignment_cards ac ON ac.assignment_id = ?2
-                 JOIN reviews r ON r.user_id = m.user_id AND r.card_id = ac.card_id
-                      AND r.correct = 1 AND r.answered_at >= MAX(m.joined_at, ?3) * 1000
-                 WHERE m.class_id = ?1
-                 GROUP BY m.user_id";
+/// Every answer of every member since they joined. Covered by `reviews_user_time`.
+const ROSTER_REVIEWS: &str = "SELECT m.user_id, r.card_id, r.correct, r.answered_at
+     FROM class_members m
+     JOIN reviews r ON r.user_id = m.user_id AND r.answered_at >= m.joined_at * 1000
+     WHERE m.class_id = ?1";
 
-const COMPLETION_STABILITY: &str = "SELECT m.user_id, COUNT(*)
-                 FROM class_members m
-                 JOIN assignment_cards ac ON ac.assignment_id = ?2
-                 JOIN card_states s ON s.user_id = m.user_id AND s.card_id = ac.card_id
-                 WHERE m.class_id = ?1 AND s.stability >= ?3 AND s.state = 'review'
-                 GROUP BY m.user_id";
+/// Every card state of every member.
+const ROSTER_STATES: &str = "SELECT m.user_id, s.card_id, s.stability, s.state
+     FROM class_members m JOIN card_states s ON s.user_id = m.user_id
+     WHERE m.class_id = ?1";
 
-const ACTIVITY_ANSWERS: &str = "WITH class_cards AS (
-             SELECT DISTINCT ac.card_id FROM assignment_cards ac
-             JOIN assignments a ON a.id = ac.assignment_id WHERE a.class_id = ?1)
-         SELECT m.user_id, MAX(r.answered_at),
-                SUM(r.answered_at >= ?2 * 1000), SUM(r.answered_at >= ?2 * 1000 AND r.correct)
-         FROM class_members m
-         JOIN reviews r ON r.user_id = m.user_id AND r.answered_at >= m.joined_at * 1000
-         WHERE m.class_id = ?1 AND r.card_id IN class_cards
-         GROUP BY m.user_id";
-
-const ACTIVITY_LEARNED: &str = "WITH class_cards AS (
-             SELECT DISTINCT ac.card_id FROM assignment_cards ac
-             JOIN assignments a ON a.id = ac.assignment_id WHERE a.class_id = ?1)
-         SELECT m.user_id, COUNT(*) FROM class_members m
-         JOIN card_states s ON s.user_id = m.user_id
-         WHERE m.class_id = ?1 AND s.state = 'review' AND s.card_id IN class_cards
-         GROUP BY m.user_id";
-
-const MISSED_CARDS: &str = "WITH class_cards AS (
-             SELECT DISTINCT ac.card_id FROM assignment_cards ac
-             JOIN assignments a ON a.id = ac.assignment_id
-             WHERE a.class_id = ?1 AND (?2 IS NULL OR a.id = ?2)),
-         answers AS (
-             SELECT r.card_id, r.correct, r.given_answer, r.user_id FROM class_members m
-             JOIN reviews r ON r.user_id = m.user_id AND r.answered_at >= m.joined_at * 1000
-             WHERE m.class_id = ?1 AND r.card_id IN class_cards),
-         per_card AS (
-             SELECT card_id, COUNT(*) AS answers, SUM(1 - correct) AS misses,
-                    COUNT(DISTINCT user_id) AS students
-             FROM answers GROUP BY card_id),
-         wrong AS (
-             SELECT card_id, given_answer, COUNT(*) AS n,
-                    ROW_NUMBER() OVER (PARTITION BY card_id ORDER BY COUNT(*) DESC, given_answer) AS rank
-             FROM answers WHERE correct = 0 GROUP BY card_id, given_answer)
-         SELECT p.card_id, p.answers, p.misses, p.students, w.given_answer, COALESCE(w.n, 0)
-         FROM per_card p LEFT JOIN wrong w ON w.card_id = p.card_id AND w.rank = 1
-         WHERE (?3 = 0 OR p.misses > 0)
-         ORDER BY p.misses DESC, p.misses * 1.0 / p.answers DESC, p.card_id
-         LIMIT ?4";
+/// Every answer of every member since they joined, with the answer given when wrong.
+const CLASS_ANSWERS: &str = "SELECT m.user_id, r.card_id, r.correct,
+            CASE WHEN r.correct = 0 THEN r.given_answer END
+     FROM class_members m
+     JOIN reviews r ON r.user_id = m.user_id AND r.answered_at >= m.joined_at * 1000
+     WHERE m.class_id = ?1";
 
 /// The queries behind the class page, most-missed lists and exports.
 pub const REPORT_QUERIES: &[(&str, &str)] = &[
-    ("completion_right_once", COMPLETION_RIGHT_ONCE),
-    ("completion_stability", COMPLETION_STABILITY),
-    ("activity_answers", ACTIVITY_ANSWERS),
-    ("activity_learned", ACTIVITY_LEARNED),
-    ("missed_cards", MISSED_CARDS),
+    ("roster_reviews", ROSTER_REVIEWS),
+    ("roster_states", ROSTER_STATES),
+    ("class_answers", CLASS_ANSWERS),
 ];
 
 // ---- Progress ----
-
-/// How many of the assignment's cards each member has finished, by user id. Right answers
-/// count from when the assignment was set or the student joined, whichever is later.
-pub fn completion(
-    conn: &Connection,
-    class_id: i64,
-    a: &Assignment,
-) -> rusqlite::Result<HashMap<i64, usize>> {
-    let mut out = HashMap::new();
-    match a.goal {
-        Goal::RightOnce => {
-            let mut stmt = conn.prepare_cached(COMPLETION_RIGHT_ONCE)?;
-            let rows = stmt.query_map(params![class_id, a.id, a.created_at], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as usize))
-            })?;
-            for row in rows {
-                let (user, n) = row?;
-                out.insert(user, n);
-            }
-        }
-        Goal::Stability(days) => {
-            let mut stmt = conn.prepare_cached(COMPLETION_STABILITY)?;
-            let rows = stmt.query_map(params![class_id, a.id, days], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as usize))
-            })?;
-            for row in rows {
-                let (user, n) = row?;
-                out.insert(user, n);
-            }
-        }
-    }
-    Ok(out)
-}
 
 /// Which of `cards` one learner has finished for an assignment (for the study queue).
 pub fn finished_cards(
@@ -525,39 +453,114 @@ pub struct Activity {
     pub cards_learned: i64,
 }
 
-/// Activity of every member, by user id. `recent_since` is in unix seconds.
-pub fn activity(
+/// What the roster shows: cards done per assignment and each member's activity.
+pub struct Roster {
+    /// completion[assignment index][user id] = cards done.
+    pub completion: Vec<HashMap<i64, usize>>,
+    pub activity: HashMap<i64, Activity>,
+}
+
+/// The roster of a class in two passes: one over the members' answers since joining, one
+/// over their card states, tallied here against the assignments' card sets. One pass over
+/// the log is cheaper than a query per assignment that probes it card by card.
+/// `recent_since` is in unix seconds.
+pub fn roster(
     conn: &Connection,
     class_id: i64,
+    assignments: &[Assignment],
     recent_since: i64,
-) -> rusqlite::Result<HashMap<i64, Activity>> {
-    let mut out: HashMap<i64, Activity> = HashMap::new();
-    // The class's cards, once, rather than a join per review.
-    let mut stmt = conn.prepare_cached(ACTIVITY_ANSWERS)?;
-    let rows = stmt.query_map(params![class_id, recent_since], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, Option<i64>>(1)?,
-            r.get::<_, Option<i64>>(2)?.unwrap_or(0),
-            r.get::<_, Option<i64>>(3)?.unwrap_or(0),
-        ))
-    })?;
-    for row in rows {
-        let (user, last, answers, right) = row?;
-        let a = out.entry(user).or_default();
-        a.last_active = last;
-        a.recent_answers = answers;
-        a.recent_right = right;
+) -> rusqlite::Result<Roster> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut sets: Vec<Vec<usize>> = Vec::with_capacity(assignments.len());
+    for a in assignments {
+        let ids = assignment_cards(conn, a.id)?;
+        sets.push(
+            ids.into_iter()
+                .map(|id| {
+                    let next = index.len();
+                    *index.entry(id).or_insert(next)
+                })
+                .collect(),
+        );
     }
-    let mut stmt = conn.prepare_cached(ACTIVITY_LEARNED)?;
-    let rows = stmt.query_map([class_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    for row in rows {
-        let (user, n) = row?;
-        out.entry(user).or_default().cards_learned = n;
+    let n = index.len();
+    let members: Vec<Member> = members(conn, class_id)?;
+    let slot: HashMap<i64, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.user_id, i))
+        .collect();
+    let mut activity = vec![Activity::default(); members.len()];
+    // Latest right answer (ms) and state per member and card, in flat arrays.
+    let mut last_right = vec![i64::MIN; members.len() * n];
+    let mut stability = vec![f64::NAN; members.len() * n];
+    let recent_ms = recent_since * 1000;
+    let mut stmt = conn.prepare_cached(ROSTER_REVIEWS)?;
+    let mut rows = stmt.query([class_id])?;
+    while let Some(row) = rows.next()? {
+        let Some(&card) = index.get(row.get_ref(1)?.as_str()?) else {
+            continue;
+        };
+        let Some(&who) = slot.get(&row.get::<_, i64>(0)?) else {
+            continue;
+        };
+        let correct: bool = row.get(2)?;
+        let at: i64 = row.get(3)?;
+        let a = &mut activity[who];
+        a.last_active = Some(a.last_active.map_or(at, |l| l.max(at)));
+        if at >= recent_ms {
+            a.recent_answers += 1;
+            a.recent_right += i64::from(correct);
+        }
+        if correct {
+            let cell = &mut last_right[who * n + card];
+            *cell = (*cell).max(at);
+        }
     }
-    Ok(out)
+    let mut stmt = conn.prepare_cached(ROSTER_STATES)?;
+    let mut rows = stmt.query([class_id])?;
+    while let Some(row) = rows.next()? {
+        let Some(&card) = index.get(row.get_ref(1)?.as_str()?) else {
+            continue;
+        };
+        let Some(&who) = slot.get(&row.get::<_, i64>(0)?) else {
+            continue;
+        };
+        if row.get_ref(3)?.as_str()? == "review" {
+            activity[who].cards_learned += 1;
+            stability[who * n + card] = row.get(2)?;
+        }
+    }
+    let completion = assignments
+        .iter()
+        .zip(&sets)
+        .map(|(a, cards)| {
+            members
+                .iter()
+                .enumerate()
+                .map(|(who, m)| {
+                    let since = m.joined_at.max(a.created_at) * 1000;
+                    let done = cards
+                        .iter()
+                        .filter(|&&c| match a.goal {
+                            Goal::RightOnce => last_right[who * n + c] >= since,
+                            // NaN (no state, or not graduated) compares false.
+                            Goal::Stability(days) => stability[who * n + c] >= days,
+                        })
+                        .count();
+                    (m.user_id, done)
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Roster {
+        completion,
+        activity: members
+            .iter()
+            .zip(activity)
+            .map(|(m, a)| (m.user_id, a))
+            .collect(),
+    })
 }
 
 /// A question the class gets wrong.
@@ -577,9 +580,23 @@ impl MissedCard {
     }
 }
 
+/// Every card of a class's assignments, once each, in the order first assigned.
+pub fn class_cards(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for a in assignments(conn, class_id)? {
+        for card in assignment_cards(conn, a.id)? {
+            if seen.insert(card.clone()) {
+                out.push(card);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Answers and misses per card by the members of a class (since each joined), over the
 /// cards of one assignment or of all the class's assignments. `only_missed` drops cards
-/// nobody missed; the most missed come first.
+/// nobody missed; the most missed come first (then the highest miss rate).
 pub fn missed_cards(
     conn: &Connection,
     class_id: i64,
@@ -587,19 +604,67 @@ pub fn missed_cards(
     only_missed: bool,
     limit: Option<usize>,
 ) -> rusqlite::Result<Vec<MissedCard>> {
-    let mut stmt = conn.prepare_cached(MISSED_CARDS)?;
-    let limit = limit.map_or(-1, |l| l as i64);
-    let rows = stmt.query_map(params![class_id, assignment_id, only_missed, limit], |r| {
-        Ok(MissedCard {
-            card_id: r.get(0)?,
-            answers: r.get(1)?,
-            misses: r.get(2)?,
-            students: r.get(3)?,
-            common_wrong: r.get(4)?,
-            common_wrong_count: r.get(5)?,
+    let cards = match assignment_id {
+        Some(id) => assignment_cards(conn, id)?,
+        None => class_cards(conn, class_id)?,
+    };
+    let index: HashMap<&str, usize> = cards
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    #[derive(Default)]
+    struct Tally {
+        answers: i64,
+        misses: i64,
+        students: std::collections::HashSet<i64>,
+        wrong: HashMap<String, i64>,
+    }
+    let mut tally: Vec<Tally> = (0..cards.len()).map(|_| Tally::default()).collect();
+    let mut stmt = conn.prepare_cached(CLASS_ANSWERS)?;
+    let mut rows = stmt.query([class_id])?;
+    while let Some(row) = rows.next()? {
+        let Some(&card) = index.get(row.get_ref(1)?.as_str()?) else {
+            continue;
+        };
+        let t = &mut tally[card];
+        t.answers += 1;
+        t.students.insert(row.get(0)?);
+        if !row.get::<_, bool>(2)? {
+            t.misses += 1;
+            *t.wrong.entry(row.get(3)?).or_default() += 1;
+        }
+    }
+    let mut out: Vec<MissedCard> = cards
+        .iter()
+        .zip(tally)
+        .filter(|(_, t)| t.answers > 0 && (!only_missed || t.misses > 0))
+        .map(|(card, t)| {
+            // The most common wrong answer; on a tie, the first alphabetically.
+            let common = t
+                .wrong
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
+            MissedCard {
+                card_id: card.clone(),
+                answers: t.answers,
+                misses: t.misses,
+                students: t.students.len() as i64,
+                common_wrong: common.map(|(w, _)| w.clone()),
+                common_wrong_count: common.map_or(0, |(_, n)| *n),
+            }
         })
-    })?;
-    rows.collect()
+        .collect();
+    out.sort_by(|a, b| {
+        b.misses
+            .cmp(&a.misses)
+            .then_with(|| (b.misses * a.answers).cmp(&(a.misses * b.answers)))
+            .then_with(|| a.card_id.cmp(&b.card_id))
+    });
+    if let Some(limit) = limit {
+        out.truncate(limit);
+    }
+    Ok(out)
 }
 
 /// One student's missed cards in this class: cards of the class's assignments whose latest
@@ -643,6 +708,96 @@ mod tests {
         .unwrap()
         .map(Result::unwrap)
         .collect()
+    }
+
+    fn exec(conn: &rusqlite::Connection, sql: &str) {
+        conn.execute_batch(sql).unwrap();
+    }
+
+    /// Goals count what they should: right answers since the assignment was set (and the
+    /// student joined); stability of graduated cards; nothing from before joining.
+    #[test]
+    fn the_roster_counts_each_goal_from_the_right_moment() {
+        use super::*;
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        exec(
+            &conn,
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards VALUES ('e1/date', 'd', 'e1', 'date', 0, 0),
+                                      ('e2/date', 'd', 'e2', 'date', 1, 0),
+                                      ('e3/date', 'd', 'e3', 'date', 2, 0);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 't', 'T', 'x', 'teacher', 0), (2, 'ann', 'Ann', 'x', 'learner', 0),
+                      (3, 'bo', 'Bo', 'x', 'learner', 0);
+             INSERT INTO classes VALUES (1, 1, 'C', 'ABCDEFGH', 0, NULL);
+             INSERT INTO class_members VALUES (1, 2, 100), (1, 3, 100);",
+        );
+        let cards = vec!["e1/date".to_string(), "e2/date".into(), "e3/date".into()];
+        let tx = conn.transaction().unwrap();
+        for (title, goal) in [("once", Goal::RightOnce), ("strong", Goal::Stability(5.0))] {
+            save_assignment(
+                &tx,
+                1,
+                None,
+                &AssignmentInput {
+                    title,
+                    deck_id: "d",
+                    selection: &Selection::default(),
+                    goal,
+                    due_date: None,
+                    cards: &cards,
+                },
+                200,
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        // Ann: e1 right before the assignment (does not count), e2 right after, e3 wrong.
+        // Bo: e1 right after; e2 right before joining. States: Ann e1 strong, e2 weak,
+        // e3 strong but relearning.
+        exec(
+            &conn,
+            "INSERT INTO reviews VALUES
+               ('a', 2, 'e1/date', 150000, 3, 1, 'x', 1, 'mc', 'web', 0),
+               ('b', 2, 'e2/date', 250000, 3, 1, 'x', 1, 'mc', 'web', 0),
+               ('c', 2, 'e3/date', 260000, 1, 0, 'y', 1, 'mc', 'web', 0),
+               ('d', 3, 'e1/date', 300000, 3, 1, 'x', 1, 'mc', 'web', 0),
+               ('e', 3, 'e2/date', 50000, 3, 1, 'x', 1, 'mc', 'web', 0);
+             INSERT INTO card_states VALUES
+               (2, 'e1/date', 9.0, 5, 0, 0, 1, 0, 'review'),
+               (2, 'e2/date', 2.0, 5, 0, 0, 1, 0, 'review'),
+               (2, 'e3/date', 9.0, 5, 0, 0, 2, 1, 'relearning');",
+        );
+        let assignments = assignments(&conn, 1).unwrap();
+        let r = roster(&conn, 1, &assignments, 0).unwrap();
+        assert_eq!(
+            r.completion[0][&2], 1,
+            "only e2 was right after the assignment was set"
+        );
+        assert_eq!(r.completion[0][&3], 1, "e2 before joining does not count");
+        assert_eq!(
+            r.completion[1][&2], 1,
+            "only e1 is graduated and strong enough"
+        );
+        assert_eq!(r.completion[1][&3], 0);
+        let ann = &r.activity[&2];
+        assert_eq!((ann.recent_answers, ann.recent_right), (3, 2));
+        assert_eq!(ann.last_active, Some(260000));
+        assert_eq!(ann.cards_learned, 2);
+        assert_eq!(
+            r.activity[&3].recent_answers, 1,
+            "answers before joining are private"
+        );
+        // The learner's own view agrees with the teacher's.
+        let a = &assignments[0];
+        assert_eq!(finished_cards(&conn, 2, a, 100).unwrap().len(), 1);
+        assert_eq!(
+            finished_cards(&conn, 2, &assignments[1], 100)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     /// The class reports read reviews and card states through indexes, never a whole table:

@@ -431,15 +431,12 @@ pub async fn class_report(state: &AppState, class_id: i64) -> Result<ClassReport
     let recent_since = now() - RECENT_DAYS * 86_400;
     Ok(db::run(&state.pool, move |conn| {
         let assignments = store::assignments(conn, class_id)?;
-        let completion = assignments
-            .iter()
-            .map(|a| store::completion(conn, class_id, a))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let roster = store::roster(conn, class_id, &assignments, recent_since)?;
         Ok(ClassReport {
             members: store::members(conn, class_id)?,
-            activity: store::activity(conn, class_id, recent_since)?,
+            activity: roster.activity,
+            completion: roster.completion,
             assignments,
-            completion,
         })
     })
     .await?)
