@@ -45,3 +45,6 @@ CREATE TABLE assignment_cards (
 DROP INDEX reviews_user_time;
 CREATE INDEX reviews_user_time ON reviews(user_id, answered_at, card_id, correct);
 CREATE INDEX reviews_user_card_correct ON reviews(user_id, card_id, correct, answered_at);
+
+-- The roster counts each member's graduated cards and their stability without the table.
+CREATE INDEX card_states_user_state ON card_states(user_id, state, card_id, stability);

@@ -392,9 +392,9 @@ const ROSTER_REVIEWS: &str = "SELECT m.user_id, r.card_id, r.correct, r.answered
      JOIN reviews r ON r.user_id = m.user_id AND r.answered_at >= m.joined_at * 1000
      WHERE m.class_id = ?1";
 
-/// Every card state of every member.
+/// Every graduated card of every member, with its stability.
 const ROSTER_STATES: &str = "SELECT m.user_id, s.card_id, s.stability, s.state
-     FROM class_members m JOIN card_states s ON s.user_id = m.user_id
+     FROM class_members m JOIN card_states s ON s.user_id = m.user_id AND s.state = 'review'
      WHERE m.class_id = ?1";
 
 /// Every answer of every member since they joined, with the answer given when wrong.
