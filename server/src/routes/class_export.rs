@@ -104,14 +104,7 @@ pub async fn questions(
     let class = owned(&state, &user, path.into_inner()).await?;
     let class_id = class.id;
     let (cards, stats) = db::run(&state.pool, move |conn| {
-        let mut cards = Vec::new();
-        for a in store::assignments(conn, class_id)? {
-            for c in store::assignment_cards(conn, a.id)? {
-                if !cards.contains(&c) {
-                    cards.push(c);
-                }
-            }
-        }
+        let cards = store::class_cards(conn, class_id)?;
         Ok((
             cards,
             store::missed_cards(conn, class_id, None, false, None)?,
