@@ -77,14 +77,20 @@ pub fn save_state(
     card_id: &str,
     s: &CardState,
 ) -> rusqlite::Result<()> {
+    // Each change takes the learner's next sync number: the cursor of the sync API.
+    let seq: i64 = tx
+        .prepare_cached(
+            "UPDATE users SET sync_seq = sync_seq + 1 WHERE id = ?1 RETURNING sync_seq",
+        )?
+        .query_row([user_id], |r| r.get(0))?;
     tx.prepare_cached(
         "INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review, reps,
-                                  lapses, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                                  lapses, state, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(user_id, card_id) DO UPDATE SET stability = excluded.stability,
              difficulty = excluded.difficulty, due = excluded.due,
              last_review = excluded.last_review, reps = excluded.reps,
-             lapses = excluded.lapses, state = excluded.state",
+             lapses = excluded.lapses, state = excluded.state, seq = excluded.seq",
     )?
     .execute(params![
         user_id,
@@ -95,7 +101,8 @@ pub fn save_state(
         s.last_review,
         s.reps,
         s.lapses,
-        s.phase.as_str()
+        s.phase.as_str(),
+        seq
     ])?;
     Ok(())
 }
@@ -124,7 +131,7 @@ pub fn card_reviews(
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
         "SELECT answered_at, rating FROM reviews WHERE user_id = ?1 AND card_id = ?2
-         ORDER BY answered_at, rowid",
+         ORDER BY answered_at, id",
     )?;
     let rows = stmt.query_map(params![user_id, card_id], |row| {
         Ok(Review {
