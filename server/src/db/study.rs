@@ -27,11 +27,14 @@ pub fn insert_review(
     r: &NewReview<'_>,
     received_at: i64,
 ) -> rusqlite::Result<bool> {
-    let n = tx.execute(
-        "INSERT OR IGNORE INTO reviews (id, user_id, card_id, answered_at, rating, correct,
+    // Cached: a sync batch inserts thousands of reviews through this one statement.
+    let n = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO reviews (id, user_id, card_id, answered_at, rating, correct,
              given_answer, duration_ms, presentation, device_id, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+        )?
+        .execute(params![
             r.id,
             r.user_id,
             r.card_id,
@@ -43,12 +46,11 @@ pub fn insert_review(
             r.presentation,
             r.device_id,
             received_at
-        ],
-    )?;
+        ])?;
     Ok(n == 1)
 }
 
-fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
+pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
     let phase: String = row.get("state")?;
     Ok(CardState {
         stability: row.get::<_, f64>("stability")? as f32,

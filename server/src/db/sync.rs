@@ -3,19 +3,21 @@
 
 use crate::db::study::{self, NewReview};
 use crate::srs::{CardState, Rating, Scheduler};
-use crate::sync::{IncomingReview, Rejection, canonical_id, validate};
+use crate::sync::IncomingReview;
+use crate::sync::batch::{Rejected, triage};
 use rusqlite::{Connection, Transaction, params};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Outcome {
     pub accepted: usize,
     pub duplicates: usize,
-    pub rejected: Vec<(String, Rejection)>,
+    pub rejected: Vec<Rejected>,
 }
 
-/// Stores the valid reviews of `batch` and replays each card they touched. Bad reviews are
-/// rejected one by one with a reason; the rest are applied.
+/// Stores the valid reviews of `batch` and replays each card they touched, once, from its
+/// whole log. Bad reviews are rejected one by one with a reason; the rest are applied. The
+/// caller owns the transaction, so the batch lands whole or not at all.
 pub fn apply(
     tx: &Transaction<'_>,
     scheduler: &Scheduler,
@@ -25,24 +27,14 @@ pub fn apply(
     now_ms: i64,
     card_exists: impl Fn(&str) -> bool,
 ) -> rusqlite::Result<Outcome> {
-    let mut out = Outcome::default();
-    let mut in_batch: HashMap<String, &IncomingReview> = HashMap::new();
+    let sorted = triage(batch, now_ms, card_exists);
+    let mut out = Outcome {
+        duplicates: sorted.repeats,
+        rejected: sorted.rejected,
+        ..Outcome::default()
+    };
     let mut touched = BTreeSet::new();
-    for r in batch {
-        if let Err(why) = validate(r, now_ms, &card_exists) {
-            out.rejected.push((r.id.clone(), why));
-            continue;
-        }
-        let id = canonical_id(&r.id);
-        if let Some(first) = in_batch.get(&id) {
-            if *first == r {
-                out.duplicates += 1;
-            } else {
-                out.rejected.push((r.id.clone(), Rejection::ConflictingId));
-            }
-            continue;
-        }
-        in_batch.insert(id.clone(), r);
+    for (id, r) in sorted.fresh {
         let rating = Rating::from_number(r.rating).expect("validated");
         let inserted = study::insert_review(
             tx,
@@ -62,12 +54,13 @@ pub fn apply(
         )?;
         if inserted {
             out.accepted += 1;
-            touched.insert(r.card_id.clone());
+            touched.insert(r.card_id.as_str());
         } else {
             out.duplicates += 1;
         }
     }
-    for card in &touched {
+    // A duplicate touches nothing: its review was replayed when it first arrived.
+    for card in touched {
         let reviews = study::card_reviews(tx, user_id, card)?;
         if let Some(state) = scheduler.replay(&reviews) {
             study::save_state(tx, user_id, card, &state)?;
@@ -83,32 +76,26 @@ pub struct Changed {
     pub seq: i64,
 }
 
-/// Card states changed after `cursor`, oldest change first.
+/// Card states changed after `since`, oldest change first: one range of `card_states_seq`.
 pub fn changed_since(
     conn: &Connection,
     user_id: i64,
-    cursor: i64,
+    since: i64,
 ) -> rusqlite::Result<Vec<Changed>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT card_id, seq FROM card_states WHERE user_id = ?1 AND seq > ?2 ORDER BY seq",
-    )?;
-    let ids: Vec<(String, i64)> = stmt
-        .query_map(params![user_id, cursor], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    ids.into_iter()
-        .map(|(card_id, seq)| {
-            let state = study::card_state(conn, user_id, &card_id)?.expect("the row was just read");
-            Ok(Changed {
-                card_id,
-                state,
-                seq,
-            })
+    let mut stmt = conn
+        .prepare_cached("SELECT * FROM card_states WHERE user_id = ?1 AND seq > ?2 ORDER BY seq")?;
+    let rows = stmt.query_map(params![user_id, since], |row| {
+        Ok(Changed {
+            card_id: row.get("card_id")?,
+            state: study::row_to_state(row)?,
+            seq: row.get("seq")?,
         })
-        .collect()
+    })?;
+    rows.collect()
 }
 
 /// The learner's newest change number: the cursor to hand back.
-pub fn cursor(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
+pub fn current_seq(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT sync_seq FROM users WHERE id = ?1")?
         .query_row([user_id], |r| r.get(0))
 }
@@ -116,7 +103,9 @@ pub fn cursor(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::Rejection;
     use proptest::prelude::*;
+    use std::collections::HashMap;
 
     const T0: i64 = 1_750_000_000_000;
     const CARDS: [&str; 3] = ["e1/date", "e2/date", "e3/date"];
@@ -185,7 +174,7 @@ mod tests {
         let first = sync(&mut conn, "phone", &batch);
         assert_eq!((first.accepted, first.duplicates), (3, 0));
         let after_first = states(&conn);
-        let cursor = cursor(&conn, 1).unwrap();
+        let cursor = current_seq(&conn, 1).unwrap();
         let again = sync(&mut conn, "phone", &batch);
         assert_eq!((again.accepted, again.duplicates), (0, 3));
         assert_eq!(states(&conn), after_first);
@@ -206,7 +195,7 @@ mod tests {
         let out = sync(&mut conn, "phone", &[review(1, 0, 3, 0), bad, bad_rating]);
         assert_eq!(out.accepted, 1);
         assert_eq!(
-            out.rejected.iter().map(|(_, r)| *r).collect::<Vec<_>>(),
+            out.rejected.iter().map(|r| r.reason).collect::<Vec<_>>(),
             vec![Rejection::UnknownCard, Rejection::BadRating]
         );
         assert_eq!(states(&conn).len(), 1);

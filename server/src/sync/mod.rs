@@ -1,7 +1,11 @@
-//! The sync protocol's rules, apart from storage: what a client may send, and why a review
-//! is refused. Merging is a union of review sets keyed by UUID followed by a replay of each
-//! touched card in `answered_at` order (see `db::sync`), so the order in which devices
-//! upload does not change the result.
+//! The sync protocol's rules, apart from storage: what a client may send, why a review is
+//! refused, how a batch is sorted into new, repeated and rejected reviews (`batch`), and the
+//! cursor a client keeps between syncs (`cursor`). Merging is a union of review sets keyed by
+//! UUID followed by a replay of each touched card in `answered_at` order (see `db::sync`), so
+//! the order in which devices upload does not change the result.
+
+pub mod batch;
+pub mod cursor;
 
 use serde::{Deserialize, Serialize};
 
@@ -9,12 +13,16 @@ use serde::{Deserialize, Serialize};
 pub const MAX_BATCH: usize = 10_000;
 /// Largest request body accepted by `POST /api/v1/sync`.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-/// A client clock may run this far ahead of the server's before its answers are refused.
+/// A client clock may run this far ahead of the server's before its answers are refused:
+/// phones drift by seconds to minutes, and a review dated later than "now" would jump ahead
+/// of reviews that are still to come. Five minutes forgives drift, not a wrong date.
 pub const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+/// Longest device id a client may send (it is stored with every review).
+pub const MAX_DEVICE_ID: usize = 64;
 const MAX_ANSWER_CHARS: usize = 200;
 
 /// One review as a client sends it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct IncomingReview {
     /// A UUID made by the client; sending it again is harmless.
     pub id: String,
@@ -29,7 +37,8 @@ pub struct IncomingReview {
     pub given_answer: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Why one review of a batch was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rejection {
     BadId,
@@ -84,6 +93,17 @@ pub fn validate(
         return Err(Rejection::UnknownCard);
     }
     Ok(())
+}
+
+/// A device id as stored with each review: 1 to 64 printable characters.
+pub fn parse_device_id(raw: &str) -> Result<String, String> {
+    let id = raw.trim();
+    if id.is_empty() || id.chars().count() > MAX_DEVICE_ID || id.chars().any(char::is_control) {
+        return Err(format!(
+            "device_id must be 1 to {MAX_DEVICE_ID} printable characters"
+        ));
+    }
+    Ok(id.to_string())
 }
 
 /// The canonical form of a review id, so `ABC…` and `abc…` are one review.
@@ -146,6 +166,14 @@ mod tests {
             Ok(()),
             "small skew is allowed"
         );
+    }
+
+    #[test]
+    fn device_ids() {
+        assert_eq!(parse_device_id(" phone ").unwrap(), "phone");
+        assert!(parse_device_id("").is_err());
+        assert!(parse_device_id(&"x".repeat(65)).is_err());
+        assert!(parse_device_id("a\nb").is_err());
     }
 
     #[test]
