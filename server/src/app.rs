@@ -4,8 +4,10 @@ use crate::auth::{csrf, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
+use crate::routes::api::error::ApiError;
 use crate::routes::{
-    assets, assignments, auth, class_export, classes, error::PageError, health, home, missed, study,
+    api, assets, assignments, auth, class_export, classes, error::PageError, health, home, missed,
+    study,
 };
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -167,6 +169,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
             "/classes/{id}/assignments/{assignment}/delete",
             web::post().to(assignments::delete),
         )
+        .configure(api::configure)
         .default_service(web::to(|| async { PageError::NotFound.error_response() }));
 }
 
@@ -186,6 +189,13 @@ async fn same_origin(
         let origin = header(actix_web::http::header::ORIGIN);
         let host = header(actix_web::http::header::HOST);
         if !csrf::origin_ok(origin.as_deref(), host.as_deref()) {
+            if req.path().starts_with("/api/") {
+                return Err(ApiError::Forbidden(
+                    "cross_origin",
+                    "requests from other sites are refused".into(),
+                )
+                .into());
+            }
             return Err(
                 PageError::Forbidden("Requests from other sites are refused.".into()).into(),
             );

@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per area. `PageCtx` is what every page's layout needs.
 
+pub mod api;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
