@@ -109,6 +109,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(auth::account))
         .route("/account/password", web::post().to(auth::change_password))
         .route("/account/settings", web::post().to(auth::change_settings))
+        .route(
+            "/account/tokens/{id}/revoke",
+            web::post().to(auth::revoke_device),
+        )
         .route("/study", web::get().to(study::show))
         .route("/study/answer", web::post().to(study::answer))
         .route("/missed", web::get().to(missed::show))
