@@ -7,7 +7,7 @@ use crate::db;
 use crate::routes::api::error::ApiError;
 use crate::routes::{
     api, assets, assignments, auth, class_export, classes, error::PageError, health, home, missed,
-    study,
+    offline, study,
 };
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -101,6 +101,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/static/style.css", web::get().to(assets::style))
         .route("/static/app.js", web::get().to(assets::script))
+        .route("/static/offline.js", web::get().to(offline::script))
+        .route("/sw.js", web::get().to(offline::service_worker))
         .route("/register", web::get().to(auth::register_form))
         .route("/register", web::post().to(auth::register))
         .route("/login", web::get().to(auth::login_form))
@@ -115,6 +117,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/study", web::get().to(study::show))
         .route("/study/answer", web::post().to(study::answer))
+        .route("/study/offline", web::get().to(offline::page))
         .route("/missed", web::get().to(missed::show))
         .route("/classes", web::get().to(classes::list))
         .route("/classes", web::post().to(classes::create))

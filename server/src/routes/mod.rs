@@ -11,6 +11,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod missed;
+pub mod offline;
 pub mod study;
 
 use crate::auth::extract::CurrentUser;

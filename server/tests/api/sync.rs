@@ -426,3 +426,49 @@ proptest! {
         prop_assert_eq!(mixed, reference);
     }
 }
+
+#[tokio::test]
+async fn the_offline_page_its_worker_and_the_study_pack_are_served() {
+    let app = spawn_app().await;
+    let r = app.get("/study/offline").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed-in learners only");
+    app.signed_in_learner("ann").await;
+    let page = app.get_html("/study/offline?deck=fixture").await;
+    assert!(page.contains("data-deck=\"fixture\""));
+    assert!(page.contains("/static/offline.js"));
+    assert!(
+        app.get_html("/")
+            .await
+            .contains("/study/offline?deck=fixture")
+    );
+    let sw = app.get("/sw.js").await;
+    assert_eq!(sw.status(), StatusCode::OK);
+    assert!(
+        sw.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert_eq!(sw.headers()["service-worker-allowed"], "/");
+    assert_eq!(app.get("/static/offline.js").await.status(), StatusCode::OK);
+
+    let pack: Value = app
+        .get("/api/v1/study-pack?deck=fixture")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cards = pack["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 20, "a new learner gets today's 20 new cards");
+    for c in cards {
+        let p = c["presentation"].as_str().unwrap();
+        assert!(
+            p == "multiple_choice" || p == "flashcard",
+            "{p}: offline cannot check typing"
+        );
+        if p == "multiple_choice" {
+            let i = c["question"]["answer_index"].as_u64().unwrap() as usize;
+            assert!(i < c["question"]["choices"].as_array().unwrap().len());
+        }
+    }
+}
