@@ -185,7 +185,7 @@
       setText("given", given);
       setText("right-answer", card.question.answer);
       setText("event", card.event_title ? card.event_title + " (" + card.event_date + ")" : "");
-      $("next").focus();
+      $("offline-next").focus();
       return showPending();
     }).then(function () {
       if (navigator.onLine) sync(false);
@@ -203,9 +203,31 @@
     var b = e.target.closest("button[data-grade]");
     if (!b || !current) return;
     var grade = Number(b.getAttribute("data-grade"));
-    answer(grade, b.textContent + " (self-graded)", grade > 1);
+    answer(grade, ["Again", "Hard", "Good", "Easy"][grade - 1] + " (self-graded)", grade > 1);
   });
-  $("next").addEventListener("click", showNext);
+  $("offline-next").addEventListener("click", showNext);
+
+  // The study page's keys (app.js leaves this page alone): 1-4 choose or grade, Space flips
+  // a flashcard, Enter goes on.
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "Enter" && !$("result").hidden && e.target.tagName !== "BUTTON") {
+      e.preventDefault();
+      showNext();
+      return;
+    }
+    if ($("card").hidden || !current) return;
+    var flash = $("flashcard");
+    if (e.key === " " && !flash.hidden) {
+      e.preventDefault();
+      flash.open = !flash.open;
+      return;
+    }
+    if (!/^[1-4]$/.test(e.key)) return;
+    var b = flash.hidden ? $("choices").querySelector('button[data-key="' + e.key + '"]')
+      : flash.open ? flash.querySelector('button[data-grade="' + e.key + '"]') : null;
+    if (b) { e.preventDefault(); b.click(); }
+  });
 
   var syncing = null;
   // Sends this learner's waiting answers in batches; `manual` also reports "nothing to send".

@@ -19,19 +19,28 @@ async function loadPlaywright() {
   }
 }
 
-/** Answers the card on screen (the first choice, or "Good" on a flashcard); returns its id. */
-async function answerOne(page) {
+/**
+ * Answers the card on screen (the first choice, or "Good" on a flashcard), with the mouse or
+ * with the keyboard as the study page's shortcuts allow; returns the card's id.
+ */
+async function answerOne(page, { keys = false } = {}) {
   const card = page.locator("#card:not([hidden])");
   await card.waitFor();
   const id = await card.getAttribute("data-card");
-  if (await page.locator("#flashcard").isHidden()) {
-    await page.locator("#choices button").first().click();
-  } else {
+  const flashcard = !(await page.locator("#flashcard").isHidden());
+  if (keys) {
+    if (flashcard) await page.keyboard.press(" ");
+    await page.keyboard.press(flashcard ? "3" : "1");
+  } else if (flashcard) {
     await page.locator("#flashcard summary").click();
     await page.locator('#flashcard button[data-grade="3"]').click();
+  } else {
+    await page.locator("#choices button").first().click();
   }
   await page.locator("#result:not([hidden])").waitFor();
-  await page.locator("#next").click();
+  if (keys) await page.keyboard.press("Enter");
+  else await page.locator("#offline-next").click();
+  await page.locator("#result").waitFor({ state: "hidden" });
   return id;
 }
 
@@ -72,7 +81,7 @@ test("answers given offline reach the server once the network returns", async (t
 
   await context.setOffline(true);
   const answered = [];
-  for (let i = 0; i < 3; i++) answered.push(await answerOne(page));
+  for (let i = 0; i < 3; i++) answered.push(await answerOne(page, { keys: i === 1 }));
   assert.equal(await pending(page), 3);
 
   // Close the tab while offline; a new one opens the page from the service worker's cache.
