@@ -10,7 +10,9 @@
 //! - an empty sync with the cursor (a device checking in).
 //!
 //! The request body is serialised before the clock starts; the time includes the server's
-//! JSON parsing and the client reading the reply. It prints medians and the ratio to the
+//! JSON parsing and the client reading the reply. Two more lines split the cost: the same
+//! batch through `db::sync::apply` in-process (storage and replay, no HTTP or JSON), and the
+//! FSRS replay of 1,000 ten-review histories alone. It prints medians and the ratio to the
 //! baseline median, since the machine is shared and absolute numbers drift.
 //! `CHRONICLE_BENCH_N` sets the number of 10,000-review samples (default 9).
 
@@ -217,6 +219,55 @@ async fn main() {
             health.push(t.elapsed());
         }
     }
+    // Where the time goes: the same work without HTTP and JSON, in-process on the same file.
+    let mut apply_only = Vec::new();
+    let mut replay_only = Vec::new();
+    let scheduler = chronicle::srs::Scheduler::new(0.9);
+    for round in 0..n {
+        let body = batch(&cards, now_ms);
+        let req: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let reviews: Vec<chronicle::sync::IncomingReview> =
+            serde_json::from_value(req["reviews"].clone()).unwrap();
+        let mut conn = rusqlite::Connection::open(dir.path().join("bench.db")).unwrap();
+        // The pool's settings, so the comparison with the HTTP path is fair.
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO users (username, display_name, password_hash, role, created_at)
+             VALUES (?1, ?1, 'x', 'learner', 0)",
+            [format!("direct{round}")],
+        )
+        .unwrap();
+        let user_id = conn.last_insert_rowid();
+        let t = Instant::now();
+        let tx = conn.transaction().unwrap();
+        let out =
+            chronicle::db::sync::apply(&tx, &scheduler, user_id, "bench", &reviews, now_ms, |c| {
+                catalog.card(c).is_some()
+            })
+            .unwrap();
+        tx.commit().unwrap();
+        apply_only.push(t.elapsed());
+        assert_eq!(out.accepted, CARDS * PER_CARD);
+        let per_card: Vec<Vec<chronicle::srs::Review>> = reviews
+            .chunks(PER_CARD)
+            .map(|c| {
+                c.iter()
+                    .map(|r| chronicle::srs::Review {
+                        answered_at: r.answered_at / 1000,
+                        rating: chronicle::srs::Rating::from_number(r.rating).unwrap(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let t = Instant::now();
+        for log in &per_card {
+            std::hint::black_box(scheduler.replay(log));
+        }
+        replay_only.push(t.elapsed());
+    }
     let baseline = median(&health);
     println!(
         "Chronicle sync latency, one client, loopback, release build; {} reviews over {} cards",
@@ -231,4 +282,15 @@ async fn main() {
         baseline,
     );
     print("POST /api/v1/sync, empty, with cursor", &empty, baseline);
+    println!("of which, in-process without HTTP and JSON:");
+    print(
+        "  db::sync::apply, 10,000 new, one tx",
+        &apply_only,
+        baseline,
+    );
+    print(
+        "  FSRS replay alone, 1,000 cards x 10",
+        &replay_only,
+        baseline,
+    );
 }
