@@ -4,8 +4,10 @@ use crate::auth::{csrf, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
+use crate::routes::api::error::ApiError;
 use crate::routes::{
-    assets, assignments, auth, class_export, classes, error::PageError, health, home, missed, study,
+    api, assets, assignments, auth, class_export, classes, error::PageError, health, home, missed,
+    offline, study,
 };
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -99,6 +101,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/static/style.css", web::get().to(assets::style))
         .route("/static/app.js", web::get().to(assets::script))
+        .route("/static/offline.js", web::get().to(offline::script))
+        .route("/sw.js", web::get().to(offline::service_worker))
         .route("/register", web::get().to(auth::register_form))
         .route("/register", web::post().to(auth::register))
         .route("/login", web::get().to(auth::login_form))
@@ -107,8 +111,13 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(auth::account))
         .route("/account/password", web::post().to(auth::change_password))
         .route("/account/settings", web::post().to(auth::change_settings))
+        .route(
+            "/account/tokens/{id}/revoke",
+            web::post().to(auth::revoke_device),
+        )
         .route("/study", web::get().to(study::show))
         .route("/study/answer", web::post().to(study::answer))
+        .route("/study/offline", web::get().to(offline::page))
         .route("/missed", web::get().to(missed::show))
         .route("/classes", web::get().to(classes::list))
         .route("/classes", web::post().to(classes::create))
@@ -167,6 +176,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
             "/classes/{id}/assignments/{assignment}/delete",
             web::post().to(assignments::delete),
         )
+        .configure(api::configure)
         .default_service(web::to(|| async { PageError::NotFound.error_response() }));
 }
 
@@ -186,6 +196,13 @@ async fn same_origin(
         let origin = header(actix_web::http::header::ORIGIN);
         let host = header(actix_web::http::header::HOST);
         if !csrf::origin_ok(origin.as_deref(), host.as_deref()) {
+            if req.path().starts_with("/api/") {
+                return Err(ApiError::Forbidden(
+                    "cross_origin",
+                    "requests from other sites are refused".into(),
+                )
+                .into());
+            }
             return Err(
                 PageError::Forbidden("Requests from other sites are refused.".into()).into(),
             );

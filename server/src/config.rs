@@ -16,6 +16,10 @@ pub struct ServeArgs {
     /// Mark cookies Secure; turn on when Chronicle is served over https.
     #[arg(long, env = "CHRONICLE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// Test only: exit the process right after a sync batch commits, before the reply is
+    /// sent, to show that a client's retry then neither doubles nor loses anything.
+    #[arg(long, env = "CHRONICLE_TEST_EXIT_AFTER_SYNC_COMMIT", hide = true)]
+    pub test_exit_after_sync_commit: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -24,6 +28,8 @@ pub struct Settings {
     pub db_path: PathBuf,
     pub questions_dir: PathBuf,
     pub secure_cookies: bool,
+    /// See `ServeArgs::test_exit_after_sync_commit`; always off outside that test.
+    pub exit_after_sync_commit: bool,
 }
 
 impl From<ServeArgs> for Settings {
@@ -33,6 +39,7 @@ impl From<ServeArgs> for Settings {
             db_path: a.db,
             questions_dir: a.questions,
             secure_cookies: a.secure_cookies,
+            exit_after_sync_commit: a.test_exit_after_sync_commit,
         }
     }
 }
@@ -45,6 +52,7 @@ impl Settings {
             db_path,
             questions_dir,
             secure_cookies: false,
+            exit_after_sync_commit: false,
         }
     }
 }

@@ -9,5 +9,6 @@ pub mod db;
 pub mod questions;
 pub mod routes;
 pub mod srs;
+pub mod sync;
 pub mod telemetry;
 pub mod text;

@@ -40,7 +40,7 @@ impl CurrentUser {
 /// The signed-in user, if any.
 pub struct MaybeUser(pub Option<CurrentUser>);
 
-async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageError> {
+pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageError> {
     let Some(token) = req.cookie(session::COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };

@@ -1,6 +1,8 @@
 //! Accounts and sessions: passwords (argon2id), usernames, server-side sessions, CSRF and
-//! login throttling, and the extractors that give handlers the signed-in user.
+//! login throttling, and the extractors that give handlers the signed-in user (`extract` for
+//! pages, `api_user` for the JSON API).
 
+pub mod api_user;
 pub mod csrf;
 pub mod extract;
 pub mod password;

@@ -764,7 +764,8 @@ mod tests {
                ('c', 2, 'e3/date', 260000, 1, 0, 'y', 1, 'mc', 'web', 0),
                ('d', 3, 'e1/date', 300000, 3, 1, 'x', 1, 'mc', 'web', 0),
                ('e', 3, 'e2/date', 50000, 3, 1, 'x', 1, 'mc', 'web', 0);
-             INSERT INTO card_states VALUES
+             INSERT INTO card_states (user_id, card_id, stability, difficulty, due,
+                                      last_review, reps, lapses, state) VALUES
                (2, 'e1/date', 9.0, 5, 0, 0, 1, 0, 'review'),
                (2, 'e2/date', 2.0, 5, 0, 0, 1, 0, 'review'),
                (2, 'e3/date', 9.0, 5, 0, 0, 2, 1, 'relearning');",

@@ -5,6 +5,8 @@ pub mod classes;
 pub mod decks;
 pub mod sessions;
 pub mod study;
+pub mod sync;
+pub mod tokens;
 pub mod users;
 
 use r2d2_sqlite::SqliteConnectionManager;
@@ -29,6 +31,7 @@ pub enum DbError {
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_classes.sql"),
+    include_str!("../../../migrations/0003_sync.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

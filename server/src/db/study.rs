@@ -27,11 +27,14 @@ pub fn insert_review(
     r: &NewReview<'_>,
     received_at: i64,
 ) -> rusqlite::Result<bool> {
-    let n = tx.execute(
-        "INSERT OR IGNORE INTO reviews (id, user_id, card_id, answered_at, rating, correct,
+    // Cached: a sync batch inserts thousands of reviews through this one statement.
+    let n = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO reviews (id, user_id, card_id, answered_at, rating, correct,
              given_answer, duration_ms, presentation, device_id, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+        )?
+        .execute(params![
             r.id,
             r.user_id,
             r.card_id,
@@ -43,12 +46,11 @@ pub fn insert_review(
             r.presentation,
             r.device_id,
             received_at
-        ],
-    )?;
+        ])?;
     Ok(n == 1)
 }
 
-fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
+pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
     let phase: String = row.get("state")?;
     Ok(CardState {
         stability: row.get::<_, f64>("stability")? as f32,
@@ -77,14 +79,20 @@ pub fn save_state(
     card_id: &str,
     s: &CardState,
 ) -> rusqlite::Result<()> {
+    // Each change takes the learner's next sync number: the cursor of the sync API.
+    let seq: i64 = tx
+        .prepare_cached(
+            "UPDATE users SET sync_seq = sync_seq + 1 WHERE id = ?1 RETURNING sync_seq",
+        )?
+        .query_row([user_id], |r| r.get(0))?;
     tx.prepare_cached(
         "INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review, reps,
-                                  lapses, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                                  lapses, state, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(user_id, card_id) DO UPDATE SET stability = excluded.stability,
              difficulty = excluded.difficulty, due = excluded.due,
              last_review = excluded.last_review, reps = excluded.reps,
-             lapses = excluded.lapses, state = excluded.state",
+             lapses = excluded.lapses, state = excluded.state, seq = excluded.seq",
     )?
     .execute(params![
         user_id,
@@ -95,7 +103,8 @@ pub fn save_state(
         s.last_review,
         s.reps,
         s.lapses,
-        s.phase.as_str()
+        s.phase.as_str(),
+        seq
     ])?;
     Ok(())
 }
@@ -124,7 +133,7 @@ pub fn card_reviews(
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
         "SELECT answered_at, rating FROM reviews WHERE user_id = ?1 AND card_id = ?2
-         ORDER BY answered_at, rowid",
+         ORDER BY answered_at, id",
     )?;
     let rows = stmt.query_map(params![user_id, card_id], |row| {
         Ok(Review {

@@ -5,7 +5,7 @@ use crate::auth::extract::{CurrentUser, MaybeUser};
 use crate::auth::username::Username;
 use crate::auth::{csrf, password, session, throttle};
 use crate::db::users::Role;
-use crate::db::{self, sessions, users};
+use crate::db::{self, sessions, tokens, users};
 use crate::routes::error::PageError;
 use crate::routes::study::now;
 use crate::routes::{PageCtx, html};
@@ -58,6 +58,25 @@ struct AccountPage {
     new_password_error: Option<String>,
     retention: Field,
     new_per_day: Field,
+    devices: Vec<DeviceRow>,
+}
+
+/// A device token as the account page lists it.
+pub struct DeviceRow {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: Option<String>,
+}
+
+/// Unix seconds as `2026-11-23 08:30 UTC`.
+fn when(seconds: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| t.format(format).ok())
+        .unwrap_or_default()
 }
 
 fn with_status(page: &impl Template, status: StatusCode) -> Result<HttpResponse, PageError> {
@@ -334,15 +353,28 @@ pub async fn register(
     })
 }
 
-fn account_page(user: &CurrentUser) -> AccountPage {
-    AccountPage {
+async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPage, PageError> {
+    let user_id = user.id;
+    let devices = db::run(&state.pool, move |conn| Ok(tokens::list(conn, user_id)?))
+        .await?
+        .into_iter()
+        .map(|t| DeviceRow {
+            id: t.id,
+            name: t.device_name,
+            created: when(t.created_at),
+            last_used: t.last_used.map_or_else(|| "never".to_string(), when),
+            revoked: t.revoked_at.map(when),
+        })
+        .collect();
+    Ok(AccountPage {
         page: PageCtx::for_user(user),
         notice: None,
         current_password_error: None,
         new_password_error: None,
         retention: Field::new(&format!("{:.2}", user.desired_retention)),
         new_per_day: Field::new(&user.new_per_day.to_string()),
-    }
+        devices,
+    })
 }
 
 #[derive(Deserialize)]
@@ -362,7 +394,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.verify_csrf(&form.csrf_token)?;
-    let mut page = account_page(&user);
+    let mut page = account_page(&state, &user).await?;
     let user_id = user.id;
     let stored = db::run(&state.pool, move |conn| Ok(users::by_id(conn, user_id)?))
         .await?
@@ -418,7 +450,7 @@ pub async fn change_settings(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.verify_csrf(&form.csrf_token)?;
-    let mut page = account_page(&user);
+    let mut page = account_page(&state, &user).await?;
     page.retention = Field::new(form.desired_retention.trim());
     page.new_per_day = Field::new(form.new_per_day.trim());
     let retention = form
@@ -459,13 +491,39 @@ pub struct ChangedQuery {
 
 pub async fn account(
     user: CurrentUser,
+    state: web::Data<AppState>,
     query: web::Query<ChangedQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let mut page = account_page(&user);
+    let mut page = account_page(&state, &user).await?;
     page.notice = match query.changed.as_deref() {
         Some("password") => Some("Password changed. You were signed out everywhere else.".into()),
         Some("settings") => Some("Study settings saved.".into()),
+        Some("device") => Some("Device signed out: its token no longer works.".into()),
         _ => None,
     };
     html(&page)
+}
+
+/// `POST /account/tokens/{id}/revoke`: signs a device out of the sync API.
+pub async fn revoke_device(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf_token)?;
+    let (user_id, id, now) = (user.id, path.into_inner(), now());
+    let revoked = db::run(&state.pool, move |conn| {
+        Ok(tokens::revoke(conn, user_id, id, now)?)
+    })
+    .await?;
+    if !revoked {
+        return Err(PageError::NotFound);
+    }
+    tracing::info!(
+        user_id,
+        token_id = id,
+        "api token revoked from the account page"
+    );
+    Ok(redirect("/account?changed=device"))
 }

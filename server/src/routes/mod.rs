@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per area. `PageCtx` is what every page's layout needs.
 
+pub mod api;
 pub mod assets;
 pub mod assignments;
 pub mod auth;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod missed;
+pub mod offline;
 pub mod study;
 
 use crate::auth::extract::CurrentUser;

@@ -227,3 +227,131 @@ impl TestApp {
         r.text().await.unwrap()
     }
 }
+
+/// Unix milliseconds now, the unit of review times.
+pub fn now_ms() -> i64 {
+    (time_now_nanos() / 1_000_000) as i64
+}
+
+fn time_now_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+/// One review as a client would send it: the `n`th UUID, `minutes` after `t0`.
+pub fn review(n: u128, card_id: &str, rating: i64, t0: i64, minutes: i64) -> serde_json::Value {
+    serde_json::json!({
+        "id": uuid::Uuid::from_u128(n + 1).to_string(),
+        "card_id": card_id,
+        "rating": rating,
+        "answered_at": t0 + minutes * 60_000,
+        "duration_ms": 1500,
+        "given_answer": "",
+    })
+}
+
+impl TestApp {
+    /// Registers `username` and returns a device token for them (the client stays signed in).
+    pub async fn api_token(&self, username: &str) -> String {
+        self.signed_in_learner(username).await;
+        let r = self
+            .client
+            .post(self.url("/api/v1/tokens"))
+            .json(&serde_json::json!({
+                "username": username, "password": PASSWORD, "device_name": "test device"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    /// Registers `username` from a browser of their own and returns a device token for them.
+    pub async fn api_token_in_new_browser(&self, username: &str) -> String {
+        let browser = client();
+        let page = browser.get(self.url("/register")).send().await.unwrap();
+        let token = field(&page.text().await.unwrap(), "csrf_token").unwrap();
+        let r = browser
+            .post(self.url("/register"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+                ("role", "learner"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_is_redirect_to(&r, "/");
+        let r = browser
+            .post(self.url("/api/v1/tokens"))
+            .json(&serde_json::json!({
+                "username": username, "password": PASSWORD, "device_name": "other device"
+            }))
+            .send()
+            .await
+            .unwrap();
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    /// `POST /api/v1/sync` with a bearer token; the status and the JSON body.
+    pub async fn sync(
+        &self,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let r = client()
+            .post(self.url("/api/v1/sync"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap())
+    }
+
+    /// Ids of the first `n` cards of the fixture deck.
+    pub fn card_ids(&self, n: usize) -> Vec<String> {
+        self.catalog
+            .cards
+            .iter()
+            .take(n)
+            .map(|c| c.id.clone())
+            .collect()
+    }
+
+    /// Every card state of a learner, as rows of text, for comparing two databases.
+    pub fn states(&self, username: &str) -> Vec<String> {
+        let conn = self.db();
+        let mut stmt = conn
+            .prepare(
+                "SELECT s.card_id, s.stability, s.difficulty, s.due, s.last_review, s.reps,
+                        s.lapses, s.state
+                 FROM card_states s JOIN users u ON u.id = s.user_id
+                 WHERE u.username = ?1 ORDER BY s.card_id",
+            )
+            .unwrap();
+        stmt.query_map([username], |r| {
+            Ok(format!(
+                "{} s={} d={} due={} last={} reps={} lapses={} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, f64>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+}

@@ -4,3 +4,5 @@ mod auth;
 mod classes;
 mod helpers;
 mod study;
+mod sync;
+mod tokens;

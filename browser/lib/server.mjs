@@ -1,0 +1,78 @@
+// Starts the already-built `target/debug/chronicle` on a free loopback port with a fresh
+// temporary database and the shipped decks, and waits until /healthz answers.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The binary to run: CHRONICLE_BIN, or the debug build in this repository. */
+export function binaryPath() {
+  return process.env.CHRONICLE_BIN || join(repoRoot, "target", "debug", "chronicle");
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts a server. Returns { url, dbPath, stop }. Throws if the binary is missing or the
+ * server does not answer within `timeoutMs`.
+ */
+export async function startServer({ timeoutMs = 20_000 } = {}) {
+  const bin = binaryPath();
+  if (!existsSync(bin)) {
+    throw new Error(`${bin} does not exist: run \`cargo build\` first`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "chronicle-browser-"));
+  const dbPath = join(dir, "chronicle.db");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    bin,
+    ["serve", "--bind", `127.0.0.1:${port}`, "--db", dbPath, "--questions", join(repoRoot, "questions")],
+    { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => { stderr += chunk; });
+  const exited = new Promise((resolveExit) => child.on("exit", resolveExit));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`chronicle exited with ${child.exitCode} before answering:\n${stderr}`);
+    }
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`chronicle did not answer /healthz within ${timeoutMs} ms:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, dbPath, stop };
+}

@@ -1,0 +1,126 @@
+// A learner studies offline in a real browser (headless Chromium): the study pack downloads,
+// the network goes away, they answer cards, close the tab and open the page again (served by
+// the service worker), answer more, the network comes back, the page syncs, and the server
+// has every answer, each once.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { startServer } from "../lib/server.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const PASSWORD = "quiet-river-lantern-42";
+const DECK = "vietnam-cambodia";
+
+async function loadPlaywright() {
+  try {
+    return await import("playwright-core");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Answers the card on screen (the first choice, or "Good" on a flashcard), with the mouse or
+ * with the keyboard as the study page's shortcuts allow; returns the card's id.
+ */
+async function answerOne(page, { keys = false } = {}) {
+  const card = page.locator("#card:not([hidden])");
+  await card.waitFor();
+  const id = await card.getAttribute("data-card");
+  const flashcard = !(await page.locator("#flashcard").isHidden());
+  if (keys) {
+    if (flashcard) await page.keyboard.press(" ");
+    await page.keyboard.press(flashcard ? "3" : "1");
+  } else if (flashcard) {
+    await page.locator("#flashcard summary").click();
+    await page.locator('#flashcard button[data-grade="3"]').click();
+  } else {
+    await page.locator("#choices button").first().click();
+  }
+  await page.locator("#result:not([hidden])").waitFor();
+  if (keys) await page.keyboard.press("Enter");
+  else await page.locator("#offline-next").click();
+  await page.locator("#result").waitFor({ state: "hidden" });
+  return id;
+}
+
+async function pending(page) {
+  return Number(await page.locator("#offline").getAttribute("data-pending"));
+}
+
+test("answers given offline reach the server once the network returns", async (t) => {
+  const playwright = await loadPlaywright();
+  if (!playwright) {
+    t.skip("playwright-core is not installed: run `npm ci` in browser/");
+    return;
+  }
+  if (!existsSync(CHROMIUM)) {
+    t.skip(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+    return;
+  }
+  const server = await startServer();
+  const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true });
+  t.after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  const context = await browser.newContext({ baseURL: server.url });
+  let page = await context.newPage();
+
+  await page.goto("/register");
+  await page.fill("#username", "ann");
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${server.url}/`);
+  await page.click(`a[href="/study/offline?deck=${DECK}"]`);
+  await page.waitForURL(/\/study\/offline/);
+  await page.locator("#pack-status", { hasText: "cards ready" }).waitFor();
+  await page.locator('#offline[data-sw="ready"]').waitFor();
+  // The page is controlled once the worker has claimed it: from then on it opens offline.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  await context.setOffline(true);
+  const answered = [];
+  for (let i = 0; i < 3; i++) answered.push(await answerOne(page, { keys: i === 1 }));
+  assert.equal(await pending(page), 3);
+
+  // Close the tab while offline; a new one opens the page from the service worker's cache.
+  await page.close();
+  page = await context.newPage();
+  await page.goto(`/study/offline?deck=${DECK}`);
+  await page.locator("#connection", { hasText: "Offline" }).waitFor();
+  await page.locator('#offline[data-pending="3"]').waitFor();
+  answered.push(await answerOne(page));
+  assert.equal(await pending(page), 4);
+
+  await context.setOffline(false);
+  // Coming back online syncs by itself; "Sync now" is there when it does not.
+  await page.locator('#offline[data-pending="0"]').waitFor({ timeout: 15_000 });
+  await page.locator("#synced .sync-entry").first().waitFor();
+  const log = await page.locator("#synced").innerText();
+  assert.match(log, /accepted/);
+
+  // The server's view, through the API with a device token of its own.
+  const issued = await fetch(`${server.url}/api/v1/tokens`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "ann", password: PASSWORD, device_name: "checker" }),
+  });
+  assert.equal(issued.status, 201);
+  const { token } = await issued.json();
+  const synced = await fetch(`${server.url}/api/v1/sync`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ device_id: "checker", reviews: [] }),
+  });
+  assert.equal(synced.status, 200);
+  const { changed } = await synced.json();
+  const reps = changed.reduce((sum, s) => sum + s.reps, 0);
+  assert.equal(reps, answered.length, "every answer counted once");
+  const onServer = new Set(changed.map((s) => s.card_id));
+  for (const id of answered) assert.ok(onServer.has(id), `${id} reached the server`);
+
+  // "Sync now" with nothing waiting sends nothing and says so.
+  await page.click("#sync");
+  await page.locator("#connection", { hasText: "Nothing to sync" }).waitFor();
+});

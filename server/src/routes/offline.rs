@@ -1,0 +1,57 @@
+//! Offline study: `GET /study/offline` (the page, which the service worker keeps for use
+//! without a network), `GET /sw.js` (the service worker, served at the root so that its scope
+//! covers the study pages) and `GET /static/offline.js` (the page's script).
+
+use crate::app::AppState;
+use crate::auth::extract::CurrentUser;
+use crate::routes::error::PageError;
+use crate::routes::study::StudyQuery;
+use crate::routes::{PageCtx, html};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+const SERVICE_WORKER: &str = include_str!("../../../static/sw.js");
+const SCRIPT: &str = include_str!("../../../static/offline.js");
+
+#[derive(Template)]
+#[template(path = "offline.html")]
+struct OfflinePage {
+    page: PageCtx,
+    deck_id: String,
+    deck_title: String,
+    username: String,
+}
+
+pub async fn page(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<StudyQuery>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = &state.catalog;
+    let deck = match query.deck.as_deref().filter(|d| !d.is_empty()) {
+        Some(id) => catalog.deck(id).ok_or(PageError::NotFound)?,
+        None => catalog.decks.first().ok_or(PageError::NotFound)?,
+    };
+    html(&OfflinePage {
+        page: PageCtx::for_user(&user),
+        deck_id: deck.id.clone(),
+        deck_title: deck.title.clone(),
+        username: user.username.clone(),
+    })
+}
+
+/// Never cached by HTTP: a new version must reach browsers at their next visit.
+pub async fn service_worker() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "no-cache"))
+        .insert_header(("Service-Worker-Allowed", "/"))
+        .body(SERVICE_WORKER)
+}
+
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "no-cache"))
+        .body(SCRIPT)
+}

@@ -1,0 +1,340 @@
+// Offline study. The page downloads a study pack (GET /api/v1/study-pack) into IndexedDB,
+// asks its cards without the server, keeps every answer in IndexedDB before showing the
+// result, and sends the answers with POST /api/v1/sync when the network returns, when the
+// page opens, after each answer while online, and on "Sync now". Each answer has a UUID made
+// here, so sending it twice (a reply lost on the way back) counts it once.
+//
+// The page is served to a signed-in learner, so it syncs with the session cookie and the
+// session's CSRF token (from GET /api/v1/session) in the X-CSRF-Token header. Everything
+// stored is tagged with the username, so two learners sharing a browser never send each
+// other's answers.
+(function () {
+  "use strict";
+  var root = document.getElementById("offline");
+  if (!root) return;
+  var deck = root.getAttribute("data-deck");
+  var user = root.getAttribute("data-user");
+  var $ = function (id) { return document.getElementById(id); };
+  var BATCH = 1000;
+
+  // IndexedDB: "meta" (device id, packs by user and deck), "pending" (answers not yet
+  // acknowledged by the server), "log" (what each sync did, for the "Synced" list).
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var req = indexedDB.open("chronicle-offline", 1);
+      req.onupgradeneeded = function () {
+        var db = req.result;
+        db.createObjectStore("meta", { keyPath: "key" });
+        db.createObjectStore("pending", { keyPath: "id" }).createIndex("user", "user");
+        db.createObjectStore("log", { keyPath: "seq", autoIncrement: true }).createIndex("user", "user");
+      };
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { reject(req.error); };
+    });
+  }
+  var dbPromise = openDb();
+
+  // Runs `work` in one transaction over `stores`; resolves once it has committed.
+  function tx(stores, mode, work) {
+    return dbPromise.then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction(stores, mode);
+        var result;
+        t.oncomplete = function () { resolve(result); };
+        t.onerror = t.onabort = function () { reject(t.error); };
+        var s = {};
+        stores.forEach(function (name) { s[name] = t.objectStore(name); });
+        result = work(s);
+      });
+    });
+  }
+  function request(r) {
+    return new Promise(function (resolve, reject) {
+      r.onsuccess = function () { resolve(r.result); };
+      r.onerror = function () { reject(r.error); };
+    });
+  }
+  function get(store, key) {
+    return dbPromise.then(function (db) {
+      return request(db.transaction([store]).objectStore(store).get(key));
+    });
+  }
+  function allFor(store, username) {
+    return dbPromise.then(function (db) {
+      return request(db.transaction([store]).objectStore(store).index("user").getAll(username));
+    });
+  }
+
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function deviceId() {
+    return get("meta", "device").then(function (found) {
+      if (found) return found.value;
+      var id = "browser-" + uuid().slice(0, 8);
+      return tx(["meta"], "readwrite", function (s) { s.meta.put({ key: "device", value: id }); })
+        .then(function () { return id; });
+    });
+  }
+
+  var packKey = "pack:" + user + ":" + deck;
+  var pack = null;      // { cards, queue: [card ids], fetched_at }
+  var current = null;   // the card on screen
+  var shownAt = 0;
+
+  function setText(id, text) { $(id).textContent = text; }
+
+  function showConnection() {
+    setText("connection", navigator.onLine ? "Online." : "Offline: answers are kept in this browser.");
+  }
+
+  function showPending() {
+    return allFor("pending", user).then(function (list) {
+      setText("pending", list.length === 0 ? "Every answer is synced." :
+        list.length + (list.length === 1 ? " answer" : " answers") + " waiting to be synced.");
+      root.setAttribute("data-pending", String(list.length));
+      return list;
+    });
+  }
+
+  function showLog() {
+    return allFor("log", user).then(function (entries) {
+      var list = $("synced");
+      if (entries.length === 0) return;
+      list.textContent = "";
+      entries.slice(-10).reverse().forEach(function (e) {
+        var li = document.createElement("li");
+        li.className = "sync-entry";
+        var text = new Date(e.at).toLocaleString() + ": " + e.accepted + " accepted, " +
+          e.duplicates + " already there";
+        if (e.rejected.length) {
+          text += ", " + e.rejected.length + " refused (" + e.rejected.map(function (r) { return r.message; }).join("; ") + ")";
+        }
+        li.textContent = text + ".";
+        list.appendChild(li);
+      });
+    });
+  }
+
+  function byId(id) {
+    for (var i = 0; i < pack.cards.length; i++) if (pack.cards[i].card_id === id) return pack.cards[i];
+    return null;
+  }
+
+  function showNext() {
+    $("result").hidden = true;
+    if (!pack) { $("card").hidden = true; return; }
+    var left = pack.queue.length;
+    setText("pack-status", pack.cards.length + " cards ready (downloaded " +
+      new Date(pack.fetched_at).toLocaleString() + ").");
+    if (left === 0) { $("card").hidden = true; $("done").hidden = false; current = null; return; }
+    $("done").hidden = true;
+    current = byId(pack.queue[0]);
+    shownAt = Date.now();
+    setText("left", left + (left === 1 ? " card" : " cards") + " left in this pack");
+    setText("prompt", current.question.prompt);
+    $("card").setAttribute("data-card", current.card_id);
+    var choices = $("choices");
+    choices.textContent = "";
+    var flash = current.presentation === "flashcard";
+    $("flashcard").hidden = !flash;
+    $("flashcard").open = false;
+    if (flash) {
+      setText("back", current.question.answer);
+    } else {
+      current.question.choices.forEach(function (choice, i) {
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button";
+        b.setAttribute("data-choice", String(i));
+        b.setAttribute("data-key", String(i + 1));
+        b.textContent = (i + 1) + ". " + choice;
+        li.appendChild(b);
+        choices.appendChild(li);
+      });
+    }
+    $("card").hidden = false;
+  }
+
+  // Keeps the answer (and the shortened queue) in one transaction, then shows the result.
+  function answer(rating, given, correct) {
+    var card = current;
+    if (!card) return;
+    current = null;
+    var review = {
+      id: uuid(), user: user, card_id: card.card_id, rating: rating,
+      answered_at: Date.now(), duration_ms: Math.min(Date.now() - shownAt, 3600000),
+      given_answer: given.slice(0, 200)
+    };
+    pack.queue.shift();
+    // A card answered wrong comes back at the end of the pack, as on the study page.
+    if (!correct) pack.queue.push(card.card_id);
+    tx(["pending", "meta"], "readwrite", function (s) {
+      s.pending.put(review);
+      s.meta.put({ key: packKey, value: pack });
+    }).then(function () {
+      $("card").hidden = true;
+      $("result").hidden = false;
+      $("verdict").className = "verdict " + (correct ? "correct" : "wrong");
+      setText("verdict", correct ? "✓ Right" : "✗ Not quite");
+      setText("given", given);
+      setText("right-answer", card.question.answer);
+      setText("event", card.event_title ? card.event_title + " (" + card.event_date + ")" : "");
+      $("offline-next").focus();
+      return showPending();
+    }).then(function () {
+      if (navigator.onLine) sync(false);
+    });
+  }
+
+  $("choices").addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-choice]");
+    if (!b || !current) return;
+    var i = Number(b.getAttribute("data-choice"));
+    var right = i === current.question.answer_index;
+    answer(right ? 3 : 1, current.question.choices[i], right);
+  });
+  $("flashcard").addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-grade]");
+    if (!b || !current) return;
+    var grade = Number(b.getAttribute("data-grade"));
+    answer(grade, ["Again", "Hard", "Good", "Easy"][grade - 1] + " (self-graded)", grade > 1);
+  });
+  $("offline-next").addEventListener("click", showNext);
+
+  // The study page's keys (app.js leaves this page alone): 1-4 choose or grade, Space flips
+  // a flashcard, Enter goes on.
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "Enter" && !$("result").hidden && e.target.tagName !== "BUTTON") {
+      e.preventDefault();
+      showNext();
+      return;
+    }
+    if ($("card").hidden || !current) return;
+    var flash = $("flashcard");
+    if (e.key === " " && !flash.hidden) {
+      e.preventDefault();
+      flash.open = !flash.open;
+      return;
+    }
+    if (!/^[1-4]$/.test(e.key)) return;
+    var b = flash.hidden ? $("choices").querySelector('button[data-key="' + e.key + '"]')
+      : flash.open ? flash.querySelector('button[data-grade="' + e.key + '"]') : null;
+    if (b) { e.preventDefault(); b.click(); }
+  });
+
+  var syncing = null;
+  // Sends this learner's waiting answers in batches; `manual` also reports "nothing to send".
+  function sync(manual) {
+    if (syncing) return syncing;
+    syncing = doSync(manual).finally(function () { syncing = null; });
+    return syncing;
+  }
+
+  function doSync(manual) {
+    var csrf;
+    return fetch("/api/v1/session", { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401) throw new Error("Sign in again to sync; your answers stay in this browser.");
+      if (!r.ok) throw new Error("The server did not answer (" + r.status + ").");
+      return r.json();
+    }).then(function (session) {
+      if (session.username !== user) throw new Error("Signed in as someone else; sign in as " + user + " to sync.");
+      csrf = session.csrf_token;
+      return Promise.all([showPending(), deviceId()]);
+    }).then(function (found) {
+      var pending = found[0], device = found[1];
+      if (pending.length === 0) {
+        if (manual) setText("connection", "Nothing to sync: every answer is on the server.");
+        return;
+      }
+      var chain = Promise.resolve();
+      for (var i = 0; i < pending.length; i += BATCH) {
+        (function (chunk) { chain = chain.then(function () { return send(chunk, device, csrf); }); })(pending.slice(i, i + BATCH));
+      }
+      return chain.then(function () { setText("connection", "Synced."); });
+    }).catch(function (err) {
+      var offline = err instanceof TypeError;
+      setText("connection", offline ? "Offline: answers are kept in this browser and sent when the network returns." : err.message);
+    }).then(showPending).then(showLog);
+  }
+
+  function send(chunk, device, csrf) {
+    var reviews = chunk.map(function (r) {
+      return { id: r.id, card_id: r.card_id, rating: r.rating, answered_at: r.answered_at,
+               duration_ms: r.duration_ms, given_answer: r.given_answer };
+    });
+    return fetch("/api/v1/sync", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ device_id: device, reviews: reviews })
+    }).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) throw new Error("Sync refused: " + (body.error ? body.error.message : r.status));
+        return body;
+      });
+    }).then(function (out) {
+      // Stored, already there or refused for good: none of them is sent again.
+      return tx(["pending", "log"], "readwrite", function (s) {
+        chunk.forEach(function (r) { s.pending.delete(r.id); });
+        s.log.add({ user: user, at: Date.now(), accepted: out.accepted, duplicates: out.duplicates, rejected: out.rejected });
+      });
+    });
+  }
+
+  // Replaces the pack, unless answers are still waiting: a new pack would ask those cards again.
+  function download() {
+    return showPending().then(function (pending) {
+      if (pending.length > 0) {
+        setText("pack-status", "Sync your waiting answers before downloading a new pack.");
+        return;
+      }
+      setText("pack-status", "Downloading…");
+      return fetch("/api/v1/study-pack?deck=" + encodeURIComponent(deck), { credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) throw new Error("The study pack could not be downloaded (" + r.status + ").");
+          return r.json();
+        }).then(function (p) {
+          pack = { cards: p.cards, queue: p.cards.map(function (c) { return c.card_id; }), fetched_at: Date.now() };
+          return tx(["meta"], "readwrite", function (s) { s.meta.put({ key: packKey, value: pack }); });
+        }).then(showNext);
+    }).catch(function (err) {
+      setText("pack-status", err instanceof TypeError ? "Offline: using the pack already in this browser." : err.message);
+      showNext();
+    });
+  }
+
+  $("download").addEventListener("click", function () { download(); });
+  $("sync").addEventListener("click", function () { sync(true); });
+  window.addEventListener("online", function () { showConnection(); sync(false); });
+  window.addEventListener("offline", showConnection);
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      root.setAttribute("data-sw", "ready");
+    }).catch(function () {
+      root.setAttribute("data-sw", "unavailable");
+    });
+  } else {
+    root.setAttribute("data-sw", "unavailable");
+  }
+
+  showConnection();
+  get("meta", packKey).then(function (saved) {
+    if (saved) pack = saved.value;
+    showNext();
+    return Promise.all([showPending(), showLog()]);
+  }).then(function () {
+    if (!navigator.onLine) return;
+    // Online: send what waits, then fetch a fresh pack (download keeps the old one if
+    // anything is still waiting).
+    return sync(false).then(download);
+  });
+})();
