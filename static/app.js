@@ -5,18 +5,23 @@
   function typing(target) {
     return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
   }
+  // Enter and Space already mean "activate" on a focused link, button or summary: a keyboard
+  // user who tabbed to "Missed" or to a grade must get that, not the shortcut.
+  function activates(target) {
+    return target && target.closest && target.closest("a[href], button, summary, select") !== null;
+  }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var study = document.querySelector(".study");
     var next = document.getElementById("next");
-    if (event.key === "Enter" && next && !typing(event.target)) {
+    if (event.key === "Enter" && next && !typing(event.target) && !activates(event.target)) {
       event.preventDefault();
       window.location.href = next.getAttribute("href");
       return;
     }
     if (!study || typing(event.target)) return;
     var card = study.querySelector("details.flashcard");
-    if (event.key === " " && card) {
+    if (event.key === " " && card && !activates(event.target)) {
       event.preventDefault();
       card.open = !card.open;
       return;

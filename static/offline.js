@@ -207,18 +207,23 @@
   });
   $("offline-next").addEventListener("click", showNext);
 
+  // Enter and Space already activate a focused link, button or summary; the shortcuts must
+  // not take them away from a keyboard user who tabbed there.
+  function activates(target) {
+    return target && target.closest && target.closest("a[href], button, summary, select") !== null;
+  }
   // The study page's keys (app.js leaves this page alone): 1-4 choose or grade, Space flips
   // a flashcard, Enter goes on.
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key === "Enter" && !$("result").hidden && e.target.tagName !== "BUTTON") {
+    if (e.key === "Enter" && !$("result").hidden && !activates(e.target)) {
       e.preventDefault();
       showNext();
       return;
     }
     if ($("card").hidden || !current) return;
     var flash = $("flashcard");
-    if (e.key === " " && !flash.hidden) {
+    if (e.key === " " && !flash.hidden && !activates(e.target)) {
       e.preventDefault();
       flash.open = !flash.open;
       return;

@@ -4,26 +4,18 @@
 // has every answer, each once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { startServer } from "../lib/server.mjs";
+import { newContext, openBrowser } from "../lib/browser.mjs";
+import { pageChecker } from "../lib/check.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const PASSWORD = "quiet-river-lantern-42";
 const DECK = "vietnam-cambodia";
 
-async function loadPlaywright() {
-  try {
-    return await import("playwright-core");
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Answers the card on screen (the first choice, or "Good" on a flashcard), with the mouse or
- * with the keyboard as the study page's shortcuts allow; returns the card's id.
+ * with the keyboard as the study page's shortcuts allow; `onResult` runs while the result is
+ * shown. Returns the card's id.
  */
-async function answerOne(page, { keys = false } = {}) {
+async function answerOne(page, { keys = false, onResult = null } = {}) {
   const card = page.locator("#card:not([hidden])");
   await card.waitFor();
   const id = await card.getAttribute("data-card");
@@ -38,6 +30,7 @@ async function answerOne(page, { keys = false } = {}) {
     await page.locator("#choices button").first().click();
   }
   await page.locator("#result:not([hidden])").waitFor();
+  if (onResult) await onResult(page);
   if (keys) await page.keyboard.press("Enter");
   else await page.locator("#offline-next").click();
   await page.locator("#result").waitFor({ state: "hidden" });
@@ -49,39 +42,34 @@ async function pending(page) {
 }
 
 test("answers given offline reach the server once the network returns", async (t) => {
-  const playwright = await loadPlaywright();
-  if (!playwright) {
-    t.skip("playwright-core is not installed: run `npm ci` in browser/");
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    t.skip(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-    return;
-  }
-  const server = await startServer();
-  const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, headless: true });
-  t.after(async () => {
-    await browser.close();
-    await server.stop();
-  });
-  const context = await browser.newContext({ baseURL: server.url });
+  const env = await openBrowser(t);
+  if (!env) return;
+  const { server } = env;
+  const check = pageChecker("offline");
+  const context = await newContext(env.browser, server);
   let page = await context.newPage();
 
   await page.goto("/register");
+  await check(page, "register");
   await page.fill("#username", "ann");
   await page.fill("#password", PASSWORD);
   await page.click("button[type=submit]");
   await page.waitForURL(`${server.url}/`);
+  await check(page, "dashboard");
   await page.click(`a[href="/study/offline?deck=${DECK}"]`);
   await page.waitForURL(/\/study\/offline/);
   await page.locator("#pack-status", { hasText: "cards ready" }).waitFor();
   await page.locator('#offline[data-sw="ready"]').waitFor();
   // The page is controlled once the worker has claimed it: from then on it opens offline.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await check(page, "pack-ready");
 
   await context.setOffline(true);
   const answered = [];
-  for (let i = 0; i < 3; i++) answered.push(await answerOne(page, { keys: i === 1 }));
+  await page.locator("#connection", { hasText: "Offline" }).waitFor();
+  await check(page, "offline-card");
+  answered.push(await answerOne(page, { onResult: (p) => check(p, "offline-result") }));
+  for (let i = 1; i < 3; i++) answered.push(await answerOne(page, { keys: i === 1 }));
   assert.equal(await pending(page), 3);
 
   // Close the tab while offline; a new one opens the page from the service worker's cache.
@@ -90,6 +78,7 @@ test("answers given offline reach the server once the network returns", async (t
   await page.goto(`/study/offline?deck=${DECK}`);
   await page.locator("#connection", { hasText: "Offline" }).waitFor();
   await page.locator('#offline[data-pending="3"]').waitFor();
+  await check(page, "reopened-offline");
   answered.push(await answerOne(page));
   assert.equal(await pending(page), 4);
 
@@ -99,6 +88,7 @@ test("answers given offline reach the server once the network returns", async (t
   await page.locator("#synced .sync-entry").first().waitFor();
   const log = await page.locator("#synced").innerText();
   assert.match(log, /accepted/);
+  await check(page, "synced");
 
   // The server's view, through the API with a device token of its own.
   const issued = await fetch(`${server.url}/api/v1/tokens`, {
