@@ -46,10 +46,28 @@ function sticksOut() {
   return `${root.scrollWidth}px wide; sticking out: ${leaves.slice(0, 5).map(name).join(", ")}`;
 }
 
+/** Runs axe-core in the page; fails on any serious or critical violation. */
+async function runAxe(page, where) {
+  // page.evaluate rather than a <script> tag: the pages' Content-Security-Policy refuses
+  // inline scripts, and the test should see the page as users get it.
+  axeSource ??= readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) {
+    await page.evaluate(axeSource);
+  }
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const blocking = violations.filter((v) => BLOCKING.has(v.impact));
+  assert.equal(
+    blocking.length,
+    0,
+    `axe: ${blocking.length} serious or critical violation(s) on ${where} (${page.url()}):\n${describe(blocking)}`,
+  );
+}
+
 /**
  * Returns `check(page, name)` for one journey: each call writes
  * target/browser-screenshots/<journey>/<nn>-<name>-390.png and -1280.png (full page),
- * asserts that neither width scrolls sideways and that axe finds nothing serious or critical.
+ * asserts at each width that the page does not scroll sideways and that axe finds nothing
+ * serious or critical.
  * Old screenshots of the journey go first.
  */
 export function pageChecker(journey) {
@@ -68,22 +86,10 @@ export function pageChecker(journey) {
       // table may scroll inside its own box.
       const overflow = await page.evaluate(sticksOut);
       assert.equal(overflow, null, `${journey}/${name} scrolls sideways at ${width}px: ${overflow}`);
+      // axe at both widths: the phone layout has its own colours, sizes and hidden parts.
+      await runAxe(page, `${journey}/${name} at ${width}px`);
     }
     await page.setViewportSize(viewport);
-
-    // page.evaluate rather than a <script> tag: the pages' Content-Security-Policy refuses
-    // inline scripts, and the test should see the page as users get it.
-    axeSource ??= readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-    if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) {
-      await page.evaluate(axeSource);
-    }
-    const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-    const blocking = violations.filter((v) => BLOCKING.has(v.impact));
-    assert.equal(
-      blocking.length,
-      0,
-      `axe: ${blocking.length} serious or critical violation(s) on ${journey}/${name} (${page.url()}):\n${describe(blocking)}`,
-    );
   };
   return check;
 }
