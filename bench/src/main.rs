@@ -14,7 +14,7 @@ mod server;
 use anyhow::Context;
 use clap::Parser;
 use load::Window;
-use report::{Row, dur, errors, kib, latency_row, median, yes_no};
+use report::{Row, dur, errors, kib, latency_row, median, ms, yes_no};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -338,7 +338,11 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     rows.push(Row {
         errors: errors(&study.tally),
         cpu: study.cpu.describe(),
-        compared: format!("{study_ratio:.2}× healthz req/s"),
+        compared: format!(
+            "{study_ratio:.2}× healthz req/s; server CPU {} per answer vs {} per health check",
+            ms(study.server_ms_per_unit()),
+            ms(health.server_ms_per_unit())
+        ),
         target: "ratio ≥ 0.4; p99 < 50 ms; 0 errors".into(),
         met: format!(
             "{} / {} / {}",

@@ -50,6 +50,12 @@ impl Measured {
     pub fn rate(&self) -> f64 {
         self.tally.units as f64 / self.seconds
     }
+
+    /// Server CPU time per unit, in milliseconds: what a unit costs, whatever the noise.
+    pub fn server_ms_per_unit(&self) -> Option<f64> {
+        let rate = self.rate();
+        (rate > 0.0).then_some(self.cpu.server? * 1e3 / rate)
+    }
 }
 
 /// Logs in `learners` through the form, a few at a time (each login is ~30 ms of argon2 on
