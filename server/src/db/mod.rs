@@ -49,12 +49,16 @@ pub fn open_pool(path: &Path) -> anyhow::Result<Pool> {
         // WAL lets readers run beside the one writer; NORMAL is durable at each WAL commit.
         // Checkpoints run in the background (`spawn_checkpointer`); a commit only checkpoints
         // itself past 10,000 pages (40 MiB of WAL), a backstop should that thread fall behind.
+        // A 32 MiB page cache (default 2 MiB) holds a 10,000-review sync batch's dirty pages:
+        // with the default, SQLite spilled them to the WAL mid-transaction and read them back
+        // (sync of 10,000 reviews into a 300,000-review database: ~300 ms, now ~210 ms).
         c.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA busy_timeout = 5000;
-             PRAGMA wal_autocheckpoint = 10000;",
+             PRAGMA wal_autocheckpoint = 10000;
+             PRAGMA cache_size = -32768;",
         )
     });
     let pool = r2d2::Pool::builder()
