@@ -133,9 +133,20 @@ pub struct StudyLearner {
     pub rng: u64,
     pub answered: u64,
     pub right: u64,
+    /// Mean time a learner spends on one card (reading, answering, reading the result),
+    /// spread around that mean; zero for learners who answer as fast as the server lets them.
+    pub think: Duration,
 }
 
 impl StudyLearner {
+    /// Half the think time, between 0.5 and 1.5 times that, so learners do not march in step.
+    async fn pause(&mut self) {
+        if !self.think.is_zero() {
+            let f = 0.5 + next_unit(&mut self.rng);
+            tokio::time::sleep(self.think.mul_f64(f / 2.0)).await;
+        }
+    }
+
     /// The answer form for a study page: hidden fields plus a choice, a typed answer or a
     /// self-grade. The right answer comes from the same question the server drew (same card,
     /// same seed), as the tests' `answer_page` does.
@@ -192,6 +203,7 @@ impl StudyLearner {
 
 impl Worker for StudyLearner {
     async fn step(&mut self) -> Result<Vec<(usize, Duration)>, String> {
+        self.pause().await;
         let t0 = Instant::now();
         let r = self
             .client
@@ -205,6 +217,7 @@ impl Worker for StudyLearner {
         let html = r.text().await.map_err(|e| err("GET /study body", e))?;
         let get = t0.elapsed();
         let form = self.answer_form(&html)?;
+        self.pause().await;
         let t1 = Instant::now();
         let r = self
             .client

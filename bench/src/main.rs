@@ -58,6 +58,10 @@ struct Args {
     /// Repetitions of the sync scenario, each with a fresh learner [default: 3; smoke 1].
     #[arg(long)]
     sync_reps: Option<usize>,
+    /// Mean seconds a learner spends on a card in the "learner's pace" scenario
+    /// [default: 6; smoke 0.2].
+    #[arg(long)]
+    think: Option<f64>,
     /// Run the Anki comparison even with --smoke.
     #[arg(long, conflicts_with = "no_anki")]
     anki: bool,
@@ -85,6 +89,7 @@ struct Config {
     concurrency: usize,
     duration: Duration,
     warmup: Duration,
+    think: Duration,
     login_rate: f64,
     sync_cards: usize,
     sync_reps: usize,
@@ -117,6 +122,7 @@ impl Config {
             concurrency: a.concurrency.unwrap_or(if s { 5 } else { 200 }),
             duration: secs(a.duration, 20.0, 1.0),
             warmup: secs(a.warmup, 5.0, 0.5),
+            think: secs(a.think, 6.0, 0.2),
             login_rate: a.login_rate.unwrap_or(if s { 5.0 } else { 20.0 }),
             sync_cards: a.sync_cards.unwrap_or(if s { 50 } else { 1_000 }),
             sync_reps: a.sync_reps.unwrap_or(if s { 1 } else { 3 }),
@@ -276,7 +282,15 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     eprintln!("baseline: GET /healthz ...");
     let health = scenarios::healthz(&server, cfg.concurrency, cfg.window()).await;
     eprintln!("study ...");
-    let (study, learners) = scenarios::study(&server, learners, cfg.window()).await;
+    let (study, mut learners) = scenarios::study(&server, learners, cfg.window()).await;
+    eprintln!("study at a learner's pace ...");
+    for l in &mut learners {
+        l.think = cfg.think;
+    }
+    let (paced, mut learners) = scenarios::study(&server, learners, cfg.window()).await;
+    for l in &mut learners {
+        l.think = Duration::ZERO;
+    }
     eprintln!("study with {} logins/s ...", cfg.login_rate);
     let storm_users: Vec<String> = if rest.is_empty() {
         study_set.iter().map(|l| l.username.clone()).collect()
@@ -371,6 +385,26 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
             ));
         }
     }
+    let paced_p99 = paced.tally.all.quantile_ms(0.99);
+    rows.push(Row {
+        errors: errors(&paced.tally),
+        cpu: paced.cpu.describe(),
+        compared: format!(
+            "at this pace the study-alone rate carries ~{:.0} learners",
+            study.rate() * cfg.think.as_secs_f64()
+        ),
+        target: "(extra) p99 < 50 ms".into(),
+        met: yes_no(paced_p99.is_some_and(|p| p < 50.0)),
+        ..latency_row(
+            &format!(
+                "study, {} learners at a learner's pace (~{:.1} s a card)",
+                cfg.concurrency,
+                cfg.think.as_secs_f64()
+            ),
+            &paced.tally.all,
+            rate(paced.rate(), "answers"),
+        )
+    });
     let storm_p99 = storm_study.tally.all.quantile_ms(0.99);
     let moved = match (storm_p99, study_p99) {
         (Some(a), Some(b)) if b > 0.0 => Some(a / b),
@@ -496,6 +530,7 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     let failed = setup_errors.errors
         + health.tally.errors
         + study.tally.errors
+        + paced.tally.errors
         + storm_study.tally.errors
         + storm_logins.tally.errors
         + sync.errors.errors;

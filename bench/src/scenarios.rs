@@ -92,6 +92,7 @@ pub async fn sign_in(
                 rng: l.id as u64,
                 answered: 0,
                 right: 0,
+                think: Duration::ZERO,
             }),
             Ok(Err(e)) => {
                 tally.errors += 1;
