@@ -522,7 +522,7 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         ),
         median: per_100k(size.file_bytes),
         compared: size.review_bytes.map_or("–".into(), |b| {
-            format!("review log + its indexes alone: {}", per_100k(b))
+            format!("review log + all its indexes alone: {}", per_100k(b))
         }),
         ..Row::default()
     });

@@ -200,7 +200,7 @@ pub fn size(db: &Path) -> anyhow::Result<Size> {
     let review_bytes = conn
         .query_row(
             "SELECT SUM(pgsize) FROM dbstat WHERE name IN
-               ('reviews', 'sqlite_autoindex_reviews_1', 'reviews_user_card', 'reviews_user_time')",
+               (SELECT name FROM sqlite_master WHERE tbl_name = 'reviews')",
             [],
             |r| r.get::<_, i64>(0),
         )
