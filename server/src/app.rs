@@ -23,6 +23,8 @@ pub struct AppState {
     pub settings: Settings,
     pub throttle: LoginThrottle,
     pub catalog: Arc<Catalog>,
+    /// The background checkpointer runs while this lives (see `db::spawn_checkpointer`).
+    pub checkpoints: Arc<()>,
 }
 
 pub struct Application {
@@ -58,7 +60,14 @@ impl Application {
             cards = catalog.cards.len(),
             "serving"
         );
+        let checkpoints = Arc::new(());
+        db::spawn_checkpointer(
+            pool.clone(),
+            Arc::downgrade(&checkpoints),
+            std::time::Duration::from_secs(1),
+        );
         let state = web::Data::new(AppState {
+            checkpoints,
             pool,
             settings,
             throttle: LoginThrottle::new(),

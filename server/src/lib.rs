@@ -1,3 +1,4 @@
+pub mod alloc;
 pub mod app;
 pub mod auth;
 pub mod catalog;

@@ -88,6 +88,7 @@ fn main() -> anyhow::Result<ExitCode> {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<bool> {
+    chronicle::alloc::return_large_blocks_to_the_system();
     chronicle::telemetry::init();
     actix_web::rt::System::new().block_on(async {
         let app = Application::build(Settings::from(args)).await?;

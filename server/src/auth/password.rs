@@ -3,7 +3,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::OnceLock;
+use std::sync::{Condvar, Mutex, OnceLock};
 
 pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 128;
@@ -13,14 +13,57 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// How many argon2 computations may run at once: one per core. Each holds 19 MiB and keeps a
+/// core busy for tens of milliseconds, so running more at once only multiplies memory (a
+/// storm of logins reached 2 GiB) and makes every login wait for all the others; queued ones
+/// wait here, on their blocking thread, holding nothing.
+struct Slots {
+    busy: Mutex<usize>,
+    freed: Condvar,
+    max: usize,
+}
+
+impl Slots {
+    fn global() -> &'static Slots {
+        static SLOTS: OnceLock<Slots> = OnceLock::new();
+        SLOTS.get_or_init(|| Slots {
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
+            max: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    }
+
+    fn run<T>(&self, f: impl FnOnce() -> T) -> T {
+        {
+            let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+            while *busy >= self.max {
+                busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+            }
+            *busy += 1;
+        }
+        // Released even if `f` panics.
+        struct Release<'a>(&'a Slots);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                *self.0.busy.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+                self.0.freed.notify_one();
+            }
+        }
+        let _release = Release(self);
+        f()
+    }
+}
+
 pub fn hash(password: &str) -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
     let salt = SaltString::encode_b64(&bytes).map_err(|e| anyhow::anyhow!("making a salt: {e}"))?;
-    Ok(argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?
-        .to_string())
+    Slots::global().run(|| {
+        Ok(argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?
+            .to_string())
+    })
 }
 
 /// Verifies against `stored`, or against a dummy hash when there is no such user, so that
@@ -32,9 +75,11 @@ pub fn verify(stored: Option<&str>, password: &str) -> bool {
     let target = stored.unwrap_or(dummy);
     let ok = PasswordHash::new(target)
         .map(|parsed| {
-            argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
+            Slots::global().run(|| {
+                argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
         })
         .unwrap_or(false);
     ok && stored.is_some()
@@ -70,6 +115,31 @@ mod tests {
         assert!(verify(Some(&h), "quiet-river-lantern"));
         assert!(!verify(Some(&h), "quiet-river-lanterm"));
         assert!(!verify(None, "quiet-river-lantern"));
+    }
+
+    #[test]
+    fn slots_cap_how_many_run_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let slots = Slots {
+            busy: Mutex::new(0),
+            freed: Condvar::new(),
+            max: 2,
+        };
+        let (now, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    slots.run(|| {
+                        let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(n, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        now.fetch_sub(1, Ordering::SeqCst);
+                    })
+                });
+            }
+        });
+        assert_eq!(peak.load(Ordering::SeqCst), 2);
+        assert_eq!(*slots.busy.lock().unwrap(), 0);
     }
 
     #[test]

@@ -344,7 +344,8 @@ pub async fn show(
         Some((a, _)) => Some(a.deck_id.as_str()),
         None => query.deck.as_deref(),
     };
-    let deck = chosen_deck(&catalog, deck_choice)?.clone();
+    // Borrowed from the shared catalog: a deck holds every event, too much to copy per request.
+    let deck = chosen_deck(&catalog, deck_choice)?;
     let lookup_scope = scope.clone();
     let deck_id = deck.id.clone();
     let lookup_user = user.clone();
@@ -361,7 +362,7 @@ pub async fn show(
         )?)
     })
     .await?;
-    render_next(&user, &catalog, &deck, mode, &scope, pos, None)
+    render_next(&user, &catalog, deck, mode, &scope, pos, None)
 }
 
 fn render_next(
@@ -544,8 +545,7 @@ pub async fn answer(
         &catalog,
         Some(form.deck.as_str()).filter(|_| mode != Mode::Missed),
     )
-    .or_else(|_| chosen_deck(&catalog, Some(&card.deck_id)))?
-    .clone();
+    .or_else(|_| chosen_deck(&catalog, Some(&card.deck_id)))?;
     let question = catalog
         .question(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
@@ -627,10 +627,10 @@ pub async fn answer(
             .insert_header(("Location", next_url))
             .finish()),
         Outcome::Invalid { message, pos } => {
-            render_next(&user, &catalog, &deck, mode, &scope, pos, Some(message))
+            render_next(&user, &catalog, deck, mode, &scope, pos, Some(message))
         }
         Outcome::Recorded { graded, pos } => {
-            let card_deck = catalog.deck(&card.deck_id).unwrap_or(&deck);
+            let card_deck = catalog.deck(&card.deck_id).unwrap_or(deck);
             let (prompt, items) = prompt_and_items(&question);
             let prompt = if items.is_empty() {
                 prompt
