@@ -95,4 +95,9 @@ test("a learner studies ten cards by keyboard and reviews the missed ones", asyn
   await page.waitForURL(/\/missed$/);
   assert.match(await page.locator("main").innerText(), /Nothing missed right now/);
   await check(page, "missed-empty");
+
+  // The account page (settings, password, devices) is part of a learner's journey too.
+  await page.goto(`${env.server.url}/account`);
+  assert.equal(await page.title(), "Your account · Chronicle");
+  await check(page, "account");
 });

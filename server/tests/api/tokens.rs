@@ -52,6 +52,15 @@ async fn a_token_is_stored_hashed_works_and_stops_working_once_revoked_on_the_ac
         page.contains("Ann&#x27;s phone") || page.contains("Ann&#39;s phone"),
         "{page}"
     );
+    assert!(
+        page.contains("<title>Your account · Chronicle</title>"),
+        "the page title is just the title: {page}"
+    );
+    assert_eq!(
+        page.matches("id=\"devices-h\"").count(),
+        1,
+        "one Devices section"
+    );
     let csrf = field(&page, "csrf_token").unwrap();
     let action = format!("/account/tokens/{}/revoke", created["id"]);
     assert!(page.contains(&action));
