@@ -9,7 +9,7 @@ use crate::questions::{Kind, Question, SourceRef, answer, stable_hash};
 use crate::routes::assignments;
 use crate::routes::error::PageError;
 use crate::routes::{PageCtx, html};
-use crate::srs::queue::{self, Candidate};
+use crate::srs::queue;
 use crate::srs::{CardState, Presentation, Rating, Scheduler};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -179,17 +179,9 @@ fn locate(
             .into_iter()
             .collect();
         let states = store::deck_states(conn, user.id, &a.deck_id)?;
-        let candidates: Vec<Candidate> = catalog
-            .deck_cards(&a.deck_id)
-            .enumerate()
-            .filter(|(_, c)| cards.contains(&c.id) && !finished.contains(&c.id))
-            .map(|(i, c)| Candidate {
-                card_id: &c.id,
-                kind: c.kind,
-                position: i as i64,
-                state: states.get(&c.id).copied(),
-            })
-            .collect();
+        let candidates = queue::candidates(catalog.deck_cards(&a.deck_id), &states, |c| {
+            cards.contains(&c.id) && !finished.contains(&c.id)
+        });
         let plan = queue::plan_assignment(&candidates, now);
         let done = catalog
             .deck_cards(&a.deck_id)
@@ -227,16 +219,7 @@ fn locate(
     let states = store::deck_states(conn, user.id, deck_id)?;
     let started_today = store::new_cards_since(conn, user.id, today)?;
     let new_allowed = (user.new_per_day - started_today).max(0) as usize;
-    let candidates: Vec<Candidate> = catalog
-        .deck_cards(deck_id)
-        .enumerate()
-        .map(|(i, c)| Candidate {
-            card_id: &c.id,
-            kind: c.kind,
-            position: i as i64,
-            state: states.get(&c.id).copied(),
-        })
-        .collect();
+    let candidates = queue::candidates(catalog.deck_cards(deck_id), &states, |_| true);
     let plan = queue::plan(&candidates, now, new_allowed);
     let (done_today, _) = store::answered_since(conn, user.id, today, Some(deck_id))?;
     Ok(Position {

@@ -2,7 +2,8 @@
 //! then cards missed in this session, which come back until they are answered right.
 
 use super::CardState;
-use crate::questions::Kind;
+use crate::questions::{CardSpec, Kind};
+use std::collections::HashMap;
 
 /// A card of the deck being studied, with this learner's state if they have seen it.
 #[derive(Debug, Clone)]
@@ -12,6 +13,25 @@ pub struct Candidate<'a> {
     /// Order of the card in the dataset (events in date order).
     pub position: i64,
     pub state: Option<CardState>,
+}
+
+/// A deck's cards (in dataset order) as candidates with the learner's states; `keep` narrows
+/// them, e.g. to an assignment's cards, without changing their positions in the deck.
+pub fn candidates<'a>(
+    deck_cards: impl Iterator<Item = &'a CardSpec>,
+    states: &HashMap<String, CardState>,
+    keep: impl Fn(&CardSpec) -> bool,
+) -> Vec<Candidate<'a>> {
+    deck_cards
+        .enumerate()
+        .filter(|(_, c)| keep(c))
+        .map(|(i, c)| Candidate {
+            card_id: &c.id,
+            kind: c.kind,
+            position: i as i64,
+            state: states.get(&c.id).copied(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]

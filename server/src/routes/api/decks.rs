@@ -10,7 +10,7 @@ use crate::dataset::Deck;
 use crate::db::{self, study as study_store, sync as sync_store};
 use crate::questions::{Question, stable_hash};
 use crate::routes::study::seed_for;
-use crate::srs::queue::{self, Candidate};
+use crate::srs::queue;
 use crate::srs::{CardState, Presentation};
 use crate::sync::cursor::Cursor;
 use actix_web::{HttpResponse, web};
@@ -311,16 +311,7 @@ pub async fn study_pack(
         ))
     })
     .await?;
-    let candidates: Vec<Candidate> = catalog
-        .deck_cards(&deck.id)
-        .enumerate()
-        .map(|(i, c)| Candidate {
-            card_id: &c.id,
-            kind: c.kind,
-            position: i as i64,
-            state: states.get(&c.id).copied(),
-        })
-        .collect();
+    let candidates = queue::candidates(catalog.deck_cards(&deck.id), &states, |_| true);
     let new_allowed = (per_day - started_today).max(0) as usize;
     let due_now = queue::plan(&candidates, now, new_allowed);
     let ahead = queue::plan(&candidates, now + days * DAY, 0);
