@@ -460,6 +460,18 @@ pub struct Roster {
     pub activity: HashMap<i64, Activity>,
 }
 
+/// The member slot and card index a roster row (user_id, card_id, ...) is about; `None` for a
+/// card outside the class's assignments or someone no longer in the class.
+fn locate(
+    row: &rusqlite::Row<'_>,
+    slot: &HashMap<i64, usize>,
+    index: &HashMap<String, usize>,
+) -> rusqlite::Result<Option<(usize, usize)>> {
+    let card = index.get(row.get_ref(1)?.as_str()?).copied();
+    let who = slot.get(&row.get::<_, i64>(0)?).copied();
+    Ok(who.zip(card))
+}
+
 /// The roster of a class in two passes: one over the members' answers since joining, one
 /// over their card states, tallied here against the assignments' card sets. One pass over
 /// the log is cheaper than a query per assignment that probes it card by card.
@@ -498,10 +510,7 @@ pub fn roster(
     let mut stmt = conn.prepare_cached(ROSTER_REVIEWS)?;
     let mut rows = stmt.query([class_id])?;
     while let Some(row) = rows.next()? {
-        let Some(&card) = index.get(row.get_ref(1)?.as_str()?) else {
-            continue;
-        };
-        let Some(&who) = slot.get(&row.get::<_, i64>(0)?) else {
+        let Some((who, card)) = locate(row, &slot, &index)? else {
             continue;
         };
         let correct: bool = row.get(2)?;
@@ -520,10 +529,7 @@ pub fn roster(
     let mut stmt = conn.prepare_cached(ROSTER_STATES)?;
     let mut rows = stmt.query([class_id])?;
     while let Some(row) = rows.next()? {
-        let Some(&card) = index.get(row.get_ref(1)?.as_str()?) else {
-            continue;
-        };
-        let Some(&who) = slot.get(&row.get::<_, i64>(0)?) else {
+        let Some((who, card)) = locate(row, &slot, &index)? else {
             continue;
         };
         if row.get_ref(3)?.as_str()? == "review" {
