@@ -171,7 +171,7 @@ impl StudyLearner {
             .catalog
             .question(
                 &card_id,
-                chronicle::routes::study::seed_for(self.user_id, &card_id, reps),
+                chronicle::catalog::seed_for(self.user_id, &card_id, reps),
             )
             .ok_or(format!("unknown card {card_id}"))?;
         let right = next_unit(&mut self.rng) < self.right_share;

@@ -4,11 +4,12 @@ use crate::auth::{csrf, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
-use crate::routes::api::error::ApiError;
+use crate::routes::state::AppState;
 use crate::routes::{
-    api, assets, assignments, auth, class_export, classes, error::PageError, health, home, missed,
-    offline, study,
+    api, assets, assignments, auth, class_export, classes, health, home, missed, offline, study,
 };
+use crate::web::api_error::ApiError;
+use crate::web::error::PageError;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
@@ -17,15 +18,6 @@ use anyhow::Context;
 use std::net::TcpListener;
 use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
-
-pub struct AppState {
-    pub pool: db::Pool,
-    pub settings: Settings,
-    pub throttle: LoginThrottle,
-    pub catalog: Arc<Catalog>,
-    /// The background checkpointer runs while this lives (see `db::spawn_checkpointer`).
-    pub checkpoints: Arc<()>,
-}
 
 pub struct Application {
     port: u16,
@@ -66,9 +58,10 @@ impl Application {
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(1),
         );
+        let pool = web::Data::new(pool);
         let state = web::Data::new(AppState {
             checkpoints,
-            pool,
+            pool: pool.get_ref().clone(),
             settings,
             throttle: LoginThrottle::new(),
             catalog,
@@ -88,6 +81,8 @@ impl Application {
                 )
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
+                // The extractors need only the pool, so they take it apart from the state.
+                .app_data(pool.clone())
                 .configure(routes)
         })
         .listen(listener)?

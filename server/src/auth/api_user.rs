@@ -8,9 +8,8 @@
 //! A request with an `Authorization` header is judged by that header alone.
 
 use super::{csrf, session};
-use crate::app::AppState;
 use crate::db::{self, tokens, users};
-use crate::routes::api::error::ApiError;
+use crate::web::api_error::ApiError;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use std::future::Future;
@@ -46,15 +45,15 @@ fn unauthorized() -> ApiError {
     )
 }
 
-async fn by_token(state: &AppState, header: &str) -> Result<ApiUser, ApiError> {
+async fn by_token(pool: &db::Pool, header: &str) -> Result<ApiUser, ApiError> {
     let token = header
         .strip_prefix("Bearer ")
         .map(str::trim)
         .filter(|t| t.starts_with(TOKEN_PREFIX))
         .ok_or_else(unauthorized)?;
     let hash = session::hash_token(token);
-    let now = crate::routes::study::now();
-    let found = db::run(&state.pool, move |conn| {
+    let now = crate::clock::now();
+    let found = db::run(pool, move |conn| {
         let Some((user_id, token_id)) = tokens::authenticate(conn, &hash, now)? else {
             return Ok(None);
         };
@@ -104,16 +103,16 @@ impl FromRequest for ApiUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("application state missing")))?
+            let pool = req
+                .app_data::<web::Data<db::Pool>>()
+                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("database pool missing")))?
                 .clone();
             let header = req
                 .headers()
                 .get(AUTHORIZATION)
                 .map(|v| v.to_str().unwrap_or("").to_string());
             match header {
-                Some(h) => by_token(&state, &h).await,
+                Some(h) => by_token(&pool, &h).await,
                 None => by_session(&req).await,
             }
         })

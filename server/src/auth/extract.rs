@@ -2,10 +2,10 @@
 //! when there is no live session.
 
 use super::{csrf, session};
-use crate::app::AppState;
 use crate::db::users::Role;
 use crate::db::{self, sessions, users};
-use crate::routes::error::PageError;
+use crate::web::error::PageError;
+use crate::web::page::{NavUser, PageCtx};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +24,17 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The page layout for this user: the navigation and the session's CSRF token.
+    pub fn page_ctx(&self) -> PageCtx {
+        PageCtx::signed_in(
+            NavUser {
+                username: self.username.clone(),
+                is_teacher: self.role == Role::Teacher,
+            },
+            self.csrf_token.clone(),
+        )
+    }
+
     /// Refuses (403) a form whose token is not this session's.
     pub fn verify_csrf(&self, given: &str) -> Result<(), PageError> {
         if csrf::tokens_match(&self.csrf_token, given) {
@@ -44,13 +55,13 @@ pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageE
     let Some(token) = req.cookie(session::COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("application state missing")))?
+    let pool = req
+        .app_data::<web::Data<db::Pool>>()
+        .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("database pool missing")))?
         .clone();
     let hash = session::hash_token(&token);
-    let now = crate::routes::study::now();
-    let user = db::run(&state.pool, move |conn| {
+    let now = crate::clock::now();
+    let user = db::run(&pool, move |conn| {
         let Some(s) = sessions::get(conn, &hash)? else {
             return Ok(None);
         };

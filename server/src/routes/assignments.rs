@@ -1,11 +1,11 @@
 //! Assignments: create, edit, delete, the assignment page, and review assignments made from
 //! the cards a class misses most.
 
-use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal::Goal;
 use crate::classes::selection::{self, Selection};
+use crate::clock::now;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class, MissedCard};
 use crate::db::{self, users::Role};
 use crate::questions::Kind;
@@ -14,9 +14,10 @@ use crate::routes::classes::{
     Access, AssignmentCell, access, cell, class_report, due_label, my_assignments, owned,
     parse_day, question_text, redirect, today, unprocessable,
 };
-use crate::routes::error::PageError;
-use crate::routes::study::now;
-use crate::routes::{PageCtx, html};
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -122,7 +123,7 @@ fn form_page(
     tags.sort_unstable();
     tags.dedup();
     FormPage {
-        page: PageCtx::for_user(user),
+        page: user.page_ctx(),
         heading: if editing.is_some() {
             "Edit assignment".into()
         } else {
@@ -600,7 +601,7 @@ pub async fn show(
                 .find(|a| a.id == assignment_id)
                 .ok_or(PageError::NotFound)?;
             html(&MemberAssignmentPage {
-                page: PageCtx::for_user(&user),
+                page: user.page_ctx(),
                 class,
                 a,
             })
@@ -641,7 +642,7 @@ pub async fn show(
             })
             .await?;
             html(&TeacherAssignmentPage {
-                page: PageCtx::for_user(&user),
+                page: user.page_ctx(),
                 due: due_label(&a),
                 selection: describe_selection(&state.catalog, &a),
                 missed: missed_rows(&state.catalog, missed),
@@ -680,7 +681,7 @@ pub async fn class_missed(
     })
     .await?;
     html(&ClassMissedPage {
-        page: PageCtx::for_user(&user),
+        page: user.page_ctx(),
         missed: missed_rows(&state.catalog, missed),
         class,
     })

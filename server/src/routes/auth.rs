@@ -1,14 +1,15 @@
 //! Register, log in, log out, and the account page (password and study settings).
 
-use crate::app::AppState;
 use crate::auth::extract::{CurrentUser, MaybeUser};
 use crate::auth::username::Username;
 use crate::auth::{csrf, password, session, throttle};
+use crate::clock::now;
 use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
-use crate::routes::error::PageError;
-use crate::routes::study::now;
-use crate::routes::{PageCtx, html};
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -367,7 +368,7 @@ async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPag
         })
         .collect();
     Ok(AccountPage {
-        page: PageCtx::for_user(user),
+        page: user.page_ctx(),
         notice: None,
         current_password_error: None,
         new_password_error: None,

@@ -2,13 +2,13 @@
 //! question. UTF-8 with a byte-order mark so spreadsheets read accents right; fields quoted
 //! by the `csv` crate; typed text defused against formulas ([`csv_cell::text`]).
 
-use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
 use crate::classes::csv_cell::text;
 use crate::db::{self, classes as store};
 use crate::routes::classes::{cell, question_text};
 use crate::routes::classes::{class_report, moment, owned, today};
-use crate::routes::error::PageError;
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
 use actix_web::{HttpResponse, web};
 
 fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Result<HttpResponse, PageError> {

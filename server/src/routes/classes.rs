@@ -2,16 +2,17 @@
 //! page. Every handler finds the class through the signed-in user ([`access`]), so another
 //! teacher's or class's id is a plain 404.
 
-use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::{code, goal};
+use crate::clock::now;
 use crate::db::classes::{self as store, Activity, Assignment, Class, Member};
 use crate::db::{self, users::Role};
 use crate::routes::auth::Field;
-use crate::routes::error::PageError;
-use crate::routes::study::now;
-use crate::routes::{PageCtx, html};
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -160,7 +161,7 @@ async fn list_page(
     })
     .await?;
     Ok(ClassesPage {
-        page: PageCtx::for_user(user),
+        page: user.page_ctx(),
         is_teacher: role == Role::Teacher,
         classes,
         name,
@@ -338,7 +339,7 @@ pub async fn join_link(
         return Ok(redirect(format!("/classes/{}", class.id)));
     }
     html(&JoinPage {
-        page: PageCtx::for_user(&user),
+        page: user.page_ctx(),
         code: code::display(&normalized),
         class_name: class.name,
         teacher,
@@ -532,7 +533,7 @@ async fn teacher_page(
     let report = class_report(state, class.id).await?;
     let today = today();
     Ok(ClassPage {
-        page: PageCtx::for_user(user),
+        page: user.page_ctx(),
         code: code::display(&class.join_code),
         join_link: join_link_for(req, &class.join_code),
         name: if name.value.is_empty() && name.error.is_none() {
@@ -620,7 +621,7 @@ pub async fn show(
             .await?;
             let assignments = my_assignments(&state, user.id, Some(class.id)).await?;
             html(&MemberPage {
-                page: PageCtx::for_user(&user),
+                page: user.page_ctx(),
                 class,
                 teacher,
                 assignments,
@@ -786,7 +787,7 @@ pub async fn student(
         })
         .collect();
     html(&StudentPage {
-        page: PageCtx::for_user(&user),
+        page: user.page_ctx(),
         joined: moment(member.joined_at * 1000),
         class,
         student: member,

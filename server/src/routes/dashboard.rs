@@ -1,17 +1,18 @@
 //! The signed-in home page: decks with due and new counts, today's progress, streak, and
 //! mastery by era.
 
-use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
+use crate::clock::{self, now};
 use crate::db::users::Role;
 use crate::db::{self, study as store};
 use crate::questions::Kind;
 use crate::routes::classes::{MyAssignment, my_assignments};
-use crate::routes::error::PageError;
-use crate::routes::study::now;
-use crate::routes::{PageCtx, html};
+use crate::routes::state::AppState;
 use crate::srs::{CardState, Phase};
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -127,7 +128,7 @@ pub async fn show(
     let user_id = user.id;
     let new_per_day = user.new_per_day;
     let now = now();
-    let today = now - now.rem_euclid(86_400);
+    let today = clock::start_of_day(now);
     let deck_ids: Vec<String> = catalog.decks.iter().map(|d| d.id.clone()).collect();
     let (states, started, (answered, right), days, missed) = db::run(&state.pool, move |conn| {
         let states = deck_ids
@@ -165,7 +166,7 @@ pub async fn show(
         })
         .collect();
     html(&DashboardPage {
-        page: PageCtx::for_user(&user),
+        page: user.page_ctx(),
         display_name: user.display_name.clone(),
         answered_today: answered,
         right_today: right,

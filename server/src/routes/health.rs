@@ -1,7 +1,7 @@
 //! `GET /healthz`: the process is up and the database answers.
 
-use crate::app::AppState;
 use crate::db;
+use crate::routes::state::AppState;
 use actix_web::{HttpResponse, web};
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {

@@ -1,10 +1,12 @@
 //! `GET /`: the landing page, or the dashboard when signed in.
 
-use crate::app::AppState;
 use crate::auth::csrf;
 use crate::auth::extract::MaybeUser;
-use crate::routes::error::PageError;
-use crate::routes::{PageCtx, dashboard, html};
+use crate::routes::dashboard;
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 

@@ -1,12 +1,13 @@
 //! `GET /missed`: the questions a learner got wrong and has not yet put right.
 
-use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
+use crate::catalog::seed_for;
 use crate::db::{self, study as store};
 use crate::questions::SourceRef;
-use crate::routes::error::PageError;
-use crate::routes::study::seed_for;
-use crate::routes::{PageCtx, html};
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -57,7 +58,7 @@ pub async fn show(
         })
         .collect();
     html(&MissedPage {
-        page: PageCtx::for_user(&user),
+        page: user.page_ctx(),
         rows,
     })
 }

@@ -2,11 +2,12 @@
 //! without a network), `GET /sw.js` (the service worker, served at the root so that its scope
 //! covers the study pages) and `GET /static/offline.js` (the page's script).
 
-use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
-use crate::routes::error::PageError;
+use crate::routes::state::AppState;
 use crate::routes::study::StudyQuery;
-use crate::routes::{PageCtx, html};
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -33,7 +34,7 @@ pub async fn page(
         None => catalog.decks.first().ok_or(PageError::NotFound)?,
     };
     html(&OfflinePage {
-        page: PageCtx::for_user(&user),
+        page: user.page_ctx(),
         deck_id: deck.id.clone(),
         deck_title: deck.title.clone(),
         username: user.username.clone(),

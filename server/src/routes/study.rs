@@ -1,23 +1,24 @@
 //! `GET /study`, `POST /study/answer`: one card at a time, answers appended to the review log.
 
-use crate::app::AppState;
 use crate::auth::extract::CurrentUser;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, seed_for};
+use crate::clock::{now, start_of_day};
 use crate::db::classes::{self as class_store, Assignment};
 use crate::db::{self, study as store};
-use crate::questions::{Kind, Question, SourceRef, answer, stable_hash};
+use crate::questions::{Kind, Question, SourceRef, answer};
 use crate::routes::assignments;
-use crate::routes::error::PageError;
-use crate::routes::{PageCtx, html};
+use crate::routes::state::AppState;
 use crate::srs::queue;
 use crate::srs::{CardState, Presentation, Rating, Scheduler};
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
 use std::sync::Arc;
 
-const DAY: i64 = 86_400;
 const MAX_TYPED: usize = 200;
 
 /// `?deck=`, `?mode=missed|flashcard`, `?assignment=ID`.
@@ -80,15 +81,6 @@ impl Mode {
             Mode::Missed => "missed",
         }
     }
-}
-
-pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
-/// The same seed until the card is answered, so a reload shows the same distractors.
-pub fn seed_for(user_id: i64, card_id: &str, reps: u32) -> u64 {
-    stable_hash(&[&user_id.to_string(), card_id, &reps.to_string()])
 }
 
 #[derive(Template, WebTemplate)]
@@ -157,10 +149,6 @@ struct Position {
     next: Option<(String, Option<CardState>)>,
     done_today: i64,
     remaining: usize,
-}
-
-fn start_of_day(now: i64) -> i64 {
-    now - now.rem_euclid(DAY)
 }
 
 fn locate(
@@ -291,7 +279,7 @@ fn study_page(
     let (prompt, items) = prompt_and_items(question);
     let total = pos.done_today + pos.remaining as i64;
     StudyPage {
-        page: PageCtx::for_user(user),
+        page: user.page_ctx(),
         deck_id: deck.id.clone(),
         deck_title: deck.title.clone(),
         mode: mode.as_str(),
@@ -374,7 +362,7 @@ fn render_next(
             ),
         };
         let page = DonePage {
-            page: PageCtx::for_user(user),
+            page: user.page_ctx(),
             missed_mode: mode == Mode::Missed,
             message,
         };
@@ -629,7 +617,7 @@ pub async fn answer(
                 )
             };
             let page = ResultPage {
-                page: PageCtx::for_user(&user),
+                page: user.page_ctx(),
                 correct: graded.correct,
                 prompt,
                 given: graded.given,

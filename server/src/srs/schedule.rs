@@ -3,7 +3,7 @@
 use fsrs::{FSRS, MemoryState};
 use serde::{Deserialize, Serialize};
 
-const DAY: i64 = 86_400;
+use crate::clock::DAY;
 /// A card answered wrong comes back this soon (and sooner within a study session).
 pub const RELEARN_SECONDS: i64 = 10 * 60;
 

@@ -199,7 +199,7 @@ impl TestApp {
             .catalog
             .question(
                 &card_id,
-                chronicle::routes::study::seed_for(user_id, &card_id, reps),
+                chronicle::catalog::seed_for(user_id, &card_id, reps),
             )
             .unwrap();
         let mut form = fields.clone();

@@ -1,5 +1,5 @@
 use crate::helpers::{TestApp, assert_is_redirect_to, client, field, spawn_app, unescape};
-use chronicle::routes::study::seed_for;
+use chronicle::catalog::seed_for;
 use chronicle::srs::Scheduler;
 use reqwest::StatusCode;
 

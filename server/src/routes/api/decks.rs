@@ -1,18 +1,20 @@
 //! Deck download with a cursor (`GET /api/v1/decks`, `GET /api/v1/decks/{id}/cards`) and the
 //! study pack the offline page studies from (`GET /api/v1/study-pack`).
 
-use super::error::{ApiError, ErrorBody};
-use super::{CardStateOut, now_ms};
-use crate::app::AppState;
+use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
 use crate::catalog::Catalog;
+use crate::catalog::seed_for;
+use crate::clock;
+use crate::clock::now_ms;
 use crate::dataset::Deck;
 use crate::db::{self, study as study_store, sync as sync_store};
 use crate::questions::{Question, stable_hash};
-use crate::routes::study::seed_for;
+use crate::routes::state::AppState;
 use crate::srs::queue;
 use crate::srs::{CardState, Presentation};
 use crate::sync::cursor::Cursor;
+use crate::web::api_error::{ApiError, ErrorBody};
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -306,7 +308,7 @@ pub async fn study_pack(
     let (states, started_today, seq) = db::run(&state.pool, move |conn| {
         Ok((
             study_store::deck_states(conn, user_id, &deck_id)?,
-            study_store::new_cards_since(conn, user_id, now - now.rem_euclid(DAY))?,
+            study_store::new_cards_since(conn, user_id, clock::start_of_day(now))?,
             sync_store::current_seq(conn, user_id)?,
         ))
     })

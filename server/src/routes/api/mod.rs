@@ -2,14 +2,13 @@
 //! the OpenAPI description of all of it. Every error is JSON (`error.rs`).
 
 pub mod decks;
-pub mod error;
 pub mod openapi;
 pub mod sync;
 pub mod tokens;
 
 use crate::db::sync::Changed;
+use crate::web::api_error::{ApiError, json_error};
 use actix_web::web;
-use error::{ApiError, json_error};
 use serde::Serialize;
 
 /// Bodies of every endpoint but sync are small forms in JSON.
@@ -113,9 +112,4 @@ impl From<Changed> for CardStateOut {
             phase: c.state.phase.as_str().to_string(),
         }
     }
-}
-
-/// Unix milliseconds now, the unit of review times.
-pub fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }

@@ -1,13 +1,14 @@
 //! `POST /api/v1/sync`: upload reviews, receive the card states changed since your cursor.
 
-use super::error::{ApiError, ErrorBody};
-use super::{CardStateOut, now_ms};
-use crate::app::AppState;
+use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
+use crate::clock::now_ms;
 use crate::db::{self, sync as store};
+use crate::routes::state::AppState;
 use crate::srs::Scheduler;
 use crate::sync::cursor::Cursor;
 use crate::sync::{IncomingReview, MAX_BATCH, Rejection, parse_device_id};
+use crate::web::api_error::{ApiError, ErrorBody};
 use actix_web::{HttpResponse, web};
 use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};

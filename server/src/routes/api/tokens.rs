@@ -2,13 +2,13 @@
 //! token), `DELETE /api/v1/tokens/{id}` (revoke), and `GET /api/v1/session` (what the offline
 //! study page needs to sync with its session cookie).
 
-use super::error::{ApiError, ErrorBody};
-use crate::app::AppState;
 use crate::auth::api_user::{ApiUser, new_token};
 use crate::auth::extract::MaybeUser;
 use crate::auth::{password, session};
+use crate::clock::now;
 use crate::db::{self, tokens, users};
-use crate::routes::study::now;
+use crate::routes::state::AppState;
+use crate::web::api_error::{ApiError, ErrorBody};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,7 @@
 //! The one place where page errors become HTTP responses.
 
+use super::page::PageCtx;
 use crate::db::DbError;
-use crate::routes::PageCtx;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;

@@ -1,0 +1,7 @@
+//! What the HTTP faces share, below the extractors and the handlers: how page and API errors
+//! become responses, and what every page's layout needs.
+
+pub mod api_error;
+pub mod error;
+pub mod page;
+pub mod respond;
