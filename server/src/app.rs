@@ -4,10 +4,9 @@ use crate::auth::{csrf, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
+use crate::routes::classes::{assignment, assignment_form, class, export, membership, report};
 use crate::routes::state::AppState;
-use crate::routes::{
-    api, assets, assignments, auth, class_export, classes, health, home, missed, offline, study,
-};
+use crate::routes::{api, assets, auth, health, home, missed, offline, study};
 use crate::web::api_error::ApiError;
 use crate::web::error::PageError;
 use actix_web::body::MessageBody;
@@ -123,62 +122,59 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/study/answer", web::post().to(study::answer))
         .route("/study/offline", web::get().to(offline::page))
         .route("/missed", web::get().to(missed::show))
-        .route("/classes", web::get().to(classes::list))
-        .route("/classes", web::post().to(classes::create))
-        .route("/classes/join", web::post().to(classes::join))
-        .route("/join/{code}", web::get().to(classes::join_link))
-        .route("/classes/{id}", web::get().to(classes::show))
-        .route("/classes/{id}/rename", web::post().to(classes::rename))
-        .route("/classes/{id}/archive", web::post().to(classes::archive))
-        .route("/classes/{id}/code", web::post().to(classes::rotate_code))
-        .route("/classes/{id}/leave", web::post().to(classes::leave))
-        .route(
-            "/classes/{id}/missed",
-            web::get().to(assignments::class_missed),
-        )
+        .route("/classes", web::get().to(class::list))
+        .route("/classes", web::post().to(class::create))
+        .route("/classes/join", web::post().to(membership::join))
+        .route("/join/{code}", web::get().to(membership::join_link))
+        .route("/classes/{id}", web::get().to(class::show))
+        .route("/classes/{id}/rename", web::post().to(class::rename))
+        .route("/classes/{id}/archive", web::post().to(class::archive))
+        .route("/classes/{id}/code", web::post().to(class::rotate_code))
+        .route("/classes/{id}/leave", web::post().to(membership::leave))
+        .route("/classes/{id}/missed", web::get().to(report::class_missed))
         .route(
             "/classes/{id}/review",
-            web::post().to(assignments::make_review),
+            web::post().to(assignment::make_review),
         )
         .route(
             "/classes/{id}/export/students.csv",
-            web::get().to(class_export::students),
+            web::get().to(export::students),
         )
         .route(
             "/classes/{id}/export/questions.csv",
-            web::get().to(class_export::questions),
+            web::get().to(export::questions),
         )
         .route(
             "/classes/{id}/students/{student}",
-            web::get().to(classes::student),
+            web::get().to(report::student),
         )
         .route(
             "/classes/{id}/students/{student}/remove",
-            web::post().to(classes::remove_student),
+            web::post().to(membership::remove_student),
         )
         .route(
             "/classes/{id}/assignments",
-            web::post().to(assignments::create),
+            web::post().to(assignment_form::create),
         )
         .route(
             "/classes/{id}/assignments/new",
-            web::get().to(assignments::new_form),
+            web::get().to(assignment_form::new_form),
         )
         .route(
             "/classes/{id}/assignments/{assignment}",
-            web::get().to(assignments::show),
+            web::get().to(assignment::show),
         )
         .route(
             "/classes/{id}/assignments/{assignment}",
-            web::post().to(assignments::update),
+            web::post().to(assignment_form::update),
         )
         .route(
             "/classes/{id}/assignments/{assignment}/edit",
-            web::get().to(assignments::edit_form),
+            web::get().to(assignment_form::edit_form),
         )
         .route(
             "/classes/{id}/assignments/{assignment}/delete",
-            web::post().to(assignments::delete),
+            web::post().to(assignment_form::delete),
         )
         .configure(api::configure)
         .default_service(web::to(|| async { PageError::NotFound.error_response() }));

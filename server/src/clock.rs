@@ -1,21 +1,59 @@
-//! The wall clock, read in one place so every module agrees on what "now" is.
+//! The wall clock and how times are written, in one place so every module agrees on what
+//! "now" is and every page writes a time the same way.
+
+use time::{Date, OffsetDateTime, macros::format_description};
 
 /// Seconds in a day, for day arithmetic on Unix times.
 pub const DAY: i64 = 86_400;
 
 /// Now, in whole seconds since the Unix epoch (UTC).
 pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Now, in Unix milliseconds: the unit of review times.
 pub fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 /// The start (00:00 UTC) of the day that `t` falls in, in seconds.
 pub fn start_of_day(t: i64) -> i64 {
     t - t.rem_euclid(DAY)
+}
+
+/// Today's date, UTC.
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// A date as a form or the database writes it: `2026-11-23`.
+pub fn parse_day(s: &str) -> Option<Date> {
+    Date::parse(s, format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// Unix seconds as `2026-11-23 08:30 UTC`; empty when out of range.
+pub fn moment(seconds: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| {
+            t.format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Unix milliseconds (review times) as [`moment`] writes them.
+pub fn moment_ms(ms: i64) -> String {
+    moment(ms / 1000)
+}
+
+/// Unix seconds as the day they fall on: `23 November 2026`.
+pub fn day_label(seconds: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .map(|t| format!("{} {} {}", t.day(), t.month(), t.year()))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -28,5 +66,18 @@ mod tests {
         assert_eq!(start_of_day(1_796_132_710), 1_796_083_200);
         assert_eq!(start_of_day(1_796_083_200), 1_796_083_200);
         assert_eq!(start_of_day(-1), -DAY);
+    }
+
+    #[test]
+    fn times_are_written_one_way() {
+        assert_eq!(moment(1_796_132_710), "2026-12-01 13:45 UTC");
+        assert_eq!(moment_ms(1_796_132_710_999), "2026-12-01 13:45 UTC");
+        assert_eq!(day_label(1_796_132_710), "1 December 2026");
+        assert_eq!(
+            parse_day("2026-12-01"),
+            Some(time::macros::date!(2026 - 12 - 01))
+        );
+        assert_eq!(parse_day("2026-13-01"), None);
+        assert_eq!(moment(i64::MAX), "");
     }
 }

@@ -3,33 +3,18 @@
 use crate::auth::extract::{CurrentUser, MaybeUser};
 use crate::auth::username::Username;
 use crate::auth::{csrf, password, session, throttle};
-use crate::clock::now;
+use crate::clock::{moment, now};
 use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
+use crate::web::form::{CsrfForm, Field};
 use crate::web::page::PageCtx;
-use crate::web::respond::html;
+use crate::web::respond::{html, redirect, unprocessable, with_status};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-
-/// A form field's value as typed (never a password) and its error message.
-#[derive(Default)]
-pub struct Field {
-    pub value: String,
-    pub error: Option<String>,
-}
-
-impl Field {
-    fn new(value: &str) -> Field {
-        Field {
-            value: value.to_string(),
-            error: None,
-        }
-    }
-}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -69,21 +54,6 @@ pub struct DeviceRow {
     pub created: String,
     pub last_used: String,
     pub revoked: Option<String>,
-}
-
-/// Unix seconds as `2026-11-23 08:30 UTC`.
-fn when(seconds: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(seconds)
-        .ok()
-        .and_then(|t| t.format(format).ok())
-        .unwrap_or_default()
-}
-
-fn with_status(page: &impl Template, status: StatusCode) -> Result<HttpResponse, PageError> {
-    let mut r = html(page)?;
-    *r.status_mut() = status;
-    Ok(r)
 }
 
 /// Only local paths, so a crafted link cannot send a learner to another site after login.
@@ -157,12 +127,6 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
-}
-
-pub fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", to.to_string()))
-        .finish()
 }
 
 /// Starts a fresh session (a new token every time) and returns its cookie.
@@ -249,16 +213,10 @@ pub async fn login(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf_token: String,
-}
-
 pub async fn logout(
     user: CurrentUser,
     state: web::Data<AppState>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
     let hash = user.session_hash.clone();
@@ -342,15 +300,12 @@ pub async fn register(
         password_error = Some("Choose a password.".into());
     }
     anonymous_page(&req, &state, |page| {
-        with_status(
-            &RegisterPage {
-                page,
-                username,
-                password_error,
-                role,
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        unprocessable(&RegisterPage {
+            page,
+            username,
+            password_error,
+            role,
+        })
     })
 }
 
@@ -362,9 +317,9 @@ async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPag
         .map(|t| DeviceRow {
             id: t.id,
             name: t.device_name,
-            created: when(t.created_at),
-            last_used: t.last_used.map_or_else(|| "never".to_string(), when),
-            revoked: t.revoked_at.map(when),
+            created: moment(t.created_at),
+            last_used: t.last_used.map_or_else(|| "never".to_string(), moment),
+            revoked: t.revoked_at.map(moment),
         })
         .collect();
     Ok(AccountPage {
@@ -406,11 +361,11 @@ pub async fn change_password(
         .map_err(|e| PageError::Unexpected(e.into()))?;
     if !ok {
         page.current_password_error = Some("That is not your current password.".into());
-        return with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        return unprocessable(&page);
     }
     if let Err(e) = password::check_strength(&form.new_password, &user.username) {
         page.new_password_error = Some(e);
-        return with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        return unprocessable(&page);
     }
     let new_password = form.new_password;
     let hash = web::block(move || password::hash(&new_password))
@@ -473,7 +428,7 @@ pub async fn change_settings(
         page.new_per_day.error = Some("Enter a whole number from 0 to 200.".into());
     }
     let (Some(retention), Some(per_day)) = (retention, per_day) else {
-        return with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        return unprocessable(&page);
     };
     let user_id = user.id;
     db::run(&state.pool, move |conn| {
@@ -510,7 +465,7 @@ pub async fn revoke_device(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
     let (user_id, id, now) = (user.id, path.into_inner(), now());

@@ -7,7 +7,7 @@ use crate::clock::{self, now};
 use crate::db::users::Role;
 use crate::db::{self, study as store};
 use crate::questions::Kind;
-use crate::routes::classes::{MyAssignment, my_assignments};
+use crate::routes::classes::report::{MyAssignment, my_assignments};
 use crate::routes::state::AppState;
 use crate::srs::{CardState, Phase};
 use crate::web::error::PageError;

@@ -2,6 +2,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::seed_for;
+use crate::clock::day_label;
 use crate::db::{self, study as store};
 use crate::questions::SourceRef;
 use crate::routes::state::AppState;
@@ -26,12 +27,6 @@ pub struct MissedRow {
 struct MissedPage {
     page: PageCtx,
     rows: Vec<MissedRow>,
-}
-
-fn day_label(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| format!("{} {} {}", t.day(), t.month(), t.year()))
-        .unwrap_or_default()
 }
 
 pub async fn show(

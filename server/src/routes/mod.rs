@@ -2,9 +2,7 @@
 
 pub mod api;
 pub mod assets;
-pub mod assignments;
 pub mod auth;
-pub mod class_export;
 pub mod classes;
 pub mod dashboard;
 pub mod health;

@@ -6,7 +6,7 @@ use crate::clock::{now, start_of_day};
 use crate::db::classes::{self as class_store, Assignment};
 use crate::db::{self, study as store};
 use crate::questions::{Kind, Question, SourceRef, answer};
-use crate::routes::assignments;
+use crate::routes::classes::assignment as assignments;
 use crate::routes::state::AppState;
 use crate::srs::queue;
 use crate::srs::{CardState, Presentation, Rating, Scheduler};

@@ -3,5 +3,6 @@
 
 pub mod api_error;
 pub mod error;
+pub mod form;
 pub mod page;
 pub mod respond;

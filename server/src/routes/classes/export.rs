@@ -4,9 +4,10 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::classes::csv_cell::text;
+use crate::clock::{moment, moment_ms, today};
 use crate::db::{self, classes as store};
-use crate::routes::classes::{cell, question_text};
-use crate::routes::classes::{class_report, moment, owned, today};
+use crate::routes::classes::access::owned;
+use crate::routes::classes::report::{cell, class_report, question_text};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use actix_web::{HttpResponse, web};
@@ -77,7 +78,7 @@ pub async fn students(
                 text(&class.name),
                 text(&m.username),
                 text(&m.display_name),
-                moment(m.joined_at * 1000),
+                moment(m.joined_at),
                 text(&a.title),
                 a.due_date.clone().unwrap_or_default(),
                 a.goal.as_str().to_string(),
@@ -88,7 +89,7 @@ pub async fn students(
                 yes(c.behind),
                 activity.recent_answers.to_string(),
                 activity.recent_right.to_string(),
-                activity.last_active.map(moment).unwrap_or_default(),
+                activity.last_active.map(moment_ms).unwrap_or_default(),
             ]);
         }
     }

@@ -1,0 +1,171 @@
+//! A class's assignments: part of a deck, a goal and an optional due date.
+
+use crate::classes::goal::Goal;
+use crate::classes::selection::Selection;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub id: i64,
+    pub class_id: i64,
+    pub title: String,
+    pub deck_id: String,
+    pub selection: Selection,
+    pub goal: Goal,
+    /// `YYYY-MM-DD`, the last day to finish.
+    pub due_date: Option<String>,
+    pub created_at: i64,
+    pub cards: usize,
+}
+
+fn assignment_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
+    let selection: String = r.get("selection_json")?;
+    let goal: String = r.get("goal")?;
+    Ok(Assignment {
+        id: r.get("id")?,
+        class_id: r.get("class_id")?,
+        title: r.get("title")?,
+        deck_id: r.get("deck_id")?,
+        selection: serde_json::from_str(&selection).unwrap_or_default(),
+        goal: Goal::from_db(&goal, r.get("goal_stability")?),
+        due_date: r.get("due_date")?,
+        created_at: r.get("created_at")?,
+        cards: r.get::<_, i64>("n_cards")? as usize,
+    })
+}
+
+const ASSIGNMENT_COLUMNS: &str = "a.*, (SELECT COUNT(*) FROM assignment_cards ac
+    WHERE ac.assignment_id = a.id) AS n_cards";
+
+/// A class's assignments, soonest due first, undated last.
+pub fn assignments(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Assignment>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ASSIGNMENT_COLUMNS} FROM assignments a WHERE a.class_id = ?1
+         ORDER BY a.due_date IS NULL, a.due_date, a.id"
+    ))?;
+    let rows = stmt.query_map([class_id], assignment_row)?;
+    rows.collect()
+}
+
+pub fn assignment(
+    conn: &Connection,
+    class_id: i64,
+    assignment_id: i64,
+) -> rusqlite::Result<Option<Assignment>> {
+    conn.prepare_cached(&format!(
+        "SELECT {ASSIGNMENT_COLUMNS} FROM assignments a WHERE a.class_id = ?1 AND a.id = ?2"
+    ))?
+    .query_row(params![class_id, assignment_id], assignment_row)
+    .optional()
+}
+
+pub fn assignment_cards(conn: &Connection, assignment_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT card_id FROM assignment_cards WHERE assignment_id = ?1")?;
+    let rows = stmt.query_map([assignment_id], |r| r.get(0))?;
+    rows.collect()
+}
+
+pub struct AssignmentInput<'a> {
+    pub title: &'a str,
+    pub deck_id: &'a str,
+    pub selection: &'a Selection,
+    pub goal: Goal,
+    pub due_date: Option<&'a str>,
+    pub cards: &'a [String],
+}
+
+/// Inserts (`id` None) or updates an assignment and its resolved cards, in one transaction.
+pub fn save_assignment(
+    tx: &Transaction<'_>,
+    class_id: i64,
+    id: Option<i64>,
+    a: &AssignmentInput<'_>,
+    now: i64,
+) -> rusqlite::Result<i64> {
+    let selection = serde_json::to_string(a.selection).expect("a selection serializes");
+    let stability = match a.goal {
+        Goal::Stability(days) => Some(days),
+        Goal::RightOnce => None,
+    };
+    let id = match id {
+        Some(id) => {
+            tx.execute(
+                "UPDATE assignments SET title = ?3, deck_id = ?4, selection_json = ?5, goal = ?6,
+                     goal_stability = ?7, due_date = ?8, updated_at = ?9
+                 WHERE id = ?1 AND class_id = ?2",
+                params![
+                    id,
+                    class_id,
+                    a.title,
+                    a.deck_id,
+                    selection,
+                    a.goal.as_str(),
+                    stability,
+                    a.due_date,
+                    now
+                ],
+            )?;
+            tx.execute(
+                "DELETE FROM assignment_cards WHERE assignment_id = ?1",
+                [id],
+            )?;
+            id
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO assignments (class_id, title, deck_id, selection_json, goal,
+                     goal_stability, due_date, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![
+                    class_id,
+                    a.title,
+                    a.deck_id,
+                    selection,
+                    a.goal.as_str(),
+                    stability,
+                    a.due_date,
+                    now
+                ],
+            )?;
+            tx.last_insert_rowid()
+        }
+    };
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO assignment_cards (assignment_id, card_id) VALUES (?1, ?2)",
+    )?;
+    for card in a.cards {
+        insert.execute(params![id, card])?;
+    }
+    Ok(id)
+}
+
+pub fn delete_assignment(conn: &Connection, class_id: i64, id: i64) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "DELETE FROM assignments WHERE id = ?1 AND class_id = ?2",
+        params![id, class_id],
+    )?;
+    Ok(n == 1)
+}
+
+/// Open assignments of every class `user_id` belongs to, soonest due first.
+pub fn assignments_of_member(
+    conn: &Connection,
+    user_id: i64,
+) -> rusqlite::Result<Vec<(Assignment, String, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ASSIGNMENT_COLUMNS}, c.name AS class_name, m.joined_at FROM assignments a
+         JOIN classes c ON c.id = a.class_id
+         JOIN class_members m ON m.class_id = c.id AND m.user_id = ?1
+         WHERE c.archived_at IS NULL
+         ORDER BY a.due_date IS NULL, a.due_date, a.id"
+    ))?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok((
+            assignment_row(r)?,
+            r.get("class_name")?,
+            r.get("joined_at")?,
+        ))
+    })?;
+    rows.collect()
+}

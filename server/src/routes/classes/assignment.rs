@@ -1,0 +1,257 @@
+//! One assignment: its page (the teacher's progress table, the student's progress), a review
+//! assignment made from the most-missed questions, and who may study it.
+
+use super::access::{Access, access, owned};
+use super::assignment_form::MAX_TITLE;
+use super::report::*;
+use crate::auth::extract::CurrentUser;
+use crate::catalog::Catalog;
+use crate::classes::goal::Goal;
+use crate::classes::selection::Selection;
+use crate::clock::{now, today};
+use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
+use crate::db::{self, users::Role};
+use crate::questions::Kind;
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::{html, redirect};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+pub struct ProgressRow {
+    pub user_id: i64,
+    pub name: String,
+    pub cell: AssignmentCell,
+}
+
+#[derive(Template)]
+#[template(path = "assignment.html")]
+struct TeacherAssignmentPage {
+    page: PageCtx,
+    class: Class,
+    a: Assignment,
+    due: String,
+    selection: String,
+    rows: Vec<ProgressRow>,
+    missed: Vec<MissedRow>,
+}
+
+#[derive(Template)]
+#[template(path = "assignment_member.html")]
+struct MemberAssignmentPage {
+    page: PageCtx,
+    class: Class,
+    a: MyAssignment,
+}
+
+fn describe_selection(catalog: &Catalog, a: &Assignment) -> String {
+    let s = &a.selection;
+    if !s.cards.is_empty() {
+        return format!("{} hand-picked questions", s.cards.len());
+    }
+    let deck = catalog.deck(&a.deck_id);
+    let mut parts = Vec::new();
+    if s.whole_deck() {
+        parts.push(format!(
+            "the whole deck{}",
+            deck.map_or(String::new(), |d| format!(" “{}”", d.title))
+        ));
+    }
+    if let Some(deck) = deck {
+        let eras: Vec<&str> = s
+            .eras
+            .iter()
+            .filter_map(|e| deck.era(e).map(|e| e.title.as_str()))
+            .collect();
+        if !eras.is_empty() {
+            parts.push(format!("eras: {}", eras.join("; ")));
+        }
+    }
+    if !s.tags.is_empty() {
+        parts.push(format!("tags: {}", s.tags.join(", ")));
+    }
+    if !s.events.is_empty() {
+        parts.push(format!("{} hand-picked events", s.events.len()));
+    }
+    let kinds = if s.kinds.len() == Kind::ALL.len() {
+        "every kind of question".to_string()
+    } else {
+        s.kinds.join(", ").replace('_', " ")
+    };
+    format!("{}; {}", parts.join("; "), kinds)
+}
+
+pub async fn show(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (class_id, assignment_id) = path.into_inner();
+    match access(&state, &user, class_id).await? {
+        Access::Student { class, .. } => {
+            let a = my_assignments(&state, user.id, Some(class_id))
+                .await?
+                .into_iter()
+                .find(|a| a.id == assignment_id)
+                .ok_or(PageError::NotFound)?;
+            html(&MemberAssignmentPage {
+                page: user.page_ctx(),
+                class,
+                a,
+            })
+        }
+        Access::Teacher(class) => {
+            let report = class_report(&state, class_id).await?;
+            let index = report
+                .assignments
+                .iter()
+                .position(|a| a.id == assignment_id)
+                .ok_or(PageError::NotFound)?;
+            let a = report.assignments[index].clone();
+            let today = today();
+            let rows = report
+                .members
+                .iter()
+                .map(|m| ProgressRow {
+                    user_id: m.user_id,
+                    name: m.display_name.clone(),
+                    cell: cell(
+                        &a,
+                        report.completion[index]
+                            .get(&m.user_id)
+                            .copied()
+                            .unwrap_or(0),
+                        today,
+                    ),
+                })
+                .collect();
+            let missed = db::run(&state.pool, move |conn| {
+                Ok(store::missed_cards(
+                    conn,
+                    class_id,
+                    Some(assignment_id),
+                    true,
+                    Some(MOST_MISSED),
+                )?)
+            })
+            .await?;
+            html(&TeacherAssignmentPage {
+                page: user.page_ctx(),
+                due: due_label(&a),
+                selection: describe_selection(&state.catalog, &a),
+                missed: missed_rows(&state.catalog, missed),
+                rows,
+                class,
+                a,
+            })
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// An assignment id, or empty for the class as a whole.
+    #[serde(default)]
+    from: String,
+}
+
+/// `POST /classes/{id}/review`: one click turns a most-missed list into an assignment.
+pub async fn make_review(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<ReviewForm>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf_token)?;
+    let class = owned(&state, &user, path.into_inner()).await?;
+    let class_id = class.id;
+    let from: Option<i64> = match form.from.trim() {
+        "" => None,
+        s => Some(s.parse().map_err(|_| PageError::NotFound)?),
+    };
+    let catalog = state.catalog.clone();
+    let id = db::run(&state.pool, move |conn| {
+        let source = match from {
+            Some(aid) => match store::assignment(conn, class_id, aid)? {
+                Some(a) => Some(a),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        let missed = store::missed_cards(conn, class_id, from, true, Some(MOST_MISSED))?;
+        let cards: Vec<String> = missed
+            .into_iter()
+            .map(|m| m.card_id)
+            .filter(|c| catalog.card(c).is_some())
+            .collect();
+        let Some(deck_id) = cards
+            .first()
+            .and_then(|c| catalog.card(c))
+            .map(|c| c.deck_id.clone())
+        else {
+            return Ok(Some(Err(())));
+        };
+        // One deck per assignment: keep the cards of the deck missed most.
+        let cards: Vec<String> = cards
+            .into_iter()
+            .filter(|c| catalog.card(c).is_some_and(|c| c.deck_id == deck_id))
+            .collect();
+        let title = match &source {
+            Some(a) => format!("Review: most missed in {}", a.title),
+            None => "Review: most missed questions".to_string(),
+        };
+        let tx = conn.transaction()?;
+        let id = store::save_assignment(
+            &tx,
+            class_id,
+            None,
+            &AssignmentInput {
+                title: &title.chars().take(MAX_TITLE).collect::<String>(),
+                deck_id: &deck_id,
+                selection: &Selection {
+                    cards: cards.clone(),
+                    ..Default::default()
+                },
+                goal: Goal::RightOnce,
+                due_date: None,
+                cards: &cards,
+            },
+            now(),
+        )?;
+        tx.commit()?;
+        Ok(Some(Ok(id)))
+    })
+    .await?;
+    match id {
+        None => Err(PageError::NotFound),
+        Some(Err(())) => Err(PageError::BadRequest(
+            "Nobody has missed a question yet, so there is nothing to review.".into(),
+        )),
+        Some(Ok(id)) => Ok(redirect(format!("/classes/{class_id}/assignments/{id}"))),
+    }
+}
+
+/// Only a learner in the class studies its assignments; used by `/study?assignment=`.
+pub async fn for_study(
+    state: &AppState,
+    user: &CurrentUser,
+    assignment_id: i64,
+) -> Result<(Assignment, i64), PageError> {
+    if user.role != Role::Learner {
+        return Err(PageError::NotFound);
+    }
+    let user_id = user.id;
+    db::run(&state.pool, move |conn| {
+        let found = store::assignments_of_member(conn, user_id)?
+            .into_iter()
+            .find(|(a, _, _)| a.id == assignment_id)
+            .map(|(a, _, joined)| (a, joined));
+        Ok(found)
+    })
+    .await?
+    .ok_or(PageError::NotFound)
+}

@@ -1,0 +1,10 @@
+//! Classes, one noun a file: the class itself, who is in it, its assignments, the reports its
+//! teacher reads and the exports. [`access`] finds every class through the signed-in user.
+
+pub mod access;
+pub mod assignment;
+pub mod assignment_form;
+pub mod class;
+pub mod export;
+pub mod membership;
+pub mod report;

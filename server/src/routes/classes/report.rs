@@ -1,0 +1,355 @@
+//! What a teacher reads about a class: each student's progress on each assignment, their
+//! recent activity, one student's page, and the questions the class misses most.
+
+use super::access::{owned, student_of};
+use super::assignment_form::kind_label;
+use crate::auth::extract::CurrentUser;
+use crate::catalog::Catalog;
+use crate::classes::goal;
+use crate::clock::{moment, moment_ms, now, parse_day, today};
+use crate::db;
+use crate::db::classes::{self as store, Activity, Assignment, Class, Member, MissedCard};
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use std::collections::HashMap;
+use time::Date;
+
+const RECENT_DAYS: i64 = 7;
+
+pub struct AssignmentCell {
+    pub done: usize,
+    pub total: usize,
+    pub percent: usize,
+    pub behind: bool,
+}
+
+pub struct RosterRow {
+    pub user_id: i64,
+    pub name: String,
+    pub username: String,
+    pub cells: Vec<AssignmentCell>,
+    pub learned: i64,
+    pub accuracy: String,
+    pub last_active: String,
+    pub behind: bool,
+}
+
+pub struct AssignmentRow {
+    pub id: i64,
+    pub title: String,
+    pub cards: usize,
+    pub due: String,
+    pub goal: String,
+    pub finished: usize,
+    pub behind: usize,
+}
+
+pub fn due_label(a: &Assignment) -> String {
+    a.due_date.clone().unwrap_or_else(|| "no due date".into())
+}
+
+/// Per-student progress on every assignment of a class: the roster's numbers.
+pub struct ClassReport {
+    pub members: Vec<Member>,
+    pub assignments: Vec<Assignment>,
+    /// completion[assignment index][user id] = cards done.
+    pub completion: Vec<HashMap<i64, usize>>,
+    pub activity: HashMap<i64, Activity>,
+}
+
+pub async fn class_report(state: &AppState, class_id: i64) -> Result<ClassReport, PageError> {
+    let recent_since = now() - RECENT_DAYS * 86_400;
+    Ok(db::run(&state.pool, move |conn| {
+        let assignments = store::assignments(conn, class_id)?;
+        let roster = store::roster(conn, class_id, &assignments, recent_since)?;
+        Ok(ClassReport {
+            members: store::members(conn, class_id)?,
+            activity: roster.activity,
+            completion: roster.completion,
+            assignments,
+        })
+    })
+    .await?)
+}
+
+pub fn cell(a: &Assignment, done: usize, today: Date) -> AssignmentCell {
+    let due = a.due_date.as_deref().and_then(parse_day);
+    AssignmentCell {
+        done,
+        total: a.cards,
+        percent: goal::percent(done, a.cards),
+        behind: goal::is_behind(due, today, done, a.cards),
+    }
+}
+
+pub fn accuracy(a: &Activity) -> String {
+    if a.recent_answers == 0 {
+        "—".into()
+    } else {
+        format!(
+            "{}% of {}",
+            a.recent_right * 100 / a.recent_answers,
+            a.recent_answers
+        )
+    }
+}
+
+pub fn roster(report: &ClassReport, today: Date) -> Vec<RosterRow> {
+    report
+        .members
+        .iter()
+        .map(|m| {
+            let cells: Vec<AssignmentCell> = report
+                .assignments
+                .iter()
+                .zip(&report.completion)
+                .map(|(a, done)| cell(a, done.get(&m.user_id).copied().unwrap_or(0), today))
+                .collect();
+            let activity = report.activity.get(&m.user_id).cloned().unwrap_or_default();
+            RosterRow {
+                user_id: m.user_id,
+                name: m.display_name.clone(),
+                username: m.username.clone(),
+                behind: cells.iter().any(|c| c.behind),
+                cells,
+                learned: activity.cards_learned,
+                accuracy: accuracy(&activity),
+                last_active: activity
+                    .last_active
+                    .map(moment_ms)
+                    .unwrap_or("never".into()),
+            }
+        })
+        .collect()
+}
+
+pub fn assignment_rows(report: &ClassReport, today: Date) -> Vec<AssignmentRow> {
+    report
+        .assignments
+        .iter()
+        .zip(&report.completion)
+        .map(|(a, done)| {
+            let cells: Vec<AssignmentCell> = report
+                .members
+                .iter()
+                .map(|m| cell(a, done.get(&m.user_id).copied().unwrap_or(0), today))
+                .collect();
+            AssignmentRow {
+                id: a.id,
+                title: a.title.clone(),
+                cards: a.cards,
+                due: due_label(a),
+                goal: a.goal.describe(),
+                finished: cells
+                    .iter()
+                    .filter(|c| c.total > 0 && c.done >= c.total)
+                    .count(),
+                behind: cells.iter().filter(|c| c.behind).count(),
+            }
+        })
+        .collect()
+}
+
+pub struct MyAssignment {
+    pub id: i64,
+    pub class_id: i64,
+    pub class_name: String,
+    pub title: String,
+    pub due: String,
+    pub goal: String,
+    pub cell: AssignmentCell,
+}
+
+/// A learner's open assignments (in one class or all), with their progress.
+pub async fn my_assignments(
+    state: &AppState,
+    user_id: i64,
+    class_id: Option<i64>,
+) -> Result<Vec<MyAssignment>, PageError> {
+    let rows = db::run(&state.pool, move |conn| {
+        store::assignments_of_member(conn, user_id)?
+            .into_iter()
+            .filter(|(a, _, _)| class_id.is_none_or(|c| c == a.class_id))
+            .map(|(a, class_name, joined_at)| {
+                let done = store::finished_cards(conn, user_id, &a, joined_at)?.len();
+                Ok((a, class_name, done))
+            })
+            .collect::<Result<Vec<_>, db::DbError>>()
+    })
+    .await?;
+    let today = today();
+    Ok(rows
+        .into_iter()
+        .map(|(a, class_name, done)| MyAssignment {
+            id: a.id,
+            class_id: a.class_id,
+            class_name,
+            title: a.title.clone(),
+            due: due_label(&a),
+            goal: a.goal.describe(),
+            cell: cell(&a, done, today),
+        })
+        .collect())
+}
+
+pub struct StudentMiss {
+    pub prompt: String,
+    pub given: String,
+    pub answer: String,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "class_student.html")]
+struct StudentPage {
+    page: PageCtx,
+    class: Class,
+    student: Member,
+    joined: String,
+    rows: Vec<(String, String, AssignmentCell)>,
+    missed: Vec<StudentMiss>,
+    accuracy: String,
+    last_active: String,
+}
+
+pub async fn student(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (class_id, student_id) = path.into_inner();
+    let (class, member) = student_of(&state, &user, class_id, student_id).await?;
+    let report = class_report(&state, class_id).await?;
+    let db_member = member.clone();
+    let missed = db::run(&state.pool, move |conn| {
+        Ok(store::student_missed(conn, class_id, &db_member)?)
+    })
+    .await?;
+    let today = today();
+    let rows = report
+        .assignments
+        .iter()
+        .zip(&report.completion)
+        .map(|(a, done)| {
+            (
+                a.title.clone(),
+                due_label(a),
+                cell(a, done.get(&member.user_id).copied().unwrap_or(0), today),
+            )
+        })
+        .collect();
+    let activity = report
+        .activity
+        .get(&member.user_id)
+        .cloned()
+        .unwrap_or_default();
+    let missed = missed
+        .into_iter()
+        .map(|(card_id, given, at)| {
+            let (prompt, answer) = question_text(&state.catalog, &card_id);
+            StudentMiss {
+                prompt,
+                given,
+                answer,
+                when: moment_ms(at),
+            }
+        })
+        .collect();
+    html(&StudentPage {
+        page: user.page_ctx(),
+        joined: moment(member.joined_at),
+        class,
+        student: member,
+        rows,
+        missed,
+        accuracy: accuracy(&activity),
+        last_active: activity
+            .last_active
+            .map(moment_ms)
+            .unwrap_or("never".into()),
+    })
+}
+
+pub fn question_text(catalog: &Catalog, card_id: &str) -> (String, String) {
+    catalog
+        .question(card_id, 0)
+        .map(|q| (q.prompt.replace('\n', " "), q.answer))
+        .unwrap_or_else(|| (format!("(retired card {card_id})"), String::new()))
+}
+
+/// How many cards the "most missed" lists show, and a review assignment takes.
+pub const MOST_MISSED: usize = 20;
+
+pub struct MissedRow {
+    pub card_id: String,
+    pub kind: String,
+    pub prompt: String,
+    pub answer: String,
+    pub misses: i64,
+    pub answers: i64,
+    pub miss_percent: i64,
+    pub students: i64,
+    pub common_wrong: String,
+    pub common_wrong_count: i64,
+}
+
+pub fn missed_rows(catalog: &Catalog, cards: Vec<MissedCard>) -> Vec<MissedRow> {
+    cards
+        .into_iter()
+        .map(|m| {
+            let (prompt, answer) = question_text(catalog, &m.card_id);
+            MissedRow {
+                kind: catalog
+                    .card(&m.card_id)
+                    .map_or("", |c| kind_label(c.kind))
+                    .to_string(),
+                prompt,
+                answer,
+                misses: m.misses,
+                answers: m.answers,
+                miss_percent: m.miss_percent(),
+                students: m.students,
+                common_wrong: m.common_wrong.clone().unwrap_or_default(),
+                common_wrong_count: m.common_wrong_count,
+                card_id: m.card_id,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "class_missed.html")]
+struct ClassMissedPage {
+    page: PageCtx,
+    class: Class,
+    missed: Vec<MissedRow>,
+}
+
+/// `GET /classes/{id}/missed`: what the class misses most over all its assignments.
+pub async fn class_missed(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let class = owned(&state, &user, path.into_inner()).await?;
+    let class_id = class.id;
+    let missed = db::run(&state.pool, move |conn| {
+        Ok(store::missed_cards(
+            conn,
+            class_id,
+            None,
+            true,
+            Some(MOST_MISSED),
+        )?)
+    })
+    .await?;
+    html(&ClassMissedPage {
+        page: user.page_ctx(),
+        missed: missed_rows(&state.catalog, missed),
+        class,
+    })
+}
