@@ -3,6 +3,7 @@
 //! pages, `api_user` for the JSON API).
 
 pub mod api_user;
+pub mod credentials;
 pub mod csrf;
 pub mod extract;
 pub mod password;

@@ -2,7 +2,7 @@
 
 use crate::auth::extract::{CurrentUser, MaybeUser};
 use crate::auth::username::Username;
-use crate::auth::{csrf, password, session, throttle};
+use crate::auth::{credentials, csrf, password, session, throttle};
 use crate::clock::{moment, now};
 use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
@@ -10,7 +10,8 @@ use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use crate::web::form::{CsrfForm, Field};
 use crate::web::page::PageCtx;
-use crate::web::respond::{html, redirect, unprocessable, with_status};
+use crate::web::redirect::redirect;
+use crate::web::respond::{html, unprocessable, with_status};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -188,18 +189,7 @@ pub async fn login(
         tracing::warn!(ip = ?ip, "login throttled");
         return render(StatusCode::TOO_MANY_REQUESTS, throttle::describe_wait(wait));
     }
-    let lookup = username.clone();
-    let candidate = db::run(&state.pool, move |conn| {
-        Ok(users::by_username(conn, &lookup)?)
-    })
-    .await?;
-    let stored = candidate.as_ref().map(|u| u.password_hash.clone());
-    let password = form.password;
-    // The dummy hash is verified for unknown users, so both cases cost the same.
-    let ok = web::block(move || password::verify(stored.as_deref(), &password))
-        .await
-        .map_err(|e| PageError::Unexpected(e.into()))?;
-    let Some(user) = candidate.filter(|_| ok) else {
+    let Some(user) = credentials::check(&state.pool, &username, form.password).await? else {
         state.throttle.record_failure(&username, ip);
         return render(StatusCode::OK, "Incorrect username or password.".into());
     };

@@ -12,6 +12,7 @@ use crate::srs::queue;
 use crate::srs::{CardState, Presentation, Rating, Scheduler};
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
+use crate::web::redirect::redirect;
 use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -594,9 +595,7 @@ pub async fn answer(
 
     let next_url = study_url(&deck.id, mode, &scope);
     match outcome {
-        Outcome::Stale => Ok(HttpResponse::SeeOther()
-            .insert_header(("Location", next_url))
-            .finish()),
+        Outcome::Stale => Ok(redirect(next_url)),
         Outcome::Invalid { message, pos } => {
             render_next(&user, &catalog, deck, mode, &scope, pos, Some(message))
         }

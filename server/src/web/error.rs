@@ -65,10 +65,7 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         if let PageError::LoginRequired(next) = self {
-            let target = format!("/login?next={}", urlencode(next));
-            return HttpResponse::SeeOther()
-                .insert_header(("Location", target))
-                .finish();
+            return super::redirect::to_login(next);
         }
         let (heading, message) = match self {
             PageError::NotFound => ("Not found", "There is nothing at this address."),
@@ -95,16 +92,4 @@ impl ResponseError for PageError {
             .content_type("text/html; charset=utf-8")
             .body(body)
     }
-}
-
-/// Percent-encodes a path for use in a query string.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

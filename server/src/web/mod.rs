@@ -5,4 +5,5 @@ pub mod api_error;
 pub mod error;
 pub mod form;
 pub mod page;
+pub mod redirect;
 pub mod respond;

@@ -1,9 +1,8 @@
-//! The responses handlers send: a rendered page, a redirect, a form sent back to fix.
+//! The pages handlers send: rendered, or a form sent back to be fixed.
 
 use super::error::PageError;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use askama::Template;
 
 /// Renders a page as a 200 HTML response.
@@ -24,11 +23,4 @@ pub fn with_status(page: &impl Template, status: StatusCode) -> Result<HttpRespo
 /// Sends a form page back to be fixed: 422, the page showing what was typed and what is wrong.
 pub fn unprocessable(page: &impl Template) -> Result<HttpResponse, PageError> {
     with_status(page, StatusCode::UNPROCESSABLE_ENTITY)
-}
-
-/// 303 See Other to `to`: where a handled POST (or a page that moved) sends the browser.
-pub fn redirect(to: impl Into<String>) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to.into()))
-        .finish()
 }

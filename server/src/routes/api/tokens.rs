@@ -4,9 +4,9 @@
 
 use crate::auth::api_user::{ApiUser, new_token};
 use crate::auth::extract::MaybeUser;
-use crate::auth::{password, session};
+use crate::auth::{credentials, session};
 use crate::clock::now;
-use crate::db::{self, tokens, users};
+use crate::db::{self, tokens};
 use crate::routes::state::AppState;
 use crate::web::api_error::{ApiError, ErrorBody};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -70,18 +70,7 @@ pub async fn create(
         .throttle
         .check(&username, ip)
         .map_err(ApiError::TooManyRequests)?;
-    let lookup = username.clone();
-    let candidate = db::run(&state.pool, move |conn| {
-        Ok(users::by_username(conn, &lookup)?)
-    })
-    .await?;
-    let stored = candidate.as_ref().map(|u| u.password_hash.clone());
-    let password = body.password;
-    // argon2 off the async workers; unknown users are checked against a dummy hash.
-    let ok = web::block(move || password::verify(stored.as_deref(), &password))
-        .await
-        .map_err(|e| ApiError::Unexpected(e.into()))?;
-    let Some(user) = candidate.filter(|_| ok) else {
+    let Some(user) = credentials::check(&state.pool, &username, body.password).await? else {
         state.throttle.record_failure(&username, ip);
         tracing::warn!(ip = ?ip, "api token refused");
         return Err(ApiError::Unauthorized(
