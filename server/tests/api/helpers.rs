@@ -62,9 +62,24 @@ pub fn unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
+        .replace("&#34;", "\"")
         .replace("&lt;", "<")
+        .replace("&#60;", "<")
         .replace("&gt;", ">")
+        .replace("&#62;", ">")
         .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
+/// Every value a page lists under the term `term` (`<dt>term</dt><dd>value</dd>`), unescaped.
+pub fn listed_under(html: &str, term: &str) -> Vec<String> {
+    let open = format!("<dt>{term}</dt><dd>");
+    html.match_indices(&open)
+        .map(|(at, _)| {
+            let rest = &html[at + open.len()..];
+            unescape(&rest[..rest.find("</dd>").unwrap()])
+        })
+        .collect()
 }
 
 pub fn assert_is_redirect_to(response: &Response, location: &str) {
