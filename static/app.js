@@ -2,6 +2,10 @@
 // 1-4 pick a choice or a grade, Enter submits and goes on, Space flips a flashcard.
 (function () {
   "use strict";
+  // A form that came back with errors: focus its summary (autofocus already does this in most
+  // browsers; this covers those that ignore autofocus on a non-control).
+  var summary = document.getElementById("error-summary");
+  if (summary && document.activeElement !== summary) summary.focus();
   function typing(target) {
     return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
   }

@@ -8,7 +8,8 @@ use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
-use crate::web::form::{CsrfForm, Field};
+use crate::routes::classes::membership::{self, Invitation};
+use crate::web::form::{CsrfForm, Field, Problem, problems};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
 use crate::web::respond::{html, unprocessable, with_status};
@@ -25,6 +26,17 @@ struct LoginPage {
     password_error: Option<String>,
     form_error: Option<String>,
     next: String,
+    /// The class a join link is taking this visitor to.
+    join: Option<Invitation>,
+}
+
+impl LoginPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([
+            ("username", &self.form_error),
+            ("password", &self.password_error),
+        ])
+    }
 }
 
 #[derive(Template)]
@@ -32,8 +44,22 @@ struct LoginPage {
 struct RegisterPage {
     page: PageCtx,
     username: Field,
+    /// Kept as typed when the form comes back for another field ("username taken"): it goes
+    /// back only to the browser that sent it, over the same connection.
+    password: String,
     password_error: Option<String>,
     role: Field,
+    join: Option<Invitation>,
+}
+
+impl RegisterPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([
+            ("username", &self.username.error),
+            ("password", &self.password_error),
+            ("role-learner", &self.role.error),
+        ])
+    }
 }
 
 #[derive(Template)]
@@ -46,6 +72,17 @@ struct AccountPage {
     retention: Field,
     new_per_day: Field,
     devices: Vec<DeviceRow>,
+}
+
+impl AccountPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([
+            ("desired_retention", &self.retention.error),
+            ("new_per_day", &self.new_per_day.error),
+            ("current_password", &self.current_password_error),
+            ("new_password", &self.new_password_error),
+        ])
+    }
 }
 
 /// A device token as the account page lists it.
@@ -95,6 +132,46 @@ fn check_anonymous_csrf(req: &HttpRequest, given: &str) -> Result<(), PageError>
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// A class's join code, carried from its join link through registering or logging in.
+    join: Option<String>,
+}
+
+/// The class a join code names, if the code still opens one; anything else is dropped
+/// quietly (the visitor can still register or log in, and type a code later).
+async fn invitation_for(
+    state: &AppState,
+    code: Option<&str>,
+) -> Result<Option<Invitation>, PageError> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => membership::invitation(state, c).await,
+        None => Ok(None),
+    }
+}
+
+/// Where a learner who came by a join link goes once signed in: into the class.
+async fn after_sign_in(
+    state: &AppState,
+    user_id: i64,
+    role: Role,
+    join: Option<&Invitation>,
+    otherwise: &str,
+) -> Result<String, PageError> {
+    let Some(invitation) = join else {
+        return Ok(otherwise.to_string());
+    };
+    if role != Role::Learner {
+        // The join page says why a teacher cannot join.
+        return Ok(format!("/join/{}", invitation.code));
+    }
+    Ok(
+        match membership::join_by_code(state, user_id, &invitation.code).await? {
+            Some(class_id) => {
+                tracing::info!(user_id, class_id, "joined a class by its link");
+                format!("/classes/{class_id}")
+            }
+            None => otherwise.to_string(),
+        },
+    )
 }
 
 pub async fn login_form(
@@ -104,8 +181,12 @@ pub async fn login_form(
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
     let next = safe_next(query.next.as_deref().unwrap_or("/"));
+    let join = invitation_for(&state, query.join.as_deref()).await?;
     if user.0.is_some() {
-        return Ok(redirect(&next));
+        return Ok(redirect(match &join {
+            Some(i) => format!("/join/{}", i.code),
+            None => next,
+        }));
     }
     anonymous_page(&req, &state, |page| {
         html(&LoginPage {
@@ -114,6 +195,7 @@ pub async fn login_form(
             password_error: None,
             form_error: None,
             next,
+            join,
         })
     })
 }
@@ -128,6 +210,8 @@ pub struct LoginForm {
     password: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    join: String,
 }
 
 /// Starts a fresh session (a new token every time) and returns its cookie.
@@ -164,6 +248,7 @@ pub async fn login(
     let form = form.into_inner();
     check_anonymous_csrf(&req, &form.csrf_token)?;
     let next = safe_next(&form.next);
+    let join = invitation_for(&state, Some(&form.join)).await?;
     let ip = req.peer_addr().map(|a| a.ip());
     let username = form.username.trim().to_string();
     let render = |status: StatusCode, message: String| {
@@ -175,6 +260,7 @@ pub async fn login(
                     password_error: None,
                     form_error: Some(message),
                     next: next.clone(),
+                    join: join.clone(),
                 },
                 status,
             )
@@ -191,7 +277,8 @@ pub async fn login(
     let old = req.cookie(session::COOKIE).map(|c| c.value().to_string());
     let cookie = start_session(&state, user.id, old).await?;
     tracing::info!(user_id = user.id, "logged in");
-    let mut response = redirect(&next);
+    let to = after_sign_in(&state, user.id, user.role, join.as_ref(), &next).await?;
+    let mut response = redirect(to);
     response
         .add_cookie(&cookie)
         .map_err(|e| PageError::Unexpected(e.into()))?;
@@ -217,16 +304,23 @@ pub async fn register_form(
     req: HttpRequest,
     user: MaybeUser,
     state: web::Data<AppState>,
+    query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
+    let join = invitation_for(&state, query.join.as_deref()).await?;
     if user.0.is_some() {
-        return Ok(redirect("/"));
+        return Ok(redirect(match &join {
+            Some(i) => format!("/join/{}", i.code),
+            None => "/".into(),
+        }));
     }
     anonymous_page(&req, &state, |page| {
         html(&RegisterPage {
             page,
             username: Field::default(),
+            password: String::new(),
             password_error: None,
             role: Field::new("learner"),
+            join,
         })
     })
 }
@@ -241,6 +335,8 @@ pub struct RegisterForm {
     password: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    join: String,
 }
 
 pub async fn register(
@@ -250,6 +346,7 @@ pub async fn register(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     check_anonymous_csrf(&req, &form.csrf_token)?;
+    let join = invitation_for(&state, Some(&form.join)).await?;
     let mut username = Field::new(form.username.trim());
     let mut role = Field::new(&form.role);
     let parsed_name = Username::parse(&form.username)
@@ -273,7 +370,8 @@ pub async fn register(
         if let Some(user_id) = created {
             tracing::info!(user_id, "registered");
             let cookie = start_session(&state, user_id, None).await?;
-            let mut response = redirect("/");
+            let to = after_sign_in(&state, user_id, role_value, join.as_ref(), "/").await?;
+            let mut response = redirect(to);
             response
                 .add_cookie(&cookie)
                 .map_err(|e| PageError::Unexpected(e.into()))?;
@@ -288,8 +386,10 @@ pub async fn register(
         unprocessable(&RegisterPage {
             page,
             username,
+            password: form.password.clone(),
             password_error,
             role,
+            join,
         })
     })
 }

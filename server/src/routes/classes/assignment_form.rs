@@ -12,7 +12,7 @@ use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
-use crate::web::form::{CsrfForm, Field};
+use crate::web::form::{CsrfForm, Field, Problem, problems};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
 use crate::web::respond::{html, unprocessable};
@@ -52,6 +52,18 @@ struct FormPage {
     goal: String,
     stability: Field,
     due: Field,
+}
+
+impl FormPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([
+            ("title", &self.title.error),
+            ("selection", &self.selection_error),
+            ("kinds", &self.kinds_error),
+            ("stability_days", &self.stability.error),
+            ("due_date", &self.due.error),
+        ])
+    }
 }
 
 /// The assignment form as posted. Checkbox groups repeat their name, hence `serde_html_form`.

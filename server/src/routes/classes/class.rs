@@ -10,7 +10,7 @@ use crate::db::classes::{self as store, Class};
 use crate::db::{self, users::Role};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
-use crate::web::form::{CsrfForm, Field};
+use crate::web::form::{CsrfForm, Field, Problem, problems};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
 use crate::web::respond::{html, unprocessable};
@@ -49,6 +49,12 @@ pub struct ClassesPage {
     name: Field,
     code: Field,
     notice: Option<String>,
+}
+
+impl ClassesPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([("name", &self.name.error), ("code", &self.code.error)])
+    }
 }
 
 pub async fn list_page(
@@ -161,6 +167,12 @@ struct ClassPage {
     name: Field,
     assignments: Vec<AssignmentRow>,
     roster: Vec<RosterRow>,
+}
+
+impl ClassPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([("name", &self.name.error)])
+    }
 }
 
 fn join_link_for(req: &HttpRequest, join_code: &str) -> String {

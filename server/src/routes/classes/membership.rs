@@ -2,7 +2,7 @@
 
 use super::access::{Access, access, student_of};
 use super::class::list_page;
-use crate::auth::extract::CurrentUser;
+use crate::auth::extract::{CurrentUser, MaybeUser};
 use crate::classes::code;
 use crate::clock::now;
 use crate::db::classes::{self as store};
@@ -59,16 +59,7 @@ pub async fn join(
         .await?;
         return unprocessable(&page);
     };
-    let user_id = user.id;
-    let joined = db::run(&state.pool, move |conn| {
-        let Some(class) = store::by_code(conn, &normalized)? else {
-            return Ok(None);
-        };
-        store::join(conn, class.id, user_id, now())?;
-        Ok(Some(class.id))
-    })
-    .await?;
-    match joined {
+    match join_by_code(&state, user.id, &normalized).await? {
         Some(id) => Ok(redirect(format!("/classes/{id}"))),
         None => {
             let page = list_page(
@@ -84,45 +75,100 @@ pub async fn join(
     }
 }
 
-#[derive(Template)]
-#[template(path = "join.html")]
-struct JoinPage {
-    page: PageCtx,
-    code: String,
-    class_name: String,
-    teacher: String,
-    can_join: bool,
+/// Puts a learner in the open class whose (normalized) code this is: the class id, or `None`
+/// when no open class has it. The one way in, for the join form and for a join link followed
+/// through registering or logging in.
+pub async fn join_by_code(
+    state: &AppState,
+    user_id: i64,
+    normalized: &str,
+) -> Result<Option<i64>, PageError> {
+    let code = normalized.to_string();
+    Ok(db::run(&state.pool, move |conn| {
+        let Some(class) = store::by_code(conn, &code)? else {
+            return Ok(None);
+        };
+        store::join(conn, class.id, user_id, now())?;
+        Ok(Some(class.id))
+    })
+    .await?)
 }
 
-/// `GET /join/{code}`: the join link. Shows the class and a button; joining is a POST.
-pub async fn join_link(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let normalized = code::normalize(&path.into_inner()).ok_or(PageError::NotFound)?;
-    let user_id = user.id;
-    let lookup = normalized.clone();
-    let found = db::run(&state.pool, move |conn| {
-        let Some(class) = store::by_code(conn, &lookup)? else {
+/// A class as its join link names it to someone who is not in it yet.
+#[derive(Clone)]
+pub struct Invitation {
+    /// The code as stored (no dash), for links and hidden fields.
+    pub code: String,
+    pub class_id: i64,
+    pub class_name: String,
+    pub teacher: String,
+}
+
+/// The open class a join code (as typed or from a link) belongs to, if any.
+pub async fn invitation(state: &AppState, typed: &str) -> Result<Option<Invitation>, PageError> {
+    let Some(code) = code::normalize(typed) else {
+        return Ok(None);
+    };
+    Ok(db::run(&state.pool, move |conn| {
+        let Some(class) = store::by_code(conn, &code)? else {
             return Ok(None);
         };
         let teacher = crate::db::users::by_id(conn, class.teacher_id)?
             .map(|t| t.display_name)
             .unwrap_or_default();
-        let already = store::joined(conn, class.id, user_id)?.is_some();
-        Ok(Some((class, teacher, already)))
+        Ok(Some(Invitation {
+            code,
+            class_id: class.id,
+            class_name: class.name,
+            teacher,
+        }))
+    })
+    .await?)
+}
+
+#[derive(Template)]
+#[template(path = "join.html")]
+struct JoinPage {
+    page: PageCtx,
+    code: String,
+    invitation: Invitation,
+    signed_in: bool,
+    can_join: bool,
+}
+
+/// `GET /join/{code}`: the join link. Shows the class and a button (joining is a POST); to
+/// someone signed out, the way to register or log in that keeps the class.
+pub async fn join_link(
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let invitation = invitation(&state, &path.into_inner())
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let code = code::display(&invitation.code);
+    let Some(user) = user.0 else {
+        return html(&JoinPage {
+            page: PageCtx::anonymous(String::new()),
+            code,
+            invitation,
+            signed_in: false,
+            can_join: false,
+        });
+    };
+    let (class_id, user_id) = (invitation.class_id, user.id);
+    let already = db::run(&state.pool, move |conn| {
+        Ok(store::joined(conn, class_id, user_id)?.is_some())
     })
     .await?;
-    let (class, teacher, already) = found.ok_or(PageError::NotFound)?;
     if already {
-        return Ok(redirect(format!("/classes/{}", class.id)));
+        return Ok(redirect(format!("/classes/{class_id}")));
     }
     html(&JoinPage {
         page: user.page_ctx(),
-        code: code::display(&normalized),
-        class_name: class.name,
-        teacher,
+        code,
+        invitation,
+        signed_in: true,
         can_join: user.role == Role::Learner,
     })
 }
