@@ -6,7 +6,7 @@ use crate::config::Settings;
 use crate::db;
 use crate::routes::classes::{assignment, assignment_form, class, export, membership, report};
 use crate::routes::state::AppState;
-use crate::routes::{api, assets, auth, health, home, missed, offline, study};
+use crate::routes::{api, assets, auth, health, home, missed, offline, reset, study};
 use crate::web::api_error::ApiError;
 use crate::web::error::PageError;
 use actix_web::body::MessageBody;
@@ -118,6 +118,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
             "/account/tokens/{id}/revoke",
             web::post().to(auth::revoke_device),
         )
+        .route("/reset/{token}", web::get().to(reset::form))
+        .route("/reset/{token}", web::post().to(reset::complete))
         .route("/study", web::get().to(study::show))
         .route("/study/answer", web::post().to(study::answer))
         .route("/study/offline", web::get().to(offline::page))
@@ -129,12 +131,13 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/classes/{id}", web::get().to(class::show))
         .route("/classes/{id}/rename", web::post().to(class::rename))
         .route("/classes/{id}/archive", web::post().to(class::archive))
+        .route("/classes/{id}/code", web::get().to(class::rotate_code_confirm))
         .route("/classes/{id}/code", web::post().to(class::rotate_code))
         .route("/classes/{id}/leave", web::post().to(membership::leave))
         .route("/classes/{id}/missed", web::get().to(report::class_missed))
         .route(
             "/classes/{id}/review",
-            web::post().to(assignment::make_review),
+            web::get().to(assignment_form::review_form),
         )
         .route(
             "/classes/{id}/export/students.csv",
@@ -150,7 +153,19 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/classes/{id}/students/{student}/remove",
+            web::get().to(membership::remove_confirm),
+        )
+        .route(
+            "/classes/{id}/students/{student}/remove",
             web::post().to(membership::remove_student),
+        )
+        .route(
+            "/classes/{id}/students/{student}/reset",
+            web::get().to(reset::confirm),
+        )
+        .route(
+            "/classes/{id}/students/{student}/reset",
+            web::post().to(reset::issue),
         )
         .route(
             "/classes/{id}/assignments",
@@ -171,6 +186,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/classes/{id}/assignments/{assignment}/edit",
             web::get().to(assignment_form::edit_form),
+        )
+        .route(
+            "/classes/{id}/assignments/{assignment}/delete",
+            web::get().to(assignment_form::delete_confirm),
         )
         .route(
             "/classes/{id}/assignments/{assignment}/delete",

@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod csrf;
 pub mod extract;
 pub mod password;
+pub mod reset;
 pub mod session;
 pub mod throttle;
 pub mod username;

@@ -104,7 +104,7 @@ fn safe_next(next: &str) -> String {
 }
 
 /// Renders an anonymous form page, setting the double-submit CSRF cookie if it is new.
-fn anonymous_page(
+pub(crate) fn anonymous_page(
     req: &HttpRequest,
     state: &AppState,
     build: impl FnOnce(PageCtx) -> Result<HttpResponse, PageError>,
@@ -119,7 +119,7 @@ fn anonymous_page(
     Ok(response)
 }
 
-fn check_anonymous_csrf(req: &HttpRequest, given: &str) -> Result<(), PageError> {
+pub(crate) fn check_anonymous_csrf(req: &HttpRequest, given: &str) -> Result<(), PageError> {
     if csrf::anonymous_ok(req, given) {
         Ok(())
     } else {
@@ -215,7 +215,7 @@ pub struct LoginForm {
 }
 
 /// Starts a fresh session (a new token every time) and returns its cookie.
-async fn start_session(
+pub(crate) async fn start_session(
     state: &AppState,
     user_id: i64,
     replacing: Option<String>,
@@ -535,6 +535,9 @@ pub async fn account(
     page.notice = match query.changed.as_deref() {
         Some("password") => Some("Password changed. You were signed out everywhere else.".into()),
         Some("settings") => Some("Study settings saved.".into()),
+        Some("reset") => Some(
+            "New password set. Every other session and device was signed out.".into(),
+        ),
         Some("device") => Some("Device signed out: its token no longer works.".into()),
         _ => None,
     };

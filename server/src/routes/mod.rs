@@ -9,6 +9,7 @@ pub mod health;
 pub mod home;
 pub mod missed;
 pub mod offline;
+pub mod reset;
 pub mod state;
 pub mod study;
 pub mod study_queue;

@@ -10,7 +10,8 @@ use crate::db::classes::{self as store, Class};
 use crate::db::{self, users::Role};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
-use crate::web::form::{CsrfForm, Field, Problem, problems};
+use crate::web::confirm::{ConfirmPage, ConfirmedForm};
+use crate::web::form::{Field, Problem, problems};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
 use crate::web::respond::{html, unprocessable};
@@ -292,15 +293,43 @@ pub async fn archive(
     Ok(redirect(format!("/classes/{id}")))
 }
 
+/// `GET /classes/{id}/code`: what a new code does, and the button.
+pub async fn rotate_code_confirm(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let class = owned(&state, &user, path.into_inner()).await?;
+    html(&ConfirmPage {
+        page: user.page_ctx(),
+        heading: format!("Give “{}” a new join code?", class.name),
+        explain: vec![
+            format!(
+                "The code {} and its link stop working at once; anyone you gave them to who has not joined yet will need the new code.",
+                code::display(&class.join_code)
+            ),
+            "Students already in the class stay in it.".into(),
+        ],
+        action: format!("/classes/{}/code", class.id),
+        button: "Make a new code".into(),
+        danger: false,
+        back: format!("/classes/{}", class.id),
+        back_label: class.name,
+    })
+}
+
 pub async fn rotate_code(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
     let class = owned(&state, &user, path.into_inner()).await?;
     let id = class.id;
+    if !form.confirmed() {
+        return Ok(redirect(format!("/classes/{id}/code")));
+    }
     db::run(&state.pool, move |conn| {
         Ok(store::rotate_code(conn, id, || {
             code::generate(&mut rand::rng())

@@ -9,6 +9,7 @@ use crate::db::classes::{self as store};
 use crate::db::{self, users::Role};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
+use crate::web::confirm::{ConfirmPage, ConfirmedForm};
 use crate::web::form::{CsrfForm, Field};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
@@ -193,15 +194,49 @@ pub async fn leave(
     Ok(redirect("/classes"))
 }
 
+/// `GET /classes/{id}/students/{student}/remove`: what removing does, and the button.
+pub async fn remove_confirm(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (class_id, student_id) = path.into_inner();
+    let (class, member) = student_of(&state, &user, class_id, student_id).await?;
+    html(&ConfirmPage {
+        page: user.page_ctx(),
+        heading: format!(
+            "Remove {} ({}) from “{}”?",
+            member.display_name, member.username, class.name
+        ),
+        explain: vec![
+            format!(
+                "{} leaves the class's roster, and you no longer see their progress.",
+                member.display_name
+            ),
+            "Their account and their own progress stay with them.".into(),
+        ],
+        action: format!("/classes/{class_id}/students/{student_id}/remove"),
+        button: format!("Remove {}", member.display_name),
+        danger: true,
+        back: format!("/classes/{class_id}"),
+        back_label: class.name,
+    })
+}
+
 pub async fn remove_student(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
     let (class_id, student_id) = path.into_inner();
     student_of(&state, &user, class_id, student_id).await?;
+    if !form.confirmed() {
+        return Ok(redirect(format!(
+            "/classes/{class_id}/students/{student_id}/remove"
+        )));
+    }
     db::run(&state.pool, move |conn| {
         Ok(store::remove_member(conn, class_id, student_id)?)
     })
