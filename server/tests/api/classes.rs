@@ -4,36 +4,36 @@ use crate::helpers::{
 use reqwest::{Client, StatusCode};
 
 /// Registers a user on a fresh client and returns that client, signed in.
-async fn sign_up(app: &mut TestApp, username: &str, role: &str) -> Client {
+pub(crate) async fn sign_up(app: &mut TestApp, username: &str, role: &str) -> Client {
     app.client = client();
     let r = app.post_register(username, PASSWORD, role).await;
     assert_is_redirect_to(&r, "/");
     app.client.clone()
 }
 
-fn as_user(app: &mut TestApp, c: &Client) {
+pub(crate) fn as_user(app: &mut TestApp, c: &Client) {
     app.client = c.clone();
 }
 
 /// The id at the end of a redirect such as `/classes/7`.
-fn id_from(r: &reqwest::Response) -> i64 {
+pub(crate) fn id_from(r: &reqwest::Response) -> i64 {
     let location = r.headers()["Location"].to_str().unwrap();
     location.rsplit('/').next().unwrap().parse().unwrap()
 }
 
-async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     let token = app.csrf_from("/account").await;
     let mut pairs = vec![("csrf_token", token.as_str())];
     pairs.extend_from_slice(form);
     app.post_form(path, &pairs).await
 }
 
-fn date_in_days(days: i64) -> String {
+pub(crate) fn date_in_days(days: i64) -> String {
     let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
     format!("{}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
-async fn create_class(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn create_class(app: &TestApp, name: &str) -> i64 {
     let r = post(app, "/classes", &[("name", name)]).await;
     assert_eq!(
         r.status(),
@@ -44,7 +44,7 @@ async fn create_class(app: &TestApp, name: &str) -> i64 {
     id_from(&r)
 }
 
-async fn create_date_assignment(app: &TestApp, class: i64, title: &str, due: &str) -> i64 {
+pub(crate) async fn create_date_assignment(app: &TestApp, class: i64, title: &str, due: &str) -> i64 {
     let r = post(
         app,
         &format!("/classes/{class}/assignments"),
@@ -66,7 +66,7 @@ async fn create_date_assignment(app: &TestApp, class: i64, title: &str, due: &st
     id_from(&r)
 }
 
-fn join_code(app: &TestApp, class: i64) -> String {
+pub(crate) fn join_code(app: &TestApp, class: i64) -> String {
     app.db()
         .query_row(
             "SELECT join_code FROM classes WHERE id = ?1",
@@ -78,7 +78,7 @@ fn join_code(app: &TestApp, class: i64) -> String {
 
 /// Studies an assignment until the done page, missing the first `misses` questions once.
 /// Returns the wrong answers given, by card.
-async fn study_assignment(
+pub(crate) async fn study_assignment(
     app: &TestApp,
     user: i64,
     assignment: i64,
@@ -106,6 +106,41 @@ async fn study_assignment(
         assert!(result.contains(&format!("/study?assignment={assignment}")));
     }
     panic!("the assignment never finished");
+}
+
+/// The value of the input named `name` in a page, whatever the order of its attributes.
+pub(crate) fn input_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let v = tag.find("value=\"")? + "value=\"".len();
+    Some(crate::helpers::unescape(&tag[v..v + tag[v..].find('"')?]))
+}
+
+/// Opens the prefilled review form (`from` = an assignment id or empty), checks it published
+/// nothing, saves it as it stands and returns the new assignment's id.
+pub(crate) async fn save_review_form(app: &TestApp, class: i64, from: &str) -> i64 {
+    let before = app.count("SELECT COUNT(*) FROM assignments");
+    let form = app
+        .get_html(&format!("/classes/{class}/review?from={from}"))
+        .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM assignments"),
+        before,
+        "opening the review form publishes nothing"
+    );
+    let fields = crate::helpers::hidden_fields(&form);
+    let mut pairs: Vec<(String, String)> = fields
+        .into_iter()
+        .filter(|(n, _)| n != "csrf_token")
+        .collect();
+    pairs.push(("title".into(), input_value(&form, "title").unwrap()));
+    pairs.push(("due_date".into(), input_value(&form, "due_date").unwrap()));
+    pairs.push(("goal".into(), "right_once".into()));
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = post(app, &format!("/classes/{class}/assignments"), &pairs).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    id_from(&r)
 }
 
 #[tokio::test]
@@ -290,14 +325,7 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
         .collect();
     assert_eq!(bob_given.len(), 1);
     assert_eq!(listed_under(&page, "Their answer"), bob_given, "{page}");
-    let r = post(
-        &app,
-        &format!("/classes/{class}/review"),
-        &[("from", &assignment.to_string())],
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let review = id_from(&r);
+    let review = save_review_form(&app, class, &assignment.to_string()).await;
     let mut review_cards: Vec<String> = app
         .db()
         .prepare("SELECT card_id FROM assignment_cards WHERE assignment_id = ?1 ORDER BY card_id")
@@ -456,6 +484,7 @@ async fn authorization_matrix() {
     let dave = app.user_id("dave");
     let alice = app.user_id("alice");
     let not_in_class = sign_up(&mut app, "carol", "learner").await;
+    let other_learner = app.user_id("carol");
     let other_teacher = sign_up(&mut app, "mr-other", "teacher").await;
     as_user(&mut app, &other_teacher);
     let other_class = create_class(&app, "Other class").await;
@@ -548,14 +577,62 @@ async fn authorization_matrix() {
         (
             "POST",
             format!("/classes/{c}/code"),
-            vec![],
+            vec![("confirm", "yes".into())],
             [303, 404, 404, 303, 404],
         ),
         (
-            "POST",
-            format!("/classes/{c}/review"),
-            vec![("from", "".into())],
+            "GET",
+            format!("/classes/{c}/review?from="),
+            vec![],
             [303, 404, 404, 400, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/review?from={a}"),
+            vec![],
+            [303, 404, 404, 400, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/code"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/assignments/{a}/delete"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/students/{alice}/remove"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/students/{alice}/reset"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/students/999999/reset"),
+            vec![],
+            [303, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            format!("/classes/{c}/students/{alice}/reset"),
+            vec![("confirm", "yes".into())],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "POST",
+            format!("/classes/{c}/students/{other_learner}/reset"),
+            vec![("confirm", "yes".into())],
+            [303, 404, 404, 404, 404],
         ),
         (
             "POST",
@@ -578,13 +655,13 @@ async fn authorization_matrix() {
         (
             "POST",
             format!("/classes/{c}/assignments/{a}/delete"),
-            vec![],
+            vec![("confirm", "yes".into())],
             [303, 404, 404, 303, 404],
         ),
         (
             "POST",
             format!("/classes/{c}/students/{dave}/remove"),
-            vec![],
+            vec![("confirm", "yes".into())],
             [303, 404, 404, 303, 404],
         ),
         (
@@ -653,5 +730,16 @@ async fn authorization_matrix() {
     assert_eq!(name_of(other_class), ("Other class".to_string(), None));
     assert_eq!(app.count("SELECT COUNT(*) FROM class_members"), 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM assignments"), 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM password_resets"),
+        1,
+        "one link, the owner's, for a student of the class"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM password_resets WHERE user_id = {alice}"
+        )),
+        1
+    );
     let _ = owner;
 }

@@ -4,5 +4,6 @@ mod auth;
 mod classes;
 mod helpers;
 mod study;
+mod teacher;
 mod sync;
 mod tokens;
