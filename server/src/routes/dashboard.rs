@@ -52,6 +52,8 @@ struct DashboardPage {
     decks: Vec<DeckRow>,
     is_teacher: bool,
     assignments: Vec<MyAssignment>,
+    /// Unfinished assignments: when there are any, theirs is the primary "Study" button.
+    open_assignments: usize,
 }
 
 /// Consecutive days with answers, ending today or yesterday. `days` is newest first.
@@ -149,8 +151,9 @@ pub async fn show(
     let assignments = if is_teacher {
         Vec::new()
     } else {
-        my_assignments(&state, user.id, None).await?
+        open_first(my_assignments(&state, user.id, None).await?)
     };
+    let open_assignments = assignments.iter().filter(|a| a.is_open()).count();
     let empty = HashMap::new();
     let decks = catalog
         .decks
@@ -175,7 +178,22 @@ pub async fn show(
         decks,
         is_teacher,
         assignments,
+        open_assignments,
     })
+}
+
+/// A learner's assignments as the dashboard lists them: the unfinished ones first, soonest
+/// due first (undated after dated), then the finished ones.
+fn open_first(mut assignments: Vec<MyAssignment>) -> Vec<MyAssignment> {
+    assignments.sort_by(|a, b| {
+        (!a.is_open(), a.due_date.is_none(), &a.due_date, &a.title).cmp(&(
+            !b.is_open(),
+            b.due_date.is_none(),
+            &b.due_date,
+            &b.title,
+        ))
+    });
+    assignments
 }
 
 #[cfg(test)]

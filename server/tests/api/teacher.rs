@@ -488,3 +488,33 @@ async fn the_command_line_prints_a_reset_link_that_works() {
     assert!(!device_works(&app, &device).await);
     assert_eq!(app.get(path).await.status(), StatusCode::GONE);
 }
+
+#[tokio::test]
+async fn a_students_main_button_studies_the_open_assignment() {
+    let mut app = spawn_app().await;
+    let (class, code) = class_of_ms_lan(&mut app).await;
+    let later = create_date_assignment(&app, class, "Later", "").await;
+    let soon = create_date_assignment(&app, class, "Soon", &crate::classes::date_in_days(3)).await;
+    sign_up(&mut app, "ngoc", "learner").await;
+    let before = app.get_html("/").await;
+    assert!(before.contains("class=\"button primary\" href=\"/study?deck="), "{before}");
+    post(&app, "/classes/join", &[("code", &code)]).await;
+    let page = app.get_html("/").await;
+    let primaries: Vec<&str> = page
+        .match_indices("class=\"button primary\" href=\"")
+        .map(|(i, m)| {
+            let rest = &page[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        primaries,
+        [
+            format!("/study?assignment={soon}"),
+            format!("/study?assignment={later}")
+        ],
+        "the dated one first; the deck's button is no longer primary: {page}"
+    );
+    let deck_button = page.find("href=\"/study?deck=").unwrap();
+    assert!(page.find(&format!("/study?assignment={later}")).unwrap() < deck_button);
+}

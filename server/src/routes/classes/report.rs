@@ -160,8 +160,17 @@ pub struct MyAssignment {
     pub class_name: String,
     pub title: String,
     pub due: String,
+    /// `YYYY-MM-DD`, for ordering.
+    pub due_date: Option<String>,
     pub goal: String,
     pub cell: AssignmentCell,
+}
+
+impl MyAssignment {
+    /// Not finished yet: something left to study.
+    pub fn is_open(&self) -> bool {
+        self.cell.done < self.cell.total
+    }
 }
 
 /// A learner's open assignments (in one class or all), with their progress.
@@ -190,6 +199,7 @@ pub async fn my_assignments(
             class_name,
             title: a.title.clone(),
             due: due_label(&a),
+            due_date: a.due_date.clone(),
             goal: a.goal.describe(),
             cell: cell(&a, done, today),
         })
