@@ -4,7 +4,9 @@ use crate::auth::{csrf, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
-use crate::routes::classes::{assignment, assignment_form, class, export, membership, report};
+use crate::routes::classes::{
+    analysis, assignment, assignment_form, class, export, membership, report,
+};
 use crate::routes::state::AppState;
 use crate::routes::{api, assets, auth, health, home, missed, offline, reset, study};
 use crate::web::api_error::ApiError;
@@ -182,6 +184,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/classes/{id}/assignments/{assignment}",
             web::post().to(assignment_form::update),
+        )
+        .route(
+            "/classes/{id}/assignments/{assignment}/analysis",
+            web::get().to(analysis::show),
         )
         .route(
             "/classes/{id}/assignments/{assignment}/edit",

@@ -521,6 +521,18 @@ async fn authorization_matrix() {
         ),
         (
             "GET",
+            format!("/classes/{c}/assignments/{a}/analysis"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{other_class}/assignments/{a}/analysis"),
+            vec![],
+            [303, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
             format!("/classes/{c}/missed"),
             vec![],
             [303, 404, 404, 200, 404],
