@@ -6,6 +6,26 @@
   // browsers; this covers those that ignore autofocus on a non-control).
   var summary = document.getElementById("error-summary");
   if (summary && document.activeElement !== summary) summary.focus();
+  // A "Copy" button beside each join code and link (without JavaScript they are plain text
+  // to select). The status line tells a screen reader what happened.
+  document.querySelectorAll("[data-copy]").forEach(function (el) {
+    if (!navigator.clipboard) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy " + el.getAttribute("data-copy"));
+    var status = document.createElement("span");
+    status.className = "help";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(el.getAttribute("data-copy")).then(
+        function () { status.textContent = " Copied."; },
+        function () { status.textContent = " Could not copy: select the text instead."; }
+      );
+    });
+    el.after(button, status);
+  });
   function typing(target) {
     return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
   }

@@ -152,7 +152,7 @@ pub fn reset_password(
         out,
         "Reset link for {} (works once, until {}):\n{}{}",
         user.username,
-        crate::clock::moment(now + crate::auth::reset::VALID_SECONDS),
+        crate::clock::written(now + crate::auth::reset::VALID_SECONDS),
         base_url.trim_end_matches('/'),
         crate::auth::reset::path(&token)
     )?;
