@@ -133,7 +133,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/classes/{id}", web::get().to(class::show))
         .route("/classes/{id}/rename", web::post().to(class::rename))
         .route("/classes/{id}/archive", web::post().to(class::archive))
-        .route("/classes/{id}/code", web::get().to(class::rotate_code_confirm))
+        .route(
+            "/classes/{id}/code",
+            web::get().to(class::rotate_code_confirm),
+        )
         .route("/classes/{id}/code", web::post().to(class::rotate_code))
         .route("/classes/{id}/leave", web::post().to(membership::leave))
         .route("/classes/{id}/missed", web::get().to(report::class_missed))

@@ -133,10 +133,15 @@ pub fn reset_password(
 ) -> anyhow::Result<bool> {
     use anyhow::Context;
     if !db.exists() {
-        writeln!(out, "{} does not exist; start the server once to create it.", db.display())?;
+        writeln!(
+            out,
+            "{} does not exist; start the server once to create it.",
+            db.display()
+        )?;
         return Ok(false);
     }
-    let mut conn = rusqlite::Connection::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let mut conn =
+        rusqlite::Connection::open(db).with_context(|| format!("opening {}", db.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     crate::db::migrations()
         .to_latest(&mut conn)
@@ -147,7 +152,10 @@ pub fn reset_password(
     };
     let now = crate::clock::now();
     let token = crate::auth::reset::issue(&conn, user.id, None, now)?;
-    tracing::info!(user_id = user.id, "password reset link made from the command line");
+    tracing::info!(
+        user_id = user.id,
+        "password reset link made from the command line"
+    );
     writeln!(
         out,
         "Reset link for {} (works once, until {}):\n{}{}",

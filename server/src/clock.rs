@@ -109,6 +109,9 @@ mod tests {
         assert_eq!(moment(i64::MAX), "");
         assert_eq!(written(1_796_132_710), "1 Dec 2026, 13:45 UTC");
         assert_eq!(written_ms(1_796_132_710_999), "1 Dec 2026, 13:45 UTC");
-        assert_eq!(written_day(time::macros::date!(2026 - 12 - 08)), "Tue 8 Dec 2026");
+        assert_eq!(
+            written_day(time::macros::date!(2026 - 12 - 08)),
+            "Tue 8 Dec 2026"
+        );
     }
 }

@@ -72,7 +72,11 @@ enum UserCommand {
         #[arg(long, env = "CHRONICLE_DB", default_value = "data/chronicle.db")]
         db: PathBuf,
         /// The address people open Chronicle at, to begin the link with.
-        #[arg(long, env = "CHRONICLE_BASE_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "CHRONICLE_BASE_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         base_url: String,
     },
 }

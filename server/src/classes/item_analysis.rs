@@ -119,7 +119,11 @@ pub fn analyse(cards: &[String], answers: &[FirstAnswer]) -> Analysis {
         0
     };
     let half = n / 2;
-    let rank: HashMap<i64, usize> = ranked.iter().enumerate().map(|(i, (s, _))| (*s, i)).collect();
+    let rank: HashMap<i64, usize> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (*s, i))
+        .collect();
     let items = cards
         .iter()
         .map(|card| {
@@ -157,10 +161,7 @@ pub fn analyse(cards: &[String], answers: &[FirstAnswer]) -> Analysis {
                     }
                 }
             }
-            item.facility = item
-                .all
-                .share()
-                .filter(|_| item.all.answers >= MIN_ANSWERS);
+            item.facility = item.all.share().filter(|_| item.all.answers >= MIN_ANSWERS);
             item.discrimination = match (item.upper.share(), item.lower.share()) {
                 (Some(u), Some(l)) if item.facility.is_some() => Some(u - l),
                 _ => None,
@@ -173,7 +174,7 @@ pub fn analyse(cards: &[String], answers: &[FirstAnswer]) -> Analysis {
                     weaker,
                 })
                 .collect();
-            wrong.sort_by(|a, b| (b.stronger + b.weaker).cmp(&(a.stronger + a.weaker)));
+            wrong.sort_by_key(|w| std::cmp::Reverse(w.stronger + w.weaker));
             item.wrong = wrong;
             if let Some(f) = item.facility {
                 if f > EASY_ABOVE {
@@ -183,7 +184,10 @@ pub fn analyse(cards: &[String], answers: &[FirstAnswer]) -> Analysis {
                     item.flags.push(Flag::TooHard);
                 }
             }
-            if item.discrimination.is_some_and(|d| d < DISCRIMINATION_BELOW) {
+            if item
+                .discrimination
+                .is_some_and(|d| d < DISCRIMINATION_BELOW)
+            {
                 item.flags.push(Flag::DoesNotDiscriminate);
             }
             item
@@ -228,10 +232,29 @@ mod tests {
         let [a, b, c, d] = [0, 1, 2, 3].map(|i| r.items[i].clone());
         // Upper group 0, 1, 2; lower group 7, 8, 9.
         assert_eq!(a.facility, Some(0.9));
-        assert_eq!((a.upper, a.lower), (Tally { right: 3, answers: 3 }, Tally { right: 2, answers: 3 }));
+        assert_eq!(
+            (a.upper, a.lower),
+            (
+                Tally {
+                    right: 3,
+                    answers: 3
+                },
+                Tally {
+                    right: 2,
+                    answers: 3
+                }
+            )
+        );
         assert!((a.discrimination.unwrap() - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(a.flags, [Flag::TooEasy]);
-        assert_eq!(a.wrong, [WrongAnswer { given: "1950".into(), stronger: 0, weaker: 1 }]);
+        assert_eq!(
+            a.wrong,
+            [WrongAnswer {
+                given: "1950".into(),
+                stronger: 0,
+                weaker: 1
+            }]
+        );
 
         assert_eq!(b.facility, Some(0.4));
         assert_eq!(b.discrimination, Some(1.0));
@@ -240,8 +263,16 @@ mod tests {
         assert_eq!(
             b.wrong,
             [
-                WrongAnswer { given: "1980".into(), stronger: 1, weaker: 2 },
-                WrongAnswer { given: "1990".into(), stronger: 0, weaker: 3 },
+                WrongAnswer {
+                    given: "1980".into(),
+                    stronger: 1,
+                    weaker: 2
+                },
+                WrongAnswer {
+                    given: "1990".into(),
+                    stronger: 0,
+                    weaker: 3
+                },
             ]
         );
 

@@ -6,9 +6,9 @@ use crate::auth::{credentials, csrf, password, session, throttle};
 use crate::clock::{moment, now};
 use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
+use crate::routes::classes::membership::{self, Invitation};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
-use crate::routes::classes::membership::{self, Invitation};
 use crate::web::form::{CsrfForm, Field, Problem, problems};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
@@ -535,9 +535,9 @@ pub async fn account(
     page.notice = match query.changed.as_deref() {
         Some("password") => Some("Password changed. You were signed out everywhere else.".into()),
         Some("settings") => Some("Study settings saved.".into()),
-        Some("reset") => Some(
-            "New password set. Every other session and device was signed out.".into(),
-        ),
+        Some("reset") => {
+            Some("New password set. Every other session and device was signed out.".into())
+        }
         Some("device") => Some("Device signed out: its token no longer works.".into()),
         _ => None,
     };

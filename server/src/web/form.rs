@@ -40,7 +40,9 @@ pub struct Problem {
 }
 
 /// The error summary of a form, fields in page order as `(field id, its error)`.
-pub fn problems<'a>(fields: impl IntoIterator<Item = (&'static str, &'a Option<String>)>) -> Vec<Problem> {
+pub fn problems<'a>(
+    fields: impl IntoIterator<Item = (&'static str, &'a Option<String>)>,
+) -> Vec<Problem> {
     fields
         .into_iter()
         .filter_map(|(target, error)| {

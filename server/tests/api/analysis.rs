@@ -109,13 +109,25 @@ async fn item_analysis_figures_match_a_class_whose_answers_are_known() {
         if s == 9 {
             add(&a, true, "", 1);
         }
-        add(&b, s < 4, match s { 0..=3 => "", 4..=6 => "1980", _ => "1990" }, 2);
+        add(
+            &b,
+            s < 4,
+            match s {
+                0..=3 => "",
+                4..=6 => "1980",
+                _ => "1990",
+            },
+            2,
+        );
         add(&c, [0, 5, 9].contains(&s), "", 3);
         if s < 2 {
             add(&d, true, "", 4);
         }
         let (status, body) = app
-            .sync(&token, &serde_json::json!({"device_id": "d", "cursor": null, "reviews": reviews}))
+            .sync(
+                &token,
+                &serde_json::json!({"device_id": "d", "cursor": null, "reviews": reviews}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["rejected"].as_array().unwrap().len(), 0, "{body}");
@@ -132,38 +144,70 @@ async fn item_analysis_figures_match_a_class_whose_answers_are_known() {
                 "given_answer": "1950"})
         })
         .collect();
-    app.sync(&outsider, &serde_json::json!({"device_id": "d", "cursor": null, "reviews": wrong}))
-        .await;
+    app.sync(
+        &outsider,
+        &serde_json::json!({"device_id": "d", "cursor": null, "reviews": wrong}),
+    )
+    .await;
 
     app.client = teacher;
     let page = app
-        .get_html(&format!("/classes/{class}/assignments/{assignment}/analysis"))
+        .get_html(&format!(
+            "/classes/{class}/assignments/{assignment}/analysis"
+        ))
         .await;
     assert!(page.contains("10 students have answered"), "{page}");
 
     let item = item_text(&page, &a);
-    assert!(item.contains("Facility 0.90 (9 of 10 right the first time)"), "{item}");
+    assert!(
+        item.contains("Facility 0.90 (9 of 10 right the first time)"),
+        "{item}"
+    );
     assert!(
         item.contains("Discrimination +0.33 (strongest: 3 of 3 right; weakest: 2 of 3)"),
         "{item}"
     );
     assert!(item.contains("Nearly everyone got it right"), "{item}");
-    assert!(item.contains("1950 0 1"), "wrong answer, stronger, weaker: {item}");
+    assert!(
+        item.contains("1950 0 1"),
+        "wrong answer, stronger, weaker: {item}"
+    );
 
     let item = item_text(&page, &b);
-    assert!(item.contains("Facility 0.40 (4 of 10 right the first time)"), "{item}");
-    assert!(item.contains("+1.00 (strongest: 3 of 3 right; weakest: 0 of 3)"), "{item}");
+    assert!(
+        item.contains("Facility 0.40 (4 of 10 right the first time)"),
+        "{item}"
+    );
+    assert!(
+        item.contains("+1.00 (strongest: 3 of 3 right; weakest: 0 of 3)"),
+        "{item}"
+    );
     assert!(!item.contains("Look at this question"), "{item}");
-    assert!(item.contains("1990 0 3") && item.contains("1980 1 2"), "{item}");
+    assert!(
+        item.contains("1990 0 3") && item.contains("1980 1 2"),
+        "{item}"
+    );
 
     let item = item_text(&page, &c);
-    assert!(item.contains("Facility 0.30 (3 of 10 right the first time)"), "{item}");
-    assert!(item.contains("+0.00 (strongest: 1 of 3 right; weakest: 1 of 3)"), "{item}");
+    assert!(
+        item.contains("Facility 0.30 (3 of 10 right the first time)"),
+        "{item}"
+    );
+    assert!(
+        item.contains("+0.00 (strongest: 1 of 3 right; weakest: 1 of 3)"),
+        "{item}"
+    );
     assert!(item.contains("Strong students did no better"), "{item}");
-    assert!(!item.contains("Most got it wrong"), "0.30 is not below 0.30: {item}");
+    assert!(
+        !item.contains("Most got it wrong"),
+        "0.30 is not below 0.30: {item}"
+    );
 
     let item = item_text(&page, &d);
-    assert!(item.contains("Not enough answers yet: 2 of the 5 needed."), "{item}");
+    assert!(
+        item.contains("Not enough answers yet: 2 of the 5 needed."),
+        "{item}"
+    );
 
     // Flagged questions come first.
     assert!(page.find(&format!("data-card=\"{a}\"")) < page.find(&format!("data-card=\"{b}\"")));

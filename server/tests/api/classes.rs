@@ -44,7 +44,12 @@ pub(crate) async fn create_class(app: &TestApp, name: &str) -> i64 {
     id_from(&r)
 }
 
-pub(crate) async fn create_date_assignment(app: &TestApp, class: i64, title: &str, due: &str) -> i64 {
+pub(crate) async fn create_date_assignment(
+    app: &TestApp,
+    class: i64,
+    title: &str,
+    due: &str,
+) -> i64 {
     let r = post(
         app,
         &format!("/classes/{class}/assignments"),
@@ -137,9 +142,17 @@ pub(crate) async fn save_review_form(app: &TestApp, class: i64, from: &str) -> i
     pairs.push(("title".into(), input_value(&form, "title").unwrap()));
     pairs.push(("due_date".into(), input_value(&form, "due_date").unwrap()));
     pairs.push(("goal".into(), "right_once".into()));
-    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let r = post(app, &format!("/classes/{class}/assignments"), &pairs).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
     id_from(&r)
 }
 

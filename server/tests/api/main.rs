@@ -5,6 +5,6 @@ mod auth;
 mod classes;
 mod helpers;
 mod study;
-mod teacher;
 mod sync;
+mod teacher;
 mod tokens;

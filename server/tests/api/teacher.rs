@@ -3,8 +3,8 @@
 //! password reset links.
 
 use crate::classes::{
-    as_user, create_class, create_date_assignment, input_value, join_code, post,
-    save_review_form, sign_up, study_assignment,
+    as_user, create_class, create_date_assignment, input_value, join_code, post, save_review_form,
+    sign_up, study_assignment,
 };
 use crate::helpers::{PASSWORD, TestApp, assert_is_redirect_to, client, field, spawn_app};
 use reqwest::StatusCode;
@@ -29,17 +29,33 @@ async fn a_signed_out_new_student_follows_the_link_registers_and_is_in_the_class
     app.client = client();
 
     let join = app.get(&format!("/join/{code}")).await;
-    assert_eq!(join.status(), StatusCode::OK, "no detour to a bare login page");
+    assert_eq!(
+        join.status(),
+        StatusCode::OK,
+        "no detour to a bare login page"
+    );
     let join = join.text().await.unwrap();
-    assert!(join.contains("History 9A") && join.contains("ms-lan"), "{join}");
+    assert!(
+        join.contains("History 9A") && join.contains("ms-lan"),
+        "{join}"
+    );
     let register_link = format!("/register?join={code}");
-    assert!(join.contains(&format!("href=\"{register_link}\"")), "{join}");
-    assert!(join.contains(&format!("href=\"/login?join={code}\"")), "{join}");
+    assert!(
+        join.contains(&format!("href=\"{register_link}\"")),
+        "{join}"
+    );
+    assert!(
+        join.contains(&format!("href=\"/login?join={code}\"")),
+        "{join}"
+    );
 
     // The registration page names the class; "Log in" instead keeps the link too.
     let page = app.get_html(&register_link).await;
     assert!(page.contains("History 9A"), "{page}");
-    assert!(page.contains(&format!("href=\"/login?join={code}\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/login?join={code}\"")),
+        "{page}"
+    );
     assert_eq!(field(&page, "join").as_deref(), Some(code.as_str()));
 
     // A first try with a taken name comes back with the class still named, the password
@@ -91,7 +107,10 @@ async fn a_signed_out_student_with_an_account_logs_in_from_the_link_and_is_in_th
 
     let page = app.get_html(&format!("/login?join={code}")).await;
     assert!(page.contains("History 9A"), "{page}");
-    assert!(page.contains(&format!("href=\"/register?join={code}\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/register?join={code}\"")),
+        "{page}"
+    );
     let token = field(&page, "csrf_token").unwrap();
     let wrong = app
         .post_form(
@@ -159,7 +178,9 @@ async fn form_errors_are_summarised_at_the_top_with_links_focus_and_what_was_typ
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
     let summary_at = page.find("id=\"error-summary\"").expect("a summary");
-    let form_at = page.find("<form method=\"post\" action=\"/register\"").unwrap();
+    let form_at = page
+        .find("<form method=\"post\" action=\"/register\"")
+        .unwrap();
     assert!(summary_at < form_at, "the summary comes before the form");
     let summary = &page[summary_at..page[summary_at..].find("</div>").unwrap() + summary_at];
     assert!(summary.contains("autofocus") && summary.contains("tabindex=\"-1\""));
@@ -199,7 +220,10 @@ async fn the_long_assignment_form_summarises_its_errors_at_the_top() {
             page.contains(&format!("href=\"{target}\"")),
             "{target}: {page}"
         );
-        assert!(page.contains(&format!("id=\"{}\"", &target[1..])), "{target}");
+        assert!(
+            page.contains(&format!("id=\"{}\"", &target[1..])),
+            "{target}"
+        );
     }
     assert_eq!(input_value(&page, "due_date").as_deref(), Some("someday"));
     assert_eq!(input_value(&page, "stability_days").as_deref(), Some("900"));
@@ -223,7 +247,10 @@ async fn destructive_actions_ask_first_on_a_page_of_their_own() {
     let remove_confirm = format!("/classes/{class}/students/{ngoc}/remove");
     let delete_confirm = format!("/classes/{class}/assignments/{assignment}/delete");
     assert!(page.contains(&format!("href=\"{code_confirm}\"")), "{page}");
-    assert!(page.contains(&format!("href=\"{remove_confirm}\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"{remove_confirm}\"")),
+        "{page}"
+    );
     assert!(!page.contains(&format!("action=\"{code_confirm}\"")));
     assert!(
         app.get_html(&format!("/classes/{class}/assignments/{assignment}"))
@@ -233,7 +260,10 @@ async fn destructive_actions_ask_first_on_a_page_of_their_own() {
 
     let shown = crate::helpers::unescape(&app.get_html(&code_confirm).await);
     let display = format!("{}-{}", &code[..4], &code[4..]);
-    assert!(shown.contains(&display) && shown.contains("stop working"), "{shown}");
+    assert!(
+        shown.contains(&display) && shown.contains("stop working"),
+        "{shown}"
+    );
     let shown = app.get_html(&remove_confirm).await;
     assert!(shown.contains("Remove ngoc"), "{shown}");
     let shown = app.get_html(&delete_confirm).await;
@@ -347,7 +377,10 @@ async fn a_reset_link_works_once_and_signs_the_student_out_everywhere() {
     let confirm = app
         .get_html(&format!("/classes/{class}/students/{ngoc}/reset"))
         .await;
-    assert!(confirm.contains("ngoc") && confirm.contains("one day"), "{confirm}");
+    assert!(
+        confirm.contains("ngoc") && confirm.contains("one day"),
+        "{confirm}"
+    );
     let r = post(
         &app,
         &format!("/classes/{class}/students/{ngoc}/reset"),
@@ -379,11 +412,18 @@ async fn a_reset_link_works_once_and_signs_the_student_out_everywhere() {
     assert!(device_works(&app, &device).await, "nothing changed yet");
     let new_password = "harbour-violet-compass-7";
     let r = app
-        .post_form(&path, &[("csrf_token", &csrf), ("new_password", new_password)])
+        .post_form(
+            &path,
+            &[("csrf_token", &csrf), ("new_password", new_password)],
+        )
         .await;
     assert_is_redirect_to(&r, "/account?changed=reset");
     let account = app.get("/account?changed=reset").await;
-    assert_eq!(account.status(), StatusCode::OK, "signed in with the new password");
+    assert_eq!(
+        account.status(),
+        StatusCode::OK,
+        "signed in with the new password"
+    );
     assert!(account.text().await.unwrap().contains("New password set"));
 
     // The old session and the device are signed out; the new password works, the old not.
@@ -403,7 +443,13 @@ async fn a_reset_link_works_once_and_signs_the_student_out_everywhere() {
     assert!(r.text().await.unwrap().contains("no longer works"));
     let csrf = app.csrf_from("/login").await;
     let r = app
-        .post_form(&path, &[("csrf_token", &csrf), ("new_password", "another-long-pass-99")])
+        .post_form(
+            &path,
+            &[
+                ("csrf_token", &csrf),
+                ("new_password", "another-long-pass-99"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::GONE);
     let r = app.post_login("ngoc", new_password).await;
@@ -442,10 +488,19 @@ async fn a_reset_link_stops_working_after_a_day_and_when_a_newer_one_is_made() {
     assert_eq!(app.get(&second).await.status(), StatusCode::GONE);
     let csrf = app.csrf_from("/login").await;
     let r = app
-        .post_form(&second, &[("csrf_token", &csrf), ("new_password", "harbour-violet-compass-7")])
+        .post_form(
+            &second,
+            &[
+                ("csrf_token", &csrf),
+                ("new_password", "harbour-violet-compass-7"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::GONE);
-    assert!(device_works(&app, &device).await, "a late link changes nothing");
+    assert!(
+        device_works(&app, &device).await,
+        "a late link changes nothing"
+    );
     let r = app.post_login("ngoc", PASSWORD).await;
     assert_is_redirect_to(&r, "/");
     // An unknown link looks exactly like a used or late one.
@@ -459,7 +514,13 @@ async fn the_command_line_prints_a_reset_link_that_works() {
     let (_, _, _, device, _) = ngoc_in_class(&mut app).await;
     let run = |name: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_chronicle"))
-            .args(["user", "reset-password", name, "--base-url", "https://school.example/"])
+            .args([
+                "user",
+                "reset-password",
+                name,
+                "--base-url",
+                "https://school.example/",
+            ])
             .arg("--db")
             .arg(&app.db_path)
             .env("NO_COLOR", "1")
@@ -482,7 +543,13 @@ async fn the_command_line_prints_a_reset_link_that_works() {
     as_user(&mut app, &client());
     let csrf = field(&app.get_html(path).await, "csrf_token").unwrap();
     let r = app
-        .post_form(path, &[("csrf_token", &csrf), ("new_password", "harbour-violet-compass-7")])
+        .post_form(
+            path,
+            &[
+                ("csrf_token", &csrf),
+                ("new_password", "harbour-violet-compass-7"),
+            ],
+        )
         .await;
     assert_is_redirect_to(&r, "/account?changed=reset");
     assert!(!device_works(&app, &device).await);
@@ -497,7 +564,10 @@ async fn a_students_main_button_studies_the_open_assignment() {
     let soon = create_date_assignment(&app, class, "Soon", &crate::classes::date_in_days(3)).await;
     sign_up(&mut app, "ngoc", "learner").await;
     let before = app.get_html("/").await;
-    assert!(before.contains("class=\"button primary\" href=\"/study?deck="), "{before}");
+    assert!(
+        before.contains("class=\"button primary\" href=\"/study?deck="),
+        "{before}"
+    );
     post(&app, "/classes/join", &[("code", &code)]).await;
     let page = app.get_html("/").await;
     let primaries: Vec<&str> = page
