@@ -5,7 +5,7 @@
 
 use super::session;
 use crate::clock::DAY;
-use crate::db::{resets, sessions, tokens, users};
+use crate::db::{resets, users};
 use rusqlite::Connection;
 
 /// How long a link works: a day, long enough to reach a student at home, short enough that a
@@ -45,22 +45,14 @@ pub fn account(conn: &Connection, token: &str, now: i64) -> rusqlite::Result<Opt
     }
 }
 
-/// Uses a link: in one transaction it is spent, the password set to `password_hash`, and every
-/// session and device token of the account ended. The user id, or `None` (nothing changed)
-/// when the link was used, expired or never existed.
+/// Uses a link: it is spent, the password set to `password_hash`, and every session and device
+/// token of the account ended, all or nothing. The user id, or `None` (nothing changed) when
+/// the link was used, expired or never existed.
 pub fn complete(
     conn: &mut Connection,
     token: &str,
     password_hash: &str,
     now: i64,
 ) -> rusqlite::Result<Option<i64>> {
-    let tx = conn.transaction()?;
-    let Some(user_id) = resets::consume(&tx, &session::hash_token(token), now)? else {
-        return Ok(None);
-    };
-    users::set_password(&tx, user_id, password_hash)?;
-    sessions::delete_for_user(&tx, user_id)?;
-    tokens::revoke_all(&tx, user_id, now)?;
-    tx.commit()?;
-    Ok(Some(user_id))
+    resets::use_link(conn, &session::hash_token(token), password_hash, now)
 }

@@ -51,6 +51,26 @@ pub fn consume(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Resul
     Ok(user)
 }
 
+/// Uses a link, in one transaction: spends it, sets the password, ends every session and
+/// revokes every device token of the account. The user id, or `None` (nothing changed) when
+/// the link was used, expired or never existed.
+pub fn use_link(
+    conn: &mut Connection,
+    token_hash: &str,
+    password_hash: &str,
+    now: i64,
+) -> rusqlite::Result<Option<i64>> {
+    let tx = conn.transaction()?;
+    let Some(user_id) = consume(&tx, token_hash, now)? else {
+        return Ok(None);
+    };
+    super::users::set_password(&tx, user_id, password_hash)?;
+    super::sessions::delete_for_user(&tx, user_id)?;
+    super::tokens::revoke_all(&tx, user_id, now)?;
+    tx.commit()?;
+    Ok(Some(user_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

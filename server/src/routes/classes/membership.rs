@@ -248,16 +248,34 @@ pub async fn remove_student(
 mod tests {
     use super::*;
 
-    fn join_page(can_join: bool) -> String {
+    fn page(signed_in: bool, can_join: bool) -> String {
         JoinPage {
             page: PageCtx::anonymous("tok".into()),
             code: "ABCD-EFGH".into(),
-            class_name: "History \"9A\"".into(),
-            teacher: "Ms Lan".into(),
+            invitation: Invitation {
+                code: "ABCDEFGH".into(),
+                class_id: 7,
+                class_name: "History \"9A\"".into(),
+                teacher: "Ms Lan".into(),
+            },
+            signed_in,
             can_join,
         }
         .render()
         .unwrap()
+    }
+
+    fn join_page(can_join: bool) -> String {
+        page(true, can_join)
+    }
+
+    #[test]
+    fn signed_out_the_join_page_offers_register_and_login_that_keep_the_code() {
+        let html = page(false, false);
+        assert!(html.contains("Taught by Ms Lan."));
+        assert!(html.contains("href=\"/register?join=ABCDEFGH\""), "{html}");
+        assert!(html.contains("href=\"/login?join=ABCDEFGH\""), "{html}");
+        assert!(!html.contains("action=\"/classes/join\""));
     }
 
     #[test]
