@@ -53,7 +53,7 @@ impl Application {
         );
         let checkpoints = Arc::new(());
         db::spawn_checkpointer(
-            pool.clone(),
+            &settings.db_path,
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(1),
         );
