@@ -34,10 +34,20 @@ impl Application {
         {
             let pool = pool.clone();
             let catalog = Arc::clone(&catalog);
+            let db_path = settings.db_path.clone();
             web::block(move || -> anyhow::Result<()> {
                 let mut conn = pool.get()?;
-                db::decks::import(&mut conn, &catalog)
-                    .context("loading decks into the database")?;
+                match db::decks::import(&mut conn, &catalog) {
+                    // Serving what the database holds beats not serving: reads work, and
+                    // writes come back by themselves once space is freed.
+                    Err(e) if db::is_disk_full(&e) => tracing::error!(
+                        db = %db_path.display(),
+                        "the disk is full: decks not updated from the questions folder; \
+                         serving what the database holds, and every write will be refused \
+                         until space is freed"
+                    ),
+                    other => other.context("loading decks into the database")?,
+                }
                 Ok(())
             })
             .await??;

@@ -5,93 +5,21 @@
 //! the size of `chronicle.db-wal`. Before the fix the WAL only ever grew (1.35 GB after 24 s
 //! in the black-box probe) and kept that size after the load.
 
+mod common;
+
+use common::{Server, token};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "quiet-river-lantern-42";
 const MIB: u64 = 1024 * 1024;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The real deck: its hundreds of cards spread each batch over many pages, as real use does.
 fn questions() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../questions")
-}
-
-async fn start(db: &Path) -> (Child, String) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_chronicle"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .arg("--questions")
-        .arg(questions())
-        .arg("--db")
-        .arg(db)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let client = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    (child, base)
-}
-
-fn field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap() + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-async fn token(base: &str, username: &str) -> String {
-    let browser = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = browser
-        .get(format!("{base}/register"))
-        .send()
-        .await
-        .unwrap();
-    let csrf = field(&page.text().await.unwrap(), "csrf_token");
-    let r = browser
-        .post(format!("{base}/register"))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("username", username),
-            ("password", PASSWORD),
-            ("role", "learner"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = browser
-        .post(format!("{base}/api/v1/tokens"))
-        .json(&json!({"username": username, "password": PASSWORD, "device_name": "phone"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 fn wal_size(db: &Path) -> u64 {
@@ -155,7 +83,8 @@ async fn the_wal_stays_small_under_four_syncing_clients_and_shrinks_after() {
     let db = dir.path().join("chronicle.db");
     let catalog = chronicle::catalog::Catalog::load(&questions()).unwrap();
     let cards: Arc<Vec<String>> = Arc::new(catalog.cards.iter().map(|c| c.id.clone()).collect());
-    let (mut server, base) = start(&db).await;
+    let server = Server::start(&db, &questions()).await;
+    let base = server.base.clone();
     let mut tokens = Vec::new();
     for n in 0..4 {
         tokens.push(token(&base, &format!("learner{n}")).await);
@@ -199,8 +128,7 @@ async fn the_wal_stays_small_under_four_syncing_clients_and_shrinks_after() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let after = wal_size(&db);
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     eprintln!(
         "{batches} batches of 200 in {seconds} s; WAL peak {:.1} MiB, after {:.1} MiB; database {:.1} MiB",
         peak as f64 / MIB as f64,

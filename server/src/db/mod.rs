@@ -46,6 +46,41 @@ pub(crate) fn invalid_value(
     )
 }
 
+impl DbError {
+    /// True when SQLite could not write because the disk (or the database's page limit) is
+    /// full: the request is refused with a plain 503, reads go on, and writes resume by
+    /// themselves once space is freed.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, DbError::Sqlite(e) if is_disk_full(e))
+    }
+}
+
+pub fn is_disk_full(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+}
+
+/// True when any error in the chain is SQLite's "disk is full".
+pub fn chain_is_disk_full(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<DbError>()
+            .is_some_and(DbError::is_disk_full)
+            || c.downcast_ref::<rusqlite::Error>()
+                .is_some_and(is_disk_full)
+    })
+}
+
+/// For writes a read can do without (a session's or token's "last seen"): a full disk
+/// must not turn reading a page into an error.
+pub fn unless_disk_full(r: rusqlite::Result<()>) -> rusqlite::Result<()> {
+    match r {
+        Err(e) if is_disk_full(&e) => {
+            tracing::debug!("disk full: bookkeeping write skipped");
+            Ok(())
+        }
+        other => other,
+    }
+}
+
 /// Migrations in `migrations/`, applied in order and recorded in `user_version`.
 /// A landed migration is never edited: add the next file instead.
 const MIGRATIONS: &[&str] = &[

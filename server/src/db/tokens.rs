@@ -46,8 +46,10 @@ pub fn authenticate(
         return Ok(None);
     };
     if last_used.is_none_or(|t| now - t >= 60) {
-        conn.prepare_cached("UPDATE api_tokens SET last_used = ?2 WHERE id = ?1")?
-            .execute(params![id, now])?;
+        let touched = conn
+            .prepare_cached("UPDATE api_tokens SET last_used = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![id, now]).map(drop));
+        super::unless_disk_full(touched)?;
     }
     Ok(Some((user_id, id)))
 }

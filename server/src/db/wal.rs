@@ -53,6 +53,7 @@ pub fn plan(size: u64, at_last_tick: u64, tick: bool) -> Checkpoint {
 /// How often the WAL's size is looked at: a stat call, cheap. Four syncing clients grow
 /// the WAL by about 20 MiB a second, so a 1-second look let it pass 64 MiB.
 pub const POLL: Duration = Duration::from_millis(100);
+const BACKOFF: Duration = Duration::from_secs(5);
 
 pub fn wal_path(db: &Path) -> PathBuf {
     let mut wal = db.as_os_str().to_owned();
@@ -108,12 +109,18 @@ pub fn spawn_checkpointer(db: &Path, alive: std::sync::Weak<()>, every: Duration
                         "PRAGMA wal_checkpoint(TRUNCATE)"
                     }
                 };
-                let _closed = (planned == Checkpoint::TruncateNow)
-                    .then(|| GATE.write().unwrap_or_else(|e| e.into_inner()));
-                // A busy result (readers, a writer or a commit's own checkpoint outlasted
-                // the busy timeout) is no error: the next look tries again.
-                if let Err(e) = conn.query_row(sql, [], |_| Ok(())) {
+                let done = {
+                    let _closed = (planned == Checkpoint::TruncateNow)
+                        .then(|| GATE.write().unwrap_or_else(|e| e.into_inner()));
+                    // A busy result (readers, a writer or a commit's own checkpoint outlasted
+                    // the busy timeout) is no error: the next look tries again.
+                    conn.query_row(sql, [], |_| Ok(()))
+                };
+                if let Err(e) = done {
+                    // A full disk fails every checkpoint until space is freed: try again
+                    // every few seconds, not every look, and log as often.
                     tracing::warn!(error = %e, "background checkpoint failed");
+                    std::thread::sleep(BACKOFF);
                 }
             }
         });
