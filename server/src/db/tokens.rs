@@ -81,6 +81,15 @@ pub fn revoke(conn: &Connection, user_id: i64, id: i64, now: i64) -> rusqlite::R
     )? == 1)
 }
 
+/// Revokes every live token of a user, as a password change must: a stolen device token
+/// would otherwise outlive the password it was issued for. Returns how many were live.
+pub fn revoke_all(conn: &Connection, user_id: i64, now: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        params![user_id, now],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -356,13 +356,19 @@ pub async fn change_password(
     let hash = web::block(move || password::hash(&new_password))
         .await
         .map_err(|e| PageError::Unexpected(e.into()))??;
-    // A new password ends every session, this one included; a fresh one replaces it.
-    db::run(&state.pool, move |conn| {
-        Ok(users::change_password(conn, user_id, &hash)?)
+    // A new password ends every session, this one included (a fresh one replaces it), and
+    // revokes every device token.
+    let at = now();
+    let revoked = db::run(&state.pool, move |conn| {
+        Ok(users::change_password(conn, user_id, &hash, at)?)
     })
     .await?;
     let cookie = start_session(&state, user_id, None).await?;
-    tracing::info!(user_id, "password changed; other sessions ended");
+    tracing::info!(
+        user_id,
+        tokens_revoked = revoked,
+        "password changed; other sessions and device tokens ended"
+    );
     let mut response = redirect("/account?changed=password");
     response
         .add_cookie(&cookie)
@@ -433,7 +439,11 @@ pub async fn account(
 ) -> Result<HttpResponse, PageError> {
     let mut page = account_page(&state, &user).await?;
     page.notice = match query.changed.as_deref() {
-        Some("password") => Some("Password changed. You were signed out everywhere else.".into()),
+        Some("password") => Some(
+            "Password changed. You were signed out everywhere else, and every device's token \
+             was revoked: sign in again on each device that syncs."
+                .into(),
+        ),
         Some("settings") => Some("Study settings saved.".into()),
         Some("device") => Some("Device signed out: its token no longer works.".into()),
         _ => None,
