@@ -205,7 +205,12 @@ async fn same_origin(
         };
         let origin = header(actix_web::http::header::ORIGIN);
         let host = header(actix_web::http::header::HOST);
-        if !csrf::origin_ok(origin.as_deref(), host.as_deref()) {
+        // Served over https exactly when cookies are marked Secure (behind a TLS proxy).
+        let secure = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.settings.secure_cookies);
+        let scheme = if secure { "https" } else { "http" };
+        if !csrf::origin_ok(origin.as_deref(), host.as_deref(), scheme) {
             if req.path().starts_with("/api/") {
                 return Err(ApiError::Forbidden(
                     "cross_origin",
