@@ -1,6 +1,6 @@
 //! Builds the application: state, middleware and the route table.
 
-use crate::auth::{csrf, throttle::LoginThrottle};
+use crate::auth::{csrf, device::DeviceKey, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
@@ -31,6 +31,24 @@ impl Application {
         let pool = db::open_pool(&settings.db_path)
             .with_context(|| format!("opening {}", settings.db_path.display()))?;
         let catalog = Arc::new(catalog);
+        let device_key = {
+            let pool = pool.clone();
+            web::block(move || -> anyhow::Result<DeviceKey> {
+                let conn = pool.get()?;
+                match db::keys::get_or_create(&conn, "device_cookie") {
+                    Ok(key) => Ok(DeviceKey::new(key)),
+                    // No room to store a first key: one for this run; devices are trusted
+                    // again after their next sign-in once the disk has room.
+                    Err(e) if db::is_disk_full(&e) => {
+                        let mut key = [0u8; 32];
+                        rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+                        Ok(DeviceKey::new(key))
+                    }
+                    Err(e) => Err(anyhow::Error::from(e).context("reading the device key")),
+                }
+            })
+            .await??
+        };
         {
             let pool = pool.clone();
             let catalog = Arc::clone(&catalog);
@@ -73,6 +91,7 @@ impl Application {
             pool: pool.get_ref().clone(),
             settings,
             throttle: LoginThrottle::new(),
+            device_key,
             catalog,
         });
         let server = HttpServer::new(move || {

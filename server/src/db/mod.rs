@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod decks;
+pub mod keys;
 pub mod sessions;
 pub mod study;
 pub mod sync;
@@ -87,6 +88,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_classes.sql"),
     include_str!("../../../migrations/0003_sync.sql"),
+    include_str!("../../../migrations/0006_device_cookie_key.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

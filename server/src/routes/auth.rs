@@ -1,8 +1,9 @@
 //! Register, log in, log out, and the account page (password and study settings).
 
 use crate::auth::extract::{CurrentUser, MaybeUser};
+use crate::auth::throttle::Client;
 use crate::auth::username::Username;
-use crate::auth::{credentials, csrf, password, session, throttle};
+use crate::auth::{credentials, csrf, device, password, session, throttle};
 use crate::clock::{moment, now};
 use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
@@ -180,12 +181,17 @@ pub async fn login(
             )
         })
     };
-    if let Err(wait) = state.throttle.check(&username, ip) {
-        tracing::warn!(ip = ?ip, "login throttled");
+    let nonce = device::trusted_nonce(&req, &state.device_key, &username);
+    let client = match &nonce {
+        Some(n) => Client::Trusted(n),
+        None => Client::Untrusted(ip),
+    };
+    if let Err(wait) = state.throttle.check(&username, client) {
+        tracing::warn!(ip = ?ip, trusted_device = nonce.is_some(), "login throttled");
         return render(StatusCode::TOO_MANY_REQUESTS, throttle::describe_wait(wait));
     }
     let Some(user) = credentials::check(&state.pool, &username, form.password).await? else {
-        state.throttle.record_failure(&username, ip);
+        state.throttle.record_failure(&username, client);
         return render(StatusCode::OK, "Incorrect username or password.".into());
     };
     let old = req.cookie(session::COOKIE).map(|c| c.value().to_string());
@@ -195,7 +201,22 @@ pub async fn login(
     response
         .add_cookie(&cookie)
         .map_err(|e| PageError::Unexpected(e.into()))?;
+    if nonce.is_none() {
+        trust_device(&state, &mut response, &user.username)?;
+    }
     Ok(response)
+}
+
+/// Marks this browser as one that signed in to `username` (see `auth::device`).
+fn trust_device(
+    state: &AppState,
+    response: &mut HttpResponse,
+    username: &str,
+) -> Result<(), PageError> {
+    let value = state.device_key.issue(username);
+    response
+        .add_cookie(&device::cookie(value, state.settings.secure_cookies))
+        .map_err(|e| PageError::Unexpected(e.into()))
 }
 
 pub async fn logout(
@@ -277,6 +298,7 @@ pub async fn register(
             response
                 .add_cookie(&cookie)
                 .map_err(|e| PageError::Unexpected(e.into()))?;
+            trust_device(&state, &mut response, form.username.trim())?;
             return Ok(response);
         }
         username.error = Some("That username is taken. Choose another.".into());

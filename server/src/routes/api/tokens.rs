@@ -4,7 +4,8 @@
 
 use crate::auth::api_user::{ApiUser, new_token};
 use crate::auth::extract::MaybeUser;
-use crate::auth::{credentials, session};
+use crate::auth::throttle::Client;
+use crate::auth::{credentials, device, session};
 use crate::clock::now;
 use crate::db::{self, tokens};
 use crate::routes::state::AppState;
@@ -66,12 +67,18 @@ pub async fn create(
     let device = device_name(&body.device_name)?;
     let username = body.username.trim().to_string();
     let ip = req.peer_addr().map(|a| a.ip());
+    // A device cookie counts here too: the offline page's browser, or an app keeping cookies.
+    let nonce = device::trusted_nonce(&req, &state.device_key, &username);
+    let client = match &nonce {
+        Some(n) => Client::Trusted(n),
+        None => Client::Untrusted(ip),
+    };
     state
         .throttle
-        .check(&username, ip)
+        .check(&username, client)
         .map_err(ApiError::TooManyRequests)?;
     let Some(user) = credentials::check(&state.pool, &username, body.password).await? else {
-        state.throttle.record_failure(&username, ip);
+        state.throttle.record_failure(&username, client);
         tracing::warn!(ip = ?ip, "api token refused");
         return Err(ApiError::Unauthorized(
             "invalid_credentials",
