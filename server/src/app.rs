@@ -91,6 +91,7 @@ impl Application {
             pool: pool.get_ref().clone(),
             settings,
             throttle: LoginThrottle::new(),
+            join_throttle: crate::auth::throttle::JoinThrottle::new(),
             device_key,
             catalog,
         });
@@ -180,6 +181,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/classes/{id}/students/{student}/remove",
             web::post().to(membership::remove_student),
+        )
+        .route(
+            "/classes/{id}/students/{student}/readmit",
+            web::post().to(membership::readmit),
         )
         .route(
             "/classes/{id}/assignments",

@@ -89,6 +89,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0002_classes.sql"),
     include_str!("../../../migrations/0003_sync.sql"),
     include_str!("../../../migrations/0006_device_cookie_key.sql"),
+    include_str!("../../../migrations/0007_class_removals.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -1,8 +1,9 @@
 //! Who is in a class: joining by code or link, leaving, a teacher removing a student.
 
-use super::access::{Access, access, student_of};
+use super::access::{Access, access, owned, student_of};
 use super::class::list_page;
 use crate::auth::extract::CurrentUser;
+use crate::auth::throttle;
 use crate::classes::code;
 use crate::clock::now;
 use crate::db::classes::{self as store};
@@ -12,8 +13,9 @@ use crate::web::error::PageError;
 use crate::web::form::{CsrfForm, Field};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
-use crate::web::respond::{html, unprocessable};
-use actix_web::{HttpResponse, web};
+use crate::web::respond::{html, unprocessable, with_status};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -27,11 +29,13 @@ pub struct JoinForm {
 
 /// Joins by code; an unknown code re-renders the form with a message and changes nothing.
 pub async fn join(
+    req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     form: web::Form<JoinForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
+    let ip = req.peer_addr().map(|a| a.ip());
     let typed = form.code.clone();
     let fail = |message: &str| Field {
         value: typed.clone(),
@@ -48,6 +52,15 @@ pub async fn join(
         .await?;
         return unprocessable(&page);
     }
+    if let Err(wait) = state.join_throttle.check(user.id, ip) {
+        tracing::warn!(user_id = user.id, ip = ?ip, "join codes throttled");
+        let message = format!(
+            "Too many wrong codes. Try again in {}.",
+            throttle::describe_minutes(wait)
+        );
+        let page = list_page(&state, &user, Field::default(), fail(&message), None).await?;
+        return with_status(&page, StatusCode::TOO_MANY_REQUESTS);
+    }
     let Some(normalized) = code::normalize(&form.code) else {
         let page = list_page(
             &state,
@@ -62,15 +75,23 @@ pub async fn join(
     let user_id = user.id;
     let joined = db::run(&state.pool, move |conn| {
         let Some(class) = store::by_code(conn, &normalized)? else {
-            return Ok(None);
+            return Ok(Joined::NoSuchCode);
         };
+        if store::barred(conn, class.id, user_id)? {
+            return Ok(Joined::Barred);
+        }
         store::join(conn, class.id, user_id, now())?;
-        Ok(Some(class.id))
+        Ok(Joined::Member(class.id))
     })
     .await?;
     match joined {
-        Some(id) => Ok(redirect(format!("/classes/{id}"))),
-        None => {
+        Joined::Member(id) => Ok(redirect(format!("/classes/{id}"))),
+        Joined::Barred => {
+            let page = list_page(&state, &user, Field::default(), fail(BARRED), None).await?;
+            unprocessable(&page)
+        }
+        Joined::NoSuchCode => {
+            state.join_throttle.record_failure(user_id, ip);
             let page = list_page(
                 &state,
                 &user,
@@ -83,6 +104,15 @@ pub async fn join(
         }
     }
 }
+
+enum Joined {
+    Member(i64),
+    NoSuchCode,
+    Barred,
+}
+
+const BARRED: &str =
+    "Your teacher removed you from this class. Ask them to let you back in from the class page.";
 
 #[derive(Template)]
 #[template(path = "join.html")]
@@ -111,10 +141,14 @@ pub async fn join_link(
             .map(|t| t.display_name)
             .unwrap_or_default();
         let already = store::joined(conn, class.id, user_id)?.is_some();
-        Ok(Some((class, teacher, already)))
+        let barred = store::barred(conn, class.id, user_id)?;
+        Ok(Some((class, teacher, already, barred)))
     })
     .await?;
-    let (class, teacher, already) = found.ok_or(PageError::NotFound)?;
+    let (class, teacher, already, barred) = found.ok_or(PageError::NotFound)?;
+    if barred {
+        return Err(PageError::Forbidden(BARRED.into()));
+    }
     if already {
         return Ok(redirect(format!("/classes/{}", class.id)));
     }
@@ -157,9 +191,31 @@ pub async fn remove_student(
     let (class_id, student_id) = path.into_inner();
     student_of(&state, &user, class_id, student_id).await?;
     db::run(&state.pool, move |conn| {
-        Ok(store::remove_member(conn, class_id, student_id)?)
+        Ok(store::remove_by_teacher(conn, class_id, student_id, now())?)
     })
     .await?;
+    tracing::info!(class_id, student_id, "student removed by the teacher");
+    Ok(redirect(format!("/classes/{class_id}")))
+}
+
+/// `POST /classes/{id}/students/{student}/readmit`: the teacher takes a removed student back.
+pub async fn readmit(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf_token)?;
+    let (class_id, student_id) = path.into_inner();
+    owned(&state, &user, class_id).await?;
+    let readmitted = db::run(&state.pool, move |conn| {
+        Ok(store::readmit(conn, class_id, student_id, now())?)
+    })
+    .await?;
+    if !readmitted {
+        return Err(PageError::NotFound);
+    }
+    tracing::info!(class_id, student_id, "student re-admitted by the teacher");
     Ok(redirect(format!("/classes/{class_id}")))
 }
 
