@@ -4,6 +4,7 @@
 //! UUID followed by a replay of each touched card in `answered_at` order (see `db::sync`), so
 //! the order in which devices upload does not change the result.
 
+pub mod answers;
 pub mod batch;
 pub mod cursor;
 

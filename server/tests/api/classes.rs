@@ -664,7 +664,9 @@ async fn authorization_matrix() {
         "only Dave, re-admitted"
     );
     assert_eq!(
-        app.count(&format!("SELECT user_id FROM class_members WHERE class_id = {class}")),
+        app.count(&format!(
+            "SELECT user_id FROM class_members WHERE class_id = {class}"
+        )),
         dave
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM assignments"), 0);
@@ -801,4 +803,46 @@ async fn wrong_join_codes_are_throttled_per_account_and_per_address() {
         }
     }
     assert!(throttled, "forty wrong codes from one address, then a wait");
+}
+
+#[tokio::test]
+async fn control_characters_in_class_names_and_assignment_titles_are_refused_at_the_field() {
+    let mut app = spawn_app().await;
+    sign_up(&mut app, "ms-lan", "teacher").await;
+    for name in ["9A\u{0}", "9A \u{202E}Sneaky", "Nine\u{2066}A"] {
+        let r = post(&app, "/classes", &[("name", name)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("invisible control character"), "{page}");
+        assert!(page.contains("class=\"field-error\""));
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM classes"), 0);
+    let class = create_class(&app, "9A").await;
+    let r = post(
+        &app,
+        &format!("/classes/{class}/rename"),
+        &[("name", "9B\u{202D}")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("9B\u{202D}"), "what was typed is kept");
+    assert!(page.contains("U+202D"), "{page}");
+    let form = [
+        ("title", "Dates\u{202E}"),
+        ("deck", "fixture"),
+        ("kinds", "date"),
+        ("goal", "right_once"),
+    ];
+    let r = post(&app, &format!("/classes/{class}/assignments"), &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("invisible control character"), "{page}");
+    assert!(page.contains("Dates\u{202E}"), "what was typed is kept");
+    assert_eq!(app.count("SELECT COUNT(*) FROM assignments"), 0);
+    let name: String = app
+        .db()
+        .query_row("SELECT name FROM classes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "9A");
 }

@@ -29,6 +29,9 @@ fn check_name(name: &str) -> Result<String, String> {
     if name.chars().count() > MAX_NAME {
         return Err(format!("A class name is at most {MAX_NAME} characters."));
     }
+    if let Some(c) = crate::text::forbidden_char(name) {
+        return Err(crate::text::forbidden_char_message(c));
+    }
     Ok(name.to_string())
 }
 
