@@ -18,7 +18,8 @@ pub enum ApiError {
     /// 403: credentials fine, request not allowed (`csrf`, `cross_origin`).
     Forbidden(&'static str, String),
     NotFound(String),
-    MethodNotAllowed,
+    /// 405, with the methods the resource takes (for the `Allow` header).
+    MethodNotAllowed(&'static str),
     /// 413: `body_too_large` or `batch_too_large`.
     TooLarge(&'static str, String),
     UnsupportedMediaType(String),
@@ -57,7 +58,7 @@ impl ApiError {
             | ApiError::Forbidden(c, m)
             | ApiError::TooLarge(c, m) => (c, m.clone()),
             ApiError::NotFound(m) => ("not_found", m.clone()),
-            ApiError::MethodNotAllowed => (
+            ApiError::MethodNotAllowed(_) => (
                 "method_not_allowed",
                 "this endpoint does not take that method".into(),
             ),
@@ -113,7 +114,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(..) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(..) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -136,6 +137,9 @@ impl ResponseError for ApiError {
         }
         if let ApiError::DiskFull = self {
             response.insert_header(("Retry-After", "60"));
+        }
+        if let ApiError::MethodNotAllowed(allow) = self {
+            response.insert_header(("Allow", *allow));
         }
         if let ApiError::Unauthorized(..) = self {
             response.insert_header(("WWW-Authenticate", "Bearer"));

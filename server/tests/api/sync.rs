@@ -363,6 +363,68 @@ async fn the_openapi_document_describes_every_endpoint() {
     );
 }
 
+#[tokio::test]
+async fn the_openapi_document_matches_what_the_server_does() {
+    let app = spawn_app().await;
+    let token = app.api_token("ann").await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let pack = &doc["paths"]["/api/v1/study-pack"]["get"];
+    for p in pack["parameters"].as_array().unwrap() {
+        assert_eq!(p["in"], "query", "{p}");
+        assert_eq!(p["required"], false, "{p}");
+    }
+    let days = pack["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "days")
+        .unwrap();
+    assert_eq!(days["schema"]["maximum"], 30);
+    let get = |q: &str| {
+        client()
+            .get(app.url(&format!("/api/v1/study-pack{q}")))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(get("").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(get("?days=30").await.unwrap().status(), StatusCode::OK);
+    for q in ["?days=31", "?days=-1"] {
+        let r = get(q).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{q}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "invalid_request");
+    }
+    for path in ["/api/v1/tokens", "/api/v1/sync"] {
+        assert!(
+            doc["paths"][path]["post"]["responses"]["415"].is_object(),
+            "415 is documented for {path}"
+        );
+    }
+    let name = &doc["components"]["schemas"]["TokenRequest"]["properties"]["device_name"];
+    assert_eq!(name["minLength"], 1, "{name}");
+    assert_eq!(name["maxLength"], 64, "{name}");
+    let r = client()
+        .request(reqwest::Method::TRACE, app.url("/api/v1/decks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.headers()["allow"], "GET");
+    // `3.0` is an integer to JSON Schema, so the server takes it.
+    let card = app.card_ids(1)[0].clone();
+    let (status, out) = app
+        .sync(
+            &token,
+            &json!({"device_id": "phone", "reviews": [{
+                "id": uuid::Uuid::from_u128(9).to_string(), "card_id": card,
+                "rating": 3.0, "answered_at": (now_ms() - 60_000) as f64, "duration_ms": 1200.0,
+            }]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["accepted"], 1);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(6))]
     /// Through the real API: a history split over three devices, uploaded in random batches

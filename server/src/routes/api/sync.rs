@@ -16,13 +16,21 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct SyncRequest {
-    /// Stored with each review: which device answered it.
+    /// Stored with each review: which device answered it. 1 to 64 characters, not all
+    /// spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub device_id: String,
     /// The cursor from your last sync or deck download; absent the first time.
     #[serde(default)]
+    #[schema(pattern = r"^c[0-9]{1,18}(-d[0-9a-fA-F]{16})?$")]
     pub cursor: Option<String>,
-    /// At most 10,000 reviews. An empty list just downloads changes.
+    /// At most 10,000 reviews (`413 batch_too_large`). An empty list just downloads changes.
     #[serde(default)]
+    #[schema(max_items = 10000)]
     pub reviews: Vec<IncomingReview>,
 }
 
@@ -106,6 +114,8 @@ fn keep_only_possible_answers(
         (status = 401, description = "No live credentials", body = ErrorBody),
         (status = 403, description = "Session cookie without the X-CSRF-Token header (`csrf`)", body = ErrorBody),
         (status = 413, description = "`body_too_large` (over 8 MiB) or `batch_too_large` (over 10,000 reviews): nothing stored", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ErrorBody),
+        (status = 503, description = "`disk_full`: nothing stored; try again later", body = ErrorBody),
     )
 )]
 pub async fn sync(
