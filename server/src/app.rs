@@ -1,6 +1,6 @@
 //! Builds the application: state, middleware and the route table.
 
-use crate::auth::{csrf, throttle::LoginThrottle};
+use crate::auth::{csrf, device::DeviceKey, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
@@ -33,13 +33,41 @@ impl Application {
         let pool = db::open_pool(&settings.db_path)
             .with_context(|| format!("opening {}", settings.db_path.display()))?;
         let catalog = Arc::new(catalog);
+        let device_key = {
+            let pool = pool.clone();
+            web::block(move || -> anyhow::Result<DeviceKey> {
+                let conn = pool.get()?;
+                match db::keys::get_or_create(&conn, "device_cookie") {
+                    Ok(key) => Ok(DeviceKey::new(key)),
+                    // No room to store a first key: one for this run; devices are trusted
+                    // again after their next sign-in once the disk has room.
+                    Err(e) if db::is_disk_full(&e) => {
+                        let mut key = [0u8; 32];
+                        rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+                        Ok(DeviceKey::new(key))
+                    }
+                    Err(e) => Err(anyhow::Error::from(e).context("reading the device key")),
+                }
+            })
+            .await??
+        };
         {
             let pool = pool.clone();
             let catalog = Arc::clone(&catalog);
+            let db_path = settings.db_path.clone();
             web::block(move || -> anyhow::Result<()> {
                 let mut conn = pool.get()?;
-                db::decks::import(&mut conn, &catalog)
-                    .context("loading decks into the database")?;
+                match db::decks::import(&mut conn, &catalog) {
+                    // Serving what the database holds beats not serving: reads work, and
+                    // writes come back by themselves once space is freed.
+                    Err(e) if db::is_disk_full(&e) => tracing::error!(
+                        db = %db_path.display(),
+                        "the disk is full: decks not updated from the questions folder; \
+                         serving what the database holds, and every write will be refused \
+                         until space is freed"
+                    ),
+                    other => other.context("loading decks into the database")?,
+                }
                 Ok(())
             })
             .await??;
@@ -55,7 +83,7 @@ impl Application {
         );
         let checkpoints = Arc::new(());
         db::spawn_checkpointer(
-            pool.clone(),
+            &settings.db_path,
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(1),
         );
@@ -65,6 +93,8 @@ impl Application {
             pool: pool.get_ref().clone(),
             settings,
             throttle: LoginThrottle::new(),
+            join_throttle: crate::auth::throttle::JoinThrottle::new(),
+            device_key,
             catalog,
         });
         let server = HttpServer::new(move || {
@@ -173,6 +203,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(reset::issue),
         )
         .route(
+            "/classes/{id}/students/{student}/readmit",
+            web::post().to(membership::readmit),
+        )
+        .route(
             "/classes/{id}/assignments",
             web::post().to(assignment_form::create),
         )
@@ -223,7 +257,12 @@ async fn same_origin(
         };
         let origin = header(actix_web::http::header::ORIGIN);
         let host = header(actix_web::http::header::HOST);
-        if !csrf::origin_ok(origin.as_deref(), host.as_deref()) {
+        // Served over https exactly when cookies are marked Secure (behind a TLS proxy).
+        let secure = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.settings.secure_cookies);
+        let scheme = if secure { "https" } else { "http" };
+        if !csrf::origin_ok(origin.as_deref(), host.as_deref(), scheme) {
             if req.path().starts_with("/api/") {
                 return Err(ApiError::Forbidden(
                     "cross_origin",

@@ -5,6 +5,7 @@
 pub mod api_user;
 pub mod credentials;
 pub mod csrf;
+pub mod device;
 pub mod extract;
 pub mod password;
 pub mod reset;

@@ -86,16 +86,20 @@ pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite
     Ok(())
 }
 
-/// Sets a new password and ends every session of the user, in one transaction.
+/// Sets a new password, ends every session of the user and revokes every device token of
+/// theirs, in one transaction. Returns how many tokens were live.
 pub fn change_password(
     conn: &mut Connection,
     id: i64,
     password_hash: &str,
-) -> rusqlite::Result<()> {
+    now: i64,
+) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     set_password(&tx, id, password_hash)?;
     super::sessions::delete_for_user(&tx, id)?;
-    tx.commit()
+    let revoked = super::tokens::revoke_all(&tx, id, now)?;
+    tx.commit()?;
+    Ok(revoked)
 }
 
 pub fn set_study_settings(

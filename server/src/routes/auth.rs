@@ -1,12 +1,13 @@
 //! Register, log in, log out, and the account page (password and study settings).
 
 use crate::auth::extract::{CurrentUser, MaybeUser};
+use crate::auth::throttle::Client;
 use crate::auth::username::Username;
-use crate::auth::{credentials, csrf, password, session, throttle};
+use crate::auth::{credentials, csrf, device, password, session, throttle};
 use crate::clock::{moment, now};
 use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
-use crate::routes::classes::membership::{self, Invitation};
+use crate::routes::classes::membership::{self, Invitation, Joined};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use crate::web::form::{CsrfForm, Field, Problem, problems};
@@ -165,11 +166,13 @@ async fn after_sign_in(
     }
     Ok(
         match membership::join_by_code(state, user_id, &invitation.code).await? {
-            Some(class_id) => {
+            Joined::Member(class_id) => {
                 tracing::info!(user_id, class_id, "joined a class by its link");
                 format!("/classes/{class_id}")
             }
-            None => otherwise.to_string(),
+            // The join page says the teacher removed them.
+            Joined::Barred => format!("/join/{}", invitation.code),
+            Joined::NoSuchCode => otherwise.to_string(),
         },
     )
 }
@@ -266,12 +269,17 @@ pub async fn login(
             )
         })
     };
-    if let Err(wait) = state.throttle.check(&username, ip) {
-        tracing::warn!(ip = ?ip, "login throttled");
+    let nonce = device::trusted_nonce(&req, &state.device_key, &username);
+    let client = match &nonce {
+        Some(n) => Client::Trusted(n),
+        None => Client::Untrusted(ip),
+    };
+    if let Err(wait) = state.throttle.check(&username, client) {
+        tracing::warn!(ip = ?ip, trusted_device = nonce.is_some(), "login throttled");
         return render(StatusCode::TOO_MANY_REQUESTS, throttle::describe_wait(wait));
     }
     let Some(user) = credentials::check(&state.pool, &username, form.password).await? else {
-        state.throttle.record_failure(&username, ip);
+        state.throttle.record_failure(&username, client);
         return render(StatusCode::OK, "Incorrect username or password.".into());
     };
     let old = req.cookie(session::COOKIE).map(|c| c.value().to_string());
@@ -282,7 +290,22 @@ pub async fn login(
     response
         .add_cookie(&cookie)
         .map_err(|e| PageError::Unexpected(e.into()))?;
+    if nonce.is_none() {
+        trust_device(&state, &mut response, &user.username)?;
+    }
     Ok(response)
+}
+
+/// Marks this browser as one that signed in to `username` (see `auth::device`).
+fn trust_device(
+    state: &AppState,
+    response: &mut HttpResponse,
+    username: &str,
+) -> Result<(), PageError> {
+    let value = state.device_key.issue(username);
+    response
+        .add_cookie(&device::cookie(value, state.settings.secure_cookies))
+        .map_err(|e| PageError::Unexpected(e.into()))
 }
 
 pub async fn logout(
@@ -375,6 +398,7 @@ pub async fn register(
             response
                 .add_cookie(&cookie)
                 .map_err(|e| PageError::Unexpected(e.into()))?;
+            trust_device(&state, &mut response, form.username.trim())?;
             return Ok(response);
         }
         username.error = Some("That username is taken. Choose another.".into());
@@ -456,13 +480,19 @@ pub async fn change_password(
     let hash = web::block(move || password::hash(&new_password))
         .await
         .map_err(|e| PageError::Unexpected(e.into()))??;
-    // A new password ends every session, this one included; a fresh one replaces it.
-    db::run(&state.pool, move |conn| {
-        Ok(users::change_password(conn, user_id, &hash)?)
+    // A new password ends every session, this one included (a fresh one replaces it), and
+    // revokes every device token.
+    let at = now();
+    let revoked = db::run(&state.pool, move |conn| {
+        Ok(users::change_password(conn, user_id, &hash, at)?)
     })
     .await?;
     let cookie = start_session(&state, user_id, None).await?;
-    tracing::info!(user_id, "password changed; other sessions ended");
+    tracing::info!(
+        user_id,
+        tokens_revoked = revoked,
+        "password changed; other sessions and device tokens ended"
+    );
     let mut response = redirect("/account?changed=password");
     response
         .add_cookie(&cookie)
@@ -533,7 +563,11 @@ pub async fn account(
 ) -> Result<HttpResponse, PageError> {
     let mut page = account_page(&state, &user).await?;
     page.notice = match query.changed.as_deref() {
-        Some("password") => Some("Password changed. You were signed out everywhere else.".into()),
+        Some("password") => Some(
+            "Password changed. You were signed out everywhere else, and every device's token \
+             was revoked: sign in again on each device that syncs."
+                .into(),
+        ),
         Some("settings") => Some("Study settings saved.".into()),
         Some("reset") => {
             Some("New password set. Every other session and device was signed out.".into())

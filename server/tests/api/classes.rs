@@ -691,6 +691,12 @@ async fn authorization_matrix() {
         ),
         (
             "POST",
+            format!("/classes/{c}/students/{dave}/readmit"),
+            vec![],
+            [303, 404, 404, 303, 404],
+        ),
+        (
+            "POST",
             format!("/classes/{c}/leave"),
             vec![],
             [303, 303, 404, 404, 404],
@@ -753,7 +759,18 @@ async fn authorization_matrix() {
     };
     assert_eq!(name_of(class), ("9A (renamed by Owner)".to_string(), None));
     assert_eq!(name_of(other_class), ("Other class".to_string(), None));
-    assert_eq!(app.count("SELECT COUNT(*) FROM class_members"), 0);
+    // Alice left; Dave was removed and then re-admitted by the owner alone.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM class_members"),
+        1,
+        "only Dave, re-admitted"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT user_id FROM class_members WHERE class_id = {class}"
+        )),
+        dave
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM assignments"), 0);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM password_resets"),
@@ -767,4 +784,178 @@ async fn authorization_matrix() {
         1
     );
     let _ = owner;
+}
+
+#[tokio::test]
+async fn a_removed_student_cannot_rejoin_with_the_same_code_until_the_teacher_readmits_them() {
+    let mut app = spawn_app().await;
+    let teacher = sign_up(&mut app, "ms-lan", "teacher").await;
+    let class = create_class(&app, "9A").await;
+    let code = join_code(&app, class);
+    let bob = sign_up(&mut app, "bob", "learner").await;
+    assert_is_redirect_to(
+        &post(&app, "/classes/join", &[("code", &code)]).await,
+        &format!("/classes/{class}"),
+    );
+    let bob_id = app.user_id("bob");
+
+    as_user(&mut app, &teacher);
+    let r = post(
+        &app,
+        &format!("/classes/{class}/students/{bob_id}/remove"),
+        &[("confirm", "yes")],
+    )
+    .await;
+    assert_is_redirect_to(&r, &format!("/classes/{class}"));
+    let page = app.get_html(&format!("/classes/{class}")).await;
+    assert!(page.contains("Removed students"), "{page}");
+    assert!(
+        page.contains(&format!("/students/{bob_id}/readmit")),
+        "{page}"
+    );
+
+    as_user(&mut app, &bob);
+    let r = post(&app, "/classes/join", &[("code", &code)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Your teacher removed you from this class"),
+        "{page}"
+    );
+    assert!(
+        page.contains("class=\"field-error\""),
+        "the message is at the field"
+    );
+    assert!(
+        page.contains(&format!("value=\"{code}\"")),
+        "what was typed is kept"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM class_members"), 0);
+    let link = app.get(&format!("/join/{code}")).await;
+    assert_eq!(
+        link.status(),
+        StatusCode::FORBIDDEN,
+        "nor with the join link"
+    );
+    assert_eq!(
+        app.get(&format!("/classes/{class}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    as_user(&mut app, &teacher);
+    let r = post(
+        &app,
+        &format!("/classes/{class}/students/{bob_id}/readmit"),
+        &[],
+    )
+    .await;
+    assert_is_redirect_to(&r, &format!("/classes/{class}"));
+    let page = app.get_html(&format!("/classes/{class}")).await;
+    assert!(!page.contains("Removed students"), "{page}");
+    as_user(&mut app, &bob);
+    assert_eq!(
+        app.get(&format!("/classes/{class}")).await.status(),
+        StatusCode::OK
+    );
+    // Leaving by oneself bars nothing.
+    post(&app, &format!("/classes/{class}/leave"), &[]).await;
+    assert_is_redirect_to(
+        &post(&app, "/classes/join", &[("code", &code)]).await,
+        &format!("/classes/{class}"),
+    );
+}
+
+#[tokio::test]
+async fn wrong_join_codes_are_throttled_per_account_and_per_address() {
+    let mut app = spawn_app().await;
+    sign_up(&mut app, "ms-lan", "teacher").await;
+    let class = create_class(&app, "9A").await;
+    let code = join_code(&app, class);
+    let _carol = sign_up(&mut app, "carol", "learner").await;
+    let mut statuses = Vec::new();
+    for n in 0..12 {
+        let guess = format!(
+            "ABCD-EF{}{}",
+            (b'A' + n / 8) as char,
+            (b'A' + n % 8) as char
+        );
+        statuses.push(
+            post(&app, "/classes/join", &[("code", &guess)])
+                .await
+                .status(),
+        );
+    }
+    let first_429 = statuses
+        .iter()
+        .position(|s| *s == StatusCode::TOO_MANY_REQUESTS)
+        .expect("guessing is throttled");
+    assert_eq!(first_429, 11, "ten wrong codes, then a wait: {statuses:?}");
+    let r = post(&app, "/classes/join", &[("code", &code)]).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right code waits"
+    );
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Too many wrong codes. Try again in"),
+        "{page}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM class_members"), 0);
+
+    // Many accounts from one address: the address runs out too.
+    let mut throttled = false;
+    for n in 0..4 {
+        sign_up(&mut app, &format!("guesser{n}"), "learner").await;
+        for m in 0..10u8 {
+            let guess = format!("ZZZZ-ZZ{}{}", (b'A' + n) as char, (b'A' + m) as char);
+            let s = post(&app, "/classes/join", &[("code", &guess)])
+                .await
+                .status();
+            throttled |= s == StatusCode::TOO_MANY_REQUESTS;
+        }
+    }
+    assert!(throttled, "forty wrong codes from one address, then a wait");
+}
+
+#[tokio::test]
+async fn control_characters_in_class_names_and_assignment_titles_are_refused_at_the_field() {
+    let mut app = spawn_app().await;
+    sign_up(&mut app, "ms-lan", "teacher").await;
+    for name in ["9A\u{0}", "9A \u{202E}Sneaky", "Nine\u{2066}A"] {
+        let r = post(&app, "/classes", &[("name", name)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("invisible control character"), "{page}");
+        assert!(page.contains("class=\"field-error\""));
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM classes"), 0);
+    let class = create_class(&app, "9A").await;
+    let r = post(
+        &app,
+        &format!("/classes/{class}/rename"),
+        &[("name", "9B\u{202D}")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("9B\u{202D}"), "what was typed is kept");
+    assert!(page.contains("U+202D"), "{page}");
+    let form = [
+        ("title", "Dates\u{202E}"),
+        ("deck", "fixture"),
+        ("kinds", "date"),
+        ("goal", "right_once"),
+    ];
+    let r = post(&app, &format!("/classes/{class}/assignments"), &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("invisible control character"), "{page}");
+    assert!(page.contains("Dates\u{202E}"), "what was typed is kept");
+    assert_eq!(app.count("SELECT COUNT(*) FROM assignments"), 0);
+    let name: String = app
+        .db()
+        .query_row("SELECT name FROM classes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "9A");
 }

@@ -132,6 +132,24 @@ impl TestApp {
         .await
     }
 
+    /// Registers `username` as a learner in `browser` and returns the status.
+    pub async fn post_register_in(&self, browser: &Client, username: &str) -> StatusCode {
+        let page = browser.get(self.url("/register")).send().await.unwrap();
+        let csrf = field(&page.text().await.unwrap(), "csrf_token").unwrap();
+        browser
+            .post(self.url("/register"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+                ("role", "learner"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     pub async fn post_login(&self, username: &str, password: &str) -> Response {
         let token = self.csrf_from("/login").await;
         self.post_form(

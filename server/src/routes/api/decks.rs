@@ -125,8 +125,10 @@ pub struct DeckCards {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CursorQuery {
-    /// From your last download of this deck; absent the first time.
+    /// From your last download of this deck; absent (or empty) the first time.
+    #[param(pattern = r"^(c[0-9]{1,18}(-d[0-9a-fA-F]{16})?)?$")]
     pub cursor: Option<String>,
 }
 
@@ -232,10 +234,12 @@ pub async fn cards(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PackQuery {
     /// The deck; the first deck when absent.
     pub deck: Option<String>,
-    /// Include cards due within this many days (default 3, at most 30).
+    /// Include cards due within this many days (default 3); 0 to 30, else `invalid_request`.
+    #[param(minimum = 0, maximum = 30)]
     pub days: Option<i64>,
 }
 
@@ -283,6 +287,7 @@ fn offline_presentation(q: &Question, state: Option<&CardState>) -> Presentation
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The pack", body = StudyPack),
+        (status = 400, description = "`invalid_request`: `days` outside 0-30 or not a number", body = ErrorBody),
         (status = 401, description = "No live credentials", body = ErrorBody),
         (status = 404, description = "No such deck", body = ErrorBody),
     )
@@ -301,7 +306,12 @@ pub async fn study_pack(
             .ok_or_else(|| ApiError::NotFound("there are no decks".into()))?,
     }
     .clone();
-    let days = query.days.unwrap_or(PACK_DAYS).clamp(0, MAX_PACK_DAYS);
+    let days = query.days.unwrap_or(PACK_DAYS);
+    if !(0..=MAX_PACK_DAYS).contains(&days) {
+        return Err(ApiError::invalid(format!(
+            "days must be from 0 to {MAX_PACK_DAYS}"
+        )));
+    }
     let generated_at = now_ms();
     let now = generated_at / 1000;
     let (user_id, deck_id, per_day) = (user.id, deck.id.clone(), user.new_per_day);

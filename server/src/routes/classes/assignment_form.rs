@@ -257,6 +257,8 @@ fn validate(
         errors.title = Some("Give the assignment a title.".into());
     } else if title.chars().count() > MAX_TITLE {
         errors.title = Some(format!("A title is at most {MAX_TITLE} characters."));
+    } else if let Some(c) = crate::text::forbidden_char(&title) {
+        errors.title = Some(crate::text::forbidden_char_message(c));
     }
     let deck = catalog.deck(&form.deck).or(catalog.decks.first());
     let selection = Selection {

@@ -30,6 +30,9 @@ fn check_name(name: &str) -> Result<String, String> {
     if name.chars().count() > MAX_NAME {
         return Err(format!("A class name is at most {MAX_NAME} characters."));
     }
+    if let Some(c) = crate::text::forbidden_char(name) {
+        return Err(crate::text::forbidden_char_message(c));
+    }
     Ok(name.to_string())
 }
 
@@ -168,6 +171,14 @@ struct ClassPage {
     name: Field,
     assignments: Vec<AssignmentRow>,
     roster: Vec<RosterRow>,
+    removed: Vec<RemovedRow>,
+}
+
+/// A student the teacher removed, with a button to take them back.
+pub struct RemovedRow {
+    pub user_id: i64,
+    pub name: String,
+    pub username: String,
 }
 
 impl ClassPage {
@@ -189,8 +200,19 @@ async fn teacher_page(
     name: Field,
 ) -> Result<ClassPage, PageError> {
     let report = class_report(state, class.id).await?;
+    let class_id = class.id;
+    let removed = db::run(&state.pool, move |conn| Ok(store::removed(conn, class_id)?))
+        .await?
+        .into_iter()
+        .map(|r| RemovedRow {
+            user_id: r.user_id,
+            name: r.display_name,
+            username: r.username,
+        })
+        .collect();
     let today = today();
     Ok(ClassPage {
+        removed,
         page: user.page_ctx(),
         code: code::display(&class.join_code),
         join_link: join_link_for(req, &class.join_code),

@@ -1,8 +1,9 @@
 //! Who is in a class: joining by code or link, leaving, a teacher removing a student.
 
-use super::access::{Access, access, student_of};
+use super::access::{Access, access, owned, student_of};
 use super::class::list_page;
 use crate::auth::extract::{CurrentUser, MaybeUser};
+use crate::auth::throttle;
 use crate::classes::code;
 use crate::clock::now;
 use crate::db::classes::{self as store};
@@ -13,8 +14,9 @@ use crate::web::error::PageError;
 use crate::web::form::{CsrfForm, Field};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
-use crate::web::respond::{html, unprocessable};
-use actix_web::{HttpResponse, web};
+use crate::web::respond::{html, unprocessable, with_status};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -28,11 +30,13 @@ pub struct JoinForm {
 
 /// Joins by code; an unknown code re-renders the form with a message and changes nothing.
 pub async fn join(
+    req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
     form: web::Form<JoinForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
+    let ip = req.peer_addr().map(|a| a.ip());
     let typed = form.code.clone();
     let fail = |message: &str| Field {
         value: typed.clone(),
@@ -49,6 +53,15 @@ pub async fn join(
         .await?;
         return unprocessable(&page);
     }
+    if let Err(wait) = state.join_throttle.check(user.id, ip) {
+        tracing::warn!(user_id = user.id, ip = ?ip, "join codes throttled");
+        let message = format!(
+            "Too many wrong codes. Try again in {}.",
+            throttle::describe_minutes(wait)
+        );
+        let page = list_page(&state, &user, Field::default(), fail(&message), None).await?;
+        return with_status(&page, StatusCode::TOO_MANY_REQUESTS);
+    }
     let Some(normalized) = code::normalize(&form.code) else {
         let page = list_page(
             &state,
@@ -61,8 +74,13 @@ pub async fn join(
         return unprocessable(&page);
     };
     match join_by_code(&state, user.id, &normalized).await? {
-        Some(id) => Ok(redirect(format!("/classes/{id}"))),
-        None => {
+        Joined::Member(id) => Ok(redirect(format!("/classes/{id}"))),
+        Joined::Barred => {
+            let page = list_page(&state, &user, Field::default(), fail(BARRED), None).await?;
+            unprocessable(&page)
+        }
+        Joined::NoSuchCode => {
+            state.join_throttle.record_failure(user.id, ip);
             let page = list_page(
                 &state,
                 &user,
@@ -76,21 +94,35 @@ pub async fn join(
     }
 }
 
-/// Puts a learner in the open class whose (normalized) code this is: the class id, or `None`
-/// when no open class has it. The one way in, for the join form and for a join link followed
-/// through registering or logging in.
+/// What came of a learner's attempt to join with a code.
+pub enum Joined {
+    Member(i64),
+    NoSuchCode,
+    /// The teacher removed this learner while the code was the one they had.
+    Barred,
+}
+
+pub const BARRED: &str =
+    "Your teacher removed you from this class. Ask them to let you back in from the class page.";
+
+/// Puts a learner in the open class whose (normalized) code this is, unless the teacher
+/// removed them under this code. The one way in, for the join form and for a join link
+/// followed through registering or logging in.
 pub async fn join_by_code(
     state: &AppState,
     user_id: i64,
     normalized: &str,
-) -> Result<Option<i64>, PageError> {
+) -> Result<Joined, PageError> {
     let code = normalized.to_string();
     Ok(db::run(&state.pool, move |conn| {
         let Some(class) = store::by_code(conn, &code)? else {
-            return Ok(None);
+            return Ok(Joined::NoSuchCode);
         };
+        if store::barred(conn, class.id, user_id)? {
+            return Ok(Joined::Barred);
+        }
         store::join(conn, class.id, user_id, now())?;
-        Ok(Some(class.id))
+        Ok(Joined::Member(class.id))
     })
     .await?)
 }
@@ -158,10 +190,16 @@ pub async fn join_link(
         });
     };
     let (class_id, user_id) = (invitation.class_id, user.id);
-    let already = db::run(&state.pool, move |conn| {
-        Ok(store::joined(conn, class_id, user_id)?.is_some())
+    let (already, barred) = db::run(&state.pool, move |conn| {
+        Ok((
+            store::joined(conn, class_id, user_id)?.is_some(),
+            store::barred(conn, class_id, user_id)?,
+        ))
     })
     .await?;
+    if barred {
+        return Err(PageError::Forbidden(BARRED.into()));
+    }
     if already {
         return Ok(redirect(format!("/classes/{class_id}")));
     }
@@ -238,9 +276,31 @@ pub async fn remove_student(
         )));
     }
     db::run(&state.pool, move |conn| {
-        Ok(store::remove_member(conn, class_id, student_id)?)
+        Ok(store::remove_by_teacher(conn, class_id, student_id, now())?)
     })
     .await?;
+    tracing::info!(class_id, student_id, "student removed by the teacher");
+    Ok(redirect(format!("/classes/{class_id}")))
+}
+
+/// `POST /classes/{id}/students/{student}/readmit`: the teacher takes a removed student back.
+pub async fn readmit(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf_token)?;
+    let (class_id, student_id) = path.into_inner();
+    owned(&state, &user, class_id).await?;
+    let readmitted = db::run(&state.pool, move |conn| {
+        Ok(store::readmit(conn, class_id, student_id, now())?)
+    })
+    .await?;
+    if !readmitted {
+        return Err(PageError::NotFound);
+    }
+    tracing::info!(class_id, student_id, "student re-admitted by the teacher");
     Ok(redirect(format!("/classes/{class_id}")))
 }
 
