@@ -218,7 +218,7 @@ const TENS: [&str; 10] = [
 fn words_below_100(n: u64) -> Option<String> {
     match n {
         0..=20 => Some(SMALL[n as usize].to_string()),
-        21..=99 if n % 10 == 0 => Some(TENS[(n / 10) as usize].to_string()),
+        21..=99 if n.is_multiple_of(10) => Some(TENS[(n / 10) as usize].to_string()),
         21..=99 => Some(format!(
             "{} {}",
             TENS[(n / 10) as usize],
@@ -296,7 +296,7 @@ pub fn states_number(quote: &str, value: f64) -> bool {
 }
 
 /// The event's sources whose quote satisfies `holds`.
-pub fn sources_holding<'a>(event: &'a Event, holds: impl Fn(&str) -> bool) -> Vec<&'a Source> {
+pub fn sources_holding(event: &Event, holds: impl Fn(&str) -> bool) -> Vec<&Source> {
     event.sources.iter().filter(|s| holds(&s.quote)).collect()
 }
 

@@ -67,15 +67,21 @@ fn writes_number(quote: &str, value: f64) -> bool {
     let plain = format!("{value}");
     let scaled = [(1e9, "billion"), (1e6, "million"), (1e3, "thousand")]
         .iter()
-        .any(|(s, w)| value >= *s && quote.contains(&format!("{} {w}", value / s)));
+        .any(|(s, w)| {
+            let k = value / s;
+            value >= *s
+                && (quote.contains(&format!("{k} {w}"))
+                    || (k.fract() == 0.0
+                        && (k as usize) < WORDS.len()
+                        && words(quote).contains(&format!(" {} {w} ", WORDS[k as usize]))))
+        });
     digits.contains(&plain)
         || scaled
         || (value.fract() == 0.0
             && (value as usize) < WORDS.len()
             && words(quote).contains(&format!(" {} ", WORDS[value as usize])))
         || (value.fract() == 0.0
-            && value >= 30.0
-            && value < 100.0
+            && (30.0..100.0).contains(&value)
             && value % 10.0 == 0.0
             && words(quote).contains(
                 [
