@@ -313,7 +313,12 @@ pub async fn study_pack(
         ))
     })
     .await?;
-    let candidates = queue::candidates(catalog.deck_cards(&deck.id), &states, |_| true);
+    let candidates = queue::candidates(
+        catalog.deck_cards(&deck.id),
+        &states,
+        |_| true,
+        queue::learner_seed(user.id),
+    );
     let new_allowed = (per_day - started_today).max(0) as usize;
     let due_now = queue::plan(&candidates, now, new_allowed);
     let ahead = queue::plan(&candidates, now + days * DAY, 0);
