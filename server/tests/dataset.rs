@@ -169,6 +169,32 @@ fn check_question(q: &Question) -> Result<(), TestCaseError> {
         prop_assert!(!q.answer.is_empty());
         return Ok(());
     }
+    if q.kind == Kind::Chronology {
+        // An ordering: four events, each with its own position, the earliest first by the
+        // deck's dates, never shown already in order.
+        prop_assert!(q.choices.is_empty() && q.answer_index.is_none());
+        prop_assert_eq!(q.items.len(), 4);
+        let mut by_position: Vec<_> = q.items.iter().collect();
+        by_position.sort_by_key(|i| i.position);
+        let positions: Vec<usize> = by_position.iter().map(|i| i.position).collect();
+        prop_assert_eq!(positions, vec![1, 2, 3, 4]);
+        let days: Vec<i64> = by_position
+            .iter()
+            .map(|i| deck.event(&i.event_id).unwrap().date.first_day())
+            .collect();
+        prop_assert!(days.windows(2).all(|w| w[0] < w[1]), "{:?}", q.items);
+        prop_assert!(
+            q.items
+                .iter()
+                .enumerate()
+                .any(|(i, item)| item.position != i + 1)
+        );
+        prop_assert!(
+            days.windows(2).all(|w| w[1] - w[0] >= 180),
+            "events too close"
+        );
+        return Ok(());
+    }
     // Exactly one right answer among distinct choices.
     let index = q.answer_index.expect("choice question has an answer index");
     prop_assert_eq!(&q.choices[index], &q.answer);

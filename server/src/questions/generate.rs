@@ -2,6 +2,8 @@
 
 use super::answer::Expected;
 use super::numbers::format_figure;
+use super::order::OrderItem;
+use super::when::when;
 use super::{CardSpec, Kind, Question, SourceRef, date_askable, distractors, stable_hash};
 use crate::dataset::{Deck, DisputeAbout, Event, Figure, HistDate, Quote, Source};
 use crate::text::normalize;
@@ -148,6 +150,7 @@ fn build(
         answer_value: parts.answer_value,
         accepts_typed: card.kind.accepts_typed(),
         expected: parts.expected,
+        items: Vec::new(),
         sources: sources(deck, &event.sources),
     }
 }
@@ -301,42 +304,33 @@ fn chronology(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -
     while shown.iter().map(|e| &e.id).eq(sorted.iter().map(|e| &e.id)) {
         shown.shuffle(rng);
     }
-    let letters = ['A', 'B', 'C', 'D'];
-    let letter_of = |e: &Event| letters[shown.iter().position(|s| s.id == e.id).unwrap_or(0)];
-    let order = |events: &[&Event]| {
-        events
-            .iter()
-            .map(|e| letter_of(e).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let answer = order(&sorted);
-    let mut wrong = Vec::new();
-    while wrong.len() < 3 {
-        let mut p = sorted.clone();
-        p.shuffle(rng);
-        let o = order(&p);
-        if o != answer && !wrong.contains(&o) {
-            wrong.push(o);
-        }
-    }
-    let list: Vec<String> = shown
+    let items: Vec<OrderItem> = shown
         .iter()
-        .zip(letters)
-        .map(|(e, l)| format!("{l}. {}", e.title))
+        .map(|e| OrderItem {
+            event_id: e.id.clone(),
+            title: e.title.clone(),
+            when: when(e),
+            position: 1 + sorted.iter().position(|s| s.id == e.id).unwrap_or(0),
+        })
         .collect();
-    let (choices, index) = shuffle_in(answer.clone(), wrong, rng);
+    let answer = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{}. {} ({})", i + 1, e.title, when(e)))
+        .collect::<Vec<_>>()
+        .join("; ");
     Some(Question {
         id: card.id.clone(),
         kind: Kind::Chronology,
         event_ids: sorted.iter().map(|e| e.id.clone()).collect(),
-        prompt: format!("Put these in order, earliest first:\n{}", list.join("\n")),
-        choices,
-        answer_index: Some(index),
+        prompt: "Put these events in order, earliest first.".to_string(),
+        choices: Vec::new(),
+        answer_index: None,
         answer,
         answer_value: None,
         accepts_typed: false,
         expected: Expected::ChoiceOnly,
+        items,
         sources: sorted
             .iter()
             .flat_map(|e| sources(deck, &e.sources))
@@ -380,6 +374,7 @@ fn true_false(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -
         answer_value: Some(json!(truth)),
         accepts_typed: false,
         expected: Expected::ChoiceOnly,
+        items: Vec::new(),
         sources: sources(deck, &event.sources),
     }
 }
@@ -397,10 +392,11 @@ fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question {
         prompt: event.title.clone(),
         choices: Vec::new(),
         answer_index: None,
-        answer: format!("{}{place}. {}", event.date, event.summary),
+        answer: format!("{}{place}. {}", when(event), event.summary),
         answer_value: Some(json!(event.date.iso())),
         accepts_typed: false,
         expected: Expected::SelfGraded,
+        items: Vec::new(),
         sources: sources(deck, &event.sources),
     }
 }
@@ -420,6 +416,7 @@ fn speaker(deck: &Deck, card: &CardSpec, quote: &Quote, rng: &mut impl Rng) -> Q
         answer_value: None,
         accepts_typed: true,
         expected: Expected::Text(vec![quote.speaker.clone()]),
+        items: Vec::new(),
         sources: sources(deck, &quote.sources),
     }
 }

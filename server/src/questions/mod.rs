@@ -5,6 +5,8 @@ pub mod answer;
 mod distractors;
 mod generate;
 pub mod numbers;
+pub mod order;
+pub mod when;
 
 use crate::dataset::{Deck, DisputeAbout, Event};
 pub use answer::Expected;
@@ -116,6 +118,9 @@ pub struct Question {
     pub accepts_typed: bool,
     #[serde(skip)]
     pub expected: Expected,
+    /// Chronology only: the events to place, in the order shown, each with its right position.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<order::OrderItem>,
     pub sources: Vec<SourceRef>,
 }
 

@@ -1,7 +1,6 @@
 use crate::helpers::{
     TestApp, assert_is_redirect_to, client, field, listed_under, spawn_app, unescape,
 };
-use chronicle::catalog::seed_for;
 use chronicle::srs::Scheduler;
 use reqwest::StatusCode;
 
@@ -23,53 +22,44 @@ async fn shown(app: &TestApp, path: &str) -> Shown {
     }
 }
 
-/// Answers the shown question right or wrong, using the library to know which choice is right.
-async fn answer(app: &TestApp, user_id: i64, s: &Shown, right: bool, mode: &str) -> String {
-    let q = app
-        .catalog
-        .question(&s.card_id, seed_for(user_id, &s.card_id, s.reps))
-        .expect("the page shows a real card");
+/// Answers the shown question right or wrong, with the answer read off the page and the
+/// deck file (never the server's own generator); the result page must agree.
+async fn answer(app: &TestApp, s: &Shown, right: bool, mode: &str) -> String {
     let token = field(&s.html, "csrf_token").unwrap();
     let mut form = vec![
-        ("csrf_token", token),
-        ("card_id", s.card_id.clone()),
-        ("review_id", s.review_id.clone()),
-        ("reps", s.reps.to_string()),
-        ("shown_at", "0".to_string()),
-        ("deck", "fixture".to_string()),
-        ("mode", mode.to_string()),
+        ("csrf_token".to_string(), token),
+        ("card_id".to_string(), s.card_id.clone()),
+        ("review_id".to_string(), s.review_id.clone()),
+        ("reps".to_string(), s.reps.to_string()),
+        ("shown_at".to_string(), "0".to_string()),
+        ("deck".to_string(), "fixture".to_string()),
+        ("mode".to_string(), mode.to_string()),
     ];
-    if s.html.contains("name=\"grade\"") {
-        form.push(("grade", if right { "3" } else { "1" }.to_string()));
-    } else if s.html.contains("name=\"typed\"") {
-        form.push((
-            "typed",
-            if right {
-                q.answer.clone()
-            } else {
-                "no idea".into()
-            },
-        ));
-    } else {
-        let index = q.answer_index.unwrap();
-        let pick = if right {
-            index
-        } else {
-            (index + 1) % q.choices.len()
-        };
-        form.push(("choice", pick.to_string()));
-    }
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    form.extend(
+        app.key
+            .answer(&s.html, right)
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let r = app.post_form("/study/answer", &pairs).await;
     assert_eq!(r.status(), StatusCode::OK);
-    r.text().await.unwrap()
+    let result = r.text().await.unwrap();
+    let verdict = if right {
+        "verdict correct"
+    } else {
+        "verdict wrong"
+    };
+    assert!(
+        result.contains(verdict),
+        "the server graded otherwise: {pairs:?}\n{result}"
+    );
+    result
 }
 
 #[tokio::test]
 async fn study_ten_cards_review_the_missed_ones_and_see_them_leave() {
     let app = spawn_app().await;
     app.signed_in_learner("ann").await;
-    let user = app.user_id("ann");
     let mut missed = Vec::new();
     for i in 0..10 {
         let s = shown(&app, "/study?deck=fixture").await;
@@ -78,7 +68,7 @@ async fn study_ten_cards_review_the_missed_ones_and_see_them_leave() {
             "progress shows the position"
         );
         let right = i % 3 != 0;
-        let result = answer(&app, user, &s, right, "").await;
+        let result = answer(&app, &s, right, "").await;
         if right {
             assert!(result.contains("✓</span> Right"), "{result}");
         } else {
@@ -121,7 +111,7 @@ async fn study_ten_cards_review_the_missed_ones_and_see_them_leave() {
         let s = shown(&app, "/study?mode=missed").await;
         assert!(missed.contains(&s.card_id), "{} was not missed", s.card_id);
         asked.push(s.card_id.clone());
-        answer(&app, user, &s, true, "missed").await;
+        answer(&app, &s, true, "missed").await;
     }
     asked.sort();
     missed.sort();
@@ -144,7 +134,7 @@ async fn the_kept_state_equals_a_replay_of_the_review_log() {
     let user = app.user_id("ann");
     for i in 0..12 {
         let s = shown(&app, "/study?deck=fixture").await;
-        answer(&app, user, &s, i % 4 != 1, "").await;
+        answer(&app, &s, i % 4 != 1, "").await;
     }
     let conn = app.db();
     let mut stmt = conn
@@ -173,7 +163,6 @@ async fn the_kept_state_equals_a_replay_of_the_review_log() {
 async fn a_reload_shows_the_same_question_and_a_double_submit_counts_once() {
     let app = spawn_app().await;
     app.signed_in_learner("ann").await;
-    let user = app.user_id("ann");
     let first = shown(&app, "/study").await;
     let again = shown(&app, "/study").await;
     assert_eq!(first.card_id, again.card_id);
@@ -190,7 +179,7 @@ async fn a_reload_shows_the_same_question_and_a_double_submit_counts_once() {
         strip(&again.html),
         "same distractors on reload"
     );
-    answer(&app, user, &first, true, "").await;
+    answer(&app, &first, true, "").await;
     // Submitting the same (now stale) form again writes nothing.
     let token = field(&first.html, "csrf_token").unwrap();
     let r = app
@@ -213,7 +202,13 @@ async fn a_reload_shows_the_same_question_and_a_double_submit_counts_once() {
 async fn a_missing_choice_reshows_the_question_with_a_message_and_writes_nothing() {
     let app = spawn_app().await;
     app.signed_in_learner("ann").await;
-    let s = shown(&app, "/study").await;
+    // The first card with choices (an ordering is tested on its own below).
+    let mut s = shown(&app, "/study").await;
+    while !s.html.contains("name=\"choice\"") {
+        answer(&app, &s, true, "").await;
+        s = shown(&app, "/study").await;
+    }
+    let before = app.count("SELECT COUNT(*) FROM reviews");
     let token = field(&s.html, "csrf_token").unwrap();
     let base = [
         ("csrf_token", token.as_str()),
@@ -252,18 +247,17 @@ async fn a_missing_choice_reshows_the_question_with_a_message_and_writes_nothing
         .post_form("/study/answer", &[("card_id", &s.card_id), ("choice", "0")])
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "no csrf token");
-    assert_eq!(app.count("SELECT COUNT(*) FROM reviews"), 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM card_states"), 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM reviews"), before);
+    assert_eq!(app.count("SELECT COUNT(*) FROM card_states"), before);
 }
 
 #[tokio::test]
 async fn another_learner_never_sees_this_learners_progress() {
     let app = spawn_app().await;
     app.signed_in_learner("ann").await;
-    let ann = app.user_id("ann");
     for _ in 0..3 {
         let s = shown(&app, "/study").await;
-        answer(&app, ann, &s, false, "").await;
+        answer(&app, &s, false, "").await;
     }
     assert!(
         app.get_html("/missed")
@@ -303,11 +297,10 @@ async fn another_learner_never_sees_this_learners_progress() {
 async fn flashcard_mode_is_self_graded() {
     let app = spawn_app().await;
     app.signed_in_learner("ann").await;
-    let user = app.user_id("ann");
     let s = shown(&app, "/study?mode=flashcard").await;
     assert!(s.html.contains("Show answer"));
     assert!(s.html.contains("name=\"grade\" value=\"4\""));
-    let result = answer(&app, user, &s, true, "flashcard").await;
+    let result = answer(&app, &s, true, "flashcard").await;
     assert!(result.contains("Good (self-graded)"));
     let presentation: String = app
         .db()
@@ -329,4 +322,133 @@ async fn unknown_pages_and_decks_are_404() {
         StatusCode::NOT_FOUND
     );
     assert_is_redirect_to(&app.get("/login").await, "/");
+}
+
+/// Answers right (from the page and the deck) until a card of `kind` is shown.
+async fn study_until(app: &TestApp, kind: &str) -> Shown {
+    for _ in 0..60 {
+        let s = shown(app, "/study?deck=fixture").await;
+        if s.card_id.ends_with(&format!("/{kind}")) {
+            return s;
+        }
+        answer(app, &s, true, "").await;
+    }
+    panic!("no {kind} card in 60 questions");
+}
+
+/// Posts the answer form: `base` fields and then `fields`; the page that comes back.
+async fn post_with(
+    app: &TestApp,
+    base: &[(String, String)],
+    fields: Vec<(String, String)>,
+) -> String {
+    let mut form = base.to_vec();
+    form.extend(fields);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.post_form("/study/answer", &pairs).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_chronology_is_answered_by_choosing_each_events_position() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    let s = study_until(&app, "chronology").await;
+    assert!(
+        !s.html.contains("name=\"choice\""),
+        "no lettered orders to pick from"
+    );
+    for i in 0..4 {
+        assert!(s.html.contains(&format!("<label for=\"order-{i}\">")));
+        assert!(
+            s.html
+                .contains(&format!("id=\"order-{i}\" name=\"order_{i}\" required"))
+        );
+    }
+    let before = app.count("SELECT COUNT(*) FROM reviews");
+    let right = app.key.answer(&s.html, true).unwrap();
+    let token = field(&s.html, "csrf_token").unwrap();
+    let base = vec![
+        ("csrf_token".to_string(), token),
+        ("card_id".to_string(), s.card_id.clone()),
+        ("review_id".to_string(), s.review_id.clone()),
+        ("reps".to_string(), s.reps.to_string()),
+        ("deck".to_string(), "fixture".to_string()),
+    ];
+    // One position missing: the question again, with the message and the choices kept.
+    let page = post_with(&app, &base, right[..3].to_vec()).await;
+    assert!(
+        page.contains("Give every event a position from 1 to 4."),
+        "{page}"
+    );
+    for (name, value) in &right[..3] {
+        let i = name.trim_start_matches("order_");
+        let select = &page[page.find(&format!("name=\"order_{i}\"")).unwrap()..];
+        let select = &select[..select.find("</select>").unwrap()];
+        assert!(
+            select.contains(&format!("<option value=\"{value}\" selected>")),
+            "{select}"
+        );
+    }
+    assert_eq!(field(&page, "card_id").as_deref(), Some(s.card_id.as_str()));
+    // Two events in one position.
+    let mut twice = right.clone();
+    twice[1].1 = twice[0].1.clone();
+    let page = post_with(&app, &base, twice).await;
+    assert!(page.contains("Two events are both in position"), "{page}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM reviews"),
+        before,
+        "nothing written"
+    );
+    // The right order: marked right, the order shown with each event's date.
+    let result = post_with(&app, &base, right.clone()).await;
+    assert!(result.contains("verdict correct"), "{result}");
+    let list = &result[result
+        .find("<ol class=\"right-order\">")
+        .expect("the right order")..];
+    let list = &list[..list.find("</ol>").unwrap()];
+    assert_eq!(list.matches("<span class=\"when\">").count(), 4);
+    let mut titles: Vec<(usize, String)> = right
+        .iter()
+        .map(|(name, p)| {
+            let i = name.trim_start_matches("order_");
+            let label = &s.html[s.html.find(&format!("<label for=\"order-{i}\">")).unwrap()..];
+            let title = &label[label.find('>').unwrap() + 1..label.find("</label>").unwrap()];
+            (p.parse().unwrap(), title.to_string())
+        })
+        .collect();
+    titles.sort();
+    let at: Vec<usize> = titles
+        .iter()
+        .map(|(_, t)| list.find(t.as_str()).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "earliest first: {list}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM reviews"), before + 1);
+}
+
+#[tokio::test]
+async fn a_new_learner_meets_kinds_and_events_mixed() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for _ in 0..20 {
+        let s = shown(&app, "/study?deck=fixture").await;
+        let (event, kind) = s.card_id.split_once('/').unwrap();
+        let kind = kind.split('-').next().unwrap();
+        seen.push((event.to_string(), kind.to_string()));
+        answer(&app, &s, true, "").await;
+    }
+    for w in seen.windows(3) {
+        assert!(
+            !(w[0].1 == w[1].1 && w[1].1 == w[2].1),
+            "three of a kind: {seen:?}"
+        );
+    }
+    for w in seen.windows(2) {
+        assert_ne!(w[0].0, w[1].0, "one event twice in a row: {seen:?}");
+    }
+    let kinds: std::collections::HashSet<&str> = seen.iter().map(|(_, k)| k.as_str()).collect();
+    assert!(kinds.len() >= 5, "{kinds:?}");
 }

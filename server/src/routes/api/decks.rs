@@ -76,6 +76,11 @@ pub struct QuestionOut {
     pub answer: String,
     /// Whether a typed answer can be checked (by the server's rules).
     pub accepts_typed: bool,
+    /// Chronology only: the events to place, in the order shown, each with its right
+    /// `position` (1 for the earliest) and its date (`when`); right when every one is placed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<crate::questions::order::OrderItem>,
 }
 
 impl From<Question> for QuestionOut {
@@ -86,6 +91,7 @@ impl From<Question> for QuestionOut {
             answer_index: q.answer_index,
             answer: q.answer,
             accepts_typed: q.accepts_typed,
+            items: q.items,
         }
     }
 }
@@ -267,7 +273,9 @@ pub struct StudyPack {
 
 fn offline_presentation(q: &Question, state: Option<&CardState>) -> Presentation {
     match Presentation::choose(q.kind, state, false) {
-        Presentation::Typed | Presentation::MultipleChoice if !q.choices.is_empty() => {
+        Presentation::Typed | Presentation::MultipleChoice
+            if !q.choices.is_empty() || !q.items.is_empty() =>
+        {
             Presentation::MultipleChoice
         }
         _ => Presentation::Flashcard,
@@ -340,7 +348,7 @@ pub async fn study_pack(
                 presentation: offline_presentation(&q, card_state).as_str().to_string(),
                 due: card_state.map(|s| s.due),
                 event_title: event.map(|e| e.title.clone()),
-                event_date: event.map(|e| e.date.to_string()),
+                event_date: event.map(|e| crate::questions::when::when(e)),
                 question: q.into(),
             })
         })
