@@ -80,6 +80,7 @@ async fn study_ten_cards_review_the_missed_ones_and_see_them_leave() {
             result.contains("Article A"),
             "the source is shown beside the answer"
         );
+        assert!(!result.contains("a.txt"), "by its title, not its file name");
         assert!(result.contains("href=\"/study?deck=fixture\""));
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM reviews"), 10);

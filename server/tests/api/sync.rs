@@ -465,6 +465,12 @@ async fn the_offline_page_its_worker_and_the_study_pack_are_served() {
             p == "multiple_choice" || p == "flashcard",
             "{p}: offline cannot check typing"
         );
+        let sources = c["sources"].as_array().unwrap();
+        assert!(!sources.is_empty());
+        assert!(
+            sources.iter().all(|s| s["title"] == "Article A"),
+            "sources by the article's title, not its file name: {sources:?}"
+        );
         if let Some(items) = c["question"]["items"].as_array() {
             // A chronology: each event with its right position, checked offline.
             let mut positions: Vec<u64> = items

@@ -257,7 +257,16 @@ pub struct PackCard {
     pub due: Option<i64>,
     /// The event the card is about, to show beside the answer.
     pub event_title: Option<String>,
+    /// Its date, or its span ("1981–1982") when it has an end date.
     pub event_date: Option<String>,
+    /// Where the answer comes from: the article's title and the quote.
+    pub sources: Vec<PackSource>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PackSource {
+    pub title: String,
+    pub quote: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -349,6 +358,14 @@ pub async fn study_pack(
                 due: card_state.map(|s| s.due),
                 event_title: event.map(|e| e.title.clone()),
                 event_date: event.map(|e| crate::questions::when::when(e)),
+                sources: q
+                    .sources
+                    .iter()
+                    .map(|s| PackSource {
+                        title: s.document_title.clone(),
+                        quote: s.quote.clone(),
+                    })
+                    .collect(),
                 question: q.into(),
             })
         })
