@@ -80,7 +80,10 @@ impl Deck {
             return false;
         };
         let forms: Vec<String> = match self.name(member) {
-            Some(n) => std::iter::once(&n.name).chain(&n.aliases).map(|s| crate::text::normalize(s)).collect(),
+            Some(n) => std::iter::once(&n.name)
+                .chain(&n.aliases)
+                .map(|s| crate::text::normalize(s))
+                .collect(),
             None => vec![crate::text::normalize(member)],
         };
         group
@@ -155,8 +158,7 @@ pub enum PlaceKind {
 }
 
 impl PlaceKind {
-    pub const EXPECTED: &'static str =
-        "city, province, district, commune, island, river, country, region, border-area or building";
+    pub const EXPECTED: &'static str = "city, province, district, commune, island, river, country, region, border-area or building";
 
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {

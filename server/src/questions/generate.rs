@@ -108,7 +108,8 @@ fn sources(deck: &Deck, sources: &[Source]) -> Vec<SourceRef> {
         .iter()
         .map(|s| SourceRef {
             document: s.document.clone(),
-            document_title: deck.document_title(&s.document).to_string(),
+            // "Title (Publisher, date)": learners never see the file name.
+            document_title: deck.citation(&s.document),
             quote: s.quote.clone(),
         })
         .collect()

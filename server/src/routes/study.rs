@@ -762,7 +762,7 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
                         .iter()
                         .map(|s| SourceRef {
                             document: s.document.clone(),
-                            document_title: deck.document_title(&s.document).to_string(),
+                            document_title: deck.citation(&s.document),
                             quote: s.quote.clone(),
                         })
                         .collect(),

@@ -453,3 +453,130 @@ async fn a_new_learner_meets_kinds_and_events_mixed() {
     let kinds: std::collections::HashSet<&str> = seen.iter().map(|(_, k)| k.as_str()).collect();
     assert!(kinds.len() >= 5, "{kinds:?}");
 }
+
+/// A small deck with what the displays must get right: a span, an inferred date, a dispute
+/// that touches a second event, and articles with a publisher and a date.
+const DISPLAY_DECK: &str = r#"
+[deck]
+id = "shown"
+title = "Displays"
+description = "Spans, inferred dates, disputes, citations"
+language = "en"
+
+[[document]]
+id = "001_c318bde9ade62660.txt"
+title = "The victory on the southwestern border"
+publisher = "Nhan Dan"
+published = "2024-01-07"
+
+[[era]]
+id = "war"
+title = "War"
+start = "1975"
+
+[[event]]
+id = "offensives"
+date = "1981"
+end_date = "1982"
+title = "The dry-season offensives"
+summary = "Offensives along the border."
+era = "war"
+[[event.source]]
+document = "001_c318bde9ade62660.txt"
+quote = "the 1981-1982 dry-season offensives"
+[[event.dispute]]
+about = "place"
+note = "One account puts them near the border, another deeper inland."
+also = ["farewell"]
+[[event.dispute.source]]
+document = "001_c318bde9ade62660.txt"
+quote = "near the border"
+[[event.dispute.source]]
+document = "001_c318bde9ade62660.txt"
+quote = "deeper inland"
+
+[[event]]
+id = "farewell"
+date = "2019"
+date_inferred = true
+title = "A farewell ceremony"
+summary = "Troops were seen off."
+era = "war"
+[[event.source]]
+document = "001_c318bde9ade62660.txt"
+quote = "seen off"
+"#;
+
+#[tokio::test]
+async fn flashcards_and_results_show_spans_inferred_dates_disputes_and_article_titles() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("shown.toml"), DISPLAY_DECK).unwrap();
+    let questions = dir.path().to_path_buf();
+    let app = crate::helpers::spawn_app_with(move |s| s.questions_dir = questions).await;
+    app.signed_in_learner("ann").await;
+    let citation = "The victory on the southwestern border (Nhan Dan, 7 January 2024)";
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        let page = app.get_html("/study?deck=shown&mode=flashcard").await;
+        if !page.contains("name=\"card_id\"") {
+            break;
+        }
+        let s = shown(&app, "/study?deck=shown&mode=flashcard").await;
+        seen.push(s.card_id.clone());
+        let back = unescape(&s.html);
+        let cited = format!("<footer>{citation}</footer>");
+        assert!(
+            back.contains(&cited),
+            "{}: the source by its title: {back}",
+            s.card_id
+        );
+        assert!(!back.contains("c318bde9ade62660"), "no file names: {back}");
+        assert!(
+            back.contains("One account puts them near the border"),
+            "{}: the dispute is on the flashcard, also for the event it touches: {back}",
+            s.card_id
+        );
+        if s.card_id == "offensives/flashcard" {
+            assert!(back.contains("1981–1982"), "the whole span: {back}");
+        }
+        if s.card_id == "farewell/flashcard" {
+            assert!(
+                back.contains("2019 (date not stated in the sources)"),
+                "{back}"
+            );
+        }
+        let result = unescape(&answer_shown_deck(&app, &s).await);
+        assert!(result.contains(&cited), "{result}");
+        assert!(!result.contains("c318bde9ade62660"), "{result}");
+        if s.card_id.starts_with("offensives/") {
+            assert!(result.contains("1981–1982"), "{result}");
+        }
+    }
+    for card in ["offensives/flashcard", "farewell/flashcard"] {
+        assert!(
+            seen.iter().any(|c| c == card),
+            "{card} never shown: {seen:?}"
+        );
+    }
+}
+
+/// Self-grades a flashcard of the display deck "good".
+async fn answer_shown_deck(app: &TestApp, s: &Shown) -> String {
+    let token = field(&s.html, "csrf_token").unwrap();
+    let r = app
+        .post_form(
+            "/study/answer",
+            &[
+                ("csrf_token", token.as_str()),
+                ("card_id", &s.card_id),
+                ("review_id", &s.review_id),
+                ("reps", &s.reps.to_string()),
+                ("deck", "shown"),
+                ("mode", "flashcard"),
+                ("grade", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().await.unwrap()
+}
