@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { newContext, openBrowser } from "../lib/browser.mjs";
 import { pageChecker } from "../lib/check.mjs";
-import { answerCard, answerKey, pressAndWait, readCard, tabTo } from "../lib/keyboard.mjs";
+import { answerCard, answerKey, answerOrder, pressAndWait, readCard, tabTo } from "../lib/keyboard.mjs";
 
 const PASSWORD = "amber-harbour-violin-17";
 const DECK = "vietnam-cambodia";
@@ -100,4 +100,45 @@ test("a learner studies ten cards by keyboard and reviews the missed ones", asyn
   await page.goto(`${env.server.url}/account`);
   assert.equal(await page.title(), "Your account · Chronicle");
   await check(page, "account");
+});
+
+test("a chronology question is answered by keyboard alone, and the right order is shown with dates", async (t) => {
+  const env = await openBrowser(t);
+  if (!env) return;
+  const check = pageChecker("chronology");
+  const context = await newContext(env.browser, env.server);
+  const page = await context.newPage();
+  await page.goto("/register");
+  await page.fill("#username", "minh");
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${env.server.url}/`);
+  const answers = await answerKey(page, DECK);
+
+  // No mouse from here on: study until a chronology comes up.
+  await tabTo(page, `a.button[href="/study?deck=${DECK}"]`);
+  await pressAndWait(page, "Enter", "section.study");
+  let card = await readCard(page);
+  for (let i = 0; !card.slots.length; i++) {
+    assert.ok(i < 30, "a chronology within 30 cards");
+    await answerCard(page, card, answers.get(card.id));
+    await pressAndWait(page, "Enter", "section.study");
+    card = await readCard(page);
+  }
+  assert.equal(card.slots.length, 4);
+  assert.equal(await page.locator(".choices button").count(), 0, "no lettered orders to pick from");
+  // Every picker is labelled by its event, so a screen reader says which event it places.
+  for (let i = 0; i < 4; i++) {
+    const name = await page.locator(`#order-${i}`).evaluate((el) => el.labels[0]?.textContent.trim());
+    assert.equal(name, card.slots[i]);
+  }
+  await check(page, "chronology");
+  const given = await answerOrder(page, card, answers.get(card.id));
+  await page.locator("h1.verdict").waitFor();
+  assert.match(await page.locator("h1.verdict").innerText(), /Right/);
+  const order = await page.locator("ol.right-order li").allInnerTexts();
+  assert.equal(order.length, 4);
+  assert.equal(order.map((li) => li.replace(/\s*\([^)]*\)\s*$/, "")).join(" → "), given, "earliest first");
+  for (const li of order) assert.match(li, /\(.*\d{4}.*\)$/, `the date beside "${li}"`);
+  await check(page, "chronology-result");
 });

@@ -20,7 +20,27 @@ async function answerOne(page, { keys = false, onResult = null } = {}) {
   await card.waitFor();
   const id = await card.getAttribute("data-card");
   const flashcard = !(await page.locator("#flashcard").isHidden());
-  if (keys) {
+  const order = !(await page.locator("#order").isHidden());
+  if (order) {
+    // A chronology: positions 1, 2, 3, 4 in the order shown (right or not), by keyboard
+    // (Tab to each picker, Arrow Down) or with the mouse (select and click).
+    const pickers = page.locator("#order select");
+    const n = await pickers.count();
+    for (let i = 0; i < n; i++) {
+      if (keys) {
+        await pickers.nth(i).focus();
+        for (let p = 0; p <= i; p++) await page.keyboard.press("ArrowDown");
+      } else {
+        await pickers.nth(i).selectOption(String(i + 1));
+      }
+    }
+    if (keys) {
+      await page.locator("#order button[type=submit]").focus();
+      await page.keyboard.press("Enter");
+    } else {
+      await page.locator("#order button[type=submit]").click();
+    }
+  } else if (keys) {
     if (flashcard) await page.keyboard.press(" ");
     await page.keyboard.press(flashcard ? "3" : "1");
   } else if (flashcard) {
