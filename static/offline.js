@@ -343,12 +343,18 @@
       for (var i = 0; i < pending.length; i += BATCH) {
         (function (chunk) { chain = chain.then(function () { return send(chunk, device, csrf); }); })(pending.slice(i, i + BATCH));
       }
-      return chain.then(function () { setText("connection", "Synced."); });
+      return chain.then(function () { retries = 0; setText("connection", "Synced."); });
     }).catch(function (err) {
       var offline = err instanceof TypeError;
       setText("connection", offline ? "Offline: answers are kept in this browser and sent when the network returns." : err.message);
+      // The "online" event can come before requests get through: try again a few times.
+      if (offline && navigator.onLine && retries < 5) {
+        retries += 1;
+        setTimeout(function () { sync(false); }, 1000 * retries);
+      }
     }).then(showPending).then(showLog);
   }
+  var retries = 0;
 
   function send(chunk, device, csrf) {
     var reviews = chunk.map(function (r) {
@@ -397,7 +403,7 @@
 
   $("download").addEventListener("click", function () { download(); });
   $("sync").addEventListener("click", function () { sync(true); });
-  window.addEventListener("online", function () { showConnection(); sync(false); });
+  window.addEventListener("online", function () { retries = 0; showConnection(); sync(false); });
   window.addEventListener("offline", showConnection);
 
   if ("serviceWorker" in navigator) {
