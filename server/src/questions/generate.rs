@@ -352,11 +352,16 @@ fn cloze(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Opt
 }
 
 fn true_false(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {
-    let truth = rng.random_bool(0.5);
-    let shown = if truth {
-        event.date
-    } else {
-        distractors::dates(&event.date, latest_year(deck), rng)[0]
+    // A "false" date must lie outside the event's whole span, or a learner who knows that
+    // the event ran from 1975 to 1977 is marked wrong for "true" about 1976; when no drawn
+    // date does, the statement is the true one.
+    let wrong = distractors::dates(&event.date, latest_year(deck), rng)
+        .into_iter()
+        .find(|d| !event.span_covers(d));
+    let truth = rng.random_bool(0.5) || wrong.is_none();
+    let shown = match wrong {
+        Some(d) if !truth => d,
+        _ => event.date,
     };
     let answer = if truth { "True" } else { "False" };
     let choices = vec!["True".to_string(), "False".to_string()];
