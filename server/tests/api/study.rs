@@ -580,3 +580,38 @@ async fn answer_shown_deck(app: &TestApp, s: &Shown) -> String {
     assert_eq!(r.status(), StatusCode::OK);
     r.text().await.unwrap()
 }
+
+#[tokio::test]
+async fn a_chronology_flashcard_lists_the_events_in_front_and_their_order_with_dates_behind() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    let mut s = shown(&app, "/study?deck=fixture&mode=flashcard").await;
+    for _ in 0..40 {
+        if s.card_id.ends_with("/chronology") {
+            break;
+        }
+        answer(&app, &s, true, "flashcard").await;
+        s = shown(&app, "/study?deck=fixture&mode=flashcard").await;
+    }
+    assert!(s.card_id.ends_with("/chronology"), "no chronology in flashcard mode");
+    assert!(!s.html.contains("<select"), "a flashcard is self-graded, not ordered");
+    let front = &s.html[s.html.find("<ul class=\"chronology-items\">").expect("the events")..];
+    let front = &front[..front.find("</ul>").unwrap()];
+    assert_eq!(front.matches("<li>").count(), 4);
+    let back = &s.html[s.html.find("<ol class=\"right-order\">").expect("the order behind")..];
+    let back = &back[..back.find("</ol>").unwrap()];
+    assert_eq!(back.matches("<span class=\"when\">").count(), 4);
+    // Behind: earliest first, by the fixture's dates (events are a year or more apart, in
+    // id order by date).
+    let ids: Vec<usize> = back
+        .split("<li>")
+        .skip(1)
+        .map(|li| {
+            let letter = li.split("Thing number ").nth(1).unwrap().chars().next().unwrap();
+            letter as usize
+        })
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{back}");
+    let result = answer(&app, &s, true, "flashcard").await;
+    assert!(result.contains("<ol class=\"right-order\">"));
+}
