@@ -593,12 +593,24 @@ async fn a_chronology_flashcard_lists_the_events_in_front_and_their_order_with_d
         answer(&app, &s, true, "flashcard").await;
         s = shown(&app, "/study?deck=fixture&mode=flashcard").await;
     }
-    assert!(s.card_id.ends_with("/chronology"), "no chronology in flashcard mode");
-    assert!(!s.html.contains("<select"), "a flashcard is self-graded, not ordered");
-    let front = &s.html[s.html.find("<ul class=\"chronology-items\">").expect("the events")..];
+    assert!(
+        s.card_id.ends_with("/chronology"),
+        "no chronology in flashcard mode"
+    );
+    assert!(
+        !s.html.contains("<select"),
+        "a flashcard is self-graded, not ordered"
+    );
+    let front = &s.html[s
+        .html
+        .find("<ul class=\"chronology-items\">")
+        .expect("the events")..];
     let front = &front[..front.find("</ul>").unwrap()];
     assert_eq!(front.matches("<li>").count(), 4);
-    let back = &s.html[s.html.find("<ol class=\"right-order\">").expect("the order behind")..];
+    let back = &s.html[s
+        .html
+        .find("<ol class=\"right-order\">")
+        .expect("the order behind")..];
     let back = &back[..back.find("</ol>").unwrap()];
     assert_eq!(back.matches("<span class=\"when\">").count(), 4);
     // Behind: earliest first, by the fixture's dates (events are a year or more apart, in
@@ -607,11 +619,68 @@ async fn a_chronology_flashcard_lists_the_events_in_front_and_their_order_with_d
         .split("<li>")
         .skip(1)
         .map(|li| {
-            let letter = li.split("Thing number ").nth(1).unwrap().chars().next().unwrap();
+            let letter = li
+                .split("Thing number ")
+                .nth(1)
+                .unwrap()
+                .chars()
+                .next()
+                .unwrap();
             letter as usize
         })
         .collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{back}");
     let result = answer(&app, &s, true, "flashcard").await;
     assert!(result.contains("<ol class=\"right-order\">"));
+}
+
+#[tokio::test]
+async fn a_card_recognised_twice_on_separate_days_is_asked_as_typed_recall() {
+    let app = spawn_app().await;
+    let token = app.api_token("ann").await;
+    // Two right answers, ten days apart, about three months ago: the
+    // card is due now, and strong enough to be recalled rather than recognised.
+    let day = 24 * 60;
+    let t0 = crate::helpers::now_ms() - 90 * day * 60_000;
+    let card = "event-3/date";
+    let body = serde_json::json!({
+        "device_id": "phone",
+        "reviews": [
+            crate::helpers::review(0, card, 3, t0, 0),
+            crate::helpers::review(1, card, 3, t0, 10 * day),
+        ],
+    });
+    let (status, _) = app.sync(&token, &body).await;
+    assert_eq!(status, StatusCode::OK);
+    let s = shown(&app, "/study?deck=fixture").await;
+    assert_eq!(s.card_id, card, "the due card comes first");
+    assert!(
+        s.html.contains("name=\"typed\""),
+        "typed recall: {}",
+        s.html
+    );
+    assert!(!s.html.contains("name=\"choice\""));
+    let result = answer(&app, &s, true, "").await;
+    let presentation: String = app
+        .db()
+        .query_row(
+            "SELECT presentation FROM reviews WHERE device_id = 'web'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(presentation, "typed");
+    assert!(result.contains("verdict correct"));
+
+    // A card answered right once is still asked with choices.
+    let t1 = crate::helpers::now_ms() - 5 * day * 60_000;
+    let once = "event-5/date";
+    let body = serde_json::json!({
+        "device_id": "phone",
+        "reviews": [crate::helpers::review(2, once, 3, t1, 0)],
+    });
+    assert_eq!(app.sync(&token, &body).await.0, StatusCode::OK);
+    let s = shown(&app, "/study?deck=fixture").await;
+    assert_eq!(s.card_id, once);
+    assert!(s.html.contains("name=\"choice\""), "still recognition");
 }
