@@ -79,8 +79,18 @@ pub struct QuestionOut {
     /// Chronology only: the events to place, in the order shown, each with its right
     /// `position` (1 for the earliest) and its date (`when`); right when every one is placed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<Object>)]
-    pub items: Vec<crate::questions::order::OrderItem>,
+    pub items: Vec<OrderItemOut>,
+}
+
+/// One event of a chronology, in the order shown.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrderItemOut {
+    pub event_id: String,
+    pub title: String,
+    /// Its date or span as learners read it ("1981–1982").
+    pub when: String,
+    /// Its right place, 1 for the earliest.
+    pub position: usize,
 }
 
 impl From<Question> for QuestionOut {
@@ -91,7 +101,16 @@ impl From<Question> for QuestionOut {
             answer_index: q.answer_index,
             answer: q.answer,
             accepts_typed: q.accepts_typed,
-            items: q.items,
+            items: q
+                .items
+                .into_iter()
+                .map(|i| OrderItemOut {
+                    event_id: i.event_id,
+                    title: i.title,
+                    when: i.when,
+                    position: i.position,
+                })
+                .collect(),
         }
     }
 }
