@@ -122,6 +122,19 @@ struct RawDeck {
 struct RawDocument {
     id: Spanned<String>,
     title: Spanned<String>,
+    publisher: Option<Spanned<String>>,
+    published: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawName {
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    members: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -140,9 +153,12 @@ struct RawEvent {
     id: Spanned<String>,
     date: Spanned<String>,
     end_date: Option<Spanned<String>>,
+    #[serde(default)]
+    date_inferred: bool,
     title: Spanned<String>,
     summary: Spanned<String>,
     place: Option<Spanned<String>>,
+    place_kind: Option<Spanned<String>>,
     #[serde(default)]
     actors: Vec<String>,
     era: Spanned<String>,
@@ -163,8 +179,10 @@ struct RawFigure {
     what: Spanned<String>,
     value: Spanned<f64>,
     unit: Spanned<String>,
-    #[serde(default)]
-    approximate: bool,
+    unit_singular: Option<Spanned<String>>,
+    qualifier: Option<Spanned<String>>,
+    /// The old form of `qualifier = "about"`, still read.
+    approximate: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -179,6 +197,8 @@ struct RawSource {
 struct RawCloze {
     text: Spanned<String>,
     distractors: Spanned<Vec<String>>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +209,8 @@ struct RawDispute {
     note: Spanned<String>,
     #[serde(default)]
     source: Vec<Spanned<RawSource>>,
+    #[serde(default)]
+    also: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -358,6 +380,10 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         .into_iter()
         .filter_map(|(s, t)| decode::<RawDocument>(s, t, &mut p))
         .collect();
+    let names: Vec<_> = items(&mut root, "name", &mut p)
+        .into_iter()
+        .filter_map(|(s, t)| decode::<RawName>(s, t, &mut p))
+        .collect();
     let eras: Vec<_> = items(&mut root, "era", &mut p)
         .into_iter()
         .filter_map(|(s, t)| decode::<RawEra>(s, t, &mut p))
@@ -374,7 +400,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         p.at(
             key.span().start.min(value.span().start),
             format!(
-                "unknown table or key `{}`: expected deck, document, era, event or quote",
+                "unknown table or key `{}`: expected deck, document, name, era, event or quote",
                 key.get_ref()
             ),
         );
@@ -387,6 +413,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         language: String::new(),
         source_file: file.to_path_buf(),
         documents: Vec::new(),
+        names: Vec::new(),
         eras: Vec::new(),
         events: Vec::new(),
         quotes: Vec::new(),
@@ -409,10 +436,59 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
                 format!("duplicate document id `{}`", d.id.get_ref()),
             );
         }
+        if let Some(publisher) = &d.publisher {
+            p.non_empty(publisher, "document publisher");
+        }
+        let published = d
+            .published
+            .as_ref()
+            .and_then(|v| p.date(v, "document published"));
         deck.documents.push(Document {
             id: d.id.into_inner(),
             title: d.title.into_inner(),
+            publisher: d.publisher.map(|s| s.into_inner().trim().to_string()),
+            published,
         });
+    }
+
+    let mut name_keys = HashSet::new();
+    for (_, n) in names {
+        p.non_empty(&n.name, "name");
+        let kind = NameKind::parse(n.kind.get_ref());
+        if kind.is_none() {
+            p.at(
+                n.kind.span().start,
+                format!(
+                    "name kind `{}`: expected {}",
+                    n.kind.get_ref(),
+                    NameKind::EXPECTED
+                ),
+            );
+        }
+        for form in std::iter::once(&n.name).chain(&n.aliases) {
+            p.non_empty(form, "name alias");
+            let key = crate::text::normalize(form.get_ref());
+            if !key.is_empty() && !name_keys.insert(key) {
+                p.at(
+                    form.span().start,
+                    format!("the name `{}` is already declared", form.get_ref()),
+                );
+            }
+        }
+        for m in &n.members {
+            p.non_empty(m, "name member");
+        }
+        if !n.members.is_empty() && kind.is_some_and(|k| k == NameKind::Person) {
+            p.at(n.kind.span().start, "a person has no `members`");
+        }
+        if let Some(kind) = kind {
+            deck.names.push(Name {
+                name: n.name.into_inner().trim().to_string(),
+                aliases: n.aliases.into_iter().map(|a| a.into_inner().trim().to_string()).collect(),
+                kind,
+                members: n.members.into_iter().map(|m| m.into_inner().trim().to_string()).collect(),
+            });
+        }
     }
 
     let mut era_ids = HashSet::new();
@@ -444,9 +520,50 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
     }
 
     let mut event_ids = HashSet::new();
+    let mut also_refs = Vec::new();
     for (start, e) in events {
-        if let Some(event) = check_event(&mut p, start, e, &era_ids, &doc_ids, &mut event_ids) {
+        if let Some(event) = check_event(
+            &mut p,
+            start,
+            e,
+            &era_ids,
+            &doc_ids,
+            &mut event_ids,
+            &mut also_refs,
+        ) {
             deck.events.push(event);
+        }
+    }
+    // A dispute's `also` may name an event written later in the file, so it is checked here,
+    // and a copy of the dispute is left on each event it touches.
+    for (offset, from, to) in also_refs {
+        if to == from {
+            p.at(offset, format!("dispute `also` names its own event `{to}`"));
+        } else if !event_ids.contains(&to) {
+            p.at(offset, format!("dispute `also` names unknown event `{to}`"));
+        }
+    }
+    let copies: Vec<(String, Dispute)> = deck
+        .events
+        .iter()
+        .flat_map(|e| {
+            e.disputes
+                .iter()
+                .flat_map(move |d| d.also.iter().map(move |to| (to, e, d)))
+        })
+        .filter(|(to, e, _)| **to != e.id)
+        .map(|(to, e, d)| {
+            let copy = Dispute {
+                also: Vec::new(),
+                recorded_on: Some(e.id.clone()),
+                ..d.clone()
+            };
+            (to.clone(), copy)
+        })
+        .collect();
+    for (to, copy) in copies {
+        if let Some(target) = deck.events.iter_mut().find(|e| e.id == to) {
+            target.disputes.push(copy);
         }
     }
 
@@ -532,6 +649,7 @@ fn check_event(
     era_ids: &HashSet<String>,
     doc_ids: &HashSet<String>,
     event_ids: &mut HashSet<String>,
+    also_refs: &mut Vec<(usize, String, String)>,
 ) -> Option<Event> {
     let id = e.id.get_ref().clone();
     p.slug(&e.id, "event id");
@@ -543,6 +661,22 @@ fn check_event(
     if let Some(place) = &e.place {
         p.non_empty(place, "event place");
     }
+    let place_kind = e.place_kind.as_ref().and_then(|k| {
+        if e.place.is_none() {
+            p.at(k.span().start, "`place_kind` without a `place`");
+        }
+        PlaceKind::parse(k.get_ref()).or_else(|| {
+            p.at(
+                k.span().start,
+                format!(
+                    "place_kind `{}`: expected {}",
+                    k.get_ref(),
+                    PlaceKind::EXPECTED
+                ),
+            );
+            None
+        })
+    });
     let date = p.date(&e.date, "date");
     let end_date = e.end_date.as_ref().and_then(|d| p.date(d, "end_date"));
     if let (Some(d), Some(end), Some(raw)) = (date, end_date, &e.end_date)
@@ -578,11 +712,38 @@ fn check_event(
         if !f.value.get_ref().is_finite() {
             p.at(f.value.span().start, "figure value must be a finite number");
         }
+        if let Some(s) = &f.unit_singular {
+            p.non_empty(s, "figure unit_singular");
+        }
+        let qualifier = match (&f.qualifier, &f.approximate) {
+            (Some(q), Some(a)) => {
+                p.at(
+                    a.span().start,
+                    "write either `qualifier` or the old `approximate`, not both",
+                );
+                Qualifier::parse(q.get_ref()).unwrap_or_default()
+            }
+            (Some(q), None) => Qualifier::parse(q.get_ref()).unwrap_or_else(|| {
+                p.at(
+                    q.span().start,
+                    format!(
+                        "figure qualifier `{}`: expected {}",
+                        q.get_ref(),
+                        Qualifier::EXPECTED
+                    ),
+                );
+                Qualifier::Exact
+            }),
+            (None, Some(a)) if *a.get_ref() => Qualifier::About,
+            (None, _) => Qualifier::Exact,
+        };
         figures.push(Figure {
             what: f.what.into_inner(),
             value: f.value.into_inner(),
             unit: f.unit.into_inner(),
-            approximate: f.approximate,
+            unit_singular: f.unit_singular.map(|s| s.into_inner().trim().to_string()),
+            qualifier,
+            approximate: qualifier != Qualifier::Exact,
         });
     }
 
@@ -622,6 +783,9 @@ fn check_event(
             (None, _) => {}
         }
         p.non_empty(&d.note, "dispute note");
+        for a in &d.also {
+            also_refs.push((a.span().start, id.clone(), a.get_ref().clone()));
+        }
         if d.source.len() < 2 {
             p.at(
                 span.start,
@@ -633,6 +797,8 @@ fn check_event(
             figure: d.figure.map(Spanned::into_inner),
             note: d.note.into_inner(),
             sources: check_sources(p, d.source, doc_ids),
+            also: d.also.into_iter().map(Spanned::into_inner).collect(),
+            recorded_on: None,
         });
     }
 
@@ -640,9 +806,11 @@ fn check_event(
         id,
         date: date?,
         end_date,
+        date_inferred: e.date_inferred,
         title: e.title.into_inner().trim().to_string(),
         summary: e.summary.into_inner().trim().to_string(),
         place: e.place.map(|s| s.into_inner().trim().to_string()),
+        place_kind,
         actors: e.actors,
         era: e.era.into_inner(),
         tags: e.tags,
@@ -692,12 +860,26 @@ fn check_cloze(p: &mut Problems<'_>, c: RawCloze) -> Option<Cloze> {
             );
         }
     }
+    for a in &c.aliases {
+        p.non_empty(a, "cloze alias");
+        if distractors.iter().any(|d| key(d) == key(a.get_ref())) {
+            p.at(
+                a.span().start,
+                format!("cloze alias `{}` is also a distractor", a.get_ref()),
+            );
+        }
+    }
     Some(Cloze {
         text: text.clone(),
         before: before.to_string(),
         answer: answer.trim().to_string(),
         after: after.to_string(),
         distractors: distractors.clone(),
+        aliases: c
+            .aliases
+            .into_iter()
+            .map(|a| a.into_inner().trim().to_string())
+            .collect(),
     })
 }
 
@@ -864,5 +1046,160 @@ quote = "a quote"
             "{got:#?}"
         );
         assert!(got.iter().any(|e| e.contains("at least two")), "{got:#?}");
+    }
+
+    fn load(text: &str) -> Deck {
+        parse_deck(Path::new("deck.toml"), text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn with_event_field(field: &str) -> String {
+        GOOD.replace("era = \"war\"\n[[event.figure]]", &format!("era = \"war\"\n{field}\n[[event.figure]]"))
+    }
+
+    fn with_figure_field(field: &str) -> String {
+        GOOD.replace("unit = \"soldiers\"", &format!("unit = \"soldiers\"\n{field}"))
+    }
+
+    #[test]
+    fn date_inferred_defaults_to_false() {
+        assert!(!load(GOOD).events[0].date_inferred);
+        assert!(load(&with_event_field("date_inferred = true")).events[0].date_inferred);
+        assert_error(
+            &with_event_field("date_inferred = \"yes\""),
+            "deck.toml:22: invalid type",
+        );
+    }
+
+    #[test]
+    fn place_kind_is_read_and_checked() {
+        let deck = load(&with_event_field("place = \"Phnom Penh\"\nplace_kind = \"city\""));
+        assert_eq!(deck.events[0].place_kind, Some(PlaceKind::City));
+        let deck = load(&with_event_field("place = \"Border\"\nplace_kind = \"border-area\""));
+        assert_eq!(deck.events[0].place_kind, Some(PlaceKind::BorderArea));
+        assert_eq!(load(&with_event_field("place = \"Hanoi\"")).events[0].place_kind, None);
+        assert_error(
+            &with_event_field("place = \"Hanoi\"\nplace_kind = \"town\""),
+            "deck.toml:23: place_kind `town`: expected city, province",
+        );
+        assert_error(
+            &with_event_field("place_kind = \"city\""),
+            "deck.toml:22: `place_kind` without a `place`",
+        );
+    }
+
+    #[test]
+    fn figure_qualifier_and_the_old_approximate() {
+        let f = &load(GOOD).events[0].figures[0];
+        assert_eq!(f.qualifier, Qualifier::Exact);
+        assert!(!f.approximate);
+        let f = &load(&with_figure_field("qualifier = \"over\"")).events[0].figures[0];
+        assert_eq!(f.qualifier, Qualifier::Over);
+        assert!(f.approximate);
+        for (written, q) in [
+            ("about", Qualifier::About),
+            ("nearly", Qualifier::Nearly),
+            ("at_least", Qualifier::AtLeast),
+            ("under", Qualifier::Under),
+            ("up_to", Qualifier::UpTo),
+            ("exact", Qualifier::Exact),
+        ] {
+            let deck = load(&with_figure_field(&format!("qualifier = \"{written}\"")));
+            assert_eq!(deck.events[0].figures[0].qualifier, q);
+        }
+        let old = &load(&with_figure_field("approximate = true")).events[0].figures[0];
+        assert_eq!(old.qualifier, Qualifier::About);
+        assert_error(
+            &with_figure_field("qualifier = \"more\""),
+            "deck.toml:26: figure qualifier `more`: expected exact, about",
+        );
+        assert_error(
+            &with_figure_field("qualifier = \"over\"\napproximate = true"),
+            "deck.toml:27: write either `qualifier` or the old `approximate`",
+        );
+    }
+
+    #[test]
+    fn figure_unit_singular() {
+        assert_eq!(load(GOOD).events[0].figures[0].unit_singular, None);
+        let deck = load(&with_figure_field("unit_singular = \"soldier\""));
+        assert_eq!(deck.events[0].figures[0].unit_singular.as_deref(), Some("soldier"));
+        assert_error(
+            &with_figure_field("unit_singular = \" \""),
+            "deck.toml:26: figure unit_singular must not be empty",
+        );
+    }
+
+    const NAMES: &str = "[[name]]\nname = \"Leaders of the Front\"\nkind = \"group\"\nmembers = [\"Heng Samrin\"]\n\n[[name]]\nname = \"Heng Samrin\"\naliases = [\"Samdech Heng Samrin\"]\nkind = \"person\"\n\n";
+
+    fn with_names(names: &str) -> String {
+        GOOD.replace("[[era]]", &format!("{names}[[era]]"))
+    }
+
+    #[test]
+    fn names_with_aliases_kinds_and_members() {
+        let deck = load(&with_names(NAMES));
+        assert_eq!(deck.names.len(), 2);
+        assert_eq!(deck.names[0].kind, NameKind::Group);
+        assert_eq!(deck.names[0].members, vec!["Heng Samrin".to_string()]);
+        assert_eq!(deck.name("samdech heng samrin").unwrap().name, "Heng Samrin");
+        assert!(deck.related_names("Leaders of the Front", "Samdech Heng Samrin"));
+        assert!(deck.related_names("Heng Samrin", "Leaders of the Front"));
+        assert!(!deck.related_names("Heng Samrin", "Hun Sen"));
+        assert_error(
+            &with_names("[[name]]\nname = \"X\"\nkind = \"tribe\"\n\n"),
+            "deck.toml:13: name kind `tribe`: expected person, group",
+        );
+        assert_error(
+            &with_names("[[name]]\nname = \"X\"\nkind = \"army\"\ncolour = 1\n\n"),
+            "deck.toml:14: unknown field `colour`",
+        );
+        assert_error(
+            &with_names(&format!("{NAMES}[[name]]\nname = \"heng samrin\"\nkind = \"person\"\n\n")),
+            "deck.toml:22: the name `heng samrin` is already declared",
+        );
+        assert_error(
+            &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\nmembers = [\"Y\"]\n\n"),
+            "deck.toml:13: a person has no `members`",
+        );
+    }
+
+    #[test]
+    fn cloze_aliases() {
+        let with = |aliases: &str| {
+            GOOD.replace(
+                "[[event.figure]]",
+                &format!("[event.cloze]\ntext = \"The [[army]] won.\"\ndistractors = [\"navy\", \"police\", \"militia\"]\n{aliases}\n[[event.figure]]"),
+            )
+        };
+        assert!(load(&with("")).events[0].cloze.as_ref().unwrap().aliases.is_empty());
+        let deck = load(&with("aliases = [\"armed forces\"]"));
+        assert_eq!(deck.events[0].cloze.as_ref().unwrap().aliases, vec!["armed forces".to_string()]);
+        assert_error(&with("aliases = [\"Navy\"]"), "deck.toml:25: cloze alias `Navy` is also a distractor");
+    }
+
+    #[test]
+    fn dispute_also_touches_other_events() {
+        let second = GOOD[GOOD.find("[[event]]").unwrap()..].replace("\"first\"", "\"second\"");
+        let dispute = "[[event.dispute]]\nabout = \"date\"\nnote = \"They differ.\"\nalso = [\"second\"]\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"x\"\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"y\"\n";
+        let deck = load(&format!("{GOOD}{dispute}\n{second}"));
+        let touched = deck.event("second").unwrap();
+        assert!(touched.is_disputed(DisputeAbout::Date));
+        assert_eq!(touched.disputes[0].recorded_on.as_deref(), Some("first"));
+        assert_eq!(deck.event("first").unwrap().disputes[0].also, vec!["second".to_string()]);
+        assert_error(
+            &format!("{GOOD}{}", dispute.replace("[\"second\"]", "[\"nowhere\"]")),
+            "deck.toml:32: dispute `also` names unknown event `nowhere`",
+        );
+    }
+
+    #[test]
+    fn document_publisher_and_date_make_the_citation() {
+        let deck = load(GOOD);
+        assert_eq!(deck.citation("a.txt"), "Article A");
+        let with = |fields: &str| GOOD.replace("title = \"Article A\"", &format!("title = \"Article A\"\n{fields}"));
+        let deck = load(&with("publisher = \"Nhân Dân\"\npublished = \"2024-01-07\""));
+        assert_eq!(deck.citation("a.txt"), "Article A (Nhân Dân, 7 January 2024)");
+        assert_eq!(load(&with("published = \"2024-01\"")).citation("a.txt"), "Article A (January 2024)");
+        assert_error(&with("published = \"7 Jan 2024\""), "deck.toml:10: document published: `7 Jan 2024` is not a date");
     }
 }

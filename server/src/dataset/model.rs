@@ -13,6 +13,8 @@ pub struct Deck {
     /// The TOML file the deck came from.
     pub source_file: PathBuf,
     pub documents: Vec<Document>,
+    /// How the deck's people, groups and places are named, and who belongs to which group.
+    pub names: Vec<Name>,
     pub eras: Vec<Era>,
     pub events: Vec<Event>,
     pub quotes: Vec<Quote>,
@@ -37,6 +39,55 @@ impl Deck {
             .find(|d| d.id == id)
             .map_or(id, |d| d.title.as_str())
     }
+
+    /// What learners see for a source: "Title (Publisher, 7 January 2024)", with whichever of
+    /// publisher and date the article gives; the title alone when it gives neither.
+    pub fn citation(&self, id: &str) -> String {
+        let Some(doc) = self.documents.iter().find(|d| d.id == id) else {
+            return id.to_string();
+        };
+        let mut about: Vec<String> = Vec::new();
+        if let Some(p) = &doc.publisher {
+            about.push(p.clone());
+        }
+        if let Some(d) = &doc.published {
+            about.push(d.to_string());
+        }
+        if about.is_empty() {
+            doc.title.clone()
+        } else {
+            format!("{} ({})", doc.title, about.join(", "))
+        }
+    }
+
+    /// The `[[name]]` entry for a name as the deck writes it (or one of its aliases).
+    pub fn name(&self, written: &str) -> Option<&Name> {
+        let key = crate::text::normalize(written);
+        self.names.iter().find(|n| {
+            crate::text::normalize(&n.name) == key
+                || n.aliases.iter().any(|a| crate::text::normalize(a) == key)
+        })
+    }
+
+    /// True when one of the two names is a group that has the other among its members, so
+    /// they cannot stand beside each other as rival answers.
+    pub fn related_names(&self, a: &str, b: &str) -> bool {
+        self.is_member(a, b) || self.is_member(b, a)
+    }
+
+    fn is_member(&self, group: &str, member: &str) -> bool {
+        let Some(group) = self.name(group) else {
+            return false;
+        };
+        let forms: Vec<String> = match self.name(member) {
+            Some(n) => std::iter::once(&n.name).chain(&n.aliases).map(|s| crate::text::normalize(s)).collect(),
+            None => vec![crate::text::normalize(member)],
+        };
+        group
+            .members
+            .iter()
+            .any(|m| forms.contains(&crate::text::normalize(m)))
+    }
 }
 
 /// A source article the deck cites.
@@ -44,6 +95,84 @@ impl Deck {
 pub struct Document {
     pub id: String,
     pub title: String,
+    /// As the article gives it, e.g. "Nhân Dân".
+    pub publisher: Option<String>,
+    pub published: Option<HistDate>,
+}
+
+/// A person, group, organisation, state, army or place as the deck names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Name {
+    pub name: String,
+    /// Other forms the articles themselves use; accepted in typed answers.
+    pub aliases: Vec<String>,
+    pub kind: NameKind,
+    /// A group's members: never offered as rival answers beside the group.
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameKind {
+    Person,
+    Group,
+    Organisation,
+    State,
+    Army,
+    Place,
+}
+
+impl NameKind {
+    pub const EXPECTED: &'static str = "person, group, organisation, state, army or place";
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "person" => NameKind::Person,
+            "group" => NameKind::Group,
+            "organisation" => NameKind::Organisation,
+            "state" => NameKind::State,
+            "army" => NameKind::Army,
+            "place" => NameKind::Place,
+            _ => return None,
+        })
+    }
+}
+
+/// What sort of place an event's `place` is; place distractors are of the same sort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlaceKind {
+    City,
+    Province,
+    District,
+    Commune,
+    Island,
+    River,
+    Country,
+    Region,
+    BorderArea,
+    Building,
+}
+
+impl PlaceKind {
+    pub const EXPECTED: &'static str =
+        "city, province, district, commune, island, river, country, region, border-area or building";
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "city" => PlaceKind::City,
+            "province" => PlaceKind::Province,
+            "district" => PlaceKind::District,
+            "commune" => PlaceKind::Commune,
+            "island" => PlaceKind::Island,
+            "river" => PlaceKind::River,
+            "country" => PlaceKind::Country,
+            "region" => PlaceKind::Region,
+            "border-area" => PlaceKind::BorderArea,
+            "building" => PlaceKind::Building,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,9 +189,12 @@ pub struct Event {
     pub id: String,
     pub date: HistDate,
     pub end_date: Option<HistDate>,
+    /// No article states the date; it is inferred (from a publication date, say). Never asked.
+    pub date_inferred: bool,
     pub title: String,
     pub summary: String,
     pub place: Option<String>,
+    pub place_kind: Option<PlaceKind>,
     pub actors: Vec<String>,
     pub era: String,
     pub tags: Vec<String>,
@@ -73,6 +205,16 @@ pub struct Event {
 }
 
 impl Event {
+    /// The last date the event covers: its `end_date`, or its date.
+    pub fn end(&self) -> HistDate {
+        self.end_date.unwrap_or(self.date)
+    }
+
+    /// True when `d` could name a day inside the event's [date, end_date] span.
+    pub fn span_covers(&self, d: &HistDate) -> bool {
+        d.first_day() <= self.end().last_day() && self.date.first_day() <= d.last_day()
+    }
+
     /// True when the articles disagree about this part of the event, so no question may ask it.
     pub fn is_disputed(&self, about: DisputeAbout) -> bool {
         self.disputes.iter().any(|d| d.about == about)
@@ -90,7 +232,49 @@ pub struct Figure {
     pub what: String,
     pub value: f64,
     pub unit: String,
+    /// `unit` is the plural; this is the word for a value of 1 ("division").
+    pub unit_singular: Option<String>,
+    /// How the source bounds the value ("over 500" is `Over`).
+    pub qualifier: Qualifier,
+    /// Kept for the export's readers: true for any qualifier but `exact`.
     pub approximate: bool,
+}
+
+/// How a source states a figure: exactly, roughly, or as a bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    #[default]
+    Exact,
+    /// "about", "some", "around": either side.
+    About,
+    /// "nearly", "almost": a little under.
+    Nearly,
+    /// "over", "more than": above.
+    Over,
+    /// "at least": this or above.
+    AtLeast,
+    /// "under", "less than": below.
+    Under,
+    /// "up to", "as many as": this or below.
+    UpTo,
+}
+
+impl Qualifier {
+    pub const EXPECTED: &'static str = "exact, about, nearly, over, at_least, under or up_to";
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "exact" => Qualifier::Exact,
+            "about" => Qualifier::About,
+            "nearly" => Qualifier::Nearly,
+            "over" => Qualifier::Over,
+            "at_least" => Qualifier::AtLeast,
+            "under" => Qualifier::Under,
+            "up_to" => Qualifier::UpTo,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +291,8 @@ pub struct Cloze {
     pub answer: String,
     pub after: String,
     pub distractors: Vec<String>,
+    /// Other accepted forms of the blank.
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,6 +326,10 @@ pub struct Dispute {
     pub figure: Option<String>,
     pub note: String,
     pub sources: Vec<Source>,
+    /// Other events the same disputed detail touches.
+    pub also: Vec<String>,
+    /// Set on the copy a dispute leaves on each event of its `also`: the event it is written on.
+    pub recorded_on: Option<String>,
 }
 
 /// Words a person said, as printed in an article.
