@@ -234,12 +234,16 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    fn at(&mut self, offset: usize, message: impl Into<String>) {
-        let line = self.text[..offset.min(self.text.len())]
+    fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
             .bytes()
             .filter(|&b| b == b'\n')
             .count()
-            + 1;
+            + 1
+    }
+
+    fn at(&mut self, offset: usize, message: impl Into<String>) {
+        let line = self.line_of(offset);
         self.errors.push(DatasetError {
             file: self.file.to_path_buf(),
             line,
@@ -414,6 +418,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         source_file: file.to_path_buf(),
         documents: Vec::new(),
         names: Vec::new(),
+        name_index: HashMap::new(),
         eras: Vec::new(),
         events: Vec::new(),
         quotes: Vec::new(),
@@ -482,11 +487,25 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
             p.at(n.kind.span().start, "a person has no `members`");
         }
         if let Some(kind) = kind {
+            let at = deck.names.len();
+            for form in std::iter::once(&n.name).chain(&n.aliases) {
+                deck.name_index
+                    .entry(crate::text::normalize(form.get_ref()))
+                    .or_insert(at);
+            }
             deck.names.push(Name {
                 name: n.name.into_inner().trim().to_string(),
-                aliases: n.aliases.into_iter().map(|a| a.into_inner().trim().to_string()).collect(),
+                aliases: n
+                    .aliases
+                    .into_iter()
+                    .map(|a| a.into_inner().trim().to_string())
+                    .collect(),
                 kind,
-                members: n.members.into_iter().map(|m| m.into_inner().trim().to_string()).collect(),
+                members: n
+                    .members
+                    .into_iter()
+                    .map(|m| m.into_inner().trim().to_string())
+                    .collect(),
             });
         }
     }
@@ -598,6 +617,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         }
         let sources = check_sources(&mut p, q.source, &doc_ids);
         deck.quotes.push(Quote {
+            line: p.line_of(start),
             id: q.id.into_inner(),
             speaker: q.speaker.into_inner().trim().to_string(),
             speaker_role: q.speaker_role,
@@ -803,6 +823,7 @@ fn check_event(
     }
 
     Some(Event {
+        line: p.line_of(start),
         id,
         date: date?,
         end_date,
@@ -1053,11 +1074,17 @@ quote = "a quote"
     }
 
     fn with_event_field(field: &str) -> String {
-        GOOD.replace("era = \"war\"\n[[event.figure]]", &format!("era = \"war\"\n{field}\n[[event.figure]]"))
+        GOOD.replace(
+            "era = \"war\"\n[[event.figure]]",
+            &format!("era = \"war\"\n{field}\n[[event.figure]]"),
+        )
     }
 
     fn with_figure_field(field: &str) -> String {
-        GOOD.replace("unit = \"soldiers\"", &format!("unit = \"soldiers\"\n{field}"))
+        GOOD.replace(
+            "unit = \"soldiers\"",
+            &format!("unit = \"soldiers\"\n{field}"),
+        )
     }
 
     #[test]
@@ -1072,11 +1099,18 @@ quote = "a quote"
 
     #[test]
     fn place_kind_is_read_and_checked() {
-        let deck = load(&with_event_field("place = \"Phnom Penh\"\nplace_kind = \"city\""));
+        let deck = load(&with_event_field(
+            "place = \"Phnom Penh\"\nplace_kind = \"city\"",
+        ));
         assert_eq!(deck.events[0].place_kind, Some(PlaceKind::City));
-        let deck = load(&with_event_field("place = \"Border\"\nplace_kind = \"border-area\""));
+        let deck = load(&with_event_field(
+            "place = \"Border\"\nplace_kind = \"border-area\"",
+        ));
         assert_eq!(deck.events[0].place_kind, Some(PlaceKind::BorderArea));
-        assert_eq!(load(&with_event_field("place = \"Hanoi\"")).events[0].place_kind, None);
+        assert_eq!(
+            load(&with_event_field("place = \"Hanoi\"")).events[0].place_kind,
+            None
+        );
         assert_error(
             &with_event_field("place = \"Hanoi\"\nplace_kind = \"town\""),
             "deck.toml:23: place_kind `town`: expected city, province",
@@ -1122,7 +1156,10 @@ quote = "a quote"
     fn figure_unit_singular() {
         assert_eq!(load(GOOD).events[0].figures[0].unit_singular, None);
         let deck = load(&with_figure_field("unit_singular = \"soldier\""));
-        assert_eq!(deck.events[0].figures[0].unit_singular.as_deref(), Some("soldier"));
+        assert_eq!(
+            deck.events[0].figures[0].unit_singular.as_deref(),
+            Some("soldier")
+        );
         assert_error(
             &with_figure_field("unit_singular = \" \""),
             "deck.toml:26: figure unit_singular must not be empty",
@@ -1141,7 +1178,10 @@ quote = "a quote"
         assert_eq!(deck.names.len(), 2);
         assert_eq!(deck.names[0].kind, NameKind::Group);
         assert_eq!(deck.names[0].members, vec!["Heng Samrin".to_string()]);
-        assert_eq!(deck.name("samdech heng samrin").unwrap().name, "Heng Samrin");
+        assert_eq!(
+            deck.name("samdech heng samrin").unwrap().name,
+            "Heng Samrin"
+        );
         assert!(deck.related_names("Leaders of the Front", "Samdech Heng Samrin"));
         assert!(deck.related_names("Heng Samrin", "Leaders of the Front"));
         assert!(!deck.related_names("Heng Samrin", "Hun Sen"));
@@ -1154,7 +1194,9 @@ quote = "a quote"
             "deck.toml:14: unknown field `colour`",
         );
         assert_error(
-            &with_names(&format!("{NAMES}[[name]]\nname = \"heng samrin\"\nkind = \"person\"\n\n")),
+            &with_names(&format!(
+                "{NAMES}[[name]]\nname = \"heng samrin\"\nkind = \"person\"\n\n"
+            )),
             "deck.toml:22: the name `heng samrin` is already declared",
         );
         assert_error(
@@ -1171,10 +1213,23 @@ quote = "a quote"
                 &format!("[event.cloze]\ntext = \"The [[army]] won.\"\ndistractors = [\"navy\", \"police\", \"militia\"]\n{aliases}\n[[event.figure]]"),
             )
         };
-        assert!(load(&with("")).events[0].cloze.as_ref().unwrap().aliases.is_empty());
+        assert!(
+            load(&with("")).events[0]
+                .cloze
+                .as_ref()
+                .unwrap()
+                .aliases
+                .is_empty()
+        );
         let deck = load(&with("aliases = [\"armed forces\"]"));
-        assert_eq!(deck.events[0].cloze.as_ref().unwrap().aliases, vec!["armed forces".to_string()]);
-        assert_error(&with("aliases = [\"Navy\"]"), "deck.toml:25: cloze alias `Navy` is also a distractor");
+        assert_eq!(
+            deck.events[0].cloze.as_ref().unwrap().aliases,
+            vec!["armed forces".to_string()]
+        );
+        assert_error(
+            &with("aliases = [\"Navy\"]"),
+            "deck.toml:25: cloze alias `Navy` is also a distractor",
+        );
     }
 
     #[test]
@@ -1185,7 +1240,10 @@ quote = "a quote"
         let touched = deck.event("second").unwrap();
         assert!(touched.is_disputed(DisputeAbout::Date));
         assert_eq!(touched.disputes[0].recorded_on.as_deref(), Some("first"));
-        assert_eq!(deck.event("first").unwrap().disputes[0].also, vec!["second".to_string()]);
+        assert_eq!(
+            deck.event("first").unwrap().disputes[0].also,
+            vec!["second".to_string()]
+        );
         assert_error(
             &format!("{GOOD}{}", dispute.replace("[\"second\"]", "[\"nowhere\"]")),
             "deck.toml:32: dispute `also` names unknown event `nowhere`",
@@ -1196,10 +1254,26 @@ quote = "a quote"
     fn document_publisher_and_date_make_the_citation() {
         let deck = load(GOOD);
         assert_eq!(deck.citation("a.txt"), "Article A");
-        let with = |fields: &str| GOOD.replace("title = \"Article A\"", &format!("title = \"Article A\"\n{fields}"));
-        let deck = load(&with("publisher = \"Nhân Dân\"\npublished = \"2024-01-07\""));
-        assert_eq!(deck.citation("a.txt"), "Article A (Nhân Dân, 7 January 2024)");
-        assert_eq!(load(&with("published = \"2024-01\"")).citation("a.txt"), "Article A (January 2024)");
-        assert_error(&with("published = \"7 Jan 2024\""), "deck.toml:10: document published: `7 Jan 2024` is not a date");
+        let with = |fields: &str| {
+            GOOD.replace(
+                "title = \"Article A\"",
+                &format!("title = \"Article A\"\n{fields}"),
+            )
+        };
+        let deck = load(&with(
+            "publisher = \"Nhân Dân\"\npublished = \"2024-01-07\"",
+        ));
+        assert_eq!(
+            deck.citation("a.txt"),
+            "Article A (Nhân Dân, 7 January 2024)"
+        );
+        assert_eq!(
+            load(&with("published = \"2024-01\"")).citation("a.txt"),
+            "Article A (January 2024)"
+        );
+        assert_error(
+            &with("published = \"7 Jan 2024\""),
+            "deck.toml:10: document published: `7 Jan 2024` is not a date",
+        );
     }
 }

@@ -15,6 +15,9 @@ pub struct Deck {
     pub documents: Vec<Document>,
     /// How the deck's people, groups and places are named, and who belongs to which group.
     pub names: Vec<Name>,
+    /// Every normalised name and alias to its entry in `names`; built by the loader.
+    #[serde(skip)]
+    pub name_index: std::collections::HashMap<String, usize>,
     pub eras: Vec<Era>,
     pub events: Vec<Event>,
     pub quotes: Vec<Quote>,
@@ -62,11 +65,11 @@ impl Deck {
 
     /// The `[[name]]` entry for a name as the deck writes it (or one of its aliases).
     pub fn name(&self, written: &str) -> Option<&Name> {
+        if self.names.is_empty() {
+            return None;
+        }
         let key = crate::text::normalize(written);
-        self.names.iter().find(|n| {
-            crate::text::normalize(&n.name) == key
-                || n.aliases.iter().any(|a| crate::text::normalize(a) == key)
-        })
+        self.name_index.get(&key).map(|&i| &self.names[i])
     }
 
     /// True when one of the two names is a group that has the other among its members, so
@@ -80,7 +83,10 @@ impl Deck {
             return false;
         };
         let forms: Vec<String> = match self.name(member) {
-            Some(n) => std::iter::once(&n.name).chain(&n.aliases).map(|s| crate::text::normalize(s)).collect(),
+            Some(n) => std::iter::once(&n.name)
+                .chain(&n.aliases)
+                .map(|s| crate::text::normalize(s))
+                .collect(),
             None => vec![crate::text::normalize(member)],
         };
         group
@@ -155,8 +161,7 @@ pub enum PlaceKind {
 }
 
 impl PlaceKind {
-    pub const EXPECTED: &'static str =
-        "city, province, district, commune, island, river, country, region, border-area or building";
+    pub const EXPECTED: &'static str = "city, province, district, commune, island, river, country, region, border-area or building";
 
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
@@ -187,6 +192,8 @@ pub struct Era {
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub id: String,
+    /// Line of its `[[event]]` in the deck file, for lint messages.
+    pub line: usize,
     pub date: HistDate,
     pub end_date: Option<HistDate>,
     /// No article states the date; it is inferred (from a publication date, say). Never asked.
@@ -336,6 +343,8 @@ pub struct Dispute {
 #[derive(Debug, Clone, Serialize)]
 pub struct Quote {
     pub id: String,
+    /// Line of its `[[quote]]` in the deck file, for lint messages.
+    pub line: usize,
     pub speaker: String,
     pub speaker_role: Option<String>,
     pub text: String,

@@ -258,6 +258,7 @@ fn typed_hint(q: &Question) -> &'static str {
             crate::dataset::Precision::Month => "a month and year, e.g. January 1979",
             crate::dataset::Precision::Year => "a year",
         },
+        answer::Expected::DateSpan { .. } => "a date or a span, e.g. 1981–1982",
         answer::Expected::Number { .. } => "a number",
         _ => "",
     }
