@@ -59,7 +59,11 @@ fn a_span_is_asked_as_a_span_and_any_date_inside_it_is_right() {
     for seed in 0..30 {
         let q = question("dry-season-offensives/date", seed);
         assert_eq!(q.answer, "1981–1982");
-        assert!(!q.choices.iter().any(|c| c == "1981" || c == "1982"), "{:?}", q.choices);
+        assert!(
+            !q.choices.iter().any(|c| c == "1981" || c == "1982"),
+            "{:?}",
+            q.choices
+        );
         for typed in ["1982", "1981", "1981-1982"] {
             assert!(answer::check_typed(&q.expected, typed), "{typed}");
         }
@@ -73,7 +77,10 @@ fn a_span_is_asked_as_a_span_and_any_date_inside_it_is_right() {
     for q in tf {
         let st = q.statement.unwrap();
         // November 1984 to March 1985: "January 1985" would be inside, so never called false.
-        assert!(st.truth || !st.shown.contains("1985") || st.shown.contains('–'), "{st:?}");
+        assert!(
+            st.truth || !st.shown.contains("1985") || st.shown.contains('–'),
+            "{st:?}"
+        );
     }
 }
 
@@ -81,17 +88,32 @@ fn a_span_is_asked_as_a_span_and_any_date_inside_it_is_right() {
 fn inferred_dates_are_never_asked_and_flashcards_say_so() {
     for e in ["investment-grows", "scholarships"] {
         for kind in ["date", "event_on_date", "chronology"] {
-            assert!(tricky().card(&format!("{e}/{kind}")).is_none(), "{e}/{kind}");
+            assert!(
+                tricky().card(&format!("{e}/{kind}")).is_none(),
+                "{e}/{kind}"
+            );
         }
         let card = question(&format!("{e}/flashcard"), 0);
-        assert!(card.answer.contains("(date not stated in the sources)"), "{}", card.answer);
+        assert!(
+            card.answer.contains("(date not stated in the sources)"),
+            "{}",
+            card.answer
+        );
     }
     for card in &tricky().cards {
         for seed in 0..10 {
             let q = question(&card.id, seed);
             if matches!(q.kind, Kind::Date | Kind::EventOnDate | Kind::Chronology) {
-                assert!(!q.event_ids.iter().any(|id| deck().event(id).unwrap().date_inferred));
-                assert!(!q.choices.iter().any(|c| c == "Investment grows" || c == "Scholarships given"));
+                assert!(
+                    !q.event_ids
+                        .iter()
+                        .any(|id| deck().event(id).unwrap().date_inferred)
+                );
+                assert!(
+                    !q.choices
+                        .iter()
+                        .any(|c| c == "Investment grows" || c == "Scholarships given")
+                );
             }
         }
     }
@@ -100,9 +122,15 @@ fn inferred_dates_are_never_asked_and_flashcards_say_so() {
 #[test]
 fn a_dispute_applies_to_every_event_it_touches() {
     let farewell = deck().event("farewell-parade").unwrap();
-    assert_eq!(farewell.disputes[0].recorded_on.as_deref(), Some("troops-withdrawn"));
+    assert_eq!(
+        farewell.disputes[0].recorded_on.as_deref(),
+        Some("troops-withdrawn")
+    );
     for kind in ["date", "event_on_date", "chronology"] {
-        assert!(tricky().card(&format!("farewell-parade/{kind}")).is_none(), "{kind}");
+        assert!(
+            tricky().card(&format!("farewell-parade/{kind}")).is_none(),
+            "{kind}"
+        );
     }
     for seed in 0..40 {
         let q = question("farewell-parade/true_false", seed);
@@ -113,7 +141,11 @@ fn a_dispute_applies_to_every_event_it_touches() {
 #[test]
 fn a_group_never_stands_beside_its_members() {
     for seed in 0..60 {
-        for card in ["front-declaration/speaker", "one-speaks/speaker", "two-speaks/speaker"] {
+        for card in [
+            "front-declaration/speaker",
+            "one-speaks/speaker",
+            "two-speaks/speaker",
+        ] {
             let q = question(card, seed);
             let has = |n: &str| q.choices.iter().any(|c| c == n);
             assert!(
@@ -150,7 +182,10 @@ fn typed_answers_accept_the_aliases_the_deck_declares() {
 #[test]
 fn sources_are_cited_by_title_publisher_and_date() {
     let q = question("capital-taken/date", 0);
-    assert_eq!(q.sources[0].citation, "Article A (The Daily, 7 January 2024)");
+    assert_eq!(
+        q.sources[0].citation,
+        "Article A (The Daily, 7 January 2024)"
+    );
     assert!(q.sources[0].quote.contains("January 7, 1979"));
 }
 
@@ -164,7 +199,12 @@ fn one_questions_choices_are_pinned() {
     assert_eq!(q.choices, PINNED_CHOICES);
 }
 
-const PINNED_CHOICES: [&str; 4] = ["500 soldiers", "300 soldiers", "1,000 soldiers", "600 soldiers"];
+const PINNED_CHOICES: [&str; 4] = [
+    "500 soldiers",
+    "300 soldiers",
+    "1,000 soldiers",
+    "600 soldiers",
+];
 
 // ---- Each lint rule fails on a deck that breaks it. ----
 
@@ -196,31 +236,49 @@ fn event_line(rule: &str, marker: &str) -> usize {
 fn assert_warns(rule: &str, marker: &str) {
     let (findings, _) = lint_fixture(rule);
     let want = format!("{rule}.toml:{}: {rule}: ", event_line(rule, marker));
-    assert!(findings.iter().any(|f| f.starts_with(&want)), "want {want}, got {findings:#?}");
+    assert!(
+        findings.iter().any(|f| f.starts_with(&want)),
+        "want {want}, got {findings:#?}"
+    );
 }
 
 fn assert_suppresses(rule: &str, marker: &str, card: &str) {
     let (_, suppressed) = lint_fixture(rule);
     let want = format!("{rule}:{}: {rule}: {card}", event_line(rule, marker));
-    assert!(suppressed.contains(&want), "want {want}, got {suppressed:#?}");
+    assert!(
+        suppressed.contains(&want),
+        "want {want}, got {suppressed:#?}"
+    );
 }
 
 #[test]
 fn lint_title_date() {
     assert_warns("title-date", "Harbour shelled (June 1978)");
-    assert_suppresses("title-date", "Harbour shelled (June 1978)", "harbour-shelled/date");
+    assert_suppresses(
+        "title-date",
+        "Harbour shelled (June 1978)",
+        "harbour-shelled/date",
+    );
 }
 
 #[test]
 fn lint_answer_in_title() {
     assert_warns("answer-in-title", "Battle of Deep Valley");
-    assert_suppresses("answer-in-title", "Battle of Deep Valley", "valley-battle/place");
+    assert_suppresses(
+        "answer-in-title",
+        "Battle of Deep Valley",
+        "valley-battle/place",
+    );
 }
 
 #[test]
 fn lint_place_kind_missing() {
     assert_warns("place-kind-missing", "id = \"border-raid\"");
-    assert_suppresses("place-kind-missing", "id = \"border-raid\"", "border-raid/place");
+    assert_suppresses(
+        "place-kind-missing",
+        "id = \"border-raid\"",
+        "border-raid/place",
+    );
 }
 
 #[test]
@@ -231,18 +289,31 @@ fn lint_cloze_grammar() {
 
 #[test]
 fn lint_quote_lacks_fact() {
-    assert_suppresses("quote-lacks-fact", "the Blue Army held Lake Shore", "lake-district-held/date");
-    assert_suppresses("quote-lacks-fact", "the Blue Army held Lake Shore", "lake-district-held/chronology");
+    assert_suppresses(
+        "quote-lacks-fact",
+        "the Blue Army held Lake Shore",
+        "lake-district-held/date",
+    );
+    assert_suppresses(
+        "quote-lacks-fact",
+        "the Blue Army held Lake Shore",
+        "lake-district-held/chronology",
+    );
 }
 
 /// Rules the generator keeps for every deck: shown failing on a generated question of the
 /// tricky deck that is tampered with to break each one.
 fn rules_broken(q: &Question) -> Vec<Rule> {
-    lint::check_question(deck(), q).into_iter().map(|(r, _)| r).collect()
+    lint::check_question(deck(), q)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect()
 }
 
 fn replace_wrong(q: &mut Question, with: &str) {
-    let i = (0..q.choices.len()).find(|i| Some(*i) != q.answer_index).unwrap();
+    let i = (0..q.choices.len())
+        .find(|i| Some(*i) != q.answer_index)
+        .unwrap();
     q.choices[i] = with.to_string();
 }
 
@@ -250,7 +321,12 @@ fn replace_wrong(q: &mut Question, with: &str) {
 fn untampered_questions_break_no_rule() {
     for card in &tricky().cards {
         let q = question(&card.id, 3);
-        assert!(rules_broken(&q).is_empty(), "{}: {:?}", q.id, lint::check_question(deck(), &q));
+        assert!(
+            rules_broken(&q).is_empty(),
+            "{}: {:?}",
+            q.id,
+            lint::check_question(deck(), &q)
+        );
     }
 }
 
@@ -327,7 +403,11 @@ fn lint_quote_lacks_fact_in_a_question() {
 fn lint_not_really_false() {
     let q = (0..80)
         .map(|s| question("capital-taken/true_false", s))
-        .find(|q| q.statement.as_ref().is_some_and(|s| s.truth && s.about == "actor"))
+        .find(|q| {
+            q.statement
+                .as_ref()
+                .is_some_and(|s| s.truth && s.about == "actor")
+        })
         .expect("a true actor statement");
     let mut q = q;
     let st = q.statement.as_mut().unwrap();
@@ -356,7 +436,10 @@ fn questions_check_prints_suppressions_by_rule() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("suppressed: 2 inferred-date, 2 disputed"), "{text}");
+    assert!(
+        text.contains("suppressed: 2 inferred-date, 2 disputed"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -375,5 +458,8 @@ fn questions_check_fails_with_file_line_rule() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!out.status.success(), "{text}");
     let line = event_line("title-date", "Harbour shelled (June 1978)");
-    assert!(text.contains(&format!("deck.toml:{line}: title-date: ")), "{text}");
+    assert!(
+        text.contains(&format!("deck.toml:{line}: title-date: ")),
+        "{text}"
+    );
 }

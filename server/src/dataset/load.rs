@@ -135,6 +135,7 @@ struct RawName {
     kind: Spanned<String>,
     #[serde(default)]
     members: Vec<Spanned<String>>,
+    place_kind: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -486,6 +487,22 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         if !n.members.is_empty() && kind.is_some_and(|k| k == NameKind::Person) {
             p.at(n.kind.span().start, "a person has no `members`");
         }
+        let place_kind = n.place_kind.as_ref().and_then(|k| {
+            if kind.is_some_and(|kind| kind != NameKind::Place) {
+                p.at(k.span().start, "`place_kind` is only for kind = \"place\"");
+            }
+            PlaceKind::parse(k.get_ref()).or_else(|| {
+                p.at(
+                    k.span().start,
+                    format!(
+                        "place_kind `{}`: expected {}",
+                        k.get_ref(),
+                        PlaceKind::EXPECTED
+                    ),
+                );
+                None
+            })
+        });
         if let Some(kind) = kind {
             let at = deck.names.len();
             for form in std::iter::once(&n.name).chain(&n.aliases) {
@@ -506,6 +523,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
                     .into_iter()
                     .map(|m| m.into_inner().trim().to_string())
                     .collect(),
+                place_kind,
             });
         }
     }
@@ -1202,6 +1220,18 @@ quote = "a quote"
         assert_error(
             &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\nmembers = [\"Y\"]\n\n"),
             "deck.toml:13: a person has no `members`",
+        );
+    }
+
+    #[test]
+    fn a_named_place_has_a_place_kind() {
+        let deck = load(&with_names(
+            "[[name]]\nname = \"Hanoi\"\nkind = \"place\"\nplace_kind = \"city\"\n\n",
+        ));
+        assert_eq!(deck.names[0].place_kind, Some(PlaceKind::City));
+        assert_error(
+            &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\nplace_kind = \"city\"\n\n"),
+            "deck.toml:14: `place_kind` is only for kind = \"place\"",
         );
     }
 

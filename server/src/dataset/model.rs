@@ -115,6 +115,8 @@ pub struct Name {
     pub kind: NameKind,
     /// A group's members: never offered as rival answers beside the group.
     pub members: Vec<String>,
+    /// For a place: what sort it is. Named places of a kind are place distractors too.
+    pub place_kind: Option<PlaceKind>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

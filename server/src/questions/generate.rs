@@ -274,6 +274,16 @@ fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
             pool.push(p.clone());
         }
     }
+    // Places the articles name without an event there, declared as [[name]] places.
+    for n in deck.names.iter().filter(|n| n.place_kind == Some(kind)) {
+        let p = &n.name;
+        if !distractors::same_name_as(p, place)
+            && !mentions_name(deck, &event.title, p)
+            && !pool.iter().any(|q| distractors::same_name_as(q, p))
+        {
+            pool.push(p.clone());
+        }
+    }
     pool
 }
 

@@ -229,6 +229,12 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                     .iter()
                     .find(|o| o.place.as_deref() == Some(p))
                     .and_then(|o| o.place_kind)
+                    .or_else(|| {
+                        deck.names
+                            .iter()
+                            .find(|n| n.name == p)
+                            .and_then(|n| n.place_kind)
+                    })
             };
             for w in &wrong {
                 if kind_of(w).is_none() || kind_of(w) != e.place_kind {
@@ -391,7 +397,13 @@ fn true_false_rules(
                     .events
                     .iter()
                     .find(|o| o.place.as_deref() == Some(st.shown.as_str()))
-                    .and_then(|o| o.place_kind);
+                    .and_then(|o| o.place_kind)
+                    .or_else(|| {
+                        deck.names
+                            .iter()
+                            .find(|n| n.name == st.shown)
+                            .and_then(|n| n.place_kind)
+                    });
                 if kind != e.place_kind {
                     out.push((Rule::PlaceKindMismatch, format!("“{}”", st.shown)));
                 }

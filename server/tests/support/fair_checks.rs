@@ -260,7 +260,13 @@ pub fn check_question(deck: &Deck, q: &Question) -> Result<(), TestCaseError> {
                     .events
                     .iter()
                     .find(|o| o.place.as_deref() == Some(c.as_str()))
-                    .map(|o| o.place_kind);
+                    .map(|o| o.place_kind)
+                    .or_else(|| {
+                        deck.names
+                            .iter()
+                            .find(|n| &n.name == c)
+                            .map(|n| n.place_kind)
+                    });
                 prop_assert_eq!(
                     kind,
                     Some(e.place_kind),
