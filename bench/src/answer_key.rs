@@ -15,7 +15,9 @@ struct EventFacts {
     date: String,
     end_date: Option<String>,
     place: Option<String>,
-    figures: Vec<f64>,
+    actors: Vec<String>,
+    /// (what, value) of each figure, in the deck's order.
+    figures: Vec<(String, f64)>,
     cloze: Option<String>,
 }
 
@@ -25,6 +27,8 @@ pub struct AnswerKey {
     events: HashMap<String, EventFacts>,
     speakers: HashMap<String, String>,
     by_title: HashMap<String, String>,
+    /// Every form of a `[[name]]` (the name and its aliases, as keys) -> the name's key.
+    names: HashMap<String, String>,
 }
 
 /// The fields to add to a study page's form to answer it.
@@ -74,12 +78,20 @@ impl AnswerKey {
             let figures = list(e.get("figure"))
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|f| match f.get("value")? {
-                    toml::Value::Integer(i) => Some(*i as f64),
-                    toml::Value::Float(x) => Some(*x),
-                    _ => None,
+                .filter_map(|f| {
+                    let value = match f.get("value")? {
+                        toml::Value::Integer(i) => *i as f64,
+                        toml::Value::Float(x) => *x,
+                        _ => return None,
+                    };
+                    Some((f.get("what").and_then(text).unwrap_or_default(), value))
                 })
                 .collect();
+            let actors = e
+                .get("actors")
+                .and_then(|a| a.as_array())
+                .map(|a| a.iter().filter_map(text).collect())
+                .unwrap_or_default();
             // The cloze answer is the `[[term]]` inside the statement.
             let cloze = e
                 .get("cloze")
@@ -98,10 +110,24 @@ impl AnswerKey {
                     date,
                     end_date: get("end_date"),
                     place: get("place"),
+                    actors,
                     figures,
                     cloze,
                 },
             );
+        }
+        for n in list(doc.get("name")).unwrap_or_default() {
+            let Some(name) = n.get("name").and_then(text) else {
+                continue;
+            };
+            let aliases: Vec<String> = n
+                .get("aliases")
+                .and_then(|a| a.as_array())
+                .map(|a| a.iter().filter_map(text).collect())
+                .unwrap_or_default();
+            for form in std::iter::once(&name).chain(&aliases) {
+                self.names.insert(key(form), key(&name));
+            }
         }
         for q in list(doc.get("quote")).unwrap_or_default() {
             if let (Some(id), Some(speaker)) =
@@ -132,8 +158,8 @@ impl AnswerKey {
         let is_right: Box<dyn Fn(&str) -> bool> = match kind {
             "date" => {
                 let e = event.ok_or(need("event"))?;
-                let want = e.date.clone();
-                Box::new(move |c| shown_date(c).as_deref() == Some(want.as_str()))
+                let want = (e.date.clone(), e.end_date.clone());
+                Box::new(move |c| shown_span(c).as_ref() == Some(&want))
             }
             "event_on_date" => {
                 let title = key(&event.ok_or(need("event"))?.title);
@@ -153,16 +179,18 @@ impl AnswerKey {
             }
             "true_false" => {
                 let e = event.ok_or(need("event"))?;
-                let truth = statement_is_true(e, &page.prompt)
+                let truth = self
+                    .statement_is_true(e, &page.prompt)
                     .ok_or(format!("cannot read the statement {:?}", page.prompt))?;
                 let want = if truth { "true" } else { "false" };
                 Box::new(move |c| key(c) == want)
             }
             k if k.starts_with("figure-") => {
                 let n: usize = k["figure-".len()..].parse().map_err(|_| need("figure"))?;
-                let value = *event
+                let value = event
                     .and_then(|e| e.figures.get(n.wrapping_sub(1)))
-                    .ok_or(need("figure"))?;
+                    .ok_or(need("figure"))?
+                    .1;
                 Box::new(move |c| shown_number(c).is_some_and(|v| (v - value).abs() < 1e-9))
             }
             other => return Err(format!("{}: unknown kind {other}", page.card_id)),
@@ -172,7 +200,10 @@ impl AnswerKey {
                 "no idea".to_string()
             } else {
                 match kind {
-                    "date" => event.map(|e| e.date.clone()),
+                    "date" => event.map(|e| match &e.end_date {
+                        Some(end) => format!("{} to {end}", e.date),
+                        None => e.date.clone(),
+                    }),
                     "place" => event.and_then(|e| e.place.clone()),
                     "cloze" => event.and_then(|e| e.cloze.clone()),
                     "speaker" => self.speakers.get(subject).cloned(),
@@ -180,7 +211,7 @@ impl AnswerKey {
                         let n: usize = k["figure-".len()..].parse().unwrap_or(0);
                         event
                             .and_then(|e| e.figures.get(n.wrapping_sub(1)))
-                            .map(|v| v.to_string())
+                            .map(|(_, v)| v.to_string())
                     }
                     _ => None,
                 }
@@ -370,24 +401,74 @@ fn last_day(iso: &str) -> Option<i64> {
     }
 }
 
-/// "True or false? TITLE — this happened in 1979." is true when the date shown is the
-/// event's date or falls inside its span.
-fn statement_is_true(event: &EventFacts, prompt: &str) -> Option<bool> {
-    let claim = prompt
-        .rsplit("this happened ")
-        .next()?
-        .trim_end_matches('.');
-    let claim = claim
-        .strip_prefix("on ")
-        .or(claim.strip_prefix("in "))
-        .unwrap_or(claim);
-    let iso = shown_date(claim)?;
-    if iso == event.date {
-        return Some(true);
+impl AnswerKey {
+    /// Reads "True or false? TITLE: STATEMENT." and checks the statement against the deck:
+    /// "this happened on/in DATE" (true when the event's span holds the date), "this happened
+    /// between A and B" (true when that is the span), "this happened in PLACE", "ACTOR took
+    /// part" (true for one of the event's actors or a name form of one), "the WHAT was
+    /// [more than] N UNIT" (true for the figure's own value). The older form "TITLE — this
+    /// happened in 1979." is read too.
+    fn statement_is_true(&self, event: &EventFacts, prompt: &str) -> Option<bool> {
+        let rest = prompt.strip_prefix("True or false? ")?;
+        let said = rest
+            .strip_prefix(event.title.as_str())
+            .map(|r| r.trim_start_matches([':', ' ', '—']))
+            .unwrap_or(rest)
+            .trim_end_matches('.');
+        if let Some(claim) = said.strip_prefix("this happened ") {
+            if let Some(span) = claim.strip_prefix("between ") {
+                let (a, b) = span.split_once(" and ")?;
+                let (a, b) = (shown_date(a)?, shown_date(b)?);
+                return Some(a == event.date && Some(&b) == event.end_date.as_ref());
+            }
+            let place = claim.strip_prefix("in ").unwrap_or(claim);
+            let date = claim
+                .strip_prefix("on ")
+                .or(claim.strip_prefix("in "))
+                .and_then(shown_date);
+            if let Some(iso) = date {
+                let end = event.end_date.as_deref().unwrap_or(&event.date);
+                let (from, to) = (first_day(&event.date)?, last_day(end)?);
+                return Some(
+                    iso == event.date || (first_day(&iso)? >= from && last_day(&iso)? <= to),
+                );
+            }
+            let right = event.place.as_deref()?;
+            let town = right.split(',').next().unwrap_or(right);
+            return Some(self.same_name(place, right) || self.same_name(place, town));
+        }
+        if let Some(actor) = said.strip_suffix(" took part") {
+            return Some(event.actors.iter().any(|a| self.same_name(actor, a)));
+        }
+        if let Some(figure) = said.strip_prefix("the ") {
+            let (what, shown) = figure.split_once(" was ")?;
+            let value = event.figures.iter().find(|(w, _)| key(w) == key(what))?.1;
+            return Some(shown_number(shown).is_some_and(|v| (v - value).abs() < 1e-9));
+        }
+        None
     }
-    let end = event.end_date.as_deref().unwrap_or(&event.date);
-    let (from, to) = (first_day(&event.date)?, last_day(end)?);
-    Some(first_day(&iso)? >= from && last_day(&iso)? <= to)
+
+    /// Two forms of one name: equal, or both forms of one `[[name]]`.
+    fn same_name(&self, a: &str, b: &str) -> bool {
+        let (a, b) = (key(a), key(b));
+        a == b
+            || self
+                .names
+                .get(&a)
+                .is_some_and(|n| Some(n) == self.names.get(&b))
+    }
+}
+
+/// A date or span as a choice shows it ("1981–1982", "7 January 1979 – 15 February 1979"):
+/// its start and, for a span, its end, as ISO.
+fn shown_span(text: &str) -> Option<(String, Option<String>)> {
+    let mut parts = text.split(['–', '—']);
+    let start = shown_date(parts.next()?)?;
+    let end = match parts.next() {
+        Some(e) => Some(shown_date(e)?),
+        None => None,
+    };
+    Some((start, end))
 }
 
 #[cfg(test)]
@@ -399,6 +480,11 @@ mod tests {
         assert_eq!(shown_date("7 January 1979").as_deref(), Some("1979-01-07"));
         assert_eq!(shown_date("January 1979").as_deref(), Some("1979-01"));
         assert_eq!(shown_date("1981–1982").as_deref(), Some("1981"));
+        assert_eq!(
+            shown_span("7 January 1979 – 15 February 1979"),
+            Some(("1979-01-07".into(), Some("1979-02-15".into())))
+        );
+        assert_eq!(shown_span("1979"), Some(("1979".into(), None)));
         assert_eq!(shown_number("12,000 troops"), Some(12000.0));
         assert_eq!(shown_number("USD 1,500.5"), Some(1500.5));
         assert_eq!(shown_number("41%"), Some(41.0));

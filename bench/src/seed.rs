@@ -57,6 +57,20 @@ pub fn questions_dir(shipped: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
 /// 160 synthetic events, eight kinds of card each: 1,280 cards, enough for a 1,000-card
 /// sync batch (the shipped deck has about 600). The same shape as `server/benches/sync.rs`.
 fn generated_deck() -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let places = [
         "Hanoi",
         "Phnom Penh",
@@ -75,15 +89,22 @@ fn generated_deck() -> String {
             s,
             "[[event]]\nid = \"event-{i}\"\ndate = \"{}-{:02}-{:02}\"\n\
              title = \"Thing number {i} happens\"\nsummary = \"Summary {i}.\"\nplace = \"{}\"\n\
+             place_kind = \"city\"\n\
              actors = [\"Actor {i}\"]\nera = \"all\"\n\
              [[event.figure]]\nwhat = \"number of things\"\nvalue = {}\nunit = \"things\"\n\
-             [[event.source]]\ndocument = \"a.txt\"\nquote = \"quote {i}\"\n\
+             [[event.source]]\ndocument = \"a.txt\"\nquote = \"quote {i}: in {} on {} {} {}, {} things\"\n\
              [event.cloze]\ntext = \"The [[word{i}]] did it.\"\n\
              distractors = [\"other{i}a\", \"other{i}b\", \"other{i}c\"]\n\n",
             1900 + i / 2,
             i % 12 + 1,
             i % 27 + 1,
             places[i % places.len()],
+            (i + 1) * 100,
+            // The quote states the place, date and figure, so every kind is asked.
+            places[i % places.len()],
+            i % 27 + 1,
+            MONTHS[i % 12],
+            1900 + i / 2,
             (i + 1) * 100,
         )
         .expect("writing to a String");

@@ -45,15 +45,22 @@ fn generated_deck() -> String {
             s,
             "[[event]]\nid = \"event-{i}\"\ndate = \"{}-{:02}-{:02}\"\n\
              title = \"Thing number {i} happens\"\nsummary = \"Summary {i}.\"\nplace = \"{}\"\n\
+             place_kind = \"city\"\n\
              actors = [\"Actor {i}\"]\nera = \"all\"\n\
              [[event.figure]]\nwhat = \"number of things\"\nvalue = {}\nunit = \"things\"\n\
-             [[event.source]]\ndocument = \"a.txt\"\nquote = \"quote {i}\"\n\
+             [[event.source]]\ndocument = \"a.txt\"\nquote = \"quote {i}: in {} on {}-{:02}-{:02}, {} things\"\n\
              [event.cloze]\ntext = \"The [[word{i}]] did it.\"\n\
              distractors = [\"other{i}a\", \"other{i}b\", \"other{i}c\"]\n\n",
             1900 + i / 2,
             i % 12 + 1,
             i % 27 + 1,
             places[i % places.len()],
+            (i + 1) * 100,
+            // The quote states the place, date and figure, so every kind is asked.
+            places[i % places.len()],
+            1900 + i / 2,
+            i % 12 + 1,
+            i % 27 + 1,
             (i + 1) * 100,
         )
         .unwrap();

@@ -1,14 +1,15 @@
 //! The `chronicle questions ...` commands: check and export a dataset without a server.
 
 use crate::catalog::Catalog;
-use crate::questions::{Kind, Question};
+use crate::questions::{Kind, Question, Rule, cards_and_suppressed, lint};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-/// Validates every deck and prints counts; on failure prints every `file:line: message`.
-pub fn questions_check(dir: &Path, out: &mut impl Write) -> anyhow::Result<bool> {
+/// Validates every deck, runs the fairness lint and prints counts; prints every problem as
+/// `file:line: message` (loading) or `file:line: rule: message` (lint). Fails on either.
+pub fn questions_check(dir: &Path, verbose: bool, out: &mut impl Write) -> anyhow::Result<bool> {
     let catalog = match Catalog::load(dir) {
         Ok(c) => c,
         Err(errors) => {
@@ -21,6 +22,7 @@ pub fn questions_check(dir: &Path, out: &mut impl Write) -> anyhow::Result<bool>
             return Ok(false);
         }
     };
+    let mut warnings = 0;
     for deck in &catalog.decks {
         writeln!(
             out,
@@ -35,7 +37,11 @@ pub fn questions_check(dir: &Path, out: &mut impl Write) -> anyhow::Result<bool>
             deck.events.len(),
             deck.quotes.len(),
             deck.events.iter().map(|e| e.figures.len()).sum::<usize>(),
-            deck.events.iter().map(|e| e.disputes.len()).sum::<usize>(),
+            deck.events
+                .iter()
+                .flat_map(|e| &e.disputes)
+                .filter(|d| d.recorded_on.is_none())
+                .count(),
         )?;
         let mut per_document: BTreeMap<&str, usize> = BTreeMap::new();
         for e in &deck.events {
@@ -54,19 +60,50 @@ pub fn questions_check(dir: &Path, out: &mut impl Write) -> anyhow::Result<bool>
             let n = deck.events.iter().filter(|e| e.era == era.id).count();
             writeln!(out, "    {n:4}  {}  {}", era.id, era.title)?;
         }
-        writeln!(out, "  cards per kind:")?;
+        let (cards, suppressed) = cards_and_suppressed(deck);
+        writeln!(out, "  cards per kind (and cards suppressed, by rule):")?;
         for kind in Kind::ALL {
-            let n = catalog
-                .deck_cards(&deck.id)
-                .filter(|c| c.kind == kind)
-                .count();
-            writeln!(out, "    {n:4}  {kind}")?;
+            let n = cards.iter().filter(|c| c.kind == kind).count();
+            let mut by_rule: BTreeMap<Rule, usize> = BTreeMap::new();
+            for s in suppressed.iter().filter(|s| s.kind == kind) {
+                *by_rule.entry(s.why.rule).or_default() += 1;
+            }
+            let why: Vec<String> = by_rule.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            if why.is_empty() {
+                writeln!(out, "    {n:4}  {kind}")?;
+            } else {
+                writeln!(out, "    {n:4}  {kind}  (suppressed: {})", why.join(", "))?;
+            }
         }
         writeln!(
             out,
-            "  {} cards in all",
-            catalog.deck_cards(&deck.id).count()
+            "  {} cards in all, {} suppressed",
+            cards.len(),
+            suppressed.len()
         )?;
+        if verbose {
+            writeln!(out, "  suppressed cards:")?;
+            for s in &suppressed {
+                writeln!(
+                    out,
+                    "    {}:{}: {}: {} not asked: {}",
+                    deck.source_file.display(),
+                    s.line,
+                    s.why.rule,
+                    s.card_id,
+                    s.why.message
+                )?;
+            }
+        }
+        let findings = lint::lint_with(deck, &cards, &suppressed);
+        for f in &findings {
+            writeln!(out, "{f}")?;
+        }
+        warnings += findings.len();
+    }
+    if warnings > 0 {
+        writeln!(out, "{warnings} lint warning(s): the deck is not fair yet.")?;
+        return Ok(false);
     }
     writeln!(out, "ok")?;
     Ok(true)

@@ -36,11 +36,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum QuestionsCommand {
-    /// Load and validate every deck; print counts, or every problem as file:line.
+    /// Load, validate and lint every deck; print counts per kind, cards suppressed by which
+    /// fairness rule, and every problem as file:line (rule). Fails on any problem.
     Check {
         /// Folder holding the deck files (*.toml).
         #[arg(long, env = "CHRONICLE_QUESTIONS", default_value = "questions")]
         questions: PathBuf,
+        /// Also list every suppressed card with its rule and reason.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Print every event and one generated question per card.
     Export {
@@ -70,8 +74,8 @@ fn main() -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve(args)?,
         Some(Command::Backup { path, db }) => cli::backup(&db, &path, &mut stdout())?,
         Some(Command::Questions { command }) => match command {
-            QuestionsCommand::Check { questions } => {
-                cli::questions_check(&questions, &mut stdout())?
+            QuestionsCommand::Check { questions, verbose } => {
+                cli::questions_check(&questions, verbose, &mut stdout())?
             }
             QuestionsCommand::Export {
                 format: Format::Json,

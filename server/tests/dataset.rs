@@ -2,12 +2,14 @@
 //! keeps its promises for every card and many seeds.
 
 use chronicle::catalog::Catalog;
-use chronicle::questions::{Kind, Question, answer};
-use chronicle::text::normalize;
+use chronicle::questions::{Kind, lint};
 use proptest::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+#[path = "support/fair_checks.rs"]
+mod fair_checks;
 
 fn questions_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../questions")
@@ -126,8 +128,14 @@ fn disputed_details_are_never_asked() {
         for e in &deck.events {
             let asked = |kind: &str| catalog().card(&format!("{}/{kind}", e.id)).is_some();
             if e.is_disputed(DisputeAbout::Date) {
-                for kind in ["date", "event_on_date", "true_false", "chronology"] {
+                for kind in ["date", "event_on_date", "chronology"] {
                     assert!(!asked(kind), "{} asks its disputed date ({kind})", e.id);
+                }
+                // A true/false card may state another fact, never the date.
+                for seed in 0..20 {
+                    if let Some(q) = catalog().question(&format!("{}/true_false", e.id), seed) {
+                        assert_ne!(q.statement.unwrap().about, "date", "{}", e.id);
+                    }
                 }
             }
             if e.is_disputed(DisputeAbout::Place) {
@@ -160,159 +168,6 @@ fn disputed_details_are_never_asked() {
     }
 }
 
-fn check_question(q: &Question) -> Result<(), TestCaseError> {
-    let deck = catalog()
-        .deck(&catalog().card(&q.id).unwrap().deck_id)
-        .unwrap();
-    if q.kind == Kind::Flashcard {
-        prop_assert!(q.choices.is_empty());
-        prop_assert!(!q.answer.is_empty());
-        return Ok(());
-    }
-    if q.kind == Kind::Chronology {
-        // An ordering: four events, each with its own position, the earliest first by the
-        // deck's dates, never shown already in order.
-        prop_assert!(q.choices.is_empty() && q.answer_index.is_none());
-        prop_assert_eq!(q.items.len(), 4);
-        let mut by_position: Vec<_> = q.items.iter().collect();
-        by_position.sort_by_key(|i| i.position);
-        let positions: Vec<usize> = by_position.iter().map(|i| i.position).collect();
-        prop_assert_eq!(positions, vec![1, 2, 3, 4]);
-        let days: Vec<i64> = by_position
-            .iter()
-            .map(|i| deck.event(&i.event_id).unwrap().date.first_day())
-            .collect();
-        prop_assert!(days.windows(2).all(|w| w[0] < w[1]), "{:?}", q.items);
-        prop_assert!(
-            q.items
-                .iter()
-                .enumerate()
-                .any(|(i, item)| item.position != i + 1)
-        );
-        prop_assert!(
-            days.windows(2).all(|w| w[1] - w[0] >= 180),
-            "events too close"
-        );
-        return Ok(());
-    }
-    // Exactly one right answer among distinct choices.
-    let index = q.answer_index.expect("choice question has an answer index");
-    prop_assert_eq!(&q.choices[index], &q.answer);
-    let keys: HashSet<String> = q.choices.iter().map(|c| normalize(c)).collect();
-    prop_assert_eq!(
-        keys.len(),
-        q.choices.len(),
-        "choices not distinct: {:?}",
-        q.choices
-    );
-    let expected_len = if q.kind == Kind::TrueFalse { 2 } else { 4 };
-    prop_assert_eq!(q.choices.len(), expected_len);
-    if q.accepts_typed {
-        prop_assert!(
-            answer::check_typed(&q.expected, &q.answer),
-            "{} rejects its own answer {:?}",
-            q.id,
-            q.answer
-        );
-        for (i, c) in q.choices.iter().enumerate() {
-            if i != index {
-                prop_assert!(
-                    !answer::check_typed(&q.expected, c),
-                    "{}: distractor {:?} counts as right",
-                    q.id,
-                    c
-                );
-            }
-        }
-    }
-    // The prompt never contains the answer.
-    if q.kind != Kind::TrueFalse {
-        prop_assert!(
-            !normalize(&q.prompt).contains(&normalize(&q.answer)),
-            "{}: prompt {:?} contains answer {:?}",
-            q.id,
-            q.prompt,
-            q.answer
-        );
-    }
-    // Distractors are of the answer's type.
-    match q.kind {
-        Kind::Date => {
-            let want = answer::parse_date(&q.answer).unwrap();
-            for c in &q.choices {
-                let d = answer::parse_date(c).expect("a date choice");
-                prop_assert_eq!(d.precision(), want.precision());
-            }
-        }
-        Kind::Figure => {
-            let unit_of = |s: &str| {
-                s.chars()
-                    .filter(|c| c.is_alphabetic() || *c == '%')
-                    .collect::<String>()
-            };
-            for c in &q.choices {
-                prop_assert!(answer::parse_number(c).is_some(), "not a number: {c}");
-                prop_assert_eq!(unit_of(c), unit_of(&q.answer));
-                let ratio =
-                    answer::parse_number(c).unwrap() / answer::parse_number(&q.answer).unwrap();
-                prop_assert!(
-                    (0.2..=5.0).contains(&ratio) || answer::parse_number(&q.answer).unwrap() < 10.0,
-                    "{c} vs {}",
-                    q.answer
-                );
-            }
-        }
-        Kind::Place => {
-            let places: HashSet<&str> = deck
-                .events
-                .iter()
-                .filter_map(|e| e.place.as_deref())
-                .collect();
-            for c in &q.choices {
-                prop_assert!(
-                    places.contains(c.as_str()),
-                    "{c} is not a place in the deck"
-                );
-            }
-        }
-        Kind::Speaker => {
-            let speakers: HashSet<&str> = deck.quotes.iter().map(|q| q.speaker.as_str()).collect();
-            for c in &q.choices {
-                prop_assert!(
-                    speakers.contains(c.as_str()),
-                    "{c} is not a speaker in the deck"
-                );
-            }
-        }
-        Kind::EventOnDate => {
-            let event = deck.event(&q.event_ids[0]).unwrap();
-            for c in &q.choices {
-                let other = deck
-                    .events
-                    .iter()
-                    .find(|e| &e.title == c)
-                    .expect("a title from the deck");
-                prop_assert!(other.id == event.id || !other.date.overlaps(&event.date));
-            }
-        }
-        Kind::Chronology => {
-            prop_assert_eq!(q.event_ids.len(), 4);
-            let days: Vec<i64> = q
-                .event_ids
-                .iter()
-                .map(|id| deck.event(id).unwrap().date.first_day())
-                .collect();
-            prop_assert!(
-                days.windows(2).all(|w| w[1] - w[0] >= 180),
-                "events too close: {:?}",
-                q.event_ids
-            );
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -321,10 +176,26 @@ proptest! {
         for card in &catalog().cards {
             let q = catalog().question(&card.id, seed).expect("every offered card generates");
             prop_assert_eq!(&q.id, &card.id);
-            check_question(&q)?;
+            let deck = catalog().deck(&card.deck_id).unwrap();
+            fair_checks::check_question(deck, &q)?;
             // Deterministic for a seed: distractors stay the same on reload.
             prop_assert_eq!(catalog().question(&card.id, seed), Some(q));
         }
+    }
+}
+
+/// The shipped deck passes the fairness lint with no warning.
+#[test]
+fn the_shipped_deck_passes_the_lint() {
+    for deck in &catalog().decks {
+        let findings = lint::lint(deck);
+        let text: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+        assert!(
+            findings.is_empty(),
+            "{} warnings:\n{}",
+            text.len(),
+            text.join("\n")
+        );
     }
 }
 

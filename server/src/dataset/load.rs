@@ -135,6 +135,7 @@ struct RawName {
     kind: Spanned<String>,
     #[serde(default)]
     members: Vec<Spanned<String>>,
+    place_kind: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -234,12 +235,16 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    fn at(&mut self, offset: usize, message: impl Into<String>) {
-        let line = self.text[..offset.min(self.text.len())]
+    fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
             .bytes()
             .filter(|&b| b == b'\n')
             .count()
-            + 1;
+            + 1
+    }
+
+    fn at(&mut self, offset: usize, message: impl Into<String>) {
+        let line = self.line_of(offset);
         self.errors.push(DatasetError {
             file: self.file.to_path_buf(),
             line,
@@ -414,6 +419,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         source_file: file.to_path_buf(),
         documents: Vec::new(),
         names: Vec::new(),
+        name_index: HashMap::new(),
         eras: Vec::new(),
         events: Vec::new(),
         quotes: Vec::new(),
@@ -481,7 +487,29 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         if !n.members.is_empty() && kind.is_some_and(|k| k == NameKind::Person) {
             p.at(n.kind.span().start, "a person has no `members`");
         }
+        let place_kind = n.place_kind.as_ref().and_then(|k| {
+            if kind.is_some_and(|kind| kind != NameKind::Place) {
+                p.at(k.span().start, "`place_kind` is only for kind = \"place\"");
+            }
+            PlaceKind::parse(k.get_ref()).or_else(|| {
+                p.at(
+                    k.span().start,
+                    format!(
+                        "place_kind `{}`: expected {}",
+                        k.get_ref(),
+                        PlaceKind::EXPECTED
+                    ),
+                );
+                None
+            })
+        });
         if let Some(kind) = kind {
+            let at = deck.names.len();
+            for form in std::iter::once(&n.name).chain(&n.aliases) {
+                deck.name_index
+                    .entry(crate::text::normalize(form.get_ref()))
+                    .or_insert(at);
+            }
             deck.names.push(Name {
                 name: n.name.into_inner().trim().to_string(),
                 aliases: n
@@ -495,6 +523,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
                     .into_iter()
                     .map(|m| m.into_inner().trim().to_string())
                     .collect(),
+                place_kind,
             });
         }
     }
@@ -606,6 +635,7 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         }
         let sources = check_sources(&mut p, q.source, &doc_ids);
         deck.quotes.push(Quote {
+            line: p.line_of(start),
             id: q.id.into_inner(),
             speaker: q.speaker.into_inner().trim().to_string(),
             speaker_role: q.speaker_role,
@@ -811,6 +841,7 @@ fn check_event(
     }
 
     Some(Event {
+        line: p.line_of(start),
         id,
         date: date?,
         end_date,
@@ -1189,6 +1220,18 @@ quote = "a quote"
         assert_error(
             &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\nmembers = [\"Y\"]\n\n"),
             "deck.toml:13: a person has no `members`",
+        );
+    }
+
+    #[test]
+    fn a_named_place_has_a_place_kind() {
+        let deck = load(&with_names(
+            "[[name]]\nname = \"Hanoi\"\nkind = \"place\"\nplace_kind = \"city\"\n\n",
+        ));
+        assert_eq!(deck.names[0].place_kind, Some(PlaceKind::City));
+        assert_error(
+            &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\nplace_kind = \"city\"\n\n"),
+            "deck.toml:14: `place_kind` is only for kind = \"place\"",
         );
     }
 

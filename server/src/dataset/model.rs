@@ -15,6 +15,9 @@ pub struct Deck {
     pub documents: Vec<Document>,
     /// How the deck's people, groups and places are named, and who belongs to which group.
     pub names: Vec<Name>,
+    /// Every normalised name and alias to its entry in `names`; built by the loader.
+    #[serde(skip)]
+    pub name_index: std::collections::HashMap<String, usize>,
     pub eras: Vec<Era>,
     pub events: Vec<Event>,
     pub quotes: Vec<Quote>,
@@ -62,11 +65,11 @@ impl Deck {
 
     /// The `[[name]]` entry for a name as the deck writes it (or one of its aliases).
     pub fn name(&self, written: &str) -> Option<&Name> {
+        if self.names.is_empty() {
+            return None;
+        }
         let key = crate::text::normalize(written);
-        self.names.iter().find(|n| {
-            crate::text::normalize(&n.name) == key
-                || n.aliases.iter().any(|a| crate::text::normalize(a) == key)
-        })
+        self.name_index.get(&key).map(|&i| &self.names[i])
     }
 
     /// True when one of the two names is a group that has the other among its members, so
@@ -112,6 +115,8 @@ pub struct Name {
     pub kind: NameKind,
     /// A group's members: never offered as rival answers beside the group.
     pub members: Vec<String>,
+    /// For a place: what sort it is. Named places of a kind are place distractors too.
+    pub place_kind: Option<PlaceKind>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -189,6 +194,8 @@ pub struct Era {
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub id: String,
+    /// Line of its `[[event]]` in the deck file, for lint messages.
+    pub line: usize,
     pub date: HistDate,
     pub end_date: Option<HistDate>,
     /// No article states the date; it is inferred (from a publication date, say). Never asked.
@@ -338,6 +345,8 @@ pub struct Dispute {
 #[derive(Debug, Clone, Serialize)]
 pub struct Quote {
     pub id: String,
+    /// Line of its `[[quote]]` in the deck file, for lint messages.
+    pub line: usize,
     pub speaker: String,
     pub speaker_role: Option<String>,
     pub text: String,

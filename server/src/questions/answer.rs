@@ -8,6 +8,9 @@
 //!   `1979-01-07`, `January 1979`, `1979-01`, `1979`. The answer must be given at least to the
 //!   precision asked (a day for a day) and agree up to that precision; extra detail is
 //!   ignored. All-numeric forms like `7/1/1979` are refused: day and month order is ambiguous.
+//!   For an event that spans a period, any date inside the span is right (at the span's
+//!   precision), and so is the span itself written `1981–1982`, `1981 - 1982` or
+//!   `November 1981 to April 1982`.
 //! - Numbers: `2000000`, `2,000,000`, `2 000 000`, `2.5 million`, `2.5m`, `3 billion`, `40%`,
 //!   `USD 1.5 billion`; words after the number (units) are ignored. Exact figures must match
 //!   exactly; figures the source gives as approximate are accepted within 10%.
@@ -19,6 +22,11 @@ use crate::text::normalize;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Expected {
     Date(HistDate),
+    /// An event over a period: any date inside `[from, to]`, or the span itself.
+    DateSpan {
+        from: HistDate,
+        to: HistDate,
+    },
     Number {
         value: f64,
         approximate: bool,
@@ -36,6 +44,7 @@ pub enum Expected {
 pub fn check_typed(expected: &Expected, given: &str) -> bool {
     match expected {
         Expected::Date(want) => parse_date(given).is_some_and(|got| date_matches(want, &got)),
+        Expected::DateSpan { from, to } => span_matches(from, to, given),
         Expected::Number { value, approximate } => {
             parse_number(given).is_some_and(|got| number_matches(*value, *approximate, got))
         }
@@ -46,6 +55,48 @@ pub fn check_typed(expected: &Expected, given: &str) -> bool {
 
 pub fn date_matches(want: &HistDate, got: &HistDate) -> bool {
     got.precision() >= want.precision() && got.truncate(want.precision()) == *want
+}
+
+/// A typed span must agree at both ends; a typed single date must lie inside the span, at
+/// least as precise as the span's coarser end.
+pub fn span_matches(from: &HistDate, to: &HistDate, given: &str) -> bool {
+    if let Some((a, b)) = parse_span(given) {
+        return date_matches(from, &a) && date_matches(to, &b);
+    }
+    let Some(got) = parse_date(given) else {
+        return false;
+    };
+    got.precision() >= from.precision().min(to.precision())
+        && got.first_day() >= from.first_day()
+        && got.last_day() <= to.last_day()
+}
+
+/// Reads `A–B`, `A - B`, `A to B`, `from A to B`, `between A and B` and `1981-1982`.
+pub fn parse_span(input: &str) -> Option<(HistDate, HistDate)> {
+    let s = input.trim().to_lowercase();
+    let s = s
+        .strip_prefix("from ")
+        .or_else(|| s.strip_prefix("between "))
+        .unwrap_or(&s);
+    let b = s.as_bytes();
+    // `1981-1982`: two bare years joined by a hyphen (ISO months are `1981-11`).
+    if b.len() == 9
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
+    {
+        return Some((
+            HistDate::parse_iso(&s[..4]).ok()?,
+            HistDate::parse_iso(&s[5..]).ok()?,
+        ));
+    }
+    for sep in ["–", "—", " - ", " to ", " and ", " until "] {
+        if let Some((a, b)) = s.split_once(sep) {
+            return Some((parse_date(a)?, parse_date(b)?));
+        }
+    }
+    None
 }
 
 pub fn number_matches(want: f64, approximate: bool, got: f64) -> bool {
@@ -216,6 +267,35 @@ mod tests {
         assert!(check_typed(&month, "7 January 1979"));
         assert!(!check_typed(&month, "1979"));
         assert!(check_typed(&Expected::Date(day("1979")), "1979"));
+    }
+
+    #[test]
+    fn a_span_accepts_any_date_inside_it_and_itself() {
+        let want = Expected::DateSpan {
+            from: day("1981"),
+            to: day("1982"),
+        };
+        for right in [
+            "1981",
+            "1982",
+            "1981–1982",
+            "1981-1982",
+            "1981 to 1982",
+            "March 1982",
+        ] {
+            assert!(check_typed(&want, right), "{right}");
+        }
+        for wrong in ["1980", "1983", "1980–1982", "1979-1981"] {
+            assert!(!check_typed(&want, wrong), "{wrong}");
+        }
+        let months = Expected::DateSpan {
+            from: day("1981-11"),
+            to: day("1982-04"),
+        };
+        assert!(check_typed(&months, "November 1981 – April 1982"));
+        assert!(check_typed(&months, "January 1982"));
+        assert!(!check_typed(&months, "1982"), "coarser than the span");
+        assert!(!check_typed(&months, "May 1982"));
     }
 
     #[test]

@@ -29,23 +29,113 @@ pub fn dates(answer: &HistDate, latest_year: i32, rng: &mut impl Rng) -> Vec<His
     out
 }
 
-/// Three numbers of the same magnitude, roundness and kind (whole, percentage) as `answer`.
-pub fn numbers(answer: f64, unit: &str, rng: &mut impl Rng) -> Vec<f64> {
+/// Three spans of the same length as `[from, to]`, shifted clear of it so none overlaps it,
+/// none ending later than `latest_year`.
+pub fn spans(
+    from: &HistDate,
+    to: &HistDate,
+    latest_year: i32,
+    rng: &mut impl Rng,
+) -> Vec<(HistDate, HistDate)> {
+    let same = from.precision() == to.precision();
+    // Units of the span's own precision when both ends share it; whole years otherwise.
+    let length = if same {
+        match from.precision() {
+            Precision::Year => (to.year - from.year) as i64,
+            Precision::Month => {
+                (to.year as i64 * 12 + to.month.unwrap_or(1) as i64)
+                    - (from.year as i64 * 12 + from.month.unwrap_or(1) as i64)
+            }
+            Precision::Day => to.first_day() - from.first_day(),
+        }
+    } else {
+        (to.year - from.year) as i64 + 1
+    };
+    let step = |d: &HistDate, k: i64| {
+        if same {
+            d.shifted(k)
+        } else {
+            shift_years(d, k)
+        }
+    };
+    let mut offsets: Vec<i64> = (length + 1..=length + 8).flat_map(|o| [o, -o]).collect();
+    offsets.shuffle(rng);
+    let mut out: Vec<(HistDate, HistDate)> = Vec::new();
+    for k in offsets {
+        let (a, b) = (step(from, k), step(to, k));
+        let clear = b.last_day() < from.first_day() || a.first_day() > to.last_day();
+        if clear && b.year <= latest_year.max(to.year) && !out.contains(&(a, b)) {
+            out.push((a, b));
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
+}
+
+fn shift_years(d: &HistDate, k: i64) -> HistDate {
+    let year = d.year + k as i32;
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => HistDate::day(year, m, day)
+            .or_else(|| HistDate::day(year, m, day - 1))
+            .unwrap_or(HistDate::year(year)),
+        (Some(m), None) => HistDate::month(year, m).unwrap_or(HistDate::year(year)),
+        _ => HistDate::year(year),
+    }
+}
+
+/// Counts that cannot exceed a known total: nobody is offered "310 countries".
+fn cap_for(unit: &str) -> Option<f64> {
+    let u = unit.to_ascii_lowercase();
+    if matches!(u.as_str(), "percent" | "%") {
+        Some(100.0)
+    } else if u.contains("countr") || u.contains("nation") {
+        Some(193.0)
+    } else if u.contains("province") {
+        Some(63.0)
+    } else if u == "months" || u == "month" {
+        Some(12.0)
+    } else {
+        None
+    }
+}
+
+/// Three numbers near `answer` (from half to double it first, further only when those run
+/// out), of its roundness and kind, each ruled out by `excluded` (the source's qualifier).
+pub fn numbers(
+    answer: f64,
+    unit: &str,
+    excluded: impl Fn(f64) -> bool,
+    rng: &mut impl Rng,
+) -> Vec<f64> {
     let digits = significant_digits(answer);
     let whole = answer.fract() == 0.0;
-    let percent = matches!(unit, "percent" | "%") && answer <= 100.0;
-    let mut factors = vec![0.25, 0.4, 0.5, 0.6, 0.75, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0];
-    factors.shuffle(rng);
+    let cap = cap_for(unit);
+    let mut near = vec![0.5, 0.6, 0.75, 1.25, 1.5, 2.0];
+    let mut far = vec![0.25, 0.4, 0.8, 2.5, 3.0, 4.0];
+    near.shuffle(rng);
+    far.shuffle(rng);
     let base = if answer == 0.0 { 1.0 } else { answer };
-    let candidates = factors
+    let mut steps: Vec<f64> = if answer.abs() <= 20.0 && whole {
+        (1..=6)
+            .flat_map(|k| [answer + k as f64, answer - k as f64])
+            .collect()
+    } else {
+        Vec::new()
+    };
+    steps.shuffle(rng);
+    let candidates = near
         .into_iter()
         .map(|f| round_significant(base * f, digits))
-        .chain([1.0, 2.0, 3.0, 4.0, 5.0].map(|k| answer + k));
+        .chain(steps)
+        .chain(far.into_iter().map(|f| round_significant(base * f, digits)));
     let mut out: Vec<f64> = Vec::new();
     for c in candidates {
         let c = if whole { c.round() } else { c };
         let fair = c > 0.0
-            && (!percent || c <= 100.0)
+            && cap.is_none_or(|cap| c <= cap || answer > cap)
+            && excluded(c)
             && (c - answer).abs() > 1e-9 * answer.abs().max(1.0)
             && !out.iter().any(|o| (o - c).abs() < 1e-9);
         if fair {
@@ -58,17 +148,26 @@ pub fn numbers(answer: f64, unit: &str, rng: &mut impl Rng) -> Vec<f64> {
     out
 }
 
-/// Up to `n` names from `pool` that cannot be mistaken for `answer` (nor for each other).
-pub fn names(answer: &str, pool: &[String], n: usize, rng: &mut impl Rng) -> Vec<String> {
+/// Up to `n` names from `pool` that cannot be mistaken for `answer` (nor for each other),
+/// and that `apart` allows beside every name already chosen (a group and its member are not).
+pub fn names(
+    answer: &str,
+    pool: &[String],
+    n: usize,
+    apart: impl Fn(&str, &str) -> bool,
+    rng: &mut impl Rng,
+) -> Vec<String> {
     let mut seen = vec![name_key(answer)];
+    let mut chosen: Vec<&str> = vec![answer];
     let mut shuffled: Vec<&String> = pool.iter().collect();
     shuffled.shuffle(rng);
     let mut out = Vec::new();
     for candidate in shuffled {
         let key = name_key(candidate);
-        if seen.iter().any(|s| same_name(s, &key)) {
+        if seen.iter().any(|s| same_name(s, &key)) || !chosen.iter().all(|c| apart(c, candidate)) {
             continue;
         }
+        chosen.push(candidate);
         seen.push(key);
         out.push(candidate.clone());
         if out.len() == n {
@@ -78,16 +177,27 @@ pub fn names(answer: &str, pool: &[String], n: usize, rng: &mut impl Rng) -> Vec
     out
 }
 
-/// How many distinct names `pool` offers besides `answer`.
-pub fn distinct_names_besides(answer: &str, pool: &[String]) -> usize {
+/// How many names [`names`] can find besides `answer`, scanning `pool` in order.
+pub fn distinct_names_besides(
+    answer: &str,
+    pool: &[String],
+    apart: impl Fn(&str, &str) -> bool,
+) -> usize {
     let mut seen = vec![name_key(answer)];
+    let mut chosen: Vec<&str> = vec![answer];
     for candidate in pool {
         let key = name_key(candidate);
-        if !seen.iter().any(|s| same_name(s, &key)) {
+        if !seen.iter().any(|s| same_name(s, &key)) && chosen.iter().all(|c| apart(c, candidate)) {
             seen.push(key);
+            chosen.push(candidate);
         }
     }
     seen.len() - 1
+}
+
+/// True when two names would be taken for the same one ("Tay Ninh" and "Tây Ninh province").
+pub fn same_name_as(a: &str, b: &str) -> bool {
+    same_name(&name_key(a), &name_key(b))
 }
 
 /// "Tây Ninh province, Vietnam" and "Tay Ninh" name the same place: compare the part before
@@ -108,7 +218,7 @@ fn contains_words(long: &str, short: &str) -> bool {
 mod tests {
     use super::*;
     use rand::SeedableRng;
-    use rand::rngs::StdRng;
+    use rand_chacha::ChaCha8Rng as StdRng;
 
     #[test]
     fn date_distractors_keep_precision_and_differ() {
@@ -127,17 +237,46 @@ mod tests {
     }
 
     #[test]
+    fn span_distractors_stay_clear_of_the_span() {
+        let mut rng = StdRng::seed_from_u64(5);
+        for (a, b) in [
+            ("1981", "1982"),
+            ("1981-11", "1982-04"),
+            ("1978-12-25", "1979-01-07"),
+            ("1979-01-07", "1989-09"),
+        ] {
+            let (from, to) = (
+                HistDate::parse_iso(a).unwrap(),
+                HistDate::parse_iso(b).unwrap(),
+            );
+            let got = spans(&from, &to, 2024, &mut rng);
+            assert_eq!(got.len(), 3, "{a}..{b}");
+            for (x, y) in got {
+                assert!(
+                    y.last_day() < from.first_day() || x.first_day() > to.last_day(),
+                    "{x}..{y} overlaps {a}..{b}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn number_distractors_share_magnitude() {
         let mut rng = StdRng::seed_from_u64(1);
-        let d = numbers(2_000_000.0, "people", &mut rng);
+        let d = numbers(2_000_000.0, "people", |_| true, &mut rng);
         assert_eq!(d.len(), 3);
         assert!(
             d.iter()
                 .all(|x| *x >= 500_000.0 && *x <= 8_000_000.0 && *x != 2_000_000.0)
         );
-        let p = numbers(80.0, "percent", &mut rng);
+        let p = numbers(80.0, "percent", |_| true, &mut rng);
         assert!(p.iter().all(|x| *x <= 100.0));
-        assert_eq!(numbers(1.0, "years", &mut rng).len(), 3);
+        assert_eq!(numbers(1.0, "years", |_| true, &mut rng).len(), 3);
+        let c = numbers(155.0, "countries", |_| true, &mut rng);
+        assert!(c.iter().all(|x| *x <= 193.0), "{c:?}");
+        let over = numbers(500.0, "km", |x| x <= 400.0, &mut rng);
+        assert_eq!(over.len(), 3);
+        assert!(over.iter().all(|x| *x <= 400.0), "{over:?}");
     }
 
     #[test]
@@ -152,7 +291,13 @@ mod tests {
         .map(String::from)
         .to_vec();
         let mut rng = StdRng::seed_from_u64(3);
-        let got = names("Tây Ninh province, Vietnam", &pool, 3, &mut rng);
+        let got = names(
+            "Tây Ninh province, Vietnam",
+            &pool,
+            3,
+            |_, _| true,
+            &mut rng,
+        );
         assert_eq!(got.len(), 3);
         assert!(!got.iter().any(|g| g.starts_with("Tay")));
         let penh = got.iter().filter(|g| g.starts_with("Phnom")).count();

@@ -3,14 +3,17 @@
 
 pub mod answer;
 mod distractors;
+pub mod fair;
 mod generate;
+pub mod lint;
 pub mod numbers;
 pub mod order;
 pub mod when;
 
-use crate::dataset::{Deck, DisputeAbout, Event};
+use crate::dataset::Deck;
 pub use answer::Expected;
-pub use generate::generate;
+pub use fair::{Rule, Why};
+pub use generate::{QuestionRng, generate};
 use serde::Serialize;
 use std::fmt;
 
@@ -97,7 +100,30 @@ pub struct CardSpec {
 pub struct SourceRef {
     pub document: String,
     pub document_title: String,
+    /// What learners see: "Title (Publisher, date)".
+    pub citation: String,
     pub quote: String,
+}
+
+/// One event of a chronology question, in the order shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChronologyItem {
+    pub event_id: String,
+    pub title: String,
+    /// Its place in the right order, 1 for the earliest.
+    pub position: usize,
+    /// Its date or span as learners read it, shown with the right order afterwards.
+    pub when: String,
+}
+
+/// What a true/false question states, and whether it is true.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    /// `date`, `place`, `actor` or `figure`.
+    pub about: String,
+    /// The date, place, actor or figure the statement shows, as written.
+    pub shown: String,
+    pub truth: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,22 +144,51 @@ pub struct Question {
     pub accepts_typed: bool,
     #[serde(skip)]
     pub expected: Expected,
-    /// Chronology only: the events to place, in the order shown, each with its right position.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub items: Vec<order::OrderItem>,
     pub sources: Vec<SourceRef>,
+    /// Chronology only: the events in the order shown, each with its id and right position.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ChronologyItem>,
+    /// True/false only: what the statement is about and shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<Statement>,
+}
+
+/// A card the deck would have, left out because a fairness rule stops it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppressed {
+    pub card_id: String,
+    pub kind: Kind,
+    /// Line of the event or quote in the deck file.
+    pub line: usize,
+    pub why: Why,
 }
 
 /// Every card a deck offers, in dataset order. A kind is left out for an event when it cannot
 /// be asked fairly: a disputed detail, too few distractors, or a prompt that would give it away.
 pub fn cards(deck: &Deck) -> Vec<CardSpec> {
+    cards_and_suppressed(deck).0
+}
+
+/// The cards a deck offers, and the ones it would offer but for a fairness rule. Kinds an
+/// event simply lacks (no place, no cloze) are neither.
+pub fn cards_and_suppressed(deck: &Deck) -> (Vec<CardSpec>, Vec<Suppressed>) {
     let mut out = Vec::new();
+    let mut suppressed = Vec::new();
     let card = |subject: &str, kind: Kind, suffix: String, figure: Option<usize>| CardSpec {
         id: format!("{subject}/{suffix}"),
         deck_id: deck.id.clone(),
         subject_id: subject.to_string(),
         kind,
         figure,
+    };
+    let mut keep = |spec: CardSpec, line: usize, checked: Result<(), Why>| match checked {
+        Ok(()) => out.push(spec),
+        Err(why) => suppressed.push(Suppressed {
+            card_id: spec.id,
+            kind: spec.kind,
+            line,
+            why,
+        }),
     };
     for event in &deck.events {
         for kind in [
@@ -145,32 +200,40 @@ pub fn cards(deck: &Deck) -> Vec<CardSpec> {
             Kind::TrueFalse,
             Kind::Flashcard,
         ] {
-            if generate::event_card_possible(deck, event, kind) {
-                out.push(card(&event.id, kind, kind.as_str().to_string(), None));
+            let lacks = match kind {
+                Kind::Place => event.place.is_none(),
+                Kind::Cloze => event.cloze.is_none(),
+                _ => false,
+            };
+            if !lacks {
+                let spec = card(&event.id, kind, kind.as_str().to_string(), None);
+                keep(
+                    spec,
+                    event.line,
+                    generate::event_card_check(deck, event, kind),
+                );
             }
         }
         for (i, figure) in event.figures.iter().enumerate() {
-            if generate::figure_card_possible(event, figure) {
-                out.push(card(
-                    &event.id,
-                    Kind::Figure,
-                    format!("figure-{}", i + 1),
-                    Some(i),
-                ));
-            }
+            let spec = card(
+                &event.id,
+                Kind::Figure,
+                format!("figure-{}", i + 1),
+                Some(i),
+            );
+            let checked = generate::figure_check(deck, event, figure).map(|_| ());
+            keep(spec, event.line, checked);
         }
     }
     for quote in &deck.quotes {
-        if generate::speaker_card_possible(deck, quote) {
-            out.push(card(&quote.id, Kind::Speaker, "speaker".into(), None));
-        }
+        let spec = card(&quote.id, Kind::Speaker, "speaker".into(), None);
+        keep(
+            spec,
+            quote.line,
+            generate::speaker_check(deck, quote).map(|_| ()),
+        );
     }
-    out
-}
-
-/// Dates may be asked only when no article disputes them and the title does not give them away.
-fn date_askable(event: &Event) -> bool {
-    !event.is_disputed(DisputeAbout::Date) && !event.title.contains(&event.date.year.to_string())
+    (out, suppressed)
 }
 
 /// A stable 64-bit hash (FNV-1a), so seeds do not depend on the standard library's hasher.

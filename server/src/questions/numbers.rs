@@ -42,6 +42,47 @@ pub fn format_figure(value: f64, unit: &str) -> String {
     }
 }
 
+/// A figure as the deck states it, with the singular unit for a value of 1 ("1 division").
+pub fn format_count(value: f64, unit: &str, unit_singular: Option<&str>) -> String {
+    if value == 1.0 {
+        let singular = unit_singular.map_or_else(|| singular_of(unit), str::to_string);
+        return format_figure(value, &singular);
+    }
+    format_figure(value, unit)
+}
+
+/// A best guess at the singular of an English plural unit, for decks that give none.
+pub fn singular_of(unit: &str) -> String {
+    let (head, last) = match unit.rsplit_once(' ') {
+        Some((h, l)) => (format!("{h} "), l),
+        None => (String::new(), unit),
+    };
+    let lower = last.to_ascii_lowercase();
+    let one = if matches!(
+        lower.as_str(),
+        "percent" | "%" | "usd" | "vnd" | "" | "people" | "series" | "species"
+    ) {
+        if lower == "people" {
+            "person".to_string()
+        } else {
+            last.to_string()
+        }
+    } else if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if lower.ends_with("sses")
+        || lower.ends_with("ches")
+        || lower.ends_with("shes")
+        || lower.ends_with("xes")
+    {
+        last[..last.len() - 2].to_string()
+    } else if lower.ends_with('s') && !lower.ends_with("ss") {
+        last[..last.len() - 1].to_string()
+    } else {
+        last.to_string()
+    };
+    format!("{head}{one}")
+}
+
 /// Number of significant digits written in `value` (2,000,000 has 1; 1,250 has 3).
 pub fn significant_digits(value: f64) -> u32 {
     let s = format!("{}", value.abs());
@@ -79,6 +120,27 @@ mod tests {
         assert_eq!(format_figure(40.0, "percent"), "40%");
         assert_eq!(format_figure(1.5e9, "USD"), "USD 1,500,000,000");
         assert_eq!(format_figure(30.0, "tonnes"), "30 tonnes");
+    }
+
+    #[test]
+    fn one_takes_the_singular() {
+        assert_eq!(format_count(1.0, "divisions", None), "1 division");
+        assert_eq!(
+            format_count(1.0, "divisions", Some("division")),
+            "1 division"
+        );
+        assert_eq!(
+            format_count(7.0, "divisions", Some("division")),
+            "7 divisions"
+        );
+        assert_eq!(format_count(1.0, "countries", None), "1 country");
+        assert_eq!(format_count(1.0, "people", None), "1 person");
+        assert_eq!(format_count(1.0, "percent", None), "1%");
+        assert_eq!(format_count(1.0, "km", None), "1 km");
+        assert_eq!(
+            format_count(1.0, "military regions", None),
+            "1 military region"
+        );
     }
 
     #[test]

@@ -1,17 +1,7 @@
 //! Chronology questions as a real ordering: the learner gives each event its position.
 
-use serde::Serialize;
-
-/// One event to place, in the order shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OrderItem {
-    pub event_id: String,
-    pub title: String,
-    /// The event's date or span as learners read it, shown with the right order afterwards.
-    pub when: String,
-    /// Its right place, 1 for the earliest.
-    pub position: usize,
-}
+/// One event to place, in the order shown (the question's `items`).
+pub use super::ChronologyItem as OrderItem;
 
 /// Why a submitted order cannot be graded.
 #[derive(Debug, Clone, PartialEq, Eq)]

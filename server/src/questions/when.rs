@@ -15,20 +15,8 @@ pub fn when(event: &Event) -> String {
 }
 
 fn span(event: &Event) -> String {
-    match event.end_date {
-        Some(end) if end != event.date => {
-            let (start, end) = (event.date.to_string(), end.to_string());
-            // Single words join with an en dash; longer forms need spaces to read as a range.
-            if start.contains(' ') || end.contains(' ') {
-                format!("{start} – {end}")
-            } else {
-                format!("{start}–{end}")
-            }
-        }
-        _ => event.date.to_string(),
-    }
+    super::fair::when(&event.date, event.end_date.as_ref())
 }
-
 #[cfg(test)]
 mod tests {
     use super::when;

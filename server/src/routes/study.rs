@@ -296,6 +296,7 @@ fn typed_hint(q: &Question) -> &'static str {
             crate::dataset::Precision::Month => "a month and year, e.g. January 1979",
             crate::dataset::Precision::Year => "a year",
         },
+        answer::Expected::DateSpan { .. } => "a date or a span, e.g. 1981–1982",
         answer::Expected::Number { .. } => "a number",
         _ => "",
     }
@@ -762,7 +763,8 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
                         .iter()
                         .map(|s| SourceRef {
                             document: s.document.clone(),
-                            document_title: deck.citation(&s.document),
+                            document_title: deck.document_title(&s.document).to_string(),
+                            citation: deck.citation(&s.document),
                             quote: s.quote.clone(),
                         })
                         .collect(),

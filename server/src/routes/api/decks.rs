@@ -278,7 +278,7 @@ pub struct PackCard {
     pub event_title: Option<String>,
     /// Its date, or its span ("1981–1982") when it has an end date.
     pub event_date: Option<String>,
-    /// Where the answer comes from: the article's title and the quote.
+    /// Where the answer comes from: the article's title, publisher and date, and the quote.
     pub sources: Vec<PackSource>,
 }
 
@@ -381,7 +381,7 @@ pub async fn study_pack(
                     .sources
                     .iter()
                     .map(|s| PackSource {
-                        title: s.document_title.clone(),
+                        title: s.citation.clone(),
                         quote: s.quote.clone(),
                     })
                     .collect(),

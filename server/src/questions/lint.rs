@@ -1,0 +1,476 @@
+//! The fairness lint run by `chronicle questions check`: problems in the deck itself, and in
+//! the questions the generator draws from it over many seeds. Each is `file:line: rule: ...`.
+
+use super::answer::{parse_date, parse_number, parse_span};
+use super::fair::{
+    self, CHRONOLOGY_WINDOW_DAYS, Rule, contradicts, excluded_by, mentions_name, states_date,
+    states_number,
+};
+use super::{CardSpec, Kind, Question, Suppressed, cards_and_suppressed, generate};
+use crate::dataset::{Deck, DisputeAbout, Event, HistDate, Qualifier};
+use crate::text::normalize;
+use std::fmt;
+use std::path::PathBuf;
+
+/// How many seeds the lint draws each card with.
+pub const LINT_SEEDS: u64 = 16;
+
+/// One problem the deck's author should fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub file: PathBuf,
+    pub line: usize,
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file.display(),
+            self.line,
+            self.rule,
+            self.message
+        )
+    }
+}
+
+/// Suppressions that point at something to fix in the deck, so they are also warnings.
+/// (A disputed or inferred date, or too few distractors, is the deck being honest.)
+fn suppression_warns(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::TitleDate | Rule::AnswerInTitle | Rule::ClozeGrammar | Rule::PlaceKindMissing
+    )
+}
+
+/// Every finding for `deck`, in file order, each (line, rule) once.
+pub fn lint(deck: &Deck) -> Vec<Finding> {
+    let (cards, suppressed) = cards_and_suppressed(deck);
+    lint_with(deck, &cards, &suppressed)
+}
+
+pub fn lint_with(deck: &Deck, cards: &[CardSpec], suppressed: &[Suppressed]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    let mut push = |line: usize, rule: Rule, message: String| {
+        if !out.iter().any(|f| f.line == line && f.rule == rule) {
+            out.push(Finding {
+                file: deck.source_file.clone(),
+                line,
+                rule,
+                message,
+            });
+        }
+    };
+    for e in &deck.events {
+        if fair::has_date(&e.title) {
+            push(
+                e.line,
+                Rule::TitleDate,
+                format!("event `{}`: the title “{}” carries a date", e.id, e.title),
+            );
+        }
+        if e.place.is_some() && e.place_kind.is_none() {
+            push(
+                e.line,
+                Rule::PlaceKindMissing,
+                format!("event `{}`: place without a place_kind", e.id),
+            );
+        }
+    }
+    for s in suppressed.iter().filter(|s| suppression_warns(s.why.rule)) {
+        push(
+            s.line,
+            s.why.rule,
+            format!("{} not asked: {}", s.card_id, s.why.message),
+        );
+    }
+    for card in cards {
+        let line = deck
+            .event(&card.subject_id)
+            .map(|e| e.line)
+            .or_else(|| deck.quote(&card.subject_id).map(|q| q.line))
+            .unwrap_or(0);
+        for seed in 0..LINT_SEEDS {
+            let Some(q) = generate(deck, card, seed) else {
+                continue;
+            };
+            for (rule, message) in check_question(deck, &q) {
+                push(line, rule, format!("{} (seed {seed}): {message}", q.id));
+            }
+        }
+    }
+    out.sort_by_key(|f| (f.line, f.rule));
+    out
+}
+
+fn overlaps_span(e: &Event, from: &HistDate, to: &HistDate) -> bool {
+    from.first_day() <= e.end().last_day() && e.date.first_day() <= to.last_day()
+}
+
+/// A written date or span as `(from, to)`.
+fn read_when(s: &str) -> Option<(HistDate, HistDate)> {
+    parse_span(s).or_else(|| parse_date(s).map(|d| (d, d)))
+}
+
+fn qualifier_of(shown: &str) -> (Qualifier, &str) {
+    for (words, q) in [
+        ("more than ", Qualifier::Over),
+        ("at least ", Qualifier::AtLeast),
+        ("under ", Qualifier::Under),
+        ("up to ", Qualifier::UpTo),
+        ("about ", Qualifier::About),
+        ("nearly ", Qualifier::Nearly),
+    ] {
+        if let Some(rest) = shown.strip_prefix(words) {
+            return (q, rest);
+        }
+    }
+    (Qualifier::Exact, shown)
+}
+
+/// Problems in one generated question, checked from the question and the deck alone.
+pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
+    let mut out = Vec::new();
+    let events: Vec<&Event> = q.event_ids.iter().filter_map(|id| deck.event(id)).collect();
+    let event = events.first().copied();
+    let quotes: Vec<&str> = q.sources.iter().map(|s| s.quote.as_str()).collect();
+
+    if q.kind != Kind::Flashcard {
+        let keys: Vec<String> = q.choices.iter().map(|c| normalize(c)).collect();
+        let distinct = keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k));
+        let right = q.answer_index.and_then(|i| q.choices.get(i)) == Some(&q.answer);
+        let expected_len = if q.kind == Kind::TrueFalse { 2 } else { 4 };
+        if !distinct || !right || q.choices.len() != expected_len {
+            out.push((
+                Rule::ChoicesNotDistinct,
+                format!("choices {:?}, answer {:?}", q.choices, q.answer),
+            ));
+        }
+    }
+    let wrong: Vec<&String> = q
+        .choices
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != q.answer_index)
+        .map(|(_, c)| c)
+        .collect();
+
+    let prompt_words = format!(" {} ", normalize(&q.prompt));
+    let in_prompt = |s: &str| {
+        let k = normalize(s);
+        !k.is_empty() && prompt_words.contains(&format!(" {k} "))
+    };
+    match q.kind {
+        Kind::Date | Kind::Place | Kind::Speaker | Kind::Cloze | Kind::EventOnDate
+            if in_prompt(&q.answer) =>
+        {
+            out.push((
+                Rule::AnswerInPrompt,
+                format!("the prompt shows “{}”", q.answer),
+            ));
+        }
+        _ => {}
+    }
+
+    match (q.kind, event) {
+        (Kind::Date, Some(e)) => {
+            date_rules(e, &quotes, &mut out);
+            if let Some((from, _)) = read_when(&q.answer)
+                && in_prompt(&from.year.to_string())
+            {
+                out.push((Rule::AnswerInPrompt, "the prompt shows the year".into()));
+            }
+            for w in &wrong {
+                match read_when(w) {
+                    Some((a, b)) if overlaps_span(e, &a, &b) => out.push((
+                        Rule::DistractorInSpan,
+                        format!("“{w}” falls inside the event's own dates"),
+                    )),
+                    None => out.push((Rule::ChoicesNotDistinct, format!("“{w}” is not a date"))),
+                    _ => {}
+                }
+            }
+        }
+        (Kind::EventOnDate, Some(e)) => {
+            date_rules(e, &quotes, &mut out);
+            for w in &wrong {
+                match deck.events.iter().find(|o| &&o.title == w) {
+                    Some(o) if o.date_inferred => out.push((
+                        Rule::InferredDateAsked,
+                        format!("“{w}” is offered by a date no article states"),
+                    )),
+                    Some(o) if overlaps_span(e, &o.date, &o.end()) => out.push((
+                        Rule::DistractorInSpan,
+                        format!("“{w}” happened within the same dates"),
+                    )),
+                    Some(_) => {}
+                    None => out.push((Rule::ChoicesNotDistinct, format!("“{w}” is no event"))),
+                }
+            }
+        }
+        (Kind::Place, Some(e)) => {
+            if e.is_disputed(DisputeAbout::Place) {
+                out.push((Rule::Disputed, "the place is disputed".into()));
+            }
+            if !quotes.iter().any(|s| mentions_name(deck, s, &q.answer)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote names {}", q.answer),
+                ));
+            }
+            if mentions_name(deck, &e.title, &q.answer) {
+                out.push((Rule::AnswerInTitle, "the title names the place".into()));
+            }
+            let kind_of = |p: &str| {
+                deck.events
+                    .iter()
+                    .find(|o| o.place.as_deref() == Some(p))
+                    .and_then(|o| o.place_kind)
+                    .or_else(|| {
+                        deck.names
+                            .iter()
+                            .find(|n| n.name == p)
+                            .and_then(|n| n.place_kind)
+                    })
+            };
+            for w in &wrong {
+                if kind_of(w).is_none() || kind_of(w) != e.place_kind {
+                    out.push((
+                        Rule::PlaceKindMismatch,
+                        format!("“{w}” is not a place of the answer's kind"),
+                    ));
+                }
+            }
+        }
+        (Kind::Figure, Some(e)) => {
+            let Some(f) = e
+                .figures
+                .iter()
+                .find(|f| q.answer_value.as_ref().and_then(|v| v.as_f64()) == Some(f.value))
+            else {
+                out.push((Rule::ChoicesNotDistinct, "the answer is no figure".into()));
+                return out;
+            };
+            if e.is_figure_disputed(f) {
+                out.push((Rule::Disputed, format!("the {} is disputed", f.what)));
+            }
+            if !quotes.iter().any(|s| states_number(s, f.value)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote writes {}", q.answer),
+                ));
+            }
+            // The title and the figure's wording, not the date shown beside them.
+            if states_number(&e.title, f.value) || states_number(&f.what, f.value) {
+                out.push((Rule::AnswerInPrompt, "the prompt writes the figure".into()));
+            }
+            for w in &wrong {
+                match parse_number(w) {
+                    Some(x) if !excluded_by(f.qualifier, f.value, x) => out.push((
+                        Rule::DistractorNotExcluded,
+                        format!("“{w}” is not ruled out by the source's “{:?}”", f.qualifier),
+                    )),
+                    None => out.push((Rule::ChoicesNotDistinct, format!("“{w}” is no number"))),
+                    _ => {}
+                }
+                if w.starts_with("1 ") && f.unit.ends_with('s') && w.ends_with(&f.unit) {
+                    out.push((Rule::ChoicesNotDistinct, format!("“{w}”: a plural for one")));
+                }
+            }
+        }
+        (Kind::Speaker, _) => {
+            if !quotes.iter().any(|s| mentions_name(deck, s, &q.answer)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote names {}", q.answer),
+                ));
+            }
+            for (i, a) in q.choices.iter().enumerate() {
+                for b in &q.choices[i + 1..] {
+                    if deck.related_names(a, b) {
+                        out.push((
+                            Rule::GroupBesideMember,
+                            format!("“{a}” and “{b}” are a group and its member"),
+                        ));
+                    }
+                }
+            }
+        }
+        (Kind::Chronology, _) => {
+            if events.len() != 4 {
+                out.push((Rule::ChronologySpacing, "not four events".into()));
+            }
+            for (i, a) in events.iter().enumerate() {
+                date_rules(a, &quotes, &mut out);
+                for b in &events[i + 1..] {
+                    if !generate::far_enough_apart(a, b) {
+                        out.push((
+                            Rule::ChronologySpacing,
+                            format!("`{}` and `{}` are too close to order", a.id, b.id),
+                        ));
+                    }
+                }
+            }
+            if generate::window_days(&events) > CHRONOLOGY_WINDOW_DAYS {
+                out.push((
+                    Rule::ChronologySpacing,
+                    "the events span over ten years".into(),
+                ));
+            }
+        }
+        (Kind::TrueFalse, Some(e)) => true_false_rules(deck, e, q, &quotes, &mut out),
+        _ => {}
+    }
+    out
+}
+
+/// A date asked must be settled, stated in a cited quote, and not inferred.
+fn date_rules(e: &Event, quotes: &[&str], out: &mut Vec<(Rule, String)>) {
+    if e.date_inferred {
+        out.push((
+            Rule::InferredDateAsked,
+            format!("`{}` has an inferred date", e.id),
+        ));
+    }
+    if e.is_disputed(DisputeAbout::Date) {
+        out.push((Rule::Disputed, format!("`{}` has a disputed date", e.id)));
+    }
+    let stated = |d: &HistDate| quotes.iter().any(|q| states_date(q, d));
+    if !stated(&e.date) || e.end_date.is_some_and(|end| !stated(&end)) {
+        out.push((
+            Rule::QuoteLacksFact,
+            format!("no cited quote states the date of `{}`", e.id),
+        ));
+    }
+}
+
+fn true_false_rules(
+    deck: &Deck,
+    e: &Event,
+    q: &Question,
+    quotes: &[&str],
+    out: &mut Vec<(Rule, String)>,
+) {
+    let Some(st) = &q.statement else {
+        out.push((Rule::ChoicesNotDistinct, "no statement".into()));
+        return;
+    };
+    match st.about.as_str() {
+        "date" => {
+            date_rules(e, quotes, out);
+            if let Some((a, b)) = read_when(&st.shown)
+                && !st.truth
+                && overlaps_span(e, &a, &b)
+            {
+                out.push((
+                    Rule::DistractorInSpan,
+                    format!(
+                        "“{}” is called false but lies inside the event's dates",
+                        st.shown
+                    ),
+                ));
+            }
+        }
+        "place" => {
+            if e.is_disputed(DisputeAbout::Place) {
+                out.push((Rule::Disputed, "the place is disputed".into()));
+            }
+            let place = e.place.as_deref().unwrap_or("");
+            if !quotes.iter().any(|s| mentions_name(deck, s, place)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote names {place}"),
+                ));
+            }
+            let same = normalize(&st.shown) == normalize(place);
+            if st.truth != same {
+                out.push((
+                    Rule::NotReallyFalse,
+                    format!("“{}” vs the place {place}", st.shown),
+                ));
+            }
+            if !st.truth {
+                let kind = deck
+                    .events
+                    .iter()
+                    .find(|o| o.place.as_deref() == Some(st.shown.as_str()))
+                    .and_then(|o| o.place_kind)
+                    .or_else(|| {
+                        deck.names
+                            .iter()
+                            .find(|n| n.name == st.shown)
+                            .and_then(|n| n.place_kind)
+                    });
+                if kind != e.place_kind {
+                    out.push((Rule::PlaceKindMismatch, format!("“{}”", st.shown)));
+                }
+            }
+        }
+        "actor" => {
+            if e.is_disputed(DisputeAbout::Actors) {
+                out.push((Rule::Disputed, "the actors are disputed".into()));
+            }
+            let involved =
+                e.actors.iter().any(|a| {
+                    normalize(a) == normalize(&st.shown) || deck.related_names(a, &st.shown)
+                }) || mentions_name(deck, &e.summary, &st.shown)
+                    || mentions_name(deck, &e.title, &st.shown);
+            if st.truth != involved {
+                out.push((
+                    Rule::NotReallyFalse,
+                    format!("“{}” called {} for `{}`", st.shown, st.truth, e.id),
+                ));
+            }
+            if st.truth && !quotes.iter().any(|s| mentions_name(deck, s, &st.shown)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote names {}", st.shown),
+                ));
+            }
+        }
+        "figure" => {
+            let (shown_q, rest) = qualifier_of(&st.shown);
+            let Some(x) = parse_number(rest) else {
+                out.push((
+                    Rule::ChoicesNotDistinct,
+                    format!("“{}” is no figure", st.shown),
+                ));
+                return;
+            };
+            let Some(f) = e
+                .figures
+                .iter()
+                .find(|f| q.prompt.contains(&format!("the {} was", f.what)))
+            else {
+                out.push((
+                    Rule::ChoicesNotDistinct,
+                    "names no figure of the event".into(),
+                ));
+                return;
+            };
+            if e.is_figure_disputed(f) {
+                out.push((Rule::Disputed, format!("the {} is disputed", f.what)));
+            }
+            if !quotes.iter().any(|s| states_number(s, f.value)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote writes {}", f.value),
+                ));
+            }
+            let false_by_source = contradicts(f.qualifier, f.value, shown_q, x);
+            if st.truth == false_by_source {
+                out.push((
+                    Rule::NotReallyFalse,
+                    format!(
+                        "“{}” called {} against the source's {:?} {}",
+                        st.shown, st.truth, f.qualifier, f.value
+                    ),
+                ));
+            }
+        }
+        other => out.push((Rule::ChoicesNotDistinct, format!("statement about {other}"))),
+    }
+}

@@ -1,0 +1,465 @@
+//! The fairness rules on a small synthetic deck that holds every tricky case
+//! (tests/fixtures/fair/tricky.toml), one deck per lint rule that breaks it
+//! (tests/fixtures/lint/RULE.toml), and questions tampered with to break each rule the
+//! generator itself keeps.
+
+use chronicle::catalog::Catalog;
+use chronicle::dataset::{Deck, parse_deck};
+use chronicle::questions::{Kind, Question, Rule, answer, cards_and_suppressed, lint};
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+#[path = "support/fair_checks.rs"]
+mod fair_checks;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn tricky() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        Catalog::load(&fixtures().join("fair")).unwrap_or_else(|e| panic!("tricky deck:\n{e}"))
+    })
+}
+
+fn deck() -> &'static Deck {
+    &tricky().decks[0]
+}
+
+fn question(card: &str, seed: u64) -> Question {
+    tricky()
+        .question(card, seed)
+        .unwrap_or_else(|| panic!("no card {card}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_tricky_question_is_fair_for_any_seed(seed in any::<u64>()) {
+        for card in &tricky().cards {
+            let q = tricky().question(&card.id, seed).expect("every offered card generates");
+            fair_checks::check_question(deck(), &q)?;
+        }
+    }
+}
+
+#[test]
+fn the_tricky_deck_passes_the_lint() {
+    let findings: Vec<String> = lint::lint(deck()).iter().map(|f| f.to_string()).collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn a_span_is_asked_as_a_span_and_any_date_inside_it_is_right() {
+    // From the deck: 1981 to 1982.
+    for seed in 0..30 {
+        let q = question("dry-season-offensives/date", seed);
+        assert_eq!(q.answer, "1981–1982");
+        assert!(
+            !q.choices.iter().any(|c| c == "1981" || c == "1982"),
+            "{:?}",
+            q.choices
+        );
+        for typed in ["1982", "1981", "1981-1982"] {
+            assert!(answer::check_typed(&q.expected, typed), "{typed}");
+        }
+        assert!(!answer::check_typed(&q.expected, "1983"));
+    }
+    let tf: Vec<Question> = (0..60)
+        .map(|s| question("winter-campaign/true_false", s))
+        .filter(|q| q.statement.as_ref().is_some_and(|s| s.about == "date"))
+        .collect();
+    assert!(!tf.is_empty());
+    for q in tf {
+        let st = q.statement.unwrap();
+        // November 1984 to March 1985: "January 1985" would be inside, so never called false.
+        assert!(
+            st.truth || !st.shown.contains("1985") || st.shown.contains('–'),
+            "{st:?}"
+        );
+    }
+}
+
+#[test]
+fn inferred_dates_are_never_asked_and_flashcards_say_so() {
+    for e in ["investment-grows", "scholarships"] {
+        for kind in ["date", "event_on_date", "chronology"] {
+            assert!(
+                tricky().card(&format!("{e}/{kind}")).is_none(),
+                "{e}/{kind}"
+            );
+        }
+        let card = question(&format!("{e}/flashcard"), 0);
+        assert!(
+            card.answer.contains("(date not stated in the sources)"),
+            "{}",
+            card.answer
+        );
+    }
+    for card in &tricky().cards {
+        for seed in 0..10 {
+            let q = question(&card.id, seed);
+            if matches!(q.kind, Kind::Date | Kind::EventOnDate | Kind::Chronology) {
+                assert!(
+                    !q.event_ids
+                        .iter()
+                        .any(|id| deck().event(id).unwrap().date_inferred)
+                );
+                assert!(
+                    !q.choices
+                        .iter()
+                        .any(|c| c == "Investment grows" || c == "Scholarships given")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_dispute_applies_to_every_event_it_touches() {
+    let farewell = deck().event("farewell-parade").unwrap();
+    assert_eq!(
+        farewell.disputes[0].recorded_on.as_deref(),
+        Some("troops-withdrawn")
+    );
+    for kind in ["date", "event_on_date", "chronology"] {
+        assert!(
+            tricky().card(&format!("farewell-parade/{kind}")).is_none(),
+            "{kind}"
+        );
+    }
+    for seed in 0..40 {
+        let q = question("farewell-parade/true_false", seed);
+        assert_ne!(q.statement.unwrap().about, "date");
+    }
+}
+
+#[test]
+fn a_group_never_stands_beside_its_members() {
+    for seed in 0..60 {
+        for card in [
+            "front-declaration/speaker",
+            "one-speaks/speaker",
+            "two-speaks/speaker",
+        ] {
+            let q = question(card, seed);
+            let has = |n: &str| q.choices.iter().any(|c| c == n);
+            assert!(
+                !(has("Leaders of the Front") && (has("Speaker One") || has("Speaker Two"))),
+                "{:?}",
+                q.choices
+            );
+        }
+    }
+}
+
+#[test]
+fn figures_keep_their_qualifier_and_singular() {
+    // "over 600 km": nothing above 600 is offered; "1 division", not "1 divisions".
+    for seed in 0..40 {
+        let q = question("dry-season-offensives/figure-1", seed);
+        assert!(q.prompt.contains("more than"), "{}", q.prompt);
+        for c in q.choices.iter().filter(|c| **c != q.answer) {
+            assert!(answer::parse_number(c).unwrap() < 600.0, "{c}");
+        }
+        let q = question("winter-campaign/figure-1", seed);
+        assert_eq!(q.answer, "1 division");
+    }
+}
+
+#[test]
+fn typed_answers_accept_the_aliases_the_deck_declares() {
+    let q = question("one-speaks/speaker", 0);
+    assert!(answer::check_typed(&q.expected, "Comrade One"));
+    let q = question("trade-record/cloze", 0);
+    assert!(answer::check_typed(&q.expected, "Far Land"));
+}
+
+#[test]
+fn sources_are_cited_by_title_publisher_and_date() {
+    let q = question("capital-taken/date", 0);
+    assert_eq!(
+        q.sources[0].citation,
+        "Article A (The Daily, 7 January 2024)"
+    );
+    assert!(q.sources[0].quote.contains("January 7, 1979"));
+}
+
+/// The generator's random stream is ChaCha8, whose output is fixed by its specification;
+/// this pins one question's choices so that a change of stream (an upgrade of `rand`, a
+/// return to `StdRng`) fails here instead of grading learners against other choices. The
+/// expected list was recorded from the generator when the stream was pinned.
+#[test]
+fn one_questions_choices_are_pinned() {
+    let q = question("capital-taken/figure-1", 7);
+    assert_eq!(q.choices, PINNED_CHOICES);
+}
+
+const PINNED_CHOICES: [&str; 4] = [
+    "500 soldiers",
+    "300 soldiers",
+    "1,000 soldiers",
+    "600 soldiers",
+];
+
+// ---- Each lint rule fails on a deck that breaks it. ----
+
+/// Loads tests/fixtures/lint/RULE.toml and returns (findings, suppressed) as printed lines.
+fn lint_fixture(rule: &str) -> (Vec<String>, Vec<String>) {
+    let path = fixtures().join(format!("lint/{rule}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let deck = parse_deck(Path::new(&format!("{rule}.toml")), &text)
+        .unwrap_or_else(|e| panic!("{rule}.toml must load:\n{e}"));
+    let (cards, suppressed) = cards_and_suppressed(&deck);
+    let findings = lint::lint_with(&deck, &cards, &suppressed);
+    (
+        findings.iter().map(|f| f.to_string()).collect(),
+        suppressed
+            .iter()
+            .map(|s| format!("{}:{}: {}: {}", rule, s.line, s.why.rule, s.card_id))
+            .collect(),
+    )
+}
+
+/// The line of the `[[event]]` holding `marker` in the fixture.
+fn event_line(rule: &str, marker: &str) -> usize {
+    let text = std::fs::read_to_string(fixtures().join(format!("lint/{rule}.toml"))).unwrap();
+    let at = text.find(marker).unwrap();
+    let start = text[..at].rfind("[[event]]").unwrap();
+    text[..start].lines().count() + 1
+}
+
+fn assert_warns(rule: &str, marker: &str) {
+    let (findings, _) = lint_fixture(rule);
+    let want = format!("{rule}.toml:{}: {rule}: ", event_line(rule, marker));
+    assert!(
+        findings.iter().any(|f| f.starts_with(&want)),
+        "want {want}, got {findings:#?}"
+    );
+}
+
+fn assert_suppresses(rule: &str, marker: &str, card: &str) {
+    let (_, suppressed) = lint_fixture(rule);
+    let want = format!("{rule}:{}: {rule}: {card}", event_line(rule, marker));
+    assert!(
+        suppressed.contains(&want),
+        "want {want}, got {suppressed:#?}"
+    );
+}
+
+#[test]
+fn lint_title_date() {
+    assert_warns("title-date", "Harbour shelled (June 1978)");
+    assert_suppresses(
+        "title-date",
+        "Harbour shelled (June 1978)",
+        "harbour-shelled/date",
+    );
+}
+
+#[test]
+fn lint_answer_in_title() {
+    assert_warns("answer-in-title", "Battle of Deep Valley");
+    assert_suppresses(
+        "answer-in-title",
+        "Battle of Deep Valley",
+        "valley-battle/place",
+    );
+}
+
+#[test]
+fn lint_place_kind_missing() {
+    assert_warns("place-kind-missing", "id = \"border-raid\"");
+    assert_suppresses(
+        "place-kind-missing",
+        "id = \"border-raid\"",
+        "border-raid/place",
+    );
+}
+
+#[test]
+fn lint_cloze_grammar() {
+    assert_warns("cloze-grammar", "[[Outer Land]]");
+    assert_suppresses("cloze-grammar", "[[Outer Land]]", "trade-record/cloze");
+}
+
+#[test]
+fn lint_quote_lacks_fact() {
+    assert_suppresses(
+        "quote-lacks-fact",
+        "the Blue Army held Lake Shore",
+        "lake-district-held/date",
+    );
+    assert_suppresses(
+        "quote-lacks-fact",
+        "the Blue Army held Lake Shore",
+        "lake-district-held/chronology",
+    );
+}
+
+/// Rules the generator keeps for every deck: shown failing on a generated question of the
+/// tricky deck that is tampered with to break each one.
+fn rules_broken(q: &Question) -> Vec<Rule> {
+    lint::check_question(deck(), q)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect()
+}
+
+fn replace_wrong(q: &mut Question, with: &str) {
+    let i = (0..q.choices.len())
+        .find(|i| Some(*i) != q.answer_index)
+        .unwrap();
+    q.choices[i] = with.to_string();
+}
+
+#[test]
+fn untampered_questions_break_no_rule() {
+    for card in &tricky().cards {
+        let q = question(&card.id, 3);
+        assert!(
+            rules_broken(&q).is_empty(),
+            "{}: {:?}",
+            q.id,
+            lint::check_question(deck(), &q)
+        );
+    }
+}
+
+#[test]
+fn lint_distractor_in_span() {
+    let mut q = question("dry-season-offensives/date", 0);
+    replace_wrong(&mut q, "1982");
+    assert!(rules_broken(&q).contains(&Rule::DistractorInSpan));
+}
+
+#[test]
+fn lint_distractor_not_excluded() {
+    let mut q = question("dry-season-offensives/figure-1", 0);
+    replace_wrong(&mut q, "700 km");
+    assert!(rules_broken(&q).contains(&Rule::DistractorNotExcluded));
+}
+
+#[test]
+fn lint_place_kind_mismatch() {
+    let mut q = question("capital-taken/place", 0);
+    replace_wrong(&mut q, "Far Island");
+    assert!(rules_broken(&q).contains(&Rule::PlaceKindMismatch));
+}
+
+#[test]
+fn lint_group_beside_member() {
+    let mut q = question("one-speaks/speaker", 0);
+    replace_wrong(&mut q, "Leaders of the Front");
+    assert!(rules_broken(&q).contains(&Rule::GroupBesideMember));
+}
+
+#[test]
+fn lint_chronology_spacing() {
+    let mut q = question("capital-taken/chronology", 0);
+    q.event_ids[1] = "troops-withdrawn".into();
+    q.event_ids[2] = "farewell-parade".into();
+    assert!(rules_broken(&q).contains(&Rule::ChronologySpacing));
+}
+
+#[test]
+fn lint_inferred_date_asked() {
+    let mut q = question("capital-taken/event_on_date", 0);
+    replace_wrong(&mut q, "Investment grows");
+    assert!(rules_broken(&q).contains(&Rule::InferredDateAsked));
+    let mut q = question("capital-taken/date", 0);
+    q.event_ids = vec!["investment-grows".into()];
+    assert!(rules_broken(&q).contains(&Rule::InferredDateAsked));
+}
+
+#[test]
+fn lint_disputed() {
+    let mut q = question("capital-taken/date", 0);
+    q.event_ids = vec!["farewell-parade".into()];
+    assert!(rules_broken(&q).contains(&Rule::Disputed));
+}
+
+#[test]
+fn lint_answer_in_prompt() {
+    let mut q = question("capital-taken/place", 0);
+    q.prompt.push_str(" Big City");
+    assert!(rules_broken(&q).contains(&Rule::AnswerInPrompt));
+}
+
+#[test]
+fn lint_quote_lacks_fact_in_a_question() {
+    let mut q = question("capital-taken/figure-1", 0);
+    for s in &mut q.sources {
+        s.quote = "soldiers entered the city".into();
+    }
+    assert!(rules_broken(&q).contains(&Rule::QuoteLacksFact));
+}
+
+#[test]
+fn lint_not_really_false() {
+    let q = (0..80)
+        .map(|s| question("capital-taken/true_false", s))
+        .find(|q| {
+            q.statement
+                .as_ref()
+                .is_some_and(|s| s.truth && s.about == "actor")
+        })
+        .expect("a true actor statement");
+    let mut q = q;
+    let st = q.statement.as_mut().unwrap();
+    st.truth = false;
+    q.answer = "False".into();
+    q.answer_index = Some(1);
+    assert!(rules_broken(&q).contains(&Rule::NotReallyFalse));
+}
+
+#[test]
+fn lint_choices_not_distinct() {
+    let mut q = question("capital-taken/date", 0);
+    let answer = q.answer.clone();
+    replace_wrong(&mut q, &answer);
+    assert!(rules_broken(&q).contains(&Rule::ChoicesNotDistinct));
+}
+
+// ---- `questions check` prints per kind and by rule, and fails on a warning. ----
+
+#[test]
+fn questions_check_prints_suppressions_by_rule() {
+    let out = Command::new(env!("CARGO_BIN_EXE_chronicle"))
+        .args(["questions", "check", "--questions"])
+        .arg(fixtures().join("fair"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("suppressed: 2 inferred-date, 2 disputed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn questions_check_fails_with_file_line_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("lint/title-date.toml"),
+        dir.path().join("deck.toml"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_chronicle"))
+        .args(["questions", "check", "--questions"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!out.status.success(), "{text}");
+    let line = event_line("title-date", "Harbour shelled (June 1978)");
+    assert!(
+        text.contains(&format!("deck.toml:{line}: title-date: ")),
+        "{text}"
+    );
+}
