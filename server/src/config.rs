@@ -17,7 +17,8 @@ pub struct ServeArgs {
     #[arg(long, env = "CHRONICLE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
     /// Test only: exit the process right after a sync batch commits, before the reply is
-    /// sent, to show that a client's retry then neither doubles nor loses anything.
+    /// sent, to show that a client's retry then neither doubles nor loses anything. Only
+    /// debug builds (the ones tests run) have the hook; a release binary ignores this.
     #[arg(long, env = "CHRONICLE_TEST_EXIT_AFTER_SYNC_COMMIT", hide = true)]
     pub test_exit_after_sync_commit: bool,
 }

@@ -14,10 +14,12 @@ pub enum Goal {
 }
 
 impl Goal {
-    pub fn from_db(goal: &str, stability: Option<f64>) -> Goal {
+    /// The goal as stored; `None` for a value no version of Chronicle writes.
+    pub fn from_db(goal: &str, stability: Option<f64>) -> Option<Goal> {
         match (goal, stability) {
-            ("stability", Some(days)) => Goal::Stability(days),
-            _ => Goal::RightOnce,
+            ("stability", Some(days)) => Some(Goal::Stability(days)),
+            ("right_once", _) => Some(Goal::RightOnce),
+            _ => None,
         }
     }
 

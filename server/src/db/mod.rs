@@ -26,6 +26,23 @@ pub enum DbError {
     Blocking(String),
 }
 
+/// What a row decoder returns for a stored value it does not know: it fails, never guesses.
+pub(crate) fn invalid_value(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+    value: impl std::fmt::Display,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        row.as_ref().column_index(column).unwrap_or(0),
+        rusqlite::types::Type::Text,
+        format!(
+            "unexpected value {value:?} in column {column}",
+            value = value.to_string()
+        )
+        .into(),
+    )
+}
+
 /// Migrations in `migrations/`, applied in order and recorded in `user_version`.
 /// A landed migration is never edited: add the next file instead.
 const MIGRATIONS: &[&str] = &[

@@ -27,6 +27,26 @@ pub fn insert(
     Ok(())
 }
 
+/// Starts a session in one transaction: ends the one it replaces (if any) and any that have
+/// expired, then stores the new one.
+pub fn start(
+    conn: &mut Connection,
+    token_hash: &str,
+    user_id: i64,
+    csrf_secret: &str,
+    replacing_hash: Option<&str>,
+    now: i64,
+    expires_at: i64,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    if let Some(old) = replacing_hash {
+        delete(&tx, old)?;
+    }
+    delete_expired(&tx, now)?;
+    insert(&tx, token_hash, user_id, csrf_secret, now, expires_at)?;
+    tx.commit()
+}
+
 pub fn get(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<SessionRow>> {
     conn.prepare_cached(
         "SELECT user_id, csrf_secret, created_at, last_seen, expires_at FROM sessions

@@ -59,7 +59,7 @@ pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
         last_review: row.get("last_review")?,
         reps: row.get("reps")?,
         lapses: row.get("lapses")?,
-        phase: Phase::parse(&phase).unwrap_or(Phase::Review),
+        phase: Phase::parse(&phase).ok_or_else(|| super::invalid_value(row, "state", &phase))?,
     })
 }
 
@@ -140,9 +140,11 @@ pub fn card_reviews(
          ORDER BY answered_at, id",
     )?;
     let rows = stmt.query_map(params![user_id, card_id], |row| {
+        let rating: i64 = row.get(1)?;
         Ok(Review {
             answered_at: row.get::<_, i64>(0)? / 1000,
-            rating: Rating::from_number(row.get(1)?).unwrap_or(Rating::Again),
+            rating: Rating::from_number(rating)
+                .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
         })
     })?;
     rows.collect()

@@ -43,7 +43,7 @@ fn row_to_user(row: &Row<'_>) -> rusqlite::Result<User> {
         username: row.get("username")?,
         display_name: row.get("display_name")?,
         password_hash: row.get("password_hash")?,
-        role: Role::parse(&role).unwrap_or(Role::Learner),
+        role: Role::parse(&role).ok_or_else(|| super::invalid_value(row, "role", &role))?,
         desired_retention: row.get("desired_retention")?,
         new_per_day: row.get("new_per_day")?,
     })
@@ -84,6 +84,18 @@ pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite
         params![id, password_hash],
     )?;
     Ok(())
+}
+
+/// Sets a new password and ends every session of the user, in one transaction.
+pub fn change_password(
+    conn: &mut Connection,
+    id: i64,
+    password_hash: &str,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    set_password(&tx, id, password_hash)?;
+    super::sessions::delete_for_user(&tx, id)?;
+    tx.commit()
 }
 
 pub fn set_study_settings(

@@ -140,22 +140,17 @@ async fn start_session(
     let hash = session::hash_token(&token);
     let csrf_secret = session::random_token();
     let now = now();
+    let replacing = replacing.map(|old| session::hash_token(&old));
     db::run(&state.pool, move |conn| {
-        let tx = conn.transaction()?;
-        if let Some(old) = replacing {
-            sessions::delete(&tx, &session::hash_token(&old))?;
-        }
-        sessions::delete_expired(&tx, now)?;
-        sessions::insert(
-            &tx,
+        Ok(sessions::start(
+            conn,
             &hash,
             user_id,
             &csrf_secret,
+            replacing.as_deref(),
             now,
             now + session::ABSOLUTE_SECONDS,
-        )?;
-        tx.commit()?;
-        Ok(())
+        )?)
     })
     .await?;
     Ok(session::cookie(&token, state.settings.secure_cookies))
@@ -363,11 +358,7 @@ pub async fn change_password(
         .map_err(|e| PageError::Unexpected(e.into()))??;
     // A new password ends every session, this one included; a fresh one replaces it.
     db::run(&state.pool, move |conn| {
-        let tx = conn.transaction()?;
-        users::set_password(&tx, user_id, &hash)?;
-        sessions::delete_for_user(&tx, user_id)?;
-        tx.commit()?;
-        Ok(())
+        Ok(users::change_password(conn, user_id, &hash)?)
     })
     .await?;
     let cookie = start_session(&state, user_id, None).await?;

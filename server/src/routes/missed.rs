@@ -63,3 +63,53 @@ pub async fn show(
         rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::page::NavUser;
+
+    fn page() -> PageCtx {
+        PageCtx::signed_in(
+            NavUser {
+                username: "ann".into(),
+                is_teacher: false,
+            },
+            "tok".into(),
+        )
+    }
+
+    #[test]
+    fn the_missed_page_lists_each_answer_given_beside_the_right_one() {
+        let html = MissedPage {
+            page: page(),
+            rows: vec![MissedRow {
+                prompt: "When did <b>this</b> happen?".into(),
+                given: "1978".into(),
+                answer: "7 January 1979".into(),
+                times_missed: 2,
+                missed_on: "1 December 2026".into(),
+                sources: vec![],
+            }],
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("<p>1 question to put right."), "{html}");
+        assert!(html.contains("When did &#60;b&#62;this&#60;/b&#62; happen?"));
+        assert!(html.contains("<dt>You said</dt><dd>1978</dd>"));
+        assert!(html.contains("<dt>Right answer</dt><dd>7 January 1979</dd>"));
+        assert!(html.contains("<dd>2 times, last on 1 December 2026</dd>"));
+    }
+
+    #[test]
+    fn an_empty_missed_page_says_so_and_offers_no_review() {
+        let html = MissedPage {
+            page: page(),
+            rows: vec![],
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("Nothing missed right now."));
+        assert!(!html.contains("href=\"/study?mode=missed\""));
+    }
+}

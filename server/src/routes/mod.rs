@@ -11,3 +11,4 @@ pub mod missed;
 pub mod offline;
 pub mod state;
 pub mod study;
+pub mod study_queue;

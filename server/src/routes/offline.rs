@@ -4,7 +4,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::routes::state::AppState;
-use crate::routes::study::StudyQuery;
+use crate::routes::study_queue::StudyQuery;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
 use crate::web::respond::html;

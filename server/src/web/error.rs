@@ -93,3 +93,26 @@ impl ResponseError for PageError {
             .body(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(e: PageError) -> (StatusCode, String) {
+        let r = e.error_response();
+        let status = r.status();
+        let bytes = actix_web::body::to_bytes(r.into_body()).await.unwrap();
+        (status, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    #[actix_web::test]
+    async fn page_errors_render_the_error_page_with_their_status() {
+        let (status, html) = body(PageError::Forbidden("No <script> here.".into())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("Not allowed"), "{html}");
+        assert!(html.contains("No &#60;script&#62; here."));
+        let (status, html) = body(PageError::Unexpected(anyhow::anyhow!("db path /x"))).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!html.contains("/x"), "our failures do not leak details");
+    }
+}

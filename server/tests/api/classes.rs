@@ -419,6 +419,26 @@ const EVERYONE: [Who; 5] = [
     Who::Owner,
 ];
 
+/// Every row of the tables a class's routes write, to compare before and after a request.
+fn class_tables(app: &TestApp) -> Vec<String> {
+    let conn = app.db();
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT id || ' ' || name || ' ' || join_code || ' ' || IFNULL(archived_at, '-') FROM classes",
+        "SELECT class_id || ' ' || user_id FROM class_members",
+        "SELECT id || ' ' || title || ' ' || IFNULL(due_date, '-') FROM assignments",
+        "SELECT assignment_id || ' ' || card_id FROM assignment_cards",
+    ] {
+        let mut stmt = conn.prepare(&format!("{sql} ORDER BY 1")).unwrap();
+        rows.extend(
+            stmt.query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .map(Result::unwrap),
+        );
+    }
+    rows
+}
+
 /// Every route of classes and assignments x every kind of visitor, with the expected status.
 /// POSTs carry the visitor's own valid CSRF token, so only authorization can refuse them.
 #[tokio::test]
@@ -598,7 +618,15 @@ async fn authorization_matrix() {
                     .collect();
                 let mut pairs: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
                 pairs.extend(values.iter().map(|(k, v)| (*k, v.as_str())));
-                app.post_form(path, &pairs).await.status().as_u16()
+                let before = class_tables(&app);
+                let status = app.post_form(path, &pairs).await.status().as_u16();
+                // A refused POST (an error, or the anonymous visitor sent to log in) changes
+                // nothing, whoever comes after.
+                if (status >= 400 || matches!(who, Who::Anonymous)) && class_tables(&app) != before
+                {
+                    failures.push(format!("{method} {path} as {who:?} was refused but wrote"));
+                }
+                status
             };
             if status != expected[index] {
                 failures.push(format!(

@@ -2,7 +2,7 @@
 
 use crate::classes::goal::Goal;
 use crate::classes::selection::Selection;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct Assignment {
@@ -26,8 +26,10 @@ fn assignment_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
         class_id: r.get("class_id")?,
         title: r.get("title")?,
         deck_id: r.get("deck_id")?,
-        selection: serde_json::from_str(&selection).unwrap_or_default(),
-        goal: Goal::from_db(&goal, r.get("goal_stability")?),
+        selection: serde_json::from_str(&selection)
+            .map_err(|_| crate::db::invalid_value(r, "selection_json", &selection))?,
+        goal: Goal::from_db(&goal, r.get("goal_stability")?)
+            .ok_or_else(|| crate::db::invalid_value(r, "goal", &goal))?,
         due_date: r.get("due_date")?,
         created_at: r.get("created_at")?,
         cards: r.get::<_, i64>("n_cards")? as usize,
@@ -76,13 +78,15 @@ pub struct AssignmentInput<'a> {
 }
 
 /// Inserts (`id` None) or updates an assignment and its resolved cards, in one transaction.
+/// Creates (`id` None) or replaces an assignment and its card list, in one transaction.
 pub fn save_assignment(
-    tx: &Transaction<'_>,
+    conn: &mut Connection,
     class_id: i64,
     id: Option<i64>,
     a: &AssignmentInput<'_>,
     now: i64,
 ) -> rusqlite::Result<i64> {
+    let tx = conn.transaction()?;
     let selection = serde_json::to_string(a.selection).expect("a selection serializes");
     let stability = match a.goal {
         Goal::Stability(days) => Some(days),
@@ -137,6 +141,8 @@ pub fn save_assignment(
     for card in a.cards {
         insert.execute(params![id, card])?;
     }
+    drop(insert);
+    tx.commit()?;
     Ok(id)
 }
 
@@ -168,4 +174,36 @@ pub fn assignments_of_member(
         ))
     })?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored value the code does not know fails the read instead of becoming a default.
+    #[test]
+    fn a_bad_stored_selection_or_goal_fails_the_read() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 't', 'T', 'x', 'teacher', 0);
+             INSERT INTO classes VALUES (1, 1, 'C', 'ABCDEFGH', 0, NULL);
+             INSERT INTO assignments (id, class_id, title, deck_id, selection_json, goal,
+                                      goal_stability, due_date, created_at, updated_at)
+               VALUES (1, 1, 'fine', 'd', '{}', 'right_once', NULL, NULL, 0, 0);",
+        )
+        .unwrap();
+        assert_eq!(assignments(&conn, 1).unwrap().len(), 1);
+        conn.execute("UPDATE assignments SET selection_json = 'not json'", [])
+            .unwrap();
+        assert!(assignments(&conn, 1).is_err());
+        conn.execute(
+            "UPDATE assignments SET selection_json = '{}', goal = 'stability'",
+            [],
+        )
+        .unwrap();
+        assert!(assignment(&conn, 1, 1).is_err(), "stability with no days");
+    }
 }

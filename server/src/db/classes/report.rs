@@ -366,10 +366,9 @@ mod tests {
              INSERT INTO class_members VALUES (1, 2, 100), (1, 3, 100);",
         );
         let cards = vec!["e1/date".to_string(), "e2/date".into(), "e3/date".into()];
-        let tx = conn.transaction().unwrap();
         for (title, goal) in [("once", Goal::RightOnce), ("strong", Goal::Stability(5.0))] {
             save_assignment(
-                &tx,
+                &mut conn,
                 1,
                 None,
                 &AssignmentInput {
@@ -384,7 +383,6 @@ mod tests {
             )
             .unwrap();
         }
-        tx.commit().unwrap();
         // Ann: e1 right before the assignment (does not count), e2 right after, e3 wrong.
         // Bo: e1 right after; e2 right before joining. States: Ann e1 strong, e2 weak,
         // e3 strong but relearning.

@@ -112,11 +112,15 @@ pub async fn sync(
         let changed = store::changed_since(&tx, user_id, since)?;
         let seq = store::current_seq(&tx, user_id)?;
         tx.commit()?;
+        // The failure the retry test needs: committed, and the reply never sent. Compiled
+        // into debug builds only, so the release binary carries no way to stop itself.
+        #[cfg(debug_assertions)]
         if exit_after_commit {
-            // The failure the retry test needs: committed, and the reply never sent.
             tracing::warn!("exiting after a sync commit, as the test setting asks");
             std::process::exit(75);
         }
+        #[cfg(not(debug_assertions))]
+        let _ = exit_after_commit;
         Ok((outcome, changed, seq))
     })
     .await?;

@@ -205,9 +205,8 @@ pub async fn make_review(
             Some(a) => format!("Review: most missed in {}", a.title),
             None => "Review: most missed questions".to_string(),
         };
-        let tx = conn.transaction()?;
         let id = store::save_assignment(
-            &tx,
+            conn,
             class_id,
             None,
             &AssignmentInput {
@@ -223,7 +222,6 @@ pub async fn make_review(
             },
             now(),
         )?;
-        tx.commit()?;
         Ok(Some(Ok(id)))
     })
     .await?;

@@ -378,9 +378,8 @@ async fn save(
     let class_id = class.id;
     let existing_id = existing.map(|a| a.id);
     let id = db::run(&state.pool, move |conn| {
-        let tx = conn.transaction()?;
         let id = store::save_assignment(
-            &tx,
+            conn,
             class_id,
             existing_id,
             &AssignmentInput {
@@ -393,7 +392,6 @@ async fn save(
             },
             now(),
         )?;
-        tx.commit()?;
         Ok(id)
     })
     .await?;

@@ -162,3 +162,39 @@ pub async fn remove_student(
     .await?;
     Ok(redirect(format!("/classes/{class_id}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn join_page(can_join: bool) -> String {
+        JoinPage {
+            page: PageCtx::anonymous("tok".into()),
+            code: "ABCD-EFGH".into(),
+            class_name: "History \"9A\"".into(),
+            teacher: "Ms Lan".into(),
+            can_join,
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn the_join_page_names_the_class_and_posts_the_code() {
+        let html = join_page(true);
+        assert!(
+            html.contains("<h1>Join “History &#34;9A&#34;”</h1>"),
+            "{html}"
+        );
+        assert!(html.contains("Taught by Ms Lan."));
+        assert!(html.contains("<input type=\"hidden\" name=\"code\" value=\"ABCD-EFGH\">"));
+        assert!(html.contains("<input type=\"hidden\" name=\"csrf_token\" value=\"tok\">"));
+    }
+
+    #[test]
+    fn a_teacher_gets_no_join_button() {
+        let html = join_page(false);
+        assert!(!html.contains("action=\"/classes/join\""));
+        assert!(html.contains("Sign in with a learner account"));
+    }
+}

@@ -1,0 +1,179 @@
+//! Which cards a study session draws from (a deck, the missed list, an assignment) and where
+//! it stands: the next card, how many are done today and how many are left.
+
+use crate::auth::extract::CurrentUser;
+use crate::catalog::Catalog;
+use crate::clock::start_of_day;
+use crate::db::classes::{self as class_store, Assignment};
+use crate::db::study as store;
+use crate::routes::classes::assignment as assignments;
+use crate::routes::state::AppState;
+use crate::srs::CardState;
+use crate::srs::queue;
+use crate::web::error::PageError;
+use serde::Deserialize;
+
+/// `?deck=`, `?mode=missed|flashcard`, `?assignment=ID`.
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct StudyQuery {
+    #[serde(default)]
+    pub deck: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub assignment: Option<String>,
+}
+
+/// An assignment being studied, and when the learner joined its class.
+pub type AssignmentScope = Option<(Assignment, i64)>;
+
+/// The assignment named in a query or form, checked against the learner's classes.
+pub async fn assignment_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    raw: Option<&str>,
+) -> Result<AssignmentScope, PageError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+            Ok(Some(assignments::for_study(state, user, id).await?))
+        }
+    }
+}
+
+pub fn study_url(deck_id: &str, mode: Mode, scope: &AssignmentScope) -> String {
+    match (scope, mode) {
+        (Some((a, _)), _) => format!("/study?assignment={}", a.id),
+        (None, Mode::Normal) => format!("/study?deck={deck_id}"),
+        (None, _) => format!("/study?deck={deck_id}&mode={}", mode.as_str()),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Flashcard,
+    Missed,
+}
+
+impl Mode {
+    pub fn parse(s: Option<&str>) -> Mode {
+        match s {
+            Some("flashcard") => Mode::Flashcard,
+            Some("missed") => Mode::Missed,
+            _ => Mode::Normal,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Normal => "",
+            Mode::Flashcard => "flashcard",
+            Mode::Missed => "missed",
+        }
+    }
+}
+
+/// What the queue says about one deck (or the missed list) right now.
+pub struct Position {
+    pub next: Option<(String, Option<CardState>)>,
+    pub done_today: i64,
+    pub remaining: usize,
+}
+
+pub fn locate(
+    conn: &rusqlite::Connection,
+    catalog: &Catalog,
+    user: &CurrentUser,
+    deck_id: &str,
+    mode: Mode,
+    scope: &AssignmentScope,
+    now: i64,
+) -> rusqlite::Result<Position> {
+    let today = start_of_day(now);
+    if let Some((a, joined_at)) = scope {
+        let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
+        let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?
+            .into_iter()
+            .collect();
+        let states = store::deck_states(conn, user.id, &a.deck_id)?;
+        let candidates = queue::candidates(
+            catalog.deck_cards(&a.deck_id),
+            &states,
+            |c| cards.contains(&c.id) && !finished.contains(&c.id),
+            queue::learner_seed(user.id),
+        );
+        let plan = queue::plan_assignment(&candidates, now);
+        let done = catalog
+            .deck_cards(&a.deck_id)
+            .filter(|c| cards.contains(&c.id) && finished.contains(&c.id))
+            .count();
+        return Ok(Position {
+            next: plan
+                .next()
+                .map(|id| (id.to_string(), states.get(id).copied())),
+            done_today: done as i64,
+            remaining: plan.remaining(),
+        });
+    }
+    if mode == Mode::Missed {
+        // Oldest miss first, so a card missed again goes to the back of the line.
+        let mut missed: Vec<store::Missed> = store::missed(conn, user.id)?
+            .into_iter()
+            .filter(|m| catalog.card(&m.card_id).is_some())
+            .collect();
+        missed.reverse();
+        let next = match missed.first() {
+            Some(m) => Some((
+                m.card_id.clone(),
+                store::card_state(conn, user.id, &m.card_id)?,
+            )),
+            None => None,
+        };
+        let (done_today, _) = store::answered_since(conn, user.id, today, None)?;
+        return Ok(Position {
+            next,
+            done_today,
+            remaining: missed.len(),
+        });
+    }
+    let states = store::deck_states(conn, user.id, deck_id)?;
+    let started_today = store::new_cards_since(conn, user.id, today)?;
+    let new_allowed = (user.new_per_day - started_today).max(0) as usize;
+    let candidates = queue::candidates(
+        catalog.deck_cards(deck_id),
+        &states,
+        |_| true,
+        queue::learner_seed(user.id),
+    );
+    let plan = queue::plan(&candidates, now, new_allowed);
+    let (done_today, _) = store::answered_since(conn, user.id, today, Some(deck_id))?;
+    Ok(Position {
+        next: plan
+            .next()
+            .map(|id| (id.to_string(), states.get(id).copied())),
+        done_today,
+        remaining: plan.remaining(),
+    })
+}
+
+pub fn progress_label(mode: Mode, scope: &AssignmentScope, done: i64, remaining: usize) -> String {
+    if scope.is_some() {
+        return format!("{done} of {} cards done", done + remaining as i64);
+    }
+    match mode {
+        Mode::Missed => format!("{remaining} missed left"),
+        _ => format!("{} of {}", done + 1, done + remaining as i64),
+    }
+}
+
+pub fn chosen_deck<'a>(
+    catalog: &'a Catalog,
+    deck: Option<&str>,
+) -> Result<&'a crate::dataset::Deck, PageError> {
+    match deck.filter(|d| !d.is_empty()) {
+        Some(id) => catalog.deck(id).ok_or(PageError::NotFound),
+        None => catalog.decks.first().ok_or(PageError::NotFound),
+    }
+}
