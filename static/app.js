@@ -27,7 +27,9 @@
     el.after(button, status);
   });
   function typing(target) {
-    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+    // A focused <select> (a chronology's position) takes digits itself.
+    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
+      target.tagName === "SELECT" || target.isContentEditable);
   }
   // Enter and Space already mean "activate" on a focused link, button or summary: a keyboard
   // user who tabbed to "Missed" or to a grade must get that, not the shortcut.

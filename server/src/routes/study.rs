@@ -4,7 +4,7 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::{Catalog, seed_for};
 use crate::clock::now;
 use crate::db::{self, study as store};
-use crate::questions::{Kind, Question, SourceRef, answer};
+use crate::questions::{Question, SourceRef, answer, order, when::when};
 use crate::routes::state::AppState;
 use crate::routes::study_queue::{
     AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, locate,
@@ -37,15 +37,54 @@ struct StudyPage {
     shown_at: i64,
     presentation: &'static str,
     prompt: String,
-    items: Vec<String>,
+    /// Chronology: the events to place, each with a position picker.
+    slots: Vec<OrderSlot>,
+    /// The positions a picker offers, 1 (earliest) to the number of events.
+    positions: Vec<usize>,
     choices: Vec<String>,
     typed_hint: &'static str,
     back: String,
+    /// On a flashcard's back: the right order of a chronology, with dates.
+    back_order: Vec<OrderedEvent>,
+    /// On a flashcard's back: where the sources disagree, and the sources.
+    notes: Vec<EventNote>,
+    sources: Vec<SourceRef>,
     error: Option<String>,
     progress_label: String,
     progress_done: i64,
     progress_total: i64,
     progress_percent: i64,
+}
+
+/// One event of a chronology question and the position picker beside it.
+struct OrderSlot {
+    title: String,
+    /// The form field (`order_0` ...) and the element id (`order-0` ...).
+    index: usize,
+    /// What the learner chose before a form error, kept when the question is shown again.
+    chosen: Option<usize>,
+}
+
+/// An event in its right place in a chronology, with its date or span.
+pub struct OrderedEvent {
+    pub title: String,
+    pub when: String,
+}
+
+fn ordered_events(q: &Question) -> Vec<OrderedEvent> {
+    order::right_order(&q.items)
+        .into_iter()
+        .map(|i| OrderedEvent {
+            title: i.title.clone(),
+            when: i.when.clone(),
+        })
+        .collect()
+}
+
+/// A form that could not be graded: the message, and the positions chosen so far.
+struct Retry {
+    message: String,
+    order: Vec<Option<usize>>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -67,7 +106,7 @@ pub struct EventNote {
 
 pub struct DisputeNote {
     pub note: String,
-    pub sources: Vec<crate::dataset::Source>,
+    pub sources: Vec<SourceRef>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -78,6 +117,8 @@ struct ResultPage {
     prompt: String,
     given: String,
     answer: String,
+    /// Chronology: the right order with the dates, shown instead of `answer`.
+    order: Vec<OrderedEvent>,
     events: Vec<EventNote>,
     sources: Vec<SourceRef>,
     next_url: String,
@@ -97,17 +138,6 @@ fn typed_hint(q: &Question) -> &'static str {
     }
 }
 
-/// Splits a chronology prompt into its heading and the lettered items shown as a list.
-fn prompt_and_items(q: &Question) -> (String, Vec<String>) {
-    if q.kind != Kind::Chronology {
-        return (q.prompt.clone(), Vec::new());
-    }
-    let mut lines = q.prompt.lines();
-    let head = lines.next().unwrap_or_default().to_string();
-    let items = lines.map(|l| l.get(3..).unwrap_or(l).to_string()).collect();
-    (head, items)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn study_page(
     user: &CurrentUser,
@@ -118,11 +148,22 @@ fn study_page(
     state: Option<&CardState>,
     question: &Question,
     pos: &Position,
-    error: Option<String>,
+    retry: Option<Retry>,
 ) -> StudyPage {
     let presentation = Presentation::choose(question.kind, state, mode == Mode::Flashcard);
     let reps = state.map_or(0, |s| s.reps);
-    let (prompt, items) = prompt_and_items(question);
+    let kept = retry.as_ref().map(|r| r.order.clone()).unwrap_or_default();
+    let slots = question
+        .items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| OrderSlot {
+            title: item.title.clone(),
+            index,
+            chosen: kept.get(index).copied().flatten(),
+        })
+        .collect();
+    let flashcard = presentation == Presentation::Flashcard;
     let total = pos.done_today + pos.remaining as i64;
     StudyPage {
         page: user.page_ctx(),
@@ -135,12 +176,28 @@ fn study_page(
         shown_at: time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
         presentation: presentation.as_str(),
         // In flashcard mode any card is a flashcard: the question in front, its answer behind.
-        prompt,
-        items,
+        prompt: question.prompt.clone(),
+        slots,
+        positions: (1..=question.items.len()).collect(),
         choices: question.choices.clone(),
         typed_hint: typed_hint(question),
         back: question.answer.clone(),
-        error,
+        back_order: if flashcard {
+            ordered_events(question)
+        } else {
+            Vec::new()
+        },
+        notes: if flashcard {
+            event_notes(deck, question)
+        } else {
+            Vec::new()
+        },
+        sources: if flashcard {
+            question.sources.clone()
+        } else {
+            Vec::new()
+        },
+        error: retry.map(|r| r.message),
         progress_label: progress_label(mode, scope, pos.done_today, pos.remaining),
         assignment_id: scope.as_ref().map(|(a, _)| a.id),
         progress_done: pos.done_today,
@@ -189,7 +246,7 @@ fn render_next(
     mode: Mode,
     scope: &AssignmentScope,
     pos: Position,
-    error: Option<String>,
+    retry: Option<Retry>,
 ) -> Result<HttpResponse, PageError> {
     let Some((card_id, card_state)) = &pos.next else {
         let message = match (scope, mode) {
@@ -231,7 +288,7 @@ fn render_next(
         card_state.as_ref(),
         &question,
         &pos,
-        error,
+        retry,
     );
     html(&page)
 }
@@ -259,6 +316,34 @@ pub struct AnswerForm {
     pub choice: Option<String>,
     pub typed: Option<String>,
     pub grade: Option<String>,
+    /// A chronology's positions, one per event as shown (`order_0` for the first).
+    pub order_0: Option<String>,
+    pub order_1: Option<String>,
+    pub order_2: Option<String>,
+    pub order_3: Option<String>,
+}
+
+impl AnswerForm {
+    fn order_fields(&self) -> [Option<&str>; 4] {
+        [
+            self.order_0.as_deref(),
+            self.order_1.as_deref(),
+            self.order_2.as_deref(),
+            self.order_3.as_deref(),
+        ]
+    }
+
+    /// The positions chosen so far, to show again with a form error.
+    fn chosen_order(&self, count: usize) -> Vec<Option<usize>> {
+        self.order_fields()
+            .iter()
+            .take(count)
+            .map(|f| {
+                f.and_then(|s| s.trim().parse().ok())
+                    .filter(|p| (1..=count).contains(p))
+            })
+            .collect()
+    }
 }
 
 /// What the learner gave, once checked against the question.
@@ -270,6 +355,16 @@ struct Graded {
 
 fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<Graded, String> {
     match presentation {
+        Presentation::MultipleChoice if !q.items.is_empty() => {
+            let positions = order::parse(&form.order_fields(), q.items.len())
+                .map_err(|e| e.message(q.items.len()))?;
+            let correct = order::is_right(&q.items, &positions);
+            Ok(Graded {
+                correct,
+                rating: Rating::for_answer(correct),
+                given: order::describe(&q.items, &positions),
+            })
+        }
         Presentation::MultipleChoice => {
             let index: usize = form
                 .choice
@@ -329,7 +424,7 @@ enum Outcome {
     /// The card was answered meanwhile (another tab or device): nothing was written.
     Stale,
     Invalid {
-        message: String,
+        retry: Retry,
         pos: Position,
     },
 }
@@ -403,7 +498,11 @@ pub async fn answer(
                     answered_at,
                 )?;
                 pos.next = Some((card_id.to_string(), previous));
-                return Ok(Outcome::Invalid { message, pos });
+                let order = form.chosen_order(db_question.items.len());
+                return Ok(Outcome::Invalid {
+                    retry: Retry { message, order },
+                    pos,
+                });
             }
         };
         let tx = conn.transaction()?;
@@ -441,24 +540,16 @@ pub async fn answer(
     let next_url = study_url(&deck.id, mode, &scope);
     match outcome {
         Outcome::Stale => Ok(redirect(next_url)),
-        Outcome::Invalid { message, pos } => {
-            render_next(&user, &catalog, deck, mode, &scope, pos, Some(message))
+        Outcome::Invalid { retry, pos } => {
+            render_next(&user, &catalog, deck, mode, &scope, pos, Some(retry))
         }
         Outcome::Recorded { graded, pos } => {
             let card_deck = catalog.deck(&card.deck_id).unwrap_or(deck);
-            let (prompt, items) = prompt_and_items(&question);
-            let prompt = if items.is_empty() {
-                prompt
+            let prompt = if question.items.is_empty() {
+                question.prompt.clone()
             } else {
-                format!(
-                    "{prompt} {}",
-                    question
-                        .prompt
-                        .lines()
-                        .skip(1)
-                        .collect::<Vec<_>>()
-                        .join(" · ")
-                )
+                let titles: Vec<&str> = question.items.iter().map(|i| i.title.as_str()).collect();
+                format!("{} {}", question.prompt, titles.join(" · "))
             };
             let page = ResultPage {
                 page: user.page_ctx(),
@@ -466,6 +557,7 @@ pub async fn answer(
                 prompt,
                 given: graded.given,
                 answer: question.answer.clone(),
+                order: ordered_events(&question),
                 events: event_notes(card_deck, &question),
                 sources: question.sources.clone(),
                 next_url,
@@ -494,7 +586,7 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
         .filter_map(|id| deck.event(id))
         .map(|e| EventNote {
             title: e.title.clone(),
-            date: e.date.to_string(),
+            date: when(e),
             place: e.place.clone(),
             summary: e.summary.clone(),
             disputes: e
@@ -502,7 +594,16 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
                 .iter()
                 .map(|d| DisputeNote {
                     note: d.note.clone(),
-                    sources: d.sources.clone(),
+                    sources: d
+                        .sources
+                        .iter()
+                        .map(|s| SourceRef {
+                            document: s.document.clone(),
+                            document_title: deck.document_title(&s.document).to_string(),
+                            citation: deck.citation(&s.document),
+                            quote: s.quote.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

@@ -98,9 +98,12 @@ pub fn locate(
             .into_iter()
             .collect();
         let states = store::deck_states(conn, user.id, &a.deck_id)?;
-        let candidates = queue::candidates(catalog.deck_cards(&a.deck_id), &states, |c| {
-            cards.contains(&c.id) && !finished.contains(&c.id)
-        });
+        let candidates = queue::candidates(
+            catalog.deck_cards(&a.deck_id),
+            &states,
+            |c| cards.contains(&c.id) && !finished.contains(&c.id),
+            queue::learner_seed(user.id),
+        );
         let plan = queue::plan_assignment(&candidates, now);
         let done = catalog
             .deck_cards(&a.deck_id)
@@ -138,7 +141,12 @@ pub fn locate(
     let states = store::deck_states(conn, user.id, deck_id)?;
     let started_today = store::new_cards_since(conn, user.id, today)?;
     let new_allowed = (user.new_per_day - started_today).max(0) as usize;
-    let candidates = queue::candidates(catalog.deck_cards(deck_id), &states, |_| true);
+    let candidates = queue::candidates(
+        catalog.deck_cards(deck_id),
+        &states,
+        |_| true,
+        queue::learner_seed(user.id),
+    );
     let plan = queue::plan(&candidates, now, new_allowed);
     let (done_today, _) = store::answered_since(conn, user.id, today, Some(deck_id))?;
     Ok(Position {

@@ -85,7 +85,6 @@ pub(crate) fn join_code(app: &TestApp, class: i64) -> String {
 /// Returns the wrong answers given, by card.
 pub(crate) async fn study_assignment(
     app: &TestApp,
-    user: i64,
     assignment: i64,
     misses: usize,
     stop_after: Option<usize>,
@@ -107,7 +106,7 @@ pub(crate) async fn study_assignment(
         if !right {
             missed.push(card);
         }
-        let result = app.answer_page(user, &page, right).await;
+        let result = app.answer_page(&page, right).await;
         assert!(result.contains(&format!("/study?assignment={assignment}")));
     }
     panic!("the assignment never finished");
@@ -206,11 +205,11 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
     // Alice works diligently (two misses, then everything right); Bob answers once, wrong.
     as_user(&mut app, &alice);
     let alice_id = app.user_id("alice");
-    let alice_missed = study_assignment(&app, alice_id, assignment, 2, None).await;
+    let alice_missed = study_assignment(&app, assignment, 2, None).await;
     assert_eq!(alice_missed.len(), 2);
     as_user(&mut app, &bob);
     let bob_id = app.user_id("bob");
-    let bob_missed = study_assignment(&app, bob_id, assignment, 1, Some(1)).await;
+    let bob_missed = study_assignment(&app, assignment, 1, Some(1)).await;
     assert_eq!(bob_missed.len(), 1);
     // Answers count in the learner's own schedule too: one review log.
     assert_eq!(
@@ -367,7 +366,7 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
         }
         let card = field(&page, "card_id").unwrap();
         studied.push(card);
-        app.answer_page(bob_id, &page, true).await;
+        app.answer_page(&page, true).await;
     }
     studied.sort();
     assert_eq!(studied, expected, "exactly the review's cards, each once");

@@ -152,9 +152,8 @@ async fn the_cursor_brings_only_what_changed_including_answers_given_on_the_web(
         .await;
     let cursor = first["cursor"].as_str().unwrap().to_string();
     // The same learner answers one card in the browser.
-    let user = app.user_id("ann");
     let page = app.get_html("/study?deck=fixture").await;
-    app.answer_page(user, &page, true).await;
+    app.answer_page(&page, true).await;
     let (_, second) = app.sync(&token, &batch("phone", Some(&cursor), &[])).await;
     let changed = second["changed"].as_array().unwrap();
     assert_eq!(changed.len(), 1, "{second}");
@@ -528,7 +527,22 @@ async fn the_offline_page_its_worker_and_the_study_pack_are_served() {
             p == "multiple_choice" || p == "flashcard",
             "{p}: offline cannot check typing"
         );
-        if p == "multiple_choice" {
+        let sources = c["sources"].as_array().unwrap();
+        assert!(!sources.is_empty());
+        assert!(
+            sources.iter().all(|s| s["title"] == "Article A"),
+            "sources by the article's title, not its file name: {sources:?}"
+        );
+        if let Some(items) = c["question"]["items"].as_array() {
+            // A chronology: each event with its right position, checked offline.
+            let mut positions: Vec<u64> = items
+                .iter()
+                .map(|i| i["position"].as_u64().unwrap())
+                .collect();
+            positions.sort();
+            assert_eq!(positions, [1, 2, 3, 4]);
+            assert!(items.iter().all(|i| i["when"].is_string()));
+        } else if p == "multiple_choice" {
             let i = c["question"]["answer_index"].as_u64().unwrap() as usize;
             assert!(i < c["question"]["choices"].as_array().unwrap().len());
         }

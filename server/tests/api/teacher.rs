@@ -302,8 +302,7 @@ async fn a_review_assignment_is_a_prefilled_form_the_teacher_saves() {
 
     sign_up(&mut app, "ngoc", "learner").await;
     post(&app, "/classes/join", &[("code", &code)]).await;
-    let ngoc = app.user_id("ngoc");
-    let missed = study_assignment(&app, ngoc, assignment, 2, Some(2)).await;
+    let missed = study_assignment(&app, assignment, 2, Some(2)).await;
     as_user(&mut app, &teacher);
 
     let page = app

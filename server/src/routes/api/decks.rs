@@ -76,6 +76,21 @@ pub struct QuestionOut {
     pub answer: String,
     /// Whether a typed answer can be checked (by the server's rules).
     pub accepts_typed: bool,
+    /// Chronology only: the events to place, in the order shown, each with its right
+    /// `position` (1 for the earliest) and its date (`when`); right when every one is placed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<OrderItemOut>,
+}
+
+/// One event of a chronology, in the order shown.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrderItemOut {
+    pub event_id: String,
+    pub title: String,
+    /// Its date or span as learners read it ("1981–1982").
+    pub when: String,
+    /// Its right place, 1 for the earliest.
+    pub position: usize,
 }
 
 impl From<Question> for QuestionOut {
@@ -86,6 +101,16 @@ impl From<Question> for QuestionOut {
             answer_index: q.answer_index,
             answer: q.answer,
             accepts_typed: q.accepts_typed,
+            items: q
+                .items
+                .into_iter()
+                .map(|i| OrderItemOut {
+                    event_id: i.event_id,
+                    title: i.title,
+                    when: i.when,
+                    position: i.position,
+                })
+                .collect(),
         }
     }
 }
@@ -255,7 +280,16 @@ pub struct PackCard {
     pub due: Option<i64>,
     /// The event the card is about, to show beside the answer.
     pub event_title: Option<String>,
+    /// Its date, or its span ("1981–1982") when it has an end date.
     pub event_date: Option<String>,
+    /// Where the answer comes from: the article's title, publisher and date, and the quote.
+    pub sources: Vec<PackSource>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PackSource {
+    pub title: String,
+    pub quote: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -271,7 +305,9 @@ pub struct StudyPack {
 
 fn offline_presentation(q: &Question, state: Option<&CardState>) -> Presentation {
     match Presentation::choose(q.kind, state, false) {
-        Presentation::Typed | Presentation::MultipleChoice if !q.choices.is_empty() => {
+        Presentation::Typed | Presentation::MultipleChoice
+            if !q.choices.is_empty() || !q.items.is_empty() =>
+        {
             Presentation::MultipleChoice
         }
         _ => Presentation::Flashcard,
@@ -323,7 +359,12 @@ pub async fn study_pack(
         ))
     })
     .await?;
-    let candidates = queue::candidates(catalog.deck_cards(&deck.id), &states, |_| true);
+    let candidates = queue::candidates(
+        catalog.deck_cards(&deck.id),
+        &states,
+        |_| true,
+        queue::learner_seed(user.id),
+    );
     let new_allowed = (per_day - started_today).max(0) as usize;
     let due_now = queue::plan(&candidates, now, new_allowed);
     let ahead = queue::plan(&candidates, now + days * DAY, 0);
@@ -345,7 +386,15 @@ pub async fn study_pack(
                 presentation: offline_presentation(&q, card_state).as_str().to_string(),
                 due: card_state.map(|s| s.due),
                 event_title: event.map(|e| e.title.clone()),
-                event_date: event.map(|e| e.date.to_string()),
+                event_date: event.map(|e| crate::questions::when::when(e)),
+                sources: q
+                    .sources
+                    .iter()
+                    .map(|s| PackSource {
+                        title: s.citation.clone(),
+                        quote: s.quote.clone(),
+                    })
+                    .collect(),
                 question: q.into(),
             })
         })
