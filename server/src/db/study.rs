@@ -1,7 +1,7 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
-use crate::srs::{CardState, Phase, Rating, Review};
+use crate::srs::{CardState, Phase, Rating, Review, Scheduler};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashMap;
 
@@ -48,6 +48,14 @@ pub fn insert_review(
             received_at
         ])?;
     Ok(n == 1)
+}
+
+/// Whether this learner's log already holds a review with this id (ids are per learner).
+pub fn has_review(conn: &Connection, user_id: i64, id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?
+        .query_row(params![user_id, id], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
 }
 
 pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
@@ -148,6 +156,22 @@ pub fn card_reviews(
         })
     })?;
     rows.collect()
+}
+
+/// Brings a card's state to what a replay of its whole log gives, and saves it (taking the
+/// learner's next sync number). Returns the state; `None` when the card has no reviews.
+pub fn replay_card(
+    tx: &Transaction<'_>,
+    scheduler: &Scheduler,
+    user_id: i64,
+    card_id: &str,
+) -> rusqlite::Result<Option<CardState>> {
+    let reviews = card_reviews(tx, user_id, card_id)?;
+    let state = scheduler.replay(&reviews);
+    if let Some(state) = &state {
+        save_state(tx, user_id, card_id, state)?;
+    }
+    Ok(state)
 }
 
 /// How many distinct cards the learner saw for the first time at or after `since`.

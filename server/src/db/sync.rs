@@ -61,10 +61,7 @@ pub fn apply(
     }
     // A duplicate touches nothing: its review was replayed when it first arrived.
     for card in touched {
-        let reviews = study::card_reviews(tx, user_id, card)?;
-        if let Some(state) = scheduler.replay(&reviews) {
-            study::save_state(tx, user_id, card, &state)?;
-        }
+        study::replay_card(tx, scheduler, user_id, card)?;
     }
     Ok(out)
 }

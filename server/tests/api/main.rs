@@ -1,5 +1,6 @@
 //! Integration tests: the real app on port 0 with a temporary SQLite file, driven over HTTP.
 
+mod answer;
 mod auth;
 mod classes;
 mod helpers;
