@@ -260,6 +260,7 @@ async fn main() {
                     .map(|r| chronicle::srs::Review {
                         answered_at: r.answered_at / 1000,
                         rating: chronicle::srs::Rating::from_number(r.rating).unwrap(),
+                        fuzz: chronicle::srs::fuzz::factor(&r.id),
                     })
                     .collect()
             })
@@ -291,8 +292,11 @@ async fn main() {
             None => m.to_latest(&mut conn).unwrap(),
         }
         let tx = conn.transaction().unwrap();
-        tx.execute("INSERT INTO decks VALUES ('bench', 'Bench', '', 'bench.toml')", [])
-            .unwrap();
+        tx.execute(
+            "INSERT INTO decks VALUES ('bench', 'Bench', '', 'bench.toml')",
+            [],
+        )
+        .unwrap();
         for (i, c) in catalog.cards.iter().enumerate() {
             tx.execute(
                 "INSERT INTO cards VALUES (?1, 'bench', ?1, 'date', ?2, 0)",
@@ -370,6 +374,14 @@ async fn main() {
         baseline,
     );
     println!("the review table's key, {background} reviews of other learners already stored:");
-    print("  apply 10,000 new: UUID primary key (0003)", &before, baseline);
-    print("  apply 10,000 new: append-ordered key (0004)", &after, baseline);
+    print(
+        "  apply 10,000 new: UUID primary key (0003)",
+        &before,
+        baseline,
+    );
+    print(
+        "  apply 10,000 new: append-ordered key (0004)",
+        &after,
+        baseline,
+    );
 }

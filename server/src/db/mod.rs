@@ -89,6 +89,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0002_classes.sql"),
     include_str!("../../../migrations/0003_sync.sql"),
     include_str!("../../../migrations/0004_reviews_per_learner.sql"),
+    include_str!("../../../migrations/0005_learner_scheduling.sql"),
     include_str!("../../../migrations/0006_device_cookie_key.sql"),
     include_str!("../../../migrations/0007_class_removals.sql"),
 ];
@@ -201,7 +202,9 @@ mod tests {
         let reviews = "SELECT id, user_id, card_id, answered_at, rating, correct, given_answer,
                               duration_ms, presentation, device_id, received_at
                        FROM reviews ORDER BY user_id, id";
-        let states = "SELECT * FROM card_states ORDER BY user_id, card_id";
+        let states = "SELECT user_id, card_id, stability, difficulty, due, last_review, reps,
+                             lapses, state, seq
+                      FROM card_states ORDER BY user_id, card_id";
         let (reviews_before, states_before) = (dump(&conn, reviews), dump(&conn, states));
         assert_eq!((reviews_before.len(), states_before.len()), (3, 3));
 

@@ -1,7 +1,7 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
-use crate::srs::{CardState, Phase, Rating, Review, Scheduler};
+use crate::srs::{CardState, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashMap;
 
@@ -68,6 +68,7 @@ pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
         reps: row.get("reps")?,
         lapses: row.get("lapses")?,
         phase: Phase::parse(&phase).ok_or_else(|| super::invalid_value(row, "state", &phase))?,
+        step: row.get("step")?,
     })
 }
 
@@ -95,12 +96,13 @@ pub fn save_state(
         .query_row([user_id], |r| r.get(0))?;
     tx.prepare_cached(
         "INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review, reps,
-                                  lapses, state, seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                  lapses, state, seq, step)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT(user_id, card_id) DO UPDATE SET stability = excluded.stability,
              difficulty = excluded.difficulty, due = excluded.due,
              last_review = excluded.last_review, reps = excluded.reps,
-             lapses = excluded.lapses, state = excluded.state, seq = excluded.seq",
+             lapses = excluded.lapses, state = excluded.state, seq = excluded.seq,
+             step = excluded.step",
     )?
     .execute(params![
         user_id,
@@ -112,7 +114,8 @@ pub fn save_state(
         s.reps,
         s.lapses,
         s.phase.as_str(),
-        seq
+        seq,
+        s.step
     ])?;
     Ok(())
 }
@@ -144,7 +147,7 @@ pub fn card_reviews(
     card_id: &str,
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT answered_at, rating FROM reviews WHERE user_id = ?1 AND card_id = ?2
+        "SELECT answered_at, rating, id FROM reviews WHERE user_id = ?1 AND card_id = ?2
          ORDER BY answered_at, id",
     )?;
     let rows = stmt.query_map(params![user_id, card_id], |row| {
@@ -153,6 +156,7 @@ pub fn card_reviews(
             answered_at: row.get::<_, i64>(0)? / 1000,
             rating: Rating::from_number(rating)
                 .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
+            fuzz: fuzz::factor(row.get_ref(2)?.as_str()?),
         })
     })?;
     rows.collect()

@@ -1,5 +1,7 @@
 //! Accounts.
 
+use crate::srs::{Settings, Steps};
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,33 @@ fn row_to_user(row: &Row<'_>) -> rusqlite::Result<User> {
         role: Role::parse(&role).ok_or_else(|| super::invalid_value(row, "role", &role))?,
         desired_retention: row.get("desired_retention")?,
         new_per_day: row.get("new_per_day")?,
+    })
+}
+
+/// The learner's scheduling settings, as the answer path needs them.
+pub fn scheduling(conn: &Connection, id: i64) -> rusqlite::Result<Settings> {
+    conn.prepare_cached(
+        "SELECT desired_retention, learning_steps, relearning_steps, maximum_interval,
+                fsrs_parameters FROM users WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        let steps = |i: usize| -> rusqlite::Result<Steps> {
+            let text: String = r.get(i)?;
+            Steps::parse(&text)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
+        };
+        let parameters: Option<String> = r.get(4)?;
+        let parameters = parameters
+            .map(|p| serde_json::from_str::<Vec<f32>>(&p))
+            .transpose()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, Type::Text, e.into()))?;
+        Ok(Settings {
+            desired_retention: r.get(0)?,
+            learning_steps: steps(1)?,
+            relearning_steps: steps(2)?,
+            maximum_interval: r.get(3)?,
+            parameters,
+        })
     })
 }
 

@@ -10,7 +10,7 @@ use crate::routes::study_queue::{
     AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, locate,
     progress_label, study_url,
 };
-use crate::srs::{CardState, Presentation, Rating, Scheduler};
+use crate::srs::{CardState, Presentation, Rating};
 use crate::study;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
@@ -370,7 +370,6 @@ pub async fn answer(
     let question = catalog
         .question(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
-    let scheduler = Scheduler::new(user.desired_retention);
     let answered_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000;
     let answered_at = answered_ms / 1000;
     let duration_ms = form
@@ -426,7 +425,7 @@ pub async fn answer(
             device_id: "web",
         };
         // Whether the card moved on is checked inside the write transaction, not here.
-        let answered = study::answer(conn, &scheduler, &review, reps, answered_ms)?;
+        let answered = study::answer(conn, &review, reps, answered_ms)?;
         let pos = locate(
             conn,
             &db_catalog,

@@ -8,6 +8,7 @@
 
 use crate::db::study::{self as store, NewReview};
 use crate::db::sync::{self as sync_store, Changed, Outcome};
+use crate::db::users;
 use crate::srs::{CardState, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::cursor::Cursor;
@@ -28,7 +29,6 @@ pub enum Answered {
 /// `received_at` is unix milliseconds.
 pub fn answer(
     conn: &mut Connection,
-    scheduler: &Scheduler,
     review: &NewReview<'_>,
     shown_reps: u32,
     received_at: i64,
@@ -43,7 +43,8 @@ pub fn answer(
         return Ok(Answered::Stale);
     }
     store::insert_review(&tx, review, received_at)?;
-    let state = store::replay_card(&tx, scheduler, review.user_id, review.card_id)?
+    let scheduler = Scheduler::with(&users::scheduling(&tx, review.user_id)?);
+    let state = store::replay_card(&tx, &scheduler, review.user_id, review.card_id)?
         .expect("the card has the review just appended");
     tx.commit()?;
     Ok(Answered::Saved(state))
@@ -65,7 +66,6 @@ pub struct Synced {
 #[allow(clippy::too_many_arguments)]
 pub fn sync(
     conn: &mut Connection,
-    scheduler: &Scheduler,
     user_id: i64,
     device_id: &str,
     mut batch: Vec<IncomingReview>,
@@ -79,9 +79,10 @@ pub fn sync(
     // answer could have had) is read inside the transaction too.
     tidy(&tx, &mut batch)?;
     let since = Cursor::since(cursor, sync_store::current_seq(&tx, user_id)?);
+    let scheduler = Scheduler::with(&users::scheduling(&tx, user_id)?);
     let outcome = sync_store::apply(
         &tx,
-        scheduler,
+        &scheduler,
         user_id,
         device_id,
         &batch,
@@ -136,19 +137,18 @@ mod tests {
     #[test]
     fn a_second_form_for_the_same_position_is_stale_and_a_resent_one_already_saved() {
         let mut conn = db();
-        let s = Scheduler::new(0.9);
         let first = review("a", T0, Rating::Good);
         assert!(matches!(
-            answer(&mut conn, &s, &first, 0, T0).unwrap(),
+            answer(&mut conn, &first, 0, T0).unwrap(),
             Answered::Saved(state) if state.reps == 1
         ));
         let other_tab = review("b", T0 + 1000, Rating::Again);
         assert_eq!(
-            answer(&mut conn, &s, &other_tab, 0, T0).unwrap(),
+            answer(&mut conn, &other_tab, 0, T0).unwrap(),
             Answered::Stale
         );
         assert_eq!(
-            answer(&mut conn, &s, &first, 0, T0).unwrap(),
+            answer(&mut conn, &first, 0, T0).unwrap(),
             Answered::AlreadySaved
         );
         let n: i64 = conn

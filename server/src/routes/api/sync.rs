@@ -6,7 +6,6 @@ use crate::catalog::seed_for;
 use crate::clock::now_ms;
 use crate::db;
 use crate::routes::state::AppState;
-use crate::srs::Scheduler;
 use crate::study;
 use crate::sync::cursor::Cursor;
 use crate::sync::{IncomingReview, MAX_BATCH, Rejection, answers, parse_device_id};
@@ -141,14 +140,12 @@ pub async fn sync(
         .transpose()
         .map_err(|e| ApiError::BadRequest("bad_cursor", e.to_string()))?;
     let catalog = state.catalog.clone();
-    let scheduler = Scheduler::new(user.desired_retention);
     let exit_after_commit = state.settings.exit_after_sync_commit;
     let user_id = user.id;
     let sent = body.reviews.len();
     let synced = db::run(&state.pool, move |conn| {
         let synced = study::sync(
             conn,
-            &scheduler,
             user_id,
             &device,
             body.reviews,
