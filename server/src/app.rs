@@ -26,6 +26,12 @@ pub struct Application {
 impl Application {
     /// Opens the database, loads every deck into it, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        if let Some(name) = &settings.time_zone {
+            let zone = crate::srs::days::zone(name).ok_or_else(|| {
+                anyhow::anyhow!("unknown time zone “{name}” (CHRONICLE_TIME_ZONE)")
+            })?;
+            crate::srs::days::set_server_zone(zone);
+        }
         let catalog = Catalog::load(&settings.questions_dir)
             .map_err(|e| anyhow::anyhow!("the dataset has problems:\n{e}"))?;
         let pool = db::open_pool(&settings.db_path)

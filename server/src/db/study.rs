@@ -1,7 +1,7 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
-use crate::srs::{CardState, Phase, Rating, Review, Scheduler, fuzz};
+use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashMap;
 
@@ -120,6 +120,13 @@ pub fn save_state(
     Ok(())
 }
 
+/// Every card this learner has a state for.
+pub fn card_ids_with_state(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT card_id FROM card_states WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| r.get(0))?;
+    rows.collect()
+}
+
 /// Every state this learner has for the cards of one deck.
 pub fn deck_states(
     conn: &Connection,
@@ -203,13 +210,21 @@ pub fn answered_since(
     })
 }
 
-/// Distinct UTC days (days since the epoch) on which the learner answered, newest first.
-pub fn study_days(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<i64>> {
+/// Distinct learner days ([`DayClock::day`]) on which the learner answered, newest first.
+/// Grouped in SQL with the zone's offset at `now`: across a clock change an answer within an
+/// hour of the rollover may count for the neighbouring day, which a streak can bear.
+pub fn study_days(
+    conn: &Connection,
+    user_id: i64,
+    clock: &DayClock,
+    now: i64,
+) -> rusqlite::Result<Vec<i64>> {
+    let shift_ms = (clock.offset_at(now) - i64::from(clock.rollover_hour()) * 3_600) * 1000;
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT answered_at / 86400000 AS day FROM reviews WHERE user_id = ?1
+        "SELECT DISTINCT (answered_at + ?2) / 86400000 AS day FROM reviews WHERE user_id = ?1
          ORDER BY day DESC LIMIT 3660",
     )?;
-    let rows = stmt.query_map([user_id], |r| r.get(0))?;
+    let rows = stmt.query_map(params![user_id, shift_ms], |r| r.get(0))?;
     rows.collect()
 }
 

@@ -8,6 +8,10 @@ use crate::clock::{moment, now};
 use crate::db::users::Role;
 use crate::db::{self, sessions, tokens, users};
 use crate::routes::state::AppState;
+use crate::srs::Steps;
+use crate::srs::days::{self, DayClock};
+use crate::srs::schedule::MAXIMUM_INTERVAL;
+use crate::study;
 use crate::web::error::PageError;
 use crate::web::form::{CsrfForm, Field};
 use crate::web::page::PageCtx;
@@ -35,6 +39,48 @@ struct RegisterPage {
     username: Field,
     password_error: Option<String>,
     role: Field,
+    time_zone: ZoneField,
+}
+
+/// A time zone select: every zone, the chosen one marked. `from_form` tells the page's
+/// script not to replace a choice the learner made with the browser's zone.
+pub struct ZoneField {
+    pub value: String,
+    pub error: Option<String>,
+    pub zones: &'static [String],
+    pub from_form: bool,
+}
+
+impl ZoneField {
+    fn new(value: &str, from_form: bool) -> ZoneField {
+        ZoneField {
+            value: value.to_string(),
+            error: None,
+            zones: days::zone_names(),
+            from_form,
+        }
+    }
+
+    /// The server's zone, which the browser's replaces where the script runs.
+    fn server_default() -> ZoneField {
+        ZoneField::new(DayClock::default().zone_name(), false)
+    }
+
+    /// A zone from a form: `Ok(None)` when left empty (the server's zone), an error
+    /// otherwise when it is not one of the list.
+    fn parse(&mut self) -> Result<Option<String>, ()> {
+        let name = self.value.trim();
+        if name.is_empty() {
+            return Ok(None);
+        }
+        match days::zone(name) {
+            Some(_) => Ok(Some(name.to_string())),
+            None => {
+                self.error = Some("Choose a time zone from the list.".into());
+                Err(())
+            }
+        }
+    }
 }
 
 #[derive(Template)]
@@ -45,8 +91,46 @@ struct AccountPage {
     current_password_error: Option<String>,
     new_password_error: Option<String>,
     retention: Field,
+    /// What the current retention means, in a learner's words.
+    retention_meaning: Vec<String>,
     new_per_day: Field,
+    time_zone: ZoneField,
+    rollover_hour: Field,
+    learning_steps: Field,
+    relearning_steps: Field,
+    maximum_interval: Field,
     devices: Vec<DeviceRow>,
+}
+
+/// Desired retention explained: what it promises and what moving it costs, from the
+/// learner's own parameters.
+fn retention_meaning(retention: f64, parameters: Option<&[f32]>) -> Vec<String> {
+    let percent = (retention * 100.0).round() as i64;
+    let mut out = vec![format!(
+        "At {percent} %, when a card comes back you should remember it about {} times in 10; \
+         the ones you forget come back within minutes, and again until they stick.",
+        (retention * 10.0).round() as i64
+    )];
+    let wait = |r: f64| crate::srs::schedule::wait_relative_to_90(parameters, r);
+    let up = (retention + 0.05).min(0.97);
+    let down = (retention - 0.05).max(0.70);
+    if up > retention + 0.001 {
+        let more = wait(retention) / wait(up);
+        out.push(format!(
+            "Raising it to {} % makes every card wait about {more:.1} times less between \
+             reviews: roughly {more:.1} times as many reviews a day for the same cards.",
+            (up * 100.0).round() as i64
+        ));
+    }
+    if down < retention - 0.001 {
+        let fewer = wait(down) / wait(retention);
+        out.push(format!(
+            "Lowering it to {} % means about {fewer:.1} times fewer reviews a day, and \
+             forgetting more of what you studied.",
+            (down * 100.0).round() as i64
+        ));
+    }
+    out
 }
 
 /// A device token as the account page lists it.
@@ -248,6 +332,7 @@ pub async fn register_form(
             username: Field::default(),
             password_error: None,
             role: Field::new("learner"),
+            time_zone: ZoneField::server_default(),
         })
     })
 }
@@ -262,6 +347,8 @@ pub struct RegisterForm {
     password: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    time_zone: String,
 }
 
 pub async fn register(
@@ -281,14 +368,24 @@ pub async fn register(
         role.error = Some("Choose learner or teacher.".into());
     }
     let mut password_error = password::check_strength(&form.password, form.username.trim()).err();
-    if let (Some(name), Some(role_value), None) = (&parsed_name, parsed_role, &password_error) {
+    let mut time_zone = ZoneField::new(&form.time_zone, true);
+    let zone = time_zone.parse();
+    if let (Some(name), Some(role_value), None, Ok(zone)) =
+        (&parsed_name, parsed_role, &password_error, zone)
+    {
         let password = form.password.clone();
         let hash = web::block(move || password::hash(&password))
             .await
             .map_err(|e| PageError::Unexpected(e.into()))??;
         let name = name.as_str().to_string();
         let created = db::run(&state.pool, move |conn| {
-            Ok(users::create(conn, &name, &hash, role_value, now())?)
+            let tx = conn.transaction()?;
+            let id = users::create(&tx, &name, &hash, role_value, now())?;
+            if let Some(id) = id {
+                users::set_time_zone(&tx, id, zone.as_deref())?;
+            }
+            tx.commit()?;
+            Ok(id)
         })
         .await?;
         if let Some(user_id) = created {
@@ -303,7 +400,11 @@ pub async fn register(
         }
         username.error = Some("That username is taken. Choose another.".into());
     }
-    if password_error.is_none() && username.error.is_none() && role.error.is_none() {
+    if password_error.is_none()
+        && username.error.is_none()
+        && role.error.is_none()
+        && time_zone.error.is_none()
+    {
         password_error = Some("Choose a password.".into());
     }
     anonymous_page(&req, &state, |page| {
@@ -312,14 +413,22 @@ pub async fn register(
             username,
             password_error,
             role,
+            time_zone,
         })
     })
 }
 
 async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPage, PageError> {
     let user_id = user.id;
-    let devices = db::run(&state.pool, move |conn| Ok(tokens::list(conn, user_id)?))
-        .await?
+    let (devices, schedule, chosen_zone) = db::run(&state.pool, move |conn| {
+        Ok((
+            tokens::list(conn, user_id)?,
+            users::scheduling(conn, user_id)?,
+            users::chosen_time_zone(conn, user_id)?,
+        ))
+    })
+    .await?;
+    let devices = devices
         .into_iter()
         .map(|t| DeviceRow {
             id: t.id,
@@ -334,8 +443,17 @@ async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPag
         notice: None,
         current_password_error: None,
         new_password_error: None,
-        retention: Field::new(&format!("{:.2}", user.desired_retention)),
+        retention: Field::new(&format!("{:.2}", schedule.desired_retention)),
+        retention_meaning: retention_meaning(
+            schedule.desired_retention,
+            schedule.parameters.as_deref(),
+        ),
         new_per_day: Field::new(&user.new_per_day.to_string()),
+        time_zone: ZoneField::new(chosen_zone.as_deref().unwrap_or(""), true),
+        rollover_hour: Field::new(&schedule.days.rollover_hour().to_string()),
+        learning_steps: Field::new(&schedule.learning_steps.to_string()),
+        relearning_steps: Field::new(&schedule.relearning_steps.to_string()),
+        maximum_interval: Field::new(&schedule.maximum_interval.to_string()),
         devices,
     })
 }
@@ -406,6 +524,16 @@ pub struct SettingsForm {
     desired_retention: String,
     #[serde(default)]
     new_per_day: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    rollover_hour: String,
+    #[serde(default)]
+    learning_steps: String,
+    #[serde(default)]
+    relearning_steps: String,
+    #[serde(default)]
+    maximum_interval: String,
 }
 
 pub async fn change_settings(
@@ -436,16 +564,74 @@ pub async fn change_settings(
     if per_day.is_none() {
         page.new_per_day.error = Some("Enter a whole number from 0 to 200.".into());
     }
-    let (Some(retention), Some(per_day)) = (retention, per_day) else {
+    page.time_zone = ZoneField::new(form.time_zone.trim(), true);
+    let zone = page.time_zone.parse();
+    page.rollover_hour = Field::new(form.rollover_hour.trim());
+    let rollover = form
+        .rollover_hour
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|h| *h <= 23);
+    if rollover.is_none() {
+        page.rollover_hour.error = Some("Enter an hour from 0 to 23.".into());
+    }
+    let steps = |field: &mut Field, raw: &str| {
+        *field = Field::new(raw.trim());
+        Steps::parse(raw)
+            .map_err(|e| field.error = Some(format!("{e}; write steps as in 1m 10m.")))
+            .ok()
+    };
+    let learning = steps(&mut page.learning_steps, &form.learning_steps);
+    let relearning = steps(&mut page.relearning_steps, &form.relearning_steps);
+    page.maximum_interval = Field::new(form.maximum_interval.trim());
+    let maximum = form
+        .maximum_interval
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=MAXIMUM_INTERVAL).contains(d));
+    if maximum.is_none() {
+        page.maximum_interval.error = Some(format!(
+            "Enter a number of days from 1 to {MAXIMUM_INTERVAL}."
+        ));
+    }
+    let (
+        Some(retention),
+        Some(per_day),
+        Ok(zone),
+        Some(rollover),
+        Some(learning),
+        Some(relearning),
+        Some(maximum),
+    ) = (
+        retention, per_day, zone, rollover, learning, relearning, maximum,
+    )
+    else {
+        page.notice = Some("Nothing was saved: fix the fields marked below.".into());
         return unprocessable(&page);
     };
     let user_id = user.id;
-    db::run(&state.pool, move |conn| {
-        Ok(users::set_study_settings(
-            conn, user_id, retention, per_day,
-        )?)
+    let rescheduled = db::run(&state.pool, move |conn| {
+        let change = users::ScheduleChange {
+            time_zone: zone.as_deref(),
+            rollover_hour: rollover,
+            learning_steps: &learning,
+            relearning_steps: &relearning,
+            maximum_interval: maximum,
+        };
+        // New settings, same log: every card's schedule is a replay of it under them.
+        Ok(study::reschedule_after(conn, user_id, |tx| {
+            users::set_study_settings(tx, user_id, retention, per_day)?;
+            users::set_schedule(tx, user_id, &change)
+        })?)
     })
     .await?;
+    tracing::info!(
+        user_id,
+        rescheduled,
+        "study settings changed; cards rescheduled"
+    );
     Ok(redirect("/account?changed=settings"))
 }
 

@@ -1,12 +1,11 @@
 //! One card's schedule under FSRS-6, as Anki runs it: learning and relearning steps before
 //! intervals in days, fuzz on those intervals, and a maximum interval.
 
+use super::days::DayClock;
 use super::fuzz;
 use super::steps::Steps;
 use fsrs::{FSRS, MemoryState};
 use serde::{Deserialize, Serialize};
-
-use crate::clock::DAY;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rating {
@@ -95,6 +94,8 @@ pub struct Settings {
     pub maximum_interval: u32,
     /// The learner's own FSRS parameters; `None` for the defaults.
     pub parameters: Option<Vec<f32>>,
+    /// Their calendar: elapsed days and due dates are counted in it.
+    pub days: DayClock,
 }
 
 pub const MAXIMUM_INTERVAL: u32 = 36_500;
@@ -107,6 +108,7 @@ impl Default for Settings {
             relearning_steps: Steps::relearning_default(),
             maximum_interval: MAXIMUM_INTERVAL,
             parameters: None,
+            days: DayClock::default(),
         }
     }
 }
@@ -117,6 +119,7 @@ pub struct Scheduler {
     learning: Steps,
     relearning: Steps,
     maximum_interval: u32,
+    days: DayClock,
 }
 
 /// Where one answer sends a card: another (re)learning step, or an interval in days.
@@ -154,6 +157,7 @@ impl Scheduler {
             learning: settings.learning_steps.clone(),
             relearning: settings.relearning_steps.clone(),
             maximum_interval: settings.maximum_interval.clamp(1, MAXIMUM_INTERVAL),
+            days: settings.days.clone(),
         }
     }
 
@@ -177,7 +181,11 @@ impl Scheduler {
             stability: p.stability,
             difficulty: p.difficulty,
         });
-        let elapsed_days = previous.map_or(0, |p| ((now - p.last_review).max(0) / DAY) as u32);
+        // Days as the learner lives them: a second Good the next morning is a day later even
+        // if fewer than 24 hours have passed, as in the data FSRS's defaults were fitted on.
+        let today = self.days.day(now);
+        let elapsed_days =
+            previous.map_or(0, |p| (today - self.days.day(p.last_review)).max(0) as u32);
         let next = self
             .fsrs
             .next_states(memory, self.desired_retention, elapsed_days)
@@ -204,7 +212,8 @@ impl Scheduler {
             Next::Graduate => {
                 let in_review = previous.is_some_and(|p| p.phase == Phase::Review);
                 let days = self.interval(&next, r.rating, r.fuzz, in_review);
-                (Phase::Review, 0, now + i64::from(days) * DAY)
+                // Due from the start of that day, whatever the hour it was answered.
+                (Phase::Review, 0, self.days.start(today + i64::from(days)))
             }
         };
         let lapses = previous.map_or(0, |p| p.lapses)
@@ -248,6 +257,16 @@ impl Scheduler {
     }
 }
 
+/// How long a card waits at `retention`, as a multiple of its wait at 90 % (the same for
+/// every card under one set of parameters): what raising or lowering retention costs.
+pub fn wait_relative_to_90(parameters: Option<&[f32]>, retention: f64) -> f64 {
+    let fsrs = parameters
+        .and_then(|p| FSRS::new(p).ok())
+        .unwrap_or_default();
+    let at = |r: f64| f64::from(fsrs.next_interval(Some(100.0), r as f32, 3));
+    at(retention.clamp(0.7, 0.99)) / at(0.9)
+}
+
 /// An answer on (re)learning step `index`: Again back to the first step, Hard repeats this
 /// one, Good the next step or graduation, Easy graduates. No steps: straight to review.
 fn step_on(steps: &Steps, phase: Phase, index: u32, rating: Rating) -> Next {
@@ -268,6 +287,7 @@ mod tests {
     use super::*;
 
     const T0: i64 = 1_700_000_000;
+    const DAY: i64 = 86_400;
     const MIN: i64 = 60;
 
     fn at(answered_at: i64, rating: Rating) -> Review {
@@ -310,7 +330,7 @@ mod tests {
         // Good on the last step and Easy anywhere graduate to a day or more.
         let graduated = s.answer(Some(&good), Rating::Good, good.due);
         assert_eq!(graduated.phase, Phase::Review);
-        assert!(graduated.due >= good.due + DAY);
+        assert!(s.days.day(graduated.due) > s.days.day(good.due));
         let easy = s.answer(None, Rating::Easy, T0);
         assert_eq!(easy.phase, Phase::Review);
         assert!(easy.due - T0 > graduated.due - good.due);
@@ -333,7 +353,7 @@ mod tests {
         );
         let back = s.answer(Some(&lapsed), Rating::Good, lapsed.due);
         assert_eq!((back.phase, back.lapses), (Phase::Review, 1));
-        assert!(back.due >= lapsed.due + DAY);
+        assert!(s.days.day(back.due) > s.days.day(lapsed.due));
     }
 
     #[test]
@@ -345,7 +365,7 @@ mod tests {
         });
         let first = none.answer(None, Rating::Good, T0);
         assert_eq!(first.phase, Phase::Review);
-        assert!(first.due >= T0 + DAY);
+        assert!(none.days.day(first.due) > none.days.day(T0));
         let lapsed = none.answer(Some(&first), Rating::Again, first.due);
         assert_eq!((lapsed.phase, lapsed.lapses), (Phase::Review, 1));
         let three = Scheduler::with(&Settings {
@@ -368,7 +388,7 @@ mod tests {
             }
             // Fuzz picks a day in the range below the cap, never past it.
             let (lower, _) = fuzz::bounds(MAXIMUM_INTERVAL as f32, 1, MAXIMUM_INTERVAL);
-            let days = (state.due - state.last_review) / DAY;
+            let days = s.days.day(state.due) - s.days.day(state.last_review);
             assert!(
                 (i64::from(lower)..=i64::from(MAXIMUM_INTERVAL)).contains(&days),
                 "{days}"
@@ -382,7 +402,8 @@ mod tests {
         for _ in 0..5 {
             state = capped.answer(Some(&state), Rating::Easy, state.due);
         }
-        assert!((27 * DAY..=30 * DAY).contains(&(state.due - state.last_review)));
+        let days = capped.days.day(state.due) - capped.days.day(state.last_review);
+        assert!((27..=30).contains(&days), "{days}");
     }
 
     #[test]
@@ -398,7 +419,7 @@ mod tests {
                     fuzz,
                 },
             );
-            (next.due - next.last_review) / DAY
+            s.days.day(next.due) - s.days.day(next.last_review)
         };
         let (low, high) = (days(0.0), days(0.999));
         assert!(low < high, "{low} {high}");
@@ -409,7 +430,7 @@ mod tests {
                     difficulty: known.difficulty,
                 }),
                 0.9,
-                ((known.due - known.last_review) / DAY) as u32,
+                (s.days.day(known.due) - s.days.day(known.last_review)) as u32,
             )
             .unwrap()
             .good
@@ -434,6 +455,38 @@ mod tests {
             },
         ];
         assert_eq!(s.replay(&log), s.replay(&log));
+    }
+
+    /// FSRS counts days as the learner lives them: a second answer after the 4 am rollover is
+    /// a day later, one before it is the same day, whatever the hours between.
+    #[test]
+    fn elapsed_days_and_due_dates_follow_the_learners_rollover() {
+        let clock = DayClock::new(super::super::days::zone("Asia/Ho_Chi_Minh").unwrap(), 4);
+        let s = Scheduler::with(&Settings {
+            days: clock.clone(),
+            ..Settings::default()
+        });
+        let local = |t: &str| {
+            t.parse::<jiff::civil::DateTime>()
+                .unwrap()
+                .in_tz("Asia/Ho_Chi_Minh")
+                .unwrap()
+                .timestamp()
+                .as_second()
+        };
+        let first = s.answer(None, Rating::Easy, local("2026-03-10T22:00"));
+        // Due at 4 am on the day it falls on, not at 10 pm.
+        assert_eq!(first.due, clock.start(clock.day(first.due)));
+        let same_day = s.answer(Some(&first), Rating::Good, local("2026-03-11T03:30"));
+        let next_day = s.answer(Some(&first), Rating::Good, local("2026-03-11T04:30"));
+        assert!(
+            next_day.stability > same_day.stability * 1.2,
+            "{next_day:?} {same_day:?}"
+        );
+        // 23 h 59 min and 24 h 01 min after an evening answer are both one day on.
+        let late = s.answer(Some(&first), Rating::Good, local("2026-03-11T21:59"));
+        let later = s.answer(Some(&first), Rating::Good, local("2026-03-11T22:01"));
+        assert_eq!(late.stability, later.stability);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::db::users;
 use crate::srs::{CardState, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::cursor::Cursor;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// What became of one answer from the study form.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,31 @@ pub fn answer(
         .expect("the card has the review just appended");
     tx.commit()?;
     Ok(Answered::Saved(state))
+}
+
+/// Replays every card of the learner with their current settings, in one transaction: what
+/// changing retention, steps, time zone or parameters does. The log never changes. Returns
+/// how many cards were rescheduled.
+pub fn reschedule(conn: &mut Connection, user_id: i64) -> rusqlite::Result<usize> {
+    reschedule_after(conn, user_id, |_| Ok(()))
+}
+
+/// Applies `change` to the learner's settings and reschedules under them, in one
+/// transaction: no state is ever left computed under settings that were not saved.
+pub fn reschedule_after(
+    conn: &mut Connection,
+    user_id: i64,
+    change: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
+) -> rusqlite::Result<usize> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    change(&tx)?;
+    let scheduler = Scheduler::with(&users::scheduling(&tx, user_id)?);
+    let cards = store::card_ids_with_state(&tx, user_id)?;
+    for card in &cards {
+        store::replay_card(&tx, &scheduler, user_id, card)?;
+    }
+    tx.commit()?;
+    Ok(cards.len())
 }
 
 /// What one sync request did, and what to send back.

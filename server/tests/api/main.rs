@@ -3,6 +3,7 @@
 mod answer;
 mod auth;
 mod classes;
+mod days;
 mod helpers;
 mod study;
 mod sync;
