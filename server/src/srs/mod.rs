@@ -3,6 +3,8 @@
 
 pub mod days;
 pub mod fuzz;
+#[cfg(test)]
+mod golden;
 pub mod presentation;
 pub mod queue;
 pub mod schedule;
