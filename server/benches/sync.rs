@@ -271,25 +271,37 @@ async fn main() {
         }
         replay_only.push(t.elapsed());
     }
-    // The review table's key, before (migration 0003: the random UUID as primary key) and
-    // after (0004: an append-ordered rowid, the UUID unique per learner), in this one run:
+    // The review table's key, before (0001-0003: the random UUID as primary key) and after
+    // (0004: an append-ordered rowid, the UUID unique per learner), in this one run:
     // two files, each holding the same background log of other learners, alternately given a
     // fresh learner's 10,000 new reviews through `db::sync::apply`.
     let background: usize = std::env::var("CHRONICLE_BENCH_BACKGROUND")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(300_000);
-    let keyed = |name: &str, version: Option<usize>| {
+    // The review table as migrations 0001-0003 made it, under today's other tables.
+    const OLD_KEY: &str = "DROP TABLE reviews;
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            card_id TEXT NOT NULL REFERENCES cards(id),
+            answered_at INTEGER NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            correct INTEGER NOT NULL, given_answer TEXT NOT NULL, duration_ms INTEGER NOT NULL,
+            presentation TEXT NOT NULL, device_id TEXT NOT NULL, received_at INTEGER NOT NULL);
+        CREATE INDEX reviews_user_card ON reviews(user_id, card_id, answered_at);
+        CREATE INDEX reviews_user_time ON reviews(user_id, answered_at, card_id, correct);
+        CREATE INDEX reviews_user_card_correct ON reviews(user_id, card_id, correct, answered_at);";
+    let keyed = |name: &str, old_key: bool| {
         let mut conn = rusqlite::Connection::open(dir.path().join(name)).unwrap();
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -32768;",
         )
         .unwrap();
-        let m = chronicle::db::migrations();
-        match version {
-            Some(v) => m.to_version(&mut conn, v).unwrap(),
-            None => m.to_latest(&mut conn).unwrap(),
+        chronicle::db::migrations().to_latest(&mut conn).unwrap();
+        if old_key {
+            conn.execute_batch(OLD_KEY).unwrap();
         }
         let tx = conn.transaction().unwrap();
         tx.execute(
@@ -332,8 +344,8 @@ async fn main() {
         assert_eq!(out.accepted, CARDS * PER_CARD);
         t.elapsed()
     };
-    let mut old_key = keyed("old_key.db", Some(3));
-    let mut new_key = keyed("new_key.db", None);
+    let mut old_key = keyed("old_key.db", true);
+    let mut new_key = keyed("new_key.db", false);
     for conn in [&mut old_key, &mut new_key] {
         for i in 0..background.div_ceil(CARDS * PER_CARD) {
             let user = add_learner(conn, format!("background{i}"));

@@ -91,6 +91,12 @@ impl Application {
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(1),
         );
+        // Learners who studied this week get their parameters refitted once in it.
+        crate::study::fit::spawn_weekly(
+            pool.clone(),
+            Arc::downgrade(&checkpoints),
+            std::time::Duration::from_secs(3_600),
+        );
         let pool = web::Data::new(pool);
         let state = web::Data::new(AppState {
             checkpoints,
@@ -150,6 +156,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(auth::account))
         .route("/account/password", web::post().to(auth::change_password))
         .route("/account/settings", web::post().to(auth::change_settings))
+        .route("/account/parameters", web::post().to(auth::fit_parameters))
         .route(
             "/account/tokens/{id}/revoke",
             web::post().to(auth::revoke_device),

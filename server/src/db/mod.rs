@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod decks;
+pub mod fits;
 pub mod keys;
 pub mod sessions;
 pub mod study;

@@ -1,6 +1,7 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
+use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashMap;
@@ -118,6 +119,20 @@ pub fn save_state(
         s.step
     ])?;
     Ok(())
+}
+
+/// The learner's whole log, as the optimiser reads it.
+pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<LoggedReview>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT card_id, answered_at, rating FROM reviews WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(LoggedReview {
+            card_id: r.get(0)?,
+            answered_at: r.get::<_, i64>(1)? / 1000,
+            rating: r.get(2)?,
+        })
+    })?;
+    rows.collect()
 }
 
 /// Every card this learner has a state for.

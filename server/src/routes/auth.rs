@@ -6,10 +6,11 @@ use crate::auth::username::Username;
 use crate::auth::{credentials, csrf, device, password, session, throttle};
 use crate::clock::{moment, now};
 use crate::db::users::Role;
-use crate::db::{self, sessions, tokens, users};
+use crate::db::{self, fits, sessions, tokens, users};
 use crate::routes::state::AppState;
 use crate::srs::Steps;
 use crate::srs::days::{self, DayClock};
+use crate::srs::optimiser;
 use crate::srs::schedule::MAXIMUM_INTERVAL;
 use crate::study;
 use crate::web::error::PageError;
@@ -99,7 +100,25 @@ struct AccountPage {
     learning_steps: Field,
     relearning_steps: Field,
     maximum_interval: Field,
+    /// The latest fit of the learner's own parameters, in words.
+    fit_status: Option<String>,
+    reviews: i64,
+    fit_minimum: usize,
     devices: Vec<DeviceRow>,
+}
+
+/// The latest fit as the account page says it.
+fn fit_status(fit: Option<&fits::FitRow>) -> Option<String> {
+    let fit = fit?;
+    Some(match (&fit.verdict, &fit.error, fit.finished_at) {
+        (_, _, None) => format!(
+            "Fitting your parameters to your answers (started {}). Reload this page in a minute.",
+            moment(fit.started_at)
+        ),
+        (_, Some(e), Some(at)) => format!("The fit of {} did not run: {e}.", moment(at)),
+        (Some(v), None, Some(at)) => format!("{}: {}", moment(at), optimiser::describe(v)),
+        (None, None, Some(_)) => return None,
+    })
 }
 
 /// Desired retention explained: what it promises and what moving it costs, from the
@@ -420,11 +439,14 @@ pub async fn register(
 
 async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPage, PageError> {
     let user_id = user.id;
-    let (devices, schedule, chosen_zone) = db::run(&state.pool, move |conn| {
+    let (devices, schedule, chosen_zone, fit, reviews) = db::run(&state.pool, move |conn| {
         Ok((
             tokens::list(conn, user_id)?,
             users::scheduling(conn, user_id)?,
             users::chosen_time_zone(conn, user_id)?,
+            fits::latest(conn, user_id)?,
+            conn.prepare_cached("SELECT COUNT(*) FROM reviews WHERE user_id = ?1")?
+                .query_row([user_id], |r| r.get::<_, i64>(0))?,
         ))
     })
     .await?;
@@ -454,6 +476,9 @@ async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPag
         learning_steps: Field::new(&schedule.learning_steps.to_string()),
         relearning_steps: Field::new(&schedule.relearning_steps.to_string()),
         maximum_interval: Field::new(&schedule.maximum_interval.to_string()),
+        fit_status: fit_status(fit.as_ref()),
+        reviews,
+        fit_minimum: optimiser::MIN_REVIEWS,
         devices,
     })
 }
@@ -653,10 +678,33 @@ pub async fn account(
                 .into(),
         ),
         Some("settings") => Some("Study settings saved.".into()),
+        Some("fitting") => Some(
+            "Fitting your parameters in the background; the result appears below when done.".into(),
+        ),
+        Some("fit-running") => Some("A fit of your parameters is already running.".into()),
         Some("device") => Some("Device signed out: its token no longer works.".into()),
         _ => None,
     };
     html(&page)
+}
+
+/// `POST /account/parameters`: fits the learner's own parameters, off the request path.
+pub async fn fit_parameters(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    user.verify_csrf(&form.csrf_token)?;
+    let (pool, user_id) = (state.pool.clone(), user.id);
+    let started = web::block(move || study::fit::start(&pool, user_id))
+        .await
+        .map_err(|e| PageError::Unexpected(e.into()))?
+        .map_err(PageError::Unexpected)?;
+    Ok(redirect(if started {
+        "/account?changed=fitting"
+    } else {
+        "/account?changed=fit-running"
+    }))
 }
 
 /// `POST /account/tokens/{id}/revoke`: signs a device out of the sync API.

@@ -8,15 +8,19 @@ const RANGES: [(f32, f32, f32); 3] = [(2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0,
 
 /// A number in [0, 1) drawn from a review id: the same id, the same number.
 pub fn factor(review_id: &str) -> f32 {
-    // FNV-1a, then a splitmix64 finaliser to spread similar ids apart.
+    (hash(review_id) >> 40) as f32 / (1u64 << 24) as f32
+}
+
+/// A stable 64-bit hash of a text (FNV-1a, then a splitmix64 finaliser to spread similar
+/// texts apart): the same on every machine and in every version.
+pub fn hash(text: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in review_id.as_bytes() {
+    for b in text.as_bytes() {
         h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
     }
     h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^= h >> 31;
-    (h >> 40) as f32 / (1u64 << 24) as f32
+    h ^ (h >> 31)
 }
 
 fn delta(interval: f32) -> f32 {

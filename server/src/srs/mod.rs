@@ -5,6 +5,7 @@ pub mod days;
 pub mod fuzz;
 #[cfg(test)]
 mod golden;
+pub mod optimiser;
 pub mod presentation;
 pub mod queue;
 pub mod schedule;

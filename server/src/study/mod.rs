@@ -6,6 +6,8 @@
 //! The staleness check sits inside the transaction on purpose: checked before it, two tabs
 //! answering one card at once were both "saved" and the state counted one of them.
 
+pub mod fit;
+
 use crate::db::study::{self as store, NewReview};
 use crate::db::sync::{self as sync_store, Changed, Outcome};
 use crate::db::users;

@@ -1,5 +1,6 @@
-//! Days as learners live them: a time zone chosen at registration (and on the account page),
-//! a rollover hour, and "today" and the streak counted in them.
+//! The account page's scheduling: days as learners live them (a time zone chosen at
+//! registration and on the account page, a rollover hour, "today" and the streak counted in
+//! them) and personal parameters.
 
 use crate::helpers::{PASSWORD, TestApp, assert_is_redirect_to, field, spawn_app};
 use jiff::civil::DateTime;
@@ -161,4 +162,40 @@ async fn today_and_the_streak_count_the_learners_days_from_four_am() {
     let dashboard = app.get_html("/").await;
     assert!(dashboard.contains("2 answered, 2 right"), "{dashboard}");
     assert!(dashboard.contains("streak: 3 days"), "{dashboard}");
+}
+
+/// Personal parameters are started from the account page and run in the background; with too
+/// few reviews the page says how many are needed and nothing changes.
+#[tokio::test]
+async fn fitting_parameters_runs_in_the_background_and_reports_in_words() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    let account = app.get_html("/account").await;
+    assert!(account.contains("Your own memory parameters"));
+    let token = field(&account, "csrf_token").unwrap();
+    let r = app
+        .post_form("/account/parameters", &[("csrf_token", &token)])
+        .await;
+    assert_is_redirect_to(&r, "/account?changed=fitting");
+    let mut page = String::new();
+    for _ in 0..50 {
+        page = app.get_html("/account").await;
+        if page.contains("did not run") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        page.contains("0 reviews so far; personal parameters need at least 400"),
+        "{page}"
+    );
+    assert_eq!(stored(&app, "fsrs_parameters"), None);
+    let r = app
+        .post_form("/account/parameters", &[("csrf_token", "")])
+        .await;
+    assert_ne!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "a form without its token is refused"
+    );
 }
