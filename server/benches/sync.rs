@@ -387,7 +387,7 @@ async fn main() {
     );
     println!("the review table's key, {background} reviews of other learners already stored:");
     print(
-        "  apply 10,000 new: UUID primary key (0003)",
+        "  apply 10,000 new: UUID primary key (0001-3)",
         &before,
         baseline,
     );
