@@ -283,6 +283,12 @@ mod tests {
             v.before.log_loss, v.after.log_loss
         );
         eprintln!("held-out RMSE {:.4} -> {:.4}", v.before.rmse, v.after.rmse);
+        let trained = v.candidate[4..]
+            .iter()
+            .zip(&fsrs::DEFAULT_PARAMETERS[4..])
+            .filter(|(a, b)| (*a - *b).abs() > 1e-3)
+            .count();
+        eprintln!("parameters past the initial stabilities moved by training: {trained} of 17");
         eprintln!("{}", describe(&v));
     }
 
