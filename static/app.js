@@ -63,3 +63,18 @@
     }
   });
 })();
+
+// A new account's time zone: the browser's, where the list has it. Without this script the
+// select keeps the server's zone, and the learner can pick theirs by hand.
+(function () {
+  "use strict";
+  var select = document.querySelector("select[data-browser-zone]");
+  if (!select || !window.Intl) return;
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  for (var i = 0; i < select.options.length; i++) {
+    if (select.options[i].value === zone) {
+      select.value = zone;
+      return;
+    }
+  }
+})();

@@ -28,6 +28,12 @@ pub struct Application {
 impl Application {
     /// Opens the database, loads every deck into it, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        if let Some(name) = &settings.time_zone {
+            let zone = crate::srs::days::zone(name).ok_or_else(|| {
+                anyhow::anyhow!("unknown time zone “{name}” (CHRONICLE_TIME_ZONE)")
+            })?;
+            crate::srs::days::set_server_zone(zone);
+        }
         let catalog = Catalog::load(&settings.questions_dir)
             .map_err(|e| anyhow::anyhow!("the dataset has problems:\n{e}"))?;
         let pool = db::open_pool(&settings.db_path)
@@ -86,6 +92,12 @@ impl Application {
             &settings.db_path,
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(1),
+        );
+        // Learners who studied this week get their parameters refitted once in it.
+        crate::study::fit::spawn_weekly(
+            pool.clone(),
+            Arc::downgrade(&checkpoints),
+            std::time::Duration::from_secs(3_600),
         );
         let pool = web::Data::new(pool);
         let state = web::Data::new(AppState {
@@ -146,6 +158,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(auth::account))
         .route("/account/password", web::post().to(auth::change_password))
         .route("/account/settings", web::post().to(auth::change_settings))
+        .route("/account/parameters", web::post().to(auth::fit_parameters))
         .route(
             "/account/tokens/{id}/revoke",
             web::post().to(auth::revoke_device),

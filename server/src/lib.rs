@@ -11,6 +11,7 @@ pub mod db;
 pub mod questions;
 pub mod routes;
 pub mod srs;
+pub mod study;
 pub mod sync;
 pub mod telemetry;
 pub mod text;

@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod decks;
+pub mod fits;
 pub mod keys;
 pub mod resets;
 pub mod sessions;
@@ -89,6 +90,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_initial.sql"),
     include_str!("../../../migrations/0002_classes.sql"),
     include_str!("../../../migrations/0003_sync.sql"),
+    include_str!("../../../migrations/0004_reviews_per_learner.sql"),
+    include_str!("../../../migrations/0005_learner_scheduling.sql"),
     include_str!("../../../migrations/0006_device_cookie_key.sql"),
     include_str!("../../../migrations/0007_class_removals.sql"),
     include_str!("../../../migrations/0008_password_resets.sql"),
@@ -156,5 +159,75 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    /// A database at 0003 with reviews of two learners and their states keeps every review,
+    /// column for column, and every state through the rebuild of the review table; after it,
+    /// review ids are per learner.
+    #[test]
+    fn the_per_learner_review_key_keeps_every_review_and_state() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards VALUES ('e1/date', 'd', 'e1', 'date', 0, 0),
+                                      ('e2/date', 'd', 'e2', 'date', 1, 0);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at,
+                                sync_seq)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0, 2),
+                      (2, 'bob', 'Bob', 'x', 'learner', 0, 1);
+             INSERT INTO reviews VALUES
+               ('00000000-0000-0000-0000-000000000003', 1, 'e1/date', 3000, 3, 1, 'a', 10, 'typed', 'web', 3001),
+               ('00000000-0000-0000-0000-000000000001', 1, 'e2/date', 1000, 1, 0, 'b', 20, 'offline', 'phone', 5000),
+               ('00000000-0000-0000-0000-000000000002', 2, 'e1/date', 2000, 4, 1, 'c', 30, 'flashcard', 'web', 2001);
+             INSERT INTO card_states VALUES
+               (1, 'e1/date', 3.1, 5.2, 90000, 3, 1, 0, 'review', 1),
+               (1, 'e2/date', 0.2, 7.5, 1600, 1, 1, 0, 'learning', 2),
+               (2, 'e1/date', 8.3, 1.1, 95000, 2, 1, 0, 'review', 1);",
+        )
+        .unwrap();
+        let dump = |conn: &rusqlite::Connection, sql: &str| -> Vec<String> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            stmt.query_map([], |r| {
+                (0..n)
+                    .map(|i| {
+                        r.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|v| v.join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        let reviews = "SELECT id, user_id, card_id, answered_at, rating, correct, given_answer,
+                              duration_ms, presentation, device_id, received_at
+                       FROM reviews ORDER BY user_id, id";
+        let states = "SELECT user_id, card_id, stability, difficulty, due, last_review, reps,
+                             lapses, state, seq
+                      FROM card_states ORDER BY user_id, card_id";
+        let (reviews_before, states_before) = (dump(&conn, reviews), dump(&conn, states));
+        assert_eq!((reviews_before.len(), states_before.len()), (3, 3));
+
+        super::migrations().to_latest(&mut conn).unwrap();
+        assert_eq!(dump(&conn, reviews), reviews_before);
+        assert_eq!(dump(&conn, states), states_before);
+        // The append-ordered key follows arrival order.
+        let order = dump(&conn, "SELECT received_at FROM reviews ORDER BY entry");
+        assert_eq!(order, ["Integer(2001)", "Integer(3001)", "Integer(5000)"]);
+        // Bob may now use an id of Ann's; Ann may not use it twice.
+        let insert = |user: i64| {
+            conn.execute(
+                "INSERT OR IGNORE INTO reviews (id, user_id, card_id, answered_at, rating,
+                     correct, given_answer, duration_ms, presentation, device_id, received_at)
+                 VALUES ('00000000-0000-0000-0000-000000000003', ?1, 'e1/date', 9, 3, 1, '',
+                         0, 'typed', 'web', 9)",
+                [user],
+            )
+            .unwrap()
+        };
+        assert_eq!((insert(2), insert(1)), (1, 0));
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::clock::{self, now};
-use crate::db::users::Role;
+use crate::clock::now;
+use crate::db::users::{self, Role};
 use crate::db::{self, study as store};
 use crate::questions::Kind;
 use crate::routes::classes::report::{MyAssignment, my_assignments};
@@ -130,22 +130,26 @@ pub async fn show(
     let user_id = user.id;
     let new_per_day = user.new_per_day;
     let now = now();
-    let today = clock::start_of_day(now);
     let deck_ids: Vec<String> = catalog.decks.iter().map(|d| d.id.clone()).collect();
-    let (states, started, (answered, right), days, missed) = db::run(&state.pool, move |conn| {
-        let states = deck_ids
-            .iter()
-            .map(|id| Ok((id.clone(), store::deck_states(conn, user_id, id)?)))
-            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
-        Ok((
-            states,
-            store::new_cards_since(conn, user_id, today)?,
-            store::answered_since(conn, user_id, today, None)?,
-            store::study_days(conn, user_id)?,
-            store::missed(conn, user_id)?.len(),
-        ))
-    })
-    .await?;
+    let (states, started, (answered, right), days, missed, today) =
+        db::run(&state.pool, move |conn| {
+            // "Today" is the learner's day, in their zone, from their rollover hour.
+            let clock = users::day_clock(conn, user_id)?;
+            let today = clock.start_of_day(now);
+            let states = deck_ids
+                .iter()
+                .map(|id| Ok((id.clone(), store::deck_states(conn, user_id, id)?)))
+                .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+            Ok((
+                states,
+                store::new_cards_since(conn, user_id, today)?,
+                store::answered_since(conn, user_id, today, None)?,
+                store::study_days(conn, user_id, &clock, now)?,
+                store::missed(conn, user_id)?.len(),
+                clock.day(now),
+            ))
+        })
+        .await?;
     let new_allowed = (new_per_day - started).max(0) as usize;
     let is_teacher = user.role == Role::Teacher;
     let assignments = if is_teacher {
@@ -173,7 +177,7 @@ pub async fn show(
         display_name: user.display_name.clone(),
         answered_today: answered,
         right_today: right,
-        streak: streak(&days, today / 86_400),
+        streak: streak(&days, today),
         missed,
         decks,
         is_teacher,

@@ -10,10 +10,10 @@ use crate::routes::study_queue::{
     AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, locate,
     progress_label, study_url,
 };
-use crate::srs::{CardState, Presentation, Rating, Scheduler};
+use crate::srs::{CardState, Presentation, Rating};
+use crate::study;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
-use crate::web::redirect::redirect;
 use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -22,6 +22,9 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 const MAX_TYPED: usize = 200;
+/// Shown above the next card when a form arrives for a card that has moved on.
+pub const STALE_MESSAGE: &str = "This card was answered meanwhile, in another tab or on \
+    another device, so this answer was not saved. Here is the card to study now.";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "study.html")]
@@ -422,7 +425,9 @@ enum Outcome {
         pos: Position,
     },
     /// The card was answered meanwhile (another tab or device): nothing was written.
-    Stale,
+    Stale {
+        pos: Position,
+    },
     Invalid {
         retry: Retry,
         pos: Position,
@@ -461,7 +466,6 @@ pub async fn answer(
     let question = catalog
         .question(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
-    let scheduler = Scheduler::new(user.desired_retention);
     let answered_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000;
     let answered_at = answered_ms / 1000;
     let duration_ms = form
@@ -479,16 +483,13 @@ pub async fn answer(
     let outcome = db::run(&state.pool, move |conn| {
         let card_id = db_question.id.as_str();
         let previous = store::card_state(conn, db_user.id, card_id)?;
-        if previous.map_or(0, |s| s.reps) != reps {
-            return Ok(Outcome::Stale);
-        }
+
         let presentation =
             Presentation::choose(db_question.kind, previous.as_ref(), mode == Mode::Flashcard);
         let graded = match grade(&db_question, presentation, &form) {
             Ok(g) => g,
             Err(message) => {
-                // Re-show the same question with the message; nothing is written.
-                let mut pos = locate(
+                let pos = locate(
                     conn,
                     &db_catalog,
                     &db_user,
@@ -497,6 +498,12 @@ pub async fn answer(
                     &db_scope,
                     answered_at,
                 )?;
+                // A form for a card that has moved on is stale, whatever it holds.
+                if previous.map_or(0, |s| s.reps) != reps {
+                    return Ok(Outcome::Stale { pos });
+                }
+                // Re-show the same question with the message; nothing is written.
+                let mut pos = pos;
                 pos.next = Some((card_id.to_string(), previous));
                 let order = form.chosen_order(db_question.items.len());
                 return Ok(Outcome::Invalid {
@@ -505,7 +512,6 @@ pub async fn answer(
                 });
             }
         };
-        let tx = conn.transaction()?;
         let review = store::NewReview {
             id: &review_id,
             user_id: db_user.id,
@@ -518,12 +524,8 @@ pub async fn answer(
             presentation: presentation.as_str(),
             device_id: "web",
         };
-        if store::insert_review(&tx, &review, answered_ms)? {
-            let next = scheduler.answer(previous.as_ref(), graded.rating, answered_at);
-            store::save_state(&tx, db_user.id, card_id, &next)?;
-        }
-        // Committed before the page that confirms it is sent.
-        tx.commit()?;
+        // Whether the card moved on is checked inside the write transaction, not here.
+        let answered = study::answer(conn, &review, reps, answered_ms)?;
         let pos = locate(
             conn,
             &db_catalog,
@@ -533,13 +535,26 @@ pub async fn answer(
             &db_scope,
             answered_at,
         )?;
-        Ok(Outcome::Recorded { graded, pos })
+        Ok(match answered {
+            study::Answered::Stale => Outcome::Stale { pos },
+            study::Answered::Saved(_) | study::Answered::AlreadySaved => {
+                Outcome::Recorded { graded, pos }
+            }
+        })
     })
     .await?;
 
     let next_url = study_url(&deck.id, mode, &scope);
     match outcome {
-        Outcome::Stale => Ok(redirect(next_url)),
+        Outcome::Stale { pos } => {
+            let retry = Retry {
+                message: STALE_MESSAGE.to_string(),
+                order: Vec::new(),
+            };
+            let mut page = render_next(&user, &catalog, deck, mode, &scope, pos, Some(retry))?;
+            *page.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(page)
+        }
         Outcome::Invalid { retry, pos } => {
             render_next(&user, &catalog, deck, mode, &scope, pos, Some(retry))
         }

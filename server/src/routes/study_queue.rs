@@ -3,9 +3,9 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::clock::start_of_day;
+
 use crate::db::classes::{self as class_store, Assignment};
-use crate::db::study as store;
+use crate::db::{study as store, users};
 use crate::routes::classes::assignment as assignments;
 use crate::routes::state::AppState;
 use crate::srs::CardState;
@@ -91,7 +91,8 @@ pub fn locate(
     scope: &AssignmentScope,
     now: i64,
 ) -> rusqlite::Result<Position> {
-    let today = start_of_day(now);
+    // "Today" is the learner's day: their zone, from their rollover hour.
+    let today = users::day_clock(conn, user.id)?.start_of_day(now);
     if let Some((a, joined_at)) = scope {
         let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
         let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?

@@ -72,6 +72,7 @@ mod tests {
             reps: 4,
             lapses: 0,
             phase: Phase::Review,
+            step: 0,
         };
         assert_eq!(
             Presentation::choose(Kind::Date, Some(&strong), false),

@@ -230,8 +230,9 @@ mod tests {
         let now = 10_000_000;
         let long_ago = s.answer(None, Rating::Good, now - 40 * 86_400);
         let recently = s.answer(None, Rating::Good, now - 5 * 86_400);
-        let missed = s.answer(None, Rating::Again, now - 60);
-        let future = s.answer(None, Rating::Good, now);
+        // Missed half a minute ago: back after the first learning step (1 min), not yet due.
+        let missed = s.answer(None, Rating::Again, now - 30);
+        let future = s.answer(None, Rating::Easy, now);
         let cards = [
             cand("a/date", Kind::Date, 0, Some(recently)),
             cand("b/date", Kind::Date, 1, Some(long_ago)),
@@ -260,7 +261,8 @@ mod tests {
         let s = Scheduler::new(0.9);
         let now = 10_000_000;
         let strong = s.answer(None, Rating::Easy, now - 60);
-        let missed = s.answer(None, Rating::Again, now - 60);
+        // Missed half a minute ago: back after the first learning step (1 min), not yet due.
+        let missed = s.answer(None, Rating::Again, now - 30);
         let cards = [
             cand("a/date", Kind::Date, 0, Some(strong)),
             cand("b/date", Kind::Date, 1, Some(missed)),

@@ -1,8 +1,10 @@
 //! Integration tests: the real app on port 0 with a temporary SQLite file, driven over HTTP.
 
 mod analysis;
+mod answer;
 mod auth;
 mod classes;
+mod days;
 mod helpers;
 mod study;
 mod sync;

@@ -426,7 +426,8 @@ mod tests {
         // e3 strong but relearning.
         exec(
             &conn,
-            "INSERT INTO reviews VALUES
+            "INSERT INTO reviews (id, user_id, card_id, answered_at, rating, correct, given_answer,
+                                  duration_ms, presentation, device_id, received_at) VALUES
                ('a', 2, 'e1/date', 150000, 3, 1, 'x', 1, 'mc', 'web', 0),
                ('b', 2, 'e2/date', 250000, 3, 1, 'x', 1, 'mc', 'web', 0),
                ('c', 2, 'e3/date', 260000, 1, 0, 'y', 1, 'mc', 'web', 0),

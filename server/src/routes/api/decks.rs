@@ -5,10 +5,9 @@ use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
 use crate::catalog::Catalog;
 use crate::catalog::seed_for;
-use crate::clock;
 use crate::clock::now_ms;
 use crate::dataset::Deck;
-use crate::db::{self, study as study_store, sync as sync_store};
+use crate::db::{self, study as study_store, sync as sync_store, users};
 use crate::questions::{Question, stable_hash};
 use crate::routes::state::AppState;
 use crate::srs::queue;
@@ -354,7 +353,11 @@ pub async fn study_pack(
     let (states, started_today, seq) = db::run(&state.pool, move |conn| {
         Ok((
             study_store::deck_states(conn, user_id, &deck_id)?,
-            study_store::new_cards_since(conn, user_id, clock::start_of_day(now))?,
+            study_store::new_cards_since(
+                conn,
+                user_id,
+                users::day_clock(conn, user_id)?.start_of_day(now),
+            )?,
             sync_store::current_seq(conn, user_id)?,
         ))
     })

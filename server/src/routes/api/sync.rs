@@ -4,14 +4,13 @@ use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
 use crate::catalog::seed_for;
 use crate::clock::now_ms;
-use crate::db::{self, sync as store};
+use crate::db;
 use crate::routes::state::AppState;
-use crate::srs::Scheduler;
+use crate::study;
 use crate::sync::cursor::Cursor;
 use crate::sync::{IncomingReview, MAX_BATCH, Rejection, answers, parse_device_id};
 use crate::web::api_error::{ApiError, ErrorBody};
 use actix_web::{HttpResponse, web};
-use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -141,28 +140,20 @@ pub async fn sync(
         .transpose()
         .map_err(|e| ApiError::BadRequest("bad_cursor", e.to_string()))?;
     let catalog = state.catalog.clone();
-    let scheduler = Scheduler::new(user.desired_retention);
     let exit_after_commit = state.settings.exit_after_sync_commit;
     let user_id = user.id;
     let sent = body.reviews.len();
-    let mut reviews = body.reviews;
-    let (outcome, changed, seq) = db::run(&state.pool, move |conn| {
-        // Immediate: take the write lock now rather than fail to upgrade a read lock later.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let since = Cursor::since(cursor, store::current_seq(&tx, user_id)?);
-        keep_only_possible_answers(&tx, &catalog, user_id, &mut reviews)?;
-        let outcome = store::apply(
-            &tx,
-            &scheduler,
+    let synced = db::run(&state.pool, move |conn| {
+        let synced = study::sync(
+            conn,
             user_id,
             &device,
-            &reviews,
+            body.reviews,
+            cursor,
             now_ms(),
             |card| catalog.card(card).is_some(),
+            |tx, reviews| keep_only_possible_answers(tx, &catalog, user_id, reviews),
         )?;
-        let changed = store::changed_since(&tx, user_id, since)?;
-        let seq = store::current_seq(&tx, user_id)?;
-        tx.commit()?;
         // The failure the retry test needs: committed, and the reply never sent. Compiled
         // into debug builds only, so the release binary carries no way to stop itself.
         #[cfg(debug_assertions)]
@@ -172,9 +163,14 @@ pub async fn sync(
         }
         #[cfg(not(debug_assertions))]
         let _ = exit_after_commit;
-        Ok((outcome, changed, seq))
+        Ok(synced)
     })
     .await?;
+    let study::Synced {
+        outcome,
+        changed,
+        seq,
+    } = synced;
     tracing::info!(
         user_id,
         sent,
