@@ -1,5 +1,5 @@
-//! The wall clock and how times are written, in one place so every module agrees on what
-//! "now" is and every page writes a time the same way.
+//! The wall clock and how files write times (UTC), in one place so every module agrees on
+//! what "now" is. Pages write times in the reader's zone: `srs::days::DayClock::written`.
 
 use time::{Date, OffsetDateTime, macros::format_description};
 
@@ -26,11 +26,6 @@ pub fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
 
-/// A date as a form or the database writes it: `2026-11-23`.
-pub fn parse_day(s: &str) -> Option<Date> {
-    Date::parse(s, format_description!("[year]-[month]-[day]")).ok()
-}
-
 /// Unix seconds as `2026-11-23 08:30 UTC`; empty when out of range.
 pub fn moment(seconds: i64) -> String {
     OffsetDateTime::from_unix_timestamp(seconds)
@@ -49,41 +44,6 @@ pub fn moment_ms(ms: i64) -> String {
     moment(ms / 1000)
 }
 
-/// Unix seconds as a page writes them for people: `1 Dec 2026, 13:45 UTC` (short enough for
-/// a table cell). Pages call this, not [`moment`], so that showing each reader's own time zone
-/// (once it is stored) is a change here alone.
-pub fn written(seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(seconds)
-        .ok()
-        .and_then(|t| {
-            t.format(format_description!(
-                "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
-}
-
-/// Unix milliseconds (review times) as [`written`] writes them.
-pub fn written_ms(ms: i64) -> String {
-    written(ms / 1000)
-}
-
-/// A day (a due date) as people write it: `Tue 8 Dec 2026`.
-pub fn written_day(day: Date) -> String {
-    day.format(format_description!(
-        "[weekday repr:short] [day padding:none] [month repr:short] [year]"
-    ))
-    .unwrap_or_default()
-}
-
-/// Unix seconds as the day they fall on: `23 November 2026`.
-pub fn day_label(seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(seconds)
-        .map(|t| format!("{} {} {}", t.day(), t.month(), t.year()))
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,18 +60,6 @@ mod tests {
     fn times_are_written_one_way() {
         assert_eq!(moment(1_796_132_710), "2026-12-01 13:45 UTC");
         assert_eq!(moment_ms(1_796_132_710_999), "2026-12-01 13:45 UTC");
-        assert_eq!(day_label(1_796_132_710), "1 December 2026");
-        assert_eq!(
-            parse_day("2026-12-01"),
-            Some(time::macros::date!(2026 - 12 - 01))
-        );
-        assert_eq!(parse_day("2026-13-01"), None);
         assert_eq!(moment(i64::MAX), "");
-        assert_eq!(written(1_796_132_710), "1 Dec 2026, 13:45 UTC");
-        assert_eq!(written_ms(1_796_132_710_999), "1 Dec 2026, 13:45 UTC");
-        assert_eq!(
-            written_day(time::macros::date!(2026 - 12 - 08)),
-            "Tue 8 Dec 2026"
-        );
     }
 }

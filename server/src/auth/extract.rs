@@ -4,6 +4,7 @@
 use super::{csrf, session};
 use crate::db::users::Role;
 use crate::db::{self, sessions, users};
+use crate::srs::days::DayClock;
 use crate::web::error::PageError;
 use crate::web::page::{NavUser, PageCtx};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
@@ -19,6 +20,8 @@ pub struct CurrentUser {
     pub csrf_token: String,
     pub desired_retention: f64,
     pub new_per_day: i64,
+    /// The reader's calendar: every time a page shows them is written in its zone.
+    pub clock: DayClock,
     /// Hash of this session's token, so logout can end exactly this session.
     pub session_hash: String,
 }
@@ -72,6 +75,7 @@ pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageE
         if now - s.last_seen >= session::TOUCH_EVERY_SECONDS {
             db::unless_disk_full(sessions::touch(conn, &hash, now))?;
         }
+        let clock = users::day_clock(conn, s.user_id)?;
         Ok(users::by_id(conn, s.user_id)?.map(|u| CurrentUser {
             id: u.id,
             username: u.username,
@@ -80,6 +84,7 @@ pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageE
             csrf_token: s.csrf_secret,
             desired_retention: u.desired_retention,
             new_per_day: u.new_per_day,
+            clock,
             session_hash: hash,
         }))
     })

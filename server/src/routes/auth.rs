@@ -4,7 +4,7 @@ use crate::auth::extract::{CurrentUser, MaybeUser};
 use crate::auth::throttle::Client;
 use crate::auth::username::Username;
 use crate::auth::{credentials, csrf, device, password, session, throttle};
-use crate::clock::{moment, now};
+use crate::clock::now;
 use crate::db::users::Role;
 use crate::db::{self, fits, sessions, tokens, users};
 use crate::routes::classes::membership::{self, Invitation, Joined};
@@ -151,15 +151,15 @@ impl AccountPage {
 }
 
 /// The latest fit as the account page says it.
-fn fit_status(fit: Option<&fits::FitRow>) -> Option<String> {
+fn fit_status(fit: Option<&fits::FitRow>, clock: &DayClock) -> Option<String> {
     let fit = fit?;
     Some(match (&fit.verdict, &fit.error, fit.finished_at) {
         (_, _, None) => format!(
             "Fitting your parameters to your answers (started {}). Reload this page in a minute.",
-            moment(fit.started_at)
+            clock.written(fit.started_at)
         ),
-        (_, Some(e), Some(at)) => format!("The fit of {} did not run: {e}.", moment(at)),
-        (Some(v), None, Some(at)) => format!("{}: {}", moment(at), optimiser::describe(v)),
+        (_, Some(e), Some(at)) => format!("The fit of {} did not run: {e}.", clock.written(at)),
+        (Some(v), None, Some(at)) => format!("{}: {}", clock.written(at), optimiser::describe(v)),
         (None, None, Some(_)) => return None,
     })
 }
@@ -562,9 +562,11 @@ async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPag
         .map(|t| DeviceRow {
             id: t.id,
             name: t.device_name,
-            created: moment(t.created_at),
-            last_used: t.last_used.map_or_else(|| "never".to_string(), moment),
-            revoked: t.revoked_at.map(moment),
+            created: user.clock.written(t.created_at),
+            last_used: t
+                .last_used
+                .map_or_else(|| "never".to_string(), |t| user.clock.written(t)),
+            revoked: t.revoked_at.map(|t| user.clock.written(t)),
         })
         .collect();
     Ok(AccountPage {
@@ -583,7 +585,7 @@ async fn account_page(state: &AppState, user: &CurrentUser) -> Result<AccountPag
         learning_steps: Field::new(&schedule.learning_steps.to_string()),
         relearning_steps: Field::new(&schedule.relearning_steps.to_string()),
         maximum_interval: Field::new(&schedule.maximum_interval.to_string()),
-        fit_status: fit_status(fit.as_ref()),
+        fit_status: fit_status(fit.as_ref(), &user.clock),
         reviews,
         fit_minimum: optimiser::MIN_REVIEWS,
         devices,

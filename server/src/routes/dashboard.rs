@@ -155,7 +155,7 @@ pub async fn show(
     let assignments = if is_teacher {
         Vec::new()
     } else {
-        open_first(my_assignments(&state, user.id, None).await?)
+        open_first(my_assignments(&state, user.id, None, &user.clock).await?)
     };
     let open_assignments = assignments.iter().filter(|a| a.is_open()).count();
     let empty = HashMap::new();

@@ -2,7 +2,6 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::seed_for;
-use crate::clock::day_label;
 use crate::db::{self, study as store};
 use crate::questions::SourceRef;
 use crate::routes::state::AppState;
@@ -53,7 +52,7 @@ pub async fn show(
                 given: m.given_answer,
                 answer: q.answer,
                 times_missed: m.times_missed,
-                missed_on: day_label(m.missed_at),
+                missed_on: user.clock.day_label(m.missed_at),
                 sources: q.sources,
             })
         })

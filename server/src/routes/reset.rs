@@ -3,7 +3,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::auth::{password, reset};
-use crate::clock::{now, written};
+use crate::clock::now;
 use crate::db;
 use crate::routes::auth::{anonymous_page, check_anonymous_csrf, start_session};
 use crate::routes::classes::access::student_of;
@@ -98,7 +98,7 @@ pub async fn issue(
         class_name: class.name,
         student: member.display_name,
         link: format!("{}{}", origin(&req), reset::path(&token)),
-        until: written(now + reset::VALID_SECONDS),
+        until: user.clock.written(now + reset::VALID_SECONDS),
     })?;
     // The link is a secret: keep the page out of caches and the back-forward history.
     response

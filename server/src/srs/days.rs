@@ -114,9 +114,87 @@ impl DayClock {
         self.start(self.day(t))
     }
 
+    /// Unix seconds as this reader writes a moment: `1 Dec 2026, 20:45 (UTC+7)`. A zone
+    /// with a lettered abbreviation writes it (`14:45 CET`, `13:45 UTC`); tzdb's numeric ones
+    /// (`+07`) read better as an offset. Empty when out of range.
+    pub fn written(&self, t: i64) -> String {
+        let Ok(ts) = Timestamp::from_second(t) else {
+            return String::new();
+        };
+        let local = ts.to_zoned_datetime(self.zone.clone()).datetime();
+        let info = self.zone.to_offset_info(ts);
+        let abbr = info.abbreviation();
+        let zone = if !abbr.is_empty() && abbr.chars().all(|c| c.is_ascii_alphabetic()) {
+            abbr.to_string()
+        } else {
+            format!("(UTC{})", offset_words(info.offset().seconds()))
+        };
+        format!("{} {zone}", local.strftime("%-d %b %Y, %H:%M"))
+    }
+
+    /// Unix milliseconds (review times) as [`DayClock::written`] writes them.
+    pub fn written_ms(&self, ms: i64) -> String {
+        self.written(ms.div_euclid(1000))
+    }
+
+    /// The calendar date `t` falls on in this zone (midnight to midnight, not the learner's
+    /// rollover day: a due date is a date on the wall calendar).
+    pub fn date(&self, t: i64) -> Option<time::Date> {
+        let ts = Timestamp::from_second(t).ok()?;
+        let d = ts.to_zoned_datetime(self.zone.clone()).date();
+        let month = time::Month::try_from(d.month() as u8).ok()?;
+        time::Date::from_calendar_date(i32::from(d.year()), month, d.day() as u8).ok()
+    }
+
+    /// The day `t` falls on, written out: `23 November 2026`.
+    pub fn day_label(&self, t: i64) -> String {
+        self.date(t)
+            .map(|d| format!("{} {} {}", d.day(), d.month(), d.year()))
+            .unwrap_or_default()
+    }
+
+    /// A local time as a form sends it (`2026-12-08T23:30` from `datetime-local`, with a
+    /// space or seconds allowed, or a bare date meaning 23:59 that day) to unix seconds.
+    pub fn parse_local(&self, s: &str) -> Option<i64> {
+        let s = s.trim();
+        let civil = if s.len() == 10 {
+            s.parse::<Date>().ok()?.at(23, 59, 0, 0)
+        } else {
+            s.replacen(' ', "T", 1)
+                .parse::<jiff::civil::DateTime>()
+                .ok()?
+        };
+        civil
+            .to_zoned_datetime(self.zone.clone())
+            .ok()
+            .map(|z| z.timestamp().as_second())
+    }
+
+    /// Unix seconds as a `datetime-local` field's value in this zone: `2026-12-08T23:30`.
+    pub fn local_input(&self, t: i64) -> String {
+        Timestamp::from_second(t)
+            .map(|ts| {
+                ts.to_zoned_datetime(self.zone.clone())
+                    .datetime()
+                    .strftime("%Y-%m-%dT%H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
     /// The zone's offset from UTC at `t`, in seconds (for grouping many instants in SQL).
     pub fn offset_at(&self, t: i64) -> i64 {
         Timestamp::from_second(t).map_or(0, |ts| i64::from(self.zone.to_offset(ts).seconds()))
+    }
+}
+
+/// An offset as people write it after "UTC": `+7`, `-3:30`, `+0`.
+fn offset_words(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    match minutes % 60 {
+        0 => format!("{sign}{}", minutes / 60),
+        m => format!("{sign}{}:{m:02}", minutes / 60),
     }
 }
 
@@ -131,6 +209,39 @@ mod tests {
             .unwrap()
             .timestamp()
             .as_second()
+    }
+
+    #[test]
+    fn moments_are_written_in_the_readers_zone() {
+        // 2026-12-01T13:45:10Z, worked out by hand; Hanoi is UTC+7 all year, Paris UTC+1 in
+        // winter, Kolkata UTC+5:30, New York UTC-5 in winter.
+        let t = 1_796_132_710;
+        let in_zone = |name: &str| DayClock::new(zone(name).unwrap(), 4);
+        assert_eq!(in_zone("UTC").written(t), "1 Dec 2026, 13:45 UTC");
+        assert_eq!(
+            in_zone("Asia/Ho_Chi_Minh").written(t),
+            "1 Dec 2026, 20:45 (UTC+7)"
+        );
+        assert_eq!(in_zone("Europe/Paris").written(t), "1 Dec 2026, 14:45 CET");
+        assert_eq!(in_zone("Asia/Kolkata").written(t), "1 Dec 2026, 19:15 IST");
+        assert_eq!(
+            in_zone("America/New_York").written_ms(t * 1000 + 999),
+            "1 Dec 2026, 08:45 EST"
+        );
+        assert_eq!(
+            in_zone("Asia/Kathmandu").written(t),
+            "1 Dec 2026, 19:30 (UTC+5:45)"
+        );
+        // 21:00 UTC is already the 2nd in Hanoi.
+        let hanoi = in_zone("Asia/Ho_Chi_Minh");
+        assert_eq!(hanoi.day_label(t + 7 * 3600 + 15 * 60), "2 December 2026");
+        assert_eq!(in_zone("UTC").written(i64::MAX), "");
+        // A form's local time reads back in the same zone.
+        let due = hanoi.parse_local("2026-12-08T23:30").unwrap();
+        assert_eq!(due, 1_796_747_400); // 2026-12-08T16:30:00Z
+        assert_eq!(hanoi.local_input(due), "2026-12-08T23:30");
+        assert_eq!(hanoi.parse_local("2026-12-08"), Some(due + 29 * 60));
+        assert_eq!(hanoi.parse_local("8 Dec"), None);
     }
 
     #[test]

@@ -298,7 +298,9 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
     assert_eq!(&bob_row[col("cards_done")], "0");
     assert_eq!(&bob_row[col("behind")], "yes");
     assert_eq!(&bob_row[col("answers_last_7_days")], "1");
-    assert_eq!(&alice_row[col("due_date")], due.as_str());
+    // A bare date is due at the end of that day on the teacher's clock (the server's zone,
+    // UTC here), exported as an ISO UTC instant.
+    assert_eq!(&alice_row[col("due_date")], format!("{due}T23:59:00Z"));
 
     // Per question: one row per card of the assignment, misses as in the log.
     let r = app
@@ -394,7 +396,7 @@ async fn bad_class_input_shows_a_message_and_changes_nothing() {
         ),
         (
             vec![("kinds", "date"), ("due_date", "next week")],
-            "Write the due date as YYYY-MM-DD.",
+            "Write the due date as YYYY-MM-DD, with a time (HH:MM) if you like.",
         ),
         (
             vec![("kinds", "speaker"), ("events", "event-3")],

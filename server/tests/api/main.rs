@@ -9,4 +9,5 @@ mod helpers;
 mod study;
 mod sync;
 mod teacher;
+mod times;
 mod tokens;

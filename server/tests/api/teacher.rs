@@ -313,7 +313,10 @@ async fn a_review_assignment_is_a_prefilled_form_the_teacher_saves() {
         Some("Review: most missed in Dates")
     );
     let week = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
-    assert_eq!(input_value(&page, "due_date"), Some(week.to_string()));
+    assert_eq!(
+        input_value(&page, "due_date"),
+        Some(format!("{week}T23:59"))
+    );
     assert!(page.contains(&format!("action=\"/classes/{class}/assignments\"")));
     assert!(page.contains("2 hand-picked questions"), "{page}");
     let review = save_review_form(&app, class, &assignment.to_string()).await;
@@ -326,7 +329,7 @@ async fn a_review_assignment_is_a_prefilled_form_the_teacher_saves() {
         )
         .unwrap();
     assert_eq!(title, "Review: most missed in Dates");
-    assert_eq!(due, Some(week.to_string()));
+    assert_eq!(due, Some(format!("{week}T23:59:00Z")));
     let cards = app.count(&format!(
         "SELECT COUNT(*) FROM assignment_cards WHERE assignment_id = {review}"
     ));

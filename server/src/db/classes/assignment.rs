@@ -12,10 +12,31 @@ pub struct Assignment {
     pub deck_id: String,
     pub selection: Selection,
     pub goal: Goal,
-    /// `YYYY-MM-DD`, the last day to finish.
+    /// When it is due, as an ISO UTC instant (`2026-12-08T16:30:00Z`); rows written before
+    /// due times were read in the teacher's zone hold a bare `YYYY-MM-DD`.
     pub due_date: Option<String>,
     pub created_at: i64,
     pub cards: usize,
+}
+
+impl Assignment {
+    /// The due moment in unix seconds; a bare date (older rows) is due at its end, UTC.
+    pub fn due_at(&self) -> Option<i64> {
+        let due = self.due_date.as_deref()?;
+        if let Ok(t) = due.parse::<jiff::Timestamp>() {
+            return Some(t.as_second());
+        }
+        let day = due.parse::<jiff::civil::Date>().ok()?;
+        day.at(23, 59, 59, 0)
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| z.timestamp().as_second())
+    }
+}
+
+/// Unix seconds as the ISO UTC instant a due date is stored as.
+pub fn due_text(t: i64) -> Option<String> {
+    jiff::Timestamp::from_second(t).ok().map(|t| t.to_string())
 }
 
 fn assignment_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {

@@ -6,7 +6,6 @@ use super::assignment_form::MAX_TITLE;
 use super::report::*;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::clock::today;
 use crate::db::classes::{self as store, Assignment, Class};
 use crate::db::{self, users::Role};
 use crate::questions::Kind;
@@ -88,7 +87,7 @@ pub async fn show(
     let (class_id, assignment_id) = path.into_inner();
     match access(&state, &user, class_id).await? {
         Access::Student { class, .. } => {
-            let a = my_assignments(&state, user.id, Some(class_id))
+            let a = my_assignments(&state, user.id, Some(class_id), &user.clock)
                 .await?
                 .into_iter()
                 .find(|a| a.id == assignment_id)
@@ -107,7 +106,6 @@ pub async fn show(
                 .position(|a| a.id == assignment_id)
                 .ok_or(PageError::NotFound)?;
             let a = report.assignments[index].clone();
-            let today = today();
             let rows = report
                 .members
                 .iter()
@@ -120,7 +118,7 @@ pub async fn show(
                             .get(&m.user_id)
                             .copied()
                             .unwrap_or(0),
-                        today,
+                        &user.clock,
                     ),
                 })
                 .collect();
@@ -136,7 +134,7 @@ pub async fn show(
             .await?;
             html(&TeacherAssignmentPage {
                 page: user.page_ctx(),
-                due: due_label(&a),
+                due: due_label(&a, &user.clock),
                 selection: describe_selection(&state.catalog, &a),
                 missed: missed_rows(&state.catalog, missed),
                 rows,

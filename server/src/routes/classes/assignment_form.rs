@@ -7,11 +7,12 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal::Goal;
 use crate::classes::selection::{self, Selection};
-use crate::clock::{now, parse_day, today};
+use crate::clock::now;
 use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
+use crate::srs::days::DayClock;
 use crate::web::confirm::{ConfirmPage, ConfirmedForm};
 use crate::web::error::PageError;
 use crate::web::form::{Field, Problem, problems};
@@ -54,6 +55,8 @@ struct FormPage {
     goal: String,
     stability: Field,
     due: Field,
+    /// The teacher's zone, which the due time is read in.
+    zone: String,
 }
 
 impl FormPage {
@@ -212,6 +215,7 @@ fn form_page(
             value: form.due_date.clone(),
             error: errors.due,
         },
+        zone: user.clock.zone_name().to_string(),
         class,
     }
 }
@@ -244,12 +248,13 @@ struct Valid {
     cards: Vec<String>,
 }
 
-/// Checks a posted form; `kept_due` is the saved due date, which may stay as it is even
-/// once it has passed.
+/// Checks a posted form; `kept_due` is the saved due moment, which may stay as it is even
+/// once it has passed. The due time is read on the teacher's own clock.
 fn validate(
     catalog: &Catalog,
     form: &AssignmentForm,
-    kept_due: Option<&str>,
+    kept_due: Option<i64>,
+    clock: &DayClock,
 ) -> Result<Valid, Errors> {
     let mut errors = Errors::default();
     let title = form.title.trim().to_string();
@@ -307,16 +312,20 @@ fn validate(
     let due_date = if due.is_empty() {
         None
     } else {
-        match parse_day(due) {
+        // The form shows minutes, so a kept due time matches to the minute.
+        let kept = |t: i64| kept_due.is_some_and(|k| k.div_euclid(60) == t.div_euclid(60));
+        match clock.parse_local(due) {
             None => {
-                errors.due = Some("Write the due date as YYYY-MM-DD.".into());
+                errors.due = Some(
+                    "Write the due date as YYYY-MM-DD, with a time (HH:MM) if you like.".into(),
+                );
                 None
             }
-            Some(d) if d < today() && kept_due != Some(due) => {
+            Some(t) if t < now() && !kept(t) => {
                 errors.due = Some("The due date is in the past.".into());
                 None
             }
-            Some(_) => Some(due.to_string()),
+            Some(t) => store::due_text(t),
         }
     };
     if errors.any() {
@@ -376,8 +385,8 @@ async fn save(
     existing: Option<Assignment>,
     form: AssignmentForm,
 ) -> Result<HttpResponse, PageError> {
-    let kept_due = existing.as_ref().and_then(|a| a.due_date.clone());
-    let valid = match validate(&state.catalog, &form, kept_due.as_deref()) {
+    let kept_due = existing.as_ref().and_then(|a| a.due_at());
+    let valid = match validate(&state.catalog, &form, kept_due, &user.clock) {
         Ok(v) => v,
         Err(errors) => {
             let page = form_page(
@@ -435,7 +444,10 @@ pub async fn edit_form(
         cards: a.selection.cards.clone(),
         goal: goal.into(),
         stability_days,
-        due_date: a.due_date.clone().unwrap_or_default(),
+        due_date: a
+            .due_at()
+            .map(|t| user.clock.local_input(t))
+            .unwrap_or_default(),
         ..Default::default()
     };
     html(&form_page(
@@ -494,7 +506,7 @@ pub async fn review_form(
         deck: draft.deck_id,
         cards: draft.cards,
         goal: "right_once".into(),
-        due_date: (today() + time::Duration::days(REVIEW_DAYS)).to_string(),
+        due_date: review_due(&user.clock, now()),
         ..Default::default()
     };
     html(&form_page(
@@ -509,6 +521,14 @@ pub async fn review_form(
 
 /// A review assignment's due date, suggested: a week from today.
 const REVIEW_DAYS: i64 = 7;
+
+/// The suggested due time: the end of the day a week out, on the teacher's calendar.
+fn review_due(clock: &DayClock, now: i64) -> String {
+    clock
+        .date(now + REVIEW_DAYS * crate::clock::DAY)
+        .map(|d| format!("{d}T23:59"))
+        .unwrap_or_default()
+}
 
 /// `GET /classes/{id}/assignments/{a}/delete`: what deleting will do, and the button.
 pub async fn delete_confirm(

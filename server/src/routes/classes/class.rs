@@ -5,7 +5,7 @@ use super::access::{Access, access, owned};
 use super::report::*;
 use crate::auth::extract::CurrentUser;
 use crate::classes::code;
-use crate::clock::{now, today};
+use crate::clock::now;
 use crate::db::classes::{self as store, Class};
 use crate::db::{self, users::Role};
 use crate::routes::state::AppState;
@@ -210,7 +210,6 @@ async fn teacher_page(
             username: r.username,
         })
         .collect();
-    let today = today();
     Ok(ClassPage {
         removed,
         page: user.page_ctx(),
@@ -224,8 +223,8 @@ async fn teacher_page(
         } else {
             name
         },
-        assignments: assignment_rows(&report, today),
-        roster: roster(&report, today),
+        assignments: assignment_rows(&report, &user.clock),
+        roster: roster(&report, &user.clock),
         class,
     })
 }
@@ -257,7 +256,7 @@ pub async fn show(
                     .unwrap_or_default())
             })
             .await?;
-            let assignments = my_assignments(&state, user.id, Some(class.id)).await?;
+            let assignments = my_assignments(&state, user.id, Some(class.id), &user.clock).await?;
             html(&MemberPage {
                 page: user.page_ctx(),
                 class,

@@ -4,7 +4,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::classes::csv_cell::text;
-use crate::clock::{moment, moment_ms, today};
+use crate::clock::{moment, moment_ms};
 use crate::db::{self, classes as store};
 use crate::routes::classes::access::owned;
 use crate::routes::classes::report::{cell, class_report, question_text};
@@ -48,7 +48,6 @@ pub async fn students(
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let report = class_report(&state, class.id).await?;
-    let today = today();
     let mut rows = vec![
         [
             "class",
@@ -73,7 +72,7 @@ pub async fn students(
     for m in &report.members {
         let activity = report.activity.get(&m.user_id).cloned().unwrap_or_default();
         for (a, done) in report.assignments.iter().zip(&report.completion) {
-            let c = cell(a, done.get(&m.user_id).copied().unwrap_or(0), today);
+            let c = cell(a, done.get(&m.user_id).copied().unwrap_or(0), &user.clock);
             rows.push(vec![
                 text(&class.name),
                 text(&m.username),

@@ -6,17 +6,17 @@ use super::assignment_form::kind_label;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal;
-use crate::clock::{now, parse_day, today, written, written_day, written_ms};
+use crate::clock::now;
 use crate::db;
 use crate::db::classes::{self as store, Activity, Assignment, Class, Member, MissedCard};
 use crate::routes::state::AppState;
+use crate::srs::days::DayClock;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
 use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use std::collections::HashMap;
-use time::Date;
 
 const RECENT_DAYS: i64 = 7;
 
@@ -48,10 +48,12 @@ pub struct AssignmentRow {
     pub behind: usize,
 }
 
-pub fn due_label(a: &Assignment) -> String {
-    match a.due_date.as_deref() {
-        None => "no due date".into(),
-        Some(d) => parse_day(d).map_or_else(|| d.to_string(), written_day),
+/// The due date as the reader writes it, in their zone.
+pub fn due_label(a: &Assignment, clock: &DayClock) -> String {
+    match (a.due_at(), a.due_date.as_deref()) {
+        (Some(t), _) => clock.written(t),
+        (None, Some(d)) => d.to_string(),
+        (None, None) => "no due date".into(),
     }
 }
 
@@ -79,8 +81,10 @@ pub async fn class_report(state: &AppState, class_id: i64) -> Result<ClassReport
     .await?)
 }
 
-pub fn cell(a: &Assignment, done: usize, today: Date) -> AssignmentCell {
-    let due = a.due_date.as_deref().and_then(parse_day);
+/// Progress on one assignment; "behind" counts days on the reader's calendar.
+pub fn cell(a: &Assignment, done: usize, clock: &DayClock) -> AssignmentCell {
+    let due = a.due_at().and_then(|t| clock.date(t));
+    let today = clock.date(now()).unwrap_or_else(crate::clock::today);
     AssignmentCell {
         done,
         total: a.cards,
@@ -101,7 +105,7 @@ pub fn accuracy(a: &Activity) -> String {
     }
 }
 
-pub fn roster(report: &ClassReport, today: Date) -> Vec<RosterRow> {
+pub fn roster(report: &ClassReport, clock: &DayClock) -> Vec<RosterRow> {
     report
         .members
         .iter()
@@ -110,7 +114,7 @@ pub fn roster(report: &ClassReport, today: Date) -> Vec<RosterRow> {
                 .assignments
                 .iter()
                 .zip(&report.completion)
-                .map(|(a, done)| cell(a, done.get(&m.user_id).copied().unwrap_or(0), today))
+                .map(|(a, done)| cell(a, done.get(&m.user_id).copied().unwrap_or(0), clock))
                 .collect();
             let activity = report.activity.get(&m.user_id).cloned().unwrap_or_default();
             RosterRow {
@@ -123,14 +127,14 @@ pub fn roster(report: &ClassReport, today: Date) -> Vec<RosterRow> {
                 accuracy: accuracy(&activity),
                 last_active: activity
                     .last_active
-                    .map(written_ms)
+                    .map(|t| clock.written_ms(t))
                     .unwrap_or("never".into()),
             }
         })
         .collect()
 }
 
-pub fn assignment_rows(report: &ClassReport, today: Date) -> Vec<AssignmentRow> {
+pub fn assignment_rows(report: &ClassReport, clock: &DayClock) -> Vec<AssignmentRow> {
     report
         .assignments
         .iter()
@@ -139,13 +143,13 @@ pub fn assignment_rows(report: &ClassReport, today: Date) -> Vec<AssignmentRow> 
             let cells: Vec<AssignmentCell> = report
                 .members
                 .iter()
-                .map(|m| cell(a, done.get(&m.user_id).copied().unwrap_or(0), today))
+                .map(|m| cell(a, done.get(&m.user_id).copied().unwrap_or(0), clock))
                 .collect();
             AssignmentRow {
                 id: a.id,
                 title: a.title.clone(),
                 cards: a.cards,
-                due: due_label(a),
+                due: due_label(a, clock),
                 goal: a.goal.describe(),
                 finished: cells
                     .iter()
@@ -163,7 +167,7 @@ pub struct MyAssignment {
     pub class_name: String,
     pub title: String,
     pub due: String,
-    /// `YYYY-MM-DD`, for ordering.
+    /// As stored, for ordering.
     pub due_date: Option<String>,
     pub goal: String,
     pub cell: AssignmentCell,
@@ -181,6 +185,7 @@ pub async fn my_assignments(
     state: &AppState,
     user_id: i64,
     class_id: Option<i64>,
+    clock: &DayClock,
 ) -> Result<Vec<MyAssignment>, PageError> {
     let rows = db::run(&state.pool, move |conn| {
         store::assignments_of_member(conn, user_id)?
@@ -193,7 +198,6 @@ pub async fn my_assignments(
             .collect::<Result<Vec<_>, db::DbError>>()
     })
     .await?;
-    let today = today();
     Ok(rows
         .into_iter()
         .map(|(a, class_name, done)| MyAssignment {
@@ -201,10 +205,10 @@ pub async fn my_assignments(
             class_id: a.class_id,
             class_name,
             title: a.title.clone(),
-            due: due_label(&a),
+            due: due_label(&a, clock),
             due_date: a.due_date.clone(),
             goal: a.goal.describe(),
-            cell: cell(&a, done, today),
+            cell: cell(&a, done, clock),
         })
         .collect())
 }
@@ -242,7 +246,6 @@ pub async fn student(
         Ok(store::student_missed(conn, class_id, &db_member)?)
     })
     .await?;
-    let today = today();
     let rows = report
         .assignments
         .iter()
@@ -250,8 +253,12 @@ pub async fn student(
         .map(|(a, done)| {
             (
                 a.title.clone(),
-                due_label(a),
-                cell(a, done.get(&member.user_id).copied().unwrap_or(0), today),
+                due_label(a, &user.clock),
+                cell(
+                    a,
+                    done.get(&member.user_id).copied().unwrap_or(0),
+                    &user.clock,
+                ),
             )
         })
         .collect();
@@ -268,13 +275,13 @@ pub async fn student(
                 prompt,
                 given,
                 answer,
-                when: written_ms(at),
+                when: user.clock.written_ms(at),
             }
         })
         .collect();
     html(&StudentPage {
         page: user.page_ctx(),
-        joined: written(member.joined_at),
+        joined: user.clock.written(member.joined_at),
         class,
         student: member,
         rows,
@@ -282,7 +289,7 @@ pub async fn student(
         accuracy: accuracy(&activity),
         last_active: activity
             .last_active
-            .map(written_ms)
+            .map(|t| user.clock.written_ms(t))
             .unwrap_or("never".into()),
     })
 }
