@@ -470,6 +470,8 @@ pub struct RegisterForm {
     role: String,
     #[serde(default)]
     join: String,
+    /// Left out (an older form, a script, the tests' helper), it means the server's zone.
+    #[serde(default)]
     time_zone: String,
 }
 
