@@ -470,6 +470,7 @@ pub struct RegisterForm {
     role: String,
     #[serde(default)]
     join: String,
+    #[serde(default)]
     time_zone: String,
 }
 
