@@ -6,6 +6,7 @@ pub mod decks;
 pub mod keys;
 pub mod resets;
 pub mod sessions;
+pub mod stats;
 pub mod study;
 pub mod sync;
 pub mod tokens;

@@ -4,10 +4,11 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::{Catalog, seed_for};
 use crate::clock::now;
 use crate::db::{self, study as store};
+use crate::focus::Focus;
 use crate::questions::{Kind, Question, SourceRef, answer};
 use crate::routes::state::AppState;
 use crate::routes::study_queue::{
-    AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, locate,
+    AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, focus_of, locate,
     progress_label, study_url,
 };
 use crate::srs::{CardState, Presentation, Rating, Scheduler};
@@ -15,7 +16,7 @@ use crate::web::error::PageError;
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
 use crate::web::respond::html;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
@@ -42,6 +43,10 @@ struct StudyPage {
     typed_hint: &'static str,
     back: String,
     error: Option<String>,
+    /// The learner's choice of cards as a query string, carried by the answer form.
+    focus: String,
+    /// That choice in words; empty for the whole deck.
+    focus_label: String,
     progress_label: String,
     progress_done: i64,
     progress_total: i64,
@@ -54,6 +59,9 @@ struct DonePage {
     page: PageCtx,
     missed_mode: bool,
     message: String,
+    /// "Study more" (past today's plan), with how many cards that offers; none when nothing is left.
+    more_url: Option<String>,
+    more_left: usize,
 }
 
 pub struct EventNote {
@@ -67,7 +75,7 @@ pub struct EventNote {
 
 pub struct DisputeNote {
     pub note: String,
-    pub sources: Vec<crate::dataset::Source>,
+    pub sources: Vec<SourceRef>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -75,6 +83,8 @@ pub struct DisputeNote {
 struct ResultPage {
     page: PageCtx,
     correct: bool,
+    /// "Right", "Not quite", or "Again" for a flashcard graded Again (the learner's own word).
+    verdict: &'static str,
     prompt: String,
     given: String,
     answer: String,
@@ -117,6 +127,7 @@ fn study_page(
     state: Option<&CardState>,
     question: &Question,
     pos: &Position,
+    focus: &Focus,
     error: Option<String>,
 ) -> StudyPage {
     let presentation = Presentation::choose(question.kind, state, mode == Mode::Flashcard);
@@ -140,6 +151,12 @@ fn study_page(
         typed_hint: typed_hint(question),
         back: question.answer.clone(),
         error,
+        focus: focus.query(),
+        focus_label: if focus.is_whole_deck() && !focus.more() {
+            String::new()
+        } else {
+            focus.describe(deck)
+        },
         progress_label: progress_label(mode, scope, pos.done_today, pos.remaining),
         assignment_id: scope.as_ref().map(|(a, _)| a.id),
         progress_done: pos.done_today,
@@ -152,6 +169,7 @@ pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
     query: web::Query<StudyQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.catalog.clone();
     let mode = Mode::parse(query.mode.as_deref());
@@ -162,6 +180,12 @@ pub async fn show(
     };
     // Borrowed from the shared catalog: a deck holds every event, too much to copy per request.
     let deck = chosen_deck(&catalog, deck_choice)?;
+    let focus = if scope.is_some() || mode == Mode::Missed {
+        Focus::default()
+    } else {
+        focus_of(req.query_string(), &catalog, &deck.id)?
+    };
+    let lookup_focus = focus.clone();
     let lookup_scope = scope.clone();
     let deck_id = deck.id.clone();
     let lookup_user = user.clone();
@@ -174,19 +198,22 @@ pub async fn show(
             &deck_id,
             mode,
             &lookup_scope,
+            &lookup_focus,
             now(),
         )?)
     })
     .await?;
-    render_next(&user, &catalog, deck, mode, &scope, pos, None)
+    render_next(&user, &catalog, deck, mode, &scope, &focus, pos, None)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_next(
     user: &CurrentUser,
     catalog: &Catalog,
     deck: &crate::dataset::Deck,
     mode: Mode,
     scope: &AssignmentScope,
+    focus: &Focus,
     pos: Position,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -206,10 +233,17 @@ fn render_next(
                 if pos.done_today == 1 { "" } else { "s" }
             ),
         };
+        let more_url = (scope.is_none() && mode != Mode::Missed && pos.more_left > 0).then(|| {
+            let mut more = focus.clone();
+            more.more = Some("1".into());
+            study_url(&deck.id, mode, scope, &more)
+        });
         let page = DonePage {
             page: user.page_ctx(),
             missed_mode: mode == Mode::Missed,
             message,
+            more_url,
+            more_left: pos.more_left,
         };
         return html(&page);
     };
@@ -230,6 +264,7 @@ fn render_next(
         card_state.as_ref(),
         &question,
         &pos,
+        focus,
         error,
     );
     html(&page)
@@ -255,6 +290,9 @@ pub struct AnswerForm {
     pub mode: String,
     #[serde(default)]
     pub assignment: String,
+    /// The learner's choice of cards, as the study URL had it.
+    #[serde(default)]
+    pub focus: String,
     pub choice: Option<String>,
     pub typed: Option<String>,
     pub grade: Option<String>,
@@ -263,6 +301,8 @@ pub struct AnswerForm {
 /// What the learner gave, once checked against the question.
 struct Graded {
     correct: bool,
+    /// A flashcard the learner graded themselves.
+    self_graded: bool,
     rating: Rating,
     given: String,
 }
@@ -279,6 +319,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             let correct = Some(index) == q.answer_index;
             Ok(Graded {
                 correct,
+                self_graded: false,
                 rating: Rating::for_answer(correct),
                 given: q.choices[index].clone(),
             })
@@ -294,6 +335,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             let correct = answer::check_typed(&q.expected, typed);
             Ok(Graded {
                 correct,
+                self_graded: false,
                 rating: Rating::for_answer(correct),
                 given: typed.to_string(),
             })
@@ -313,6 +355,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             };
             Ok(Graded {
                 correct: rating != Rating::Again,
+                self_graded: true,
                 rating,
                 given: format!("{label} (self-graded)"),
             })
@@ -365,6 +408,12 @@ pub async fn answer(
     let question = catalog
         .question(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
+    let focus = if scope.is_some() || mode == Mode::Missed {
+        Focus::default()
+    } else {
+        focus_of(&form.focus, &catalog, &deck.id)?
+    };
+    let db_focus = focus.clone();
     let scheduler = Scheduler::new(user.desired_retention);
     let answered_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000;
     let answered_at = answered_ms / 1000;
@@ -399,6 +448,7 @@ pub async fn answer(
                     &db_deck_id,
                     mode,
                     &db_scope,
+                    &db_focus,
                     answered_at,
                 )?;
                 pos.next = Some((card_id.to_string(), previous));
@@ -431,18 +481,26 @@ pub async fn answer(
             &db_deck_id,
             mode,
             &db_scope,
+            &db_focus,
             answered_at,
         )?;
         Ok(Outcome::Recorded { graded, pos })
     })
     .await?;
 
-    let next_url = study_url(&deck.id, mode, &scope);
+    let next_url = study_url(&deck.id, mode, &scope, &focus);
     match outcome {
         Outcome::Stale => Ok(redirect(next_url)),
-        Outcome::Invalid { message, pos } => {
-            render_next(&user, &catalog, deck, mode, &scope, pos, Some(message))
-        }
+        Outcome::Invalid { message, pos } => render_next(
+            &user,
+            &catalog,
+            deck,
+            mode,
+            &scope,
+            &focus,
+            pos,
+            Some(message),
+        ),
         Outcome::Recorded { graded, pos } => {
             let card_deck = catalog.deck(&card.deck_id).unwrap_or(deck);
             let (prompt, items) = prompt_and_items(&question);
@@ -462,6 +520,11 @@ pub async fn answer(
             let page = ResultPage {
                 page: user.page_ctx(),
                 correct: graded.correct,
+                verdict: match (graded.correct, graded.self_graded) {
+                    (true, _) => "Right",
+                    (false, true) => "Again",
+                    (false, false) => "Not quite",
+                },
                 prompt,
                 given: graded.given,
                 answer: question.answer.clone(),
@@ -501,7 +564,15 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
                 .iter()
                 .map(|d| DisputeNote {
                     note: d.note.clone(),
-                    sources: d.sources.clone(),
+                    sources: d
+                        .sources
+                        .iter()
+                        .map(|s| SourceRef {
+                            document: s.document.clone(),
+                            document_title: deck.document_title(&s.document).to_string(),
+                            quote: s.quote.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

@@ -4,6 +4,8 @@
 pub mod presentation;
 pub mod queue;
 pub mod schedule;
+pub mod standing;
 
 pub use presentation::Presentation;
 pub use schedule::{CardState, Phase, Rating, Review, Scheduler};
+pub use standing::{Standing, Tally};
