@@ -31,14 +31,8 @@ impl Focus {
     /// Reads the focus from a query string or the form's `focus` field; other keys (`deck`,
     /// `mode` ...) are left to their owners. Empty values (a select's "any") are dropped.
     pub fn parse(query: &str) -> Result<Focus, String> {
-        #[derive(Deserialize)]
-        struct Raw {
-            #[serde(flatten)]
-            focus: Focus,
-        }
-        let raw: Raw = serde_html_form::from_str(query)
+        let mut f: Focus = serde_html_form::from_str(query)
             .map_err(|_| "That choice of cards could not be read.".to_string())?;
-        let mut f = raw.focus;
         for list in [
             &mut f.era,
             &mut f.tag,

@@ -4,6 +4,7 @@ mod analysis;
 mod auth;
 mod classes;
 mod helpers;
+mod learner;
 mod study;
 mod sync;
 mod teacher;
