@@ -5,9 +5,17 @@
 use crate::classes::selection::{self, Selection};
 use crate::dataset::Deck;
 use crate::questions::{CardSpec, Kind};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use std::collections::HashSet;
+
+/// What a query value may keep as it is: the unreserved characters of RFC 3986, so slugs
+/// (`border-war`, `event-1/date` aside from its slash) read plainly in the address bar.
+const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Focus {
@@ -119,10 +127,7 @@ impl Focus {
             ("kind", &self.kind),
         ] {
             for v in values {
-                parts.push(format!(
-                    "{key}={}",
-                    utf8_percent_encode(v, NON_ALPHANUMERIC)
-                ));
+                parts.push(format!("{key}={}", utf8_percent_encode(v, VALUE)));
             }
         }
         if self.more() {
@@ -189,9 +194,10 @@ mod tests {
     fn names_are_percent_encoded() {
         let f = Focus {
             tag: vec!["a b&c".into()],
+            card: vec!["event-1/true_false".into()],
             ..Focus::default()
         };
-        assert_eq!(f.query(), "tag=a%20b%26c");
+        assert_eq!(f.query(), "tag=a%20b%26c&card=event-1%2Ftrue_false");
         assert_eq!(Focus::parse(&f.query()).unwrap(), f);
     }
 }

@@ -145,7 +145,10 @@ async fn stats_show_the_figures_of_a_known_history() {
     // on first sight: learning. Cards 0, 1 and 3 were last answered right: known.
     let total = app.catalog.cards.len();
     let states = forecast_table;
-    assert_eq!(cell(states, "data-state", "not-seen"), (total - 5).to_string());
+    assert_eq!(
+        cell(states, "data-state", "not-seen"),
+        (total - 5).to_string()
+    );
     assert_eq!(cell(states, "data-state", "learning"), "1");
     assert_eq!(cell(states, "data-state", "known"), "3");
     assert_eq!(cell(states, "data-state", "often-missed"), "1");
@@ -188,7 +191,11 @@ async fn stats_show_the_figures_of_a_known_history() {
         let expected = dues
             .iter()
             .filter(|&&due| {
-                let due_day = if due < midnight / 1000 { midnight / 1000 } else { due };
+                let due_day = if due < midnight / 1000 {
+                    midnight / 1000
+                } else {
+                    due
+                };
                 (start..start + 86_400).contains(&due_day)
             })
             .count();
@@ -268,7 +275,9 @@ async fn a_learner_studies_one_era_and_one_kind_and_can_study_more() {
 
     // Early era, dates only: every question is one of those four cards, and the way on keeps
     // the choice.
-    let mut page = app.get_html("/study?deck=fixture&era=early&kind=date").await;
+    let mut page = app
+        .get_html("/study?deck=fixture&era=early&kind=date")
+        .await;
     let mut seen = Vec::new();
     for _ in 0..4 {
         let card = field(&page, "card_id").expect("a question");
@@ -277,7 +286,10 @@ async fn a_learner_studies_one_era_and_one_kind_and_can_study_more() {
         seen.push(card);
         let result = app.answer_page(uid, &page, true).await;
         let next = field_href(&result, "next");
-        assert!(next.contains("era=early") && next.contains("kind=date"), "{next}");
+        assert!(
+            next.contains("era=early") && next.contains("kind=date"),
+            "{next}"
+        );
         page = app.get_html(&next).await;
     }
     seen.sort();
@@ -397,10 +409,7 @@ async fn a_new_account_is_welcomed_and_a_returning_one_welcomed_back() {
 /// The standing a timeline or browse page gives an event.
 fn standing(html: &str, event: &str) -> String {
     let marker = format!("data-event=\"{event}\" data-standing=\"");
-    let at = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {event}"))
-        + marker.len();
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no {event}")) + marker.len();
     html[at..at + html[at..].find('"').unwrap()].to_string()
 }
 
@@ -450,12 +459,16 @@ async fn the_timeline_marks_each_event_by_how_well_its_cards_are_known() {
     assert!(early < at("event-3") && at("event-3") < late && late < at("event-4"));
     let span = &html[at("event-5")..at("event-6")];
     assert!(span.contains("15 June 1980 – 1982"));
-    assert!(span.contains("; width: ") && !span.contains(" point\""), "{span}");
+    assert!(
+        span.contains("; width: ") && !span.contains(" point\""),
+        "{span}"
+    );
     assert!(html[at("event-4")..at("event-5")].contains(" point\""));
 
     // Selecting an event: summary, sources with titles, the dispute, history, study links.
     let html = app.get_html("/timeline?event=event-1").await;
-    let detail = &html[html.find("id=\"event-detail\"").unwrap()..html.find("id=\"era-early\"").unwrap()];
+    let detail =
+        &html[html.find("id=\"event-detail\"").unwrap()..html.find("id=\"era-early\"").unwrap()];
     assert!(detail.contains("Summary 1."));
     assert!(detail.contains("“quote 1”</p><footer>Article A</footer>"));
     assert_eq!(detail.matches("<td>wrong</td>").count(), 2);
@@ -502,15 +515,17 @@ async fn browse_finds_events_by_word_and_era_with_the_learners_standing() {
     )));
     assert_eq!(html.matches("<li id=\"event-").count(), in_hue.len());
     assert_eq!(standing(&html, "event-4"), "learning");
-    assert!(html.contains("<li data-card=\"event-4/date\">date · <span class=\"standing known\">known</span>"));
+    assert!(html.contains(
+        "<li data-card=\"event-4/date\">date · <span class=\"standing known\">known</span>"
+    ));
     assert!(html.contains("<footer>Article A</footer>"));
-    let at = html.find("<li data-card=\"event-4/cloze\">").unwrap_or_else(|| panic!("{html}"));
+    let at = html
+        .find("<li data-card=\"event-4/cloze\">")
+        .unwrap_or_else(|| panic!("{html}"));
     let link = field_href(&html[at..], "study-event-4/cloze");
     assert_eq!(link, "/study?deck=fixture&card=event-4%2Fcloze&more=1");
     // The era filter, and words with it.
-    let early = app
-        .catalog
-        .decks[0]
+    let early = app.catalog.decks[0]
         .events
         .iter()
         .filter(|e| e.era == "early")
