@@ -66,7 +66,7 @@ fn iso(day_ms: i64) -> String {
 async fn stats_show_the_figures_of_a_known_history() {
     let app = spawn_app().await;
     let token = app.api_token("ann").await;
-    let cards = app.card_ids(5);
+    let cards = app.card_ids(6);
     let now = now_ms();
     let midnight = now - now.rem_euclid(DAY_MS);
     let day = |d: i64, hours: i64| midnight + d * DAY_MS + hours * 3_600_000;
@@ -90,6 +90,8 @@ async fn stats_show_the_figures_of_a_known_history() {
             answer(10, c(3), good, day(-100, 9)),
             answer(11, c(3), good, day(-40, 9)),
             answer(12, c(4), again, today(5)),
+            // Right once, 60 days ago: due long since, so the forecast counts it today.
+            answer(13, c(5), good, day(-60, 9)),
         ],
     )
     .await;
@@ -108,6 +110,7 @@ async fn stats_show_the_figures_of_a_known_history() {
     // Reviews per day, by hand: the answer 100 days ago is outside the 90 days.
     for (d, n) in [
         (-89, 0),
+        (-60, 1),
         (-40, 1),
         (-20, 1),
         (-10, 1),
@@ -124,11 +127,11 @@ async fn stats_show_the_figures_of_a_known_history() {
         );
     }
     assert!(!html.contains(&format!("data-day=\"{}\"", iso(day(-90, 0)))));
-    assert!(html.contains("11 answers in 90 days."));
+    assert!(html.contains("12 answers in 90 days."));
     // The bar chart draws one bar per day with answers, carrying its value.
     let days_chart = &html[html.find("id=\"days-chart\"").unwrap()..];
     let days_chart = &days_chart[..days_chart.find("</svg>").unwrap()];
-    assert_eq!(days_chart.matches("<rect").count(), 7);
+    assert_eq!(days_chart.matches("<rect").count(), 8);
     assert!(days_chart.contains("data-value=\"4\""));
 
     // True retention: answers on a later day than the card's previous one.
@@ -142,15 +145,15 @@ async fn stats_show_the_figures_of_a_known_history() {
     assert_eq!(cells(&html, "data-week", &week(5)), ["1", "1", "100%"]);
 
     // Cards by state. Card 2: two answers, both wrong: often missed. Card 4: one wrong answer
-    // on first sight: learning. Cards 0, 1 and 3 were last answered right: known.
+    // on first sight: learning. Cards 0, 1, 3 and 5 were last answered right: known.
     let total = app.catalog.cards.len();
     let states = forecast_table;
     assert_eq!(
         cell(states, "data-state", "not-seen"),
-        (total - 5).to_string()
+        (total - 6).to_string()
     );
     assert_eq!(cell(states, "data-state", "learning"), "1");
-    assert_eq!(cell(states, "data-state", "known"), "3");
+    assert_eq!(cell(states, "data-state", "known"), "4");
     assert_eq!(cell(states, "data-state", "often-missed"), "1");
     // By era: the fixture has one era, holding every card but those of quotes with no event.
     let deck = &app.catalog.decks[0];
@@ -163,9 +166,9 @@ async fn stats_show_the_figures_of_a_known_history() {
         .count();
     let era_row = &forecast_table[forecast_table.find("<th scope=\"row\">All</th>").unwrap()..];
     for (state, n) in [
-        ("not-seen", total - 5 - without_era),
+        ("not-seen", total - 6 - without_era),
         ("learning", 1),
-        ("known", 3),
+        ("known", 4),
         ("often-missed", 1),
     ] {
         assert!(
@@ -176,7 +179,8 @@ async fn stats_show_the_figures_of_a_known_history() {
     }
 
     // The forecast buckets each card's stored due time into days; overdue cards count today.
-    // Cards 2 and 4 were last answered wrong minutes ago, so they are due again today.
+    // Cards 2 and 4 were last answered wrong minutes ago, so they are due again today; card 5
+    // is overdue.
     let dues: Vec<i64> = {
         let db = app.db();
         let mut stmt = db.prepare("SELECT due FROM card_states").unwrap();
@@ -185,7 +189,11 @@ async fn stats_show_the_figures_of_a_known_history() {
             .map(Result::unwrap)
             .collect()
     };
-    assert_eq!(dues.len(), 5);
+    assert_eq!(dues.len(), 6);
+    assert!(
+        dues.iter().any(|&due| due < midnight / 1000),
+        "card 5 is overdue"
+    );
     for d in 0..30 {
         let start = (midnight + d * DAY_MS) / 1000;
         let expected = dues
@@ -205,7 +213,7 @@ async fn stats_show_the_figures_of_a_known_history() {
             "forecast day {d}"
         );
         if d == 0 {
-            assert!(expected >= 2, "the two missed cards are due today");
+            assert!(expected >= 3, "the two missed cards and the overdue one");
         }
     }
 }
