@@ -68,6 +68,6 @@ pub fn history(
             out.push(row?);
         }
     }
-    out.sort_by(|a, b| b.answered_at.cmp(&a.answered_at));
+    out.sort_by_key(|p| std::cmp::Reverse(p.answered_at));
     Ok(out)
 }

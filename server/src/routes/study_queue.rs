@@ -98,6 +98,7 @@ pub struct Position {
     pub more_left: usize,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn locate(
     conn: &rusqlite::Connection,
     catalog: &Catalog,

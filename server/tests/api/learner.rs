@@ -100,12 +100,12 @@ async fn stats_show_the_figures_of_a_known_history() {
     let html = &html[..html.find("id=\"forecast-table\"").unwrap()];
 
     // Today: cards 0, 2 and 4; four answers, one right; 4 x 40 s = 2 min 40 s, "3 min".
-    assert_eq!(figure(&html, "Cards studied"), "3");
-    assert_eq!(figure(&html, "Answers"), "4");
-    assert_eq!(figure(&html, "Accuracy"), "25%");
-    assert_eq!(figure(&html, "Time spent"), "3 min");
+    assert_eq!(figure(html, "Cards studied"), "3");
+    assert_eq!(figure(html, "Answers"), "4");
+    assert_eq!(figure(html, "Accuracy"), "25%");
+    assert_eq!(figure(html, "Time spent"), "3 min");
     // Answers today and yesterday, none the day before.
-    assert_eq!(figure(&html, "Streak"), "2 days");
+    assert_eq!(figure(html, "Streak"), "2 days");
 
     // Reviews per day, by hand: the answer 100 days ago is outside the 90 days.
     for (d, n) in [
@@ -121,7 +121,7 @@ async fn stats_show_the_figures_of_a_known_history() {
         (0, 4),
     ] {
         assert_eq!(
-            cell(&html, "data-day", &iso(day(d, 0))),
+            cell(html, "data-day", &iso(day(d, 0))),
             n.to_string(),
             "day {d}"
         );
@@ -139,10 +139,10 @@ async fn stats_show_the_figures_of_a_known_history() {
     // (right): 2 of 3. Week 1 (-13..-7): card 0 on day -10, right. Week 5 (-41..-35): card 3
     // on day -40, right. Card 1's same-day retry and every first sight are left out.
     let week = |k: i64| iso(day(-7 * k - 6, 0));
-    assert_eq!(cells(&html, "data-week", &week(0)), ["3", "2", "67%"]);
-    assert_eq!(cells(&html, "data-week", &week(1)), ["1", "1", "100%"]);
-    assert_eq!(cells(&html, "data-week", &week(2)), ["0", "0", "–"]);
-    assert_eq!(cells(&html, "data-week", &week(5)), ["1", "1", "100%"]);
+    assert_eq!(cells(html, "data-week", &week(0)), ["3", "2", "67%"]);
+    assert_eq!(cells(html, "data-week", &week(1)), ["1", "1", "100%"]);
+    assert_eq!(cells(html, "data-week", &week(2)), ["0", "0", "–"]);
+    assert_eq!(cells(html, "data-week", &week(5)), ["1", "1", "100%"]);
 
     // Cards by state. Card 2: two answers, both wrong: often missed. Card 4: one wrong answer
     // on first sight: learning. Cards 0, 1, 3 and 5 were last answered right: known.
