@@ -412,6 +412,10 @@ async fn a_new_account_is_welcomed_and_a_returning_one_welcomed_back() {
     let page = app.get_html("/study?deck=fixture").await;
     let _ = app.answer_page(uid, &page, true).await;
     assert!(app.get_html("/").await.contains("Welcome back, ann"));
+    // The account page speaks plainly: no API paths, retention explained.
+    let account = app.get_html("/account").await;
+    assert!(!account.contains("/api/"), "{account}");
+    assert!(account.contains("you should remember about 9 cards in 10"));
 }
 
 /// The standing a timeline or browse page gives an event.
