@@ -104,7 +104,10 @@ mod tests {
             state = s.answer(Some(&state), Rating::Good, state.due);
             assert_eq!(shown(&state), Presentation::MultipleChoice, "same day");
         }
-        assert!(state.due - state.last_review >= 86_400, "graduates for a day or more");
+        assert!(
+            state.due - state.last_review >= 86_400,
+            "graduates for a day or more"
+        );
         // Right again on the later day it falls due: typed recall.
         let twice = s.answer(Some(&state), Rating::Good, state.due);
         assert_eq!(shown(&twice), Presentation::Typed);
