@@ -419,6 +419,13 @@
   }
 
   showConnection();
+  // Opened by the service worker in place of another page (the dashboard, Missed ...) that
+  // needs the network: say so, and offer what works offline.
+  if (location.pathname !== "/study/offline") {
+    var elsewhere = $("elsewhere");
+    elsewhere.textContent = "You are offline, and that page needs the network. Meanwhile you can study the cards saved in this browser; your answers are sent when the network returns.";
+    elsewhere.hidden = false;
+  }
   get("meta", packKey).then(function (saved) {
     if (saved) pack = saved.value;
     showNext();

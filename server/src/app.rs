@@ -8,7 +8,9 @@ use crate::routes::classes::{
     analysis, assignment, assignment_form, class, export, membership, report,
 };
 use crate::routes::state::AppState;
-use crate::routes::{api, assets, auth, health, home, missed, offline, reset, study};
+use crate::routes::{
+    api, assets, auth, browse, health, home, missed, offline, reset, stats, study, timeline,
+};
 use crate::web::api_error::ApiError;
 use crate::web::error::PageError;
 use actix_web::body::MessageBody;
@@ -146,6 +148,7 @@ impl Application {
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
         .route("/healthz", web::get().to(health::healthz))
+        .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/static/style.css", web::get().to(assets::style))
         .route("/static/app.js", web::get().to(assets::script))
         .route("/static/offline.js", web::get().to(offline::script))
@@ -169,6 +172,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/study/answer", web::post().to(study::answer))
         .route("/study/offline", web::get().to(offline::page))
         .route("/missed", web::get().to(missed::show))
+        .route("/stats", web::get().to(stats::show))
+        .route("/browse", web::get().to(browse::show))
+        .route("/timeline", web::get().to(timeline::show))
         .route("/classes", web::get().to(class::list))
         .route("/classes", web::post().to(class::create))
         .route("/classes/join", web::post().to(membership::join))

@@ -7,6 +7,7 @@ pub mod fits;
 pub mod keys;
 pub mod resets;
 pub mod sessions;
+pub mod stats;
 pub mod study;
 pub mod sync;
 pub mod tokens;

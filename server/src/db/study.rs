@@ -279,3 +279,24 @@ pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> 
     })?;
     rows.collect()
 }
+
+/// Answers and misses per card for this learner, from the log.
+pub fn tallies(
+    conn: &Connection,
+    user_id: i64,
+) -> rusqlite::Result<HashMap<String, crate::srs::Tally>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT card_id, COUNT(*), COALESCE(SUM(1 - correct), 0) FROM reviews WHERE user_id = ?1
+         GROUP BY card_id",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            crate::srs::Tally {
+                answers: r.get(1)?,
+                misses: r.get(2)?,
+            },
+        ))
+    })?;
+    rows.collect()
+}

@@ -22,7 +22,11 @@ use std::collections::HashMap;
 const MASTERED_STABILITY: f32 = 21.0;
 
 pub struct EraRow {
+    pub id: String,
     pub title: String,
+    /// Seen cards of the era due now, and cards not seen yet: what is left to study.
+    pub due: usize,
+    pub unseen: usize,
     pub total: usize,
     pub seen: usize,
     pub mastered: usize,
@@ -38,6 +42,15 @@ pub struct DeckRow {
     pub seen: usize,
     pub total: usize,
     pub eras: Vec<EraRow>,
+    pub tags: Vec<String>,
+    pub kinds: Vec<KindChoice>,
+}
+
+/// A kind of question the learner can tick, with how many of the deck's cards ask it.
+pub struct KindChoice {
+    pub id: &'static str,
+    pub label: String,
+    pub cards: usize,
 }
 
 #[derive(Template, WebTemplate)]
@@ -45,6 +58,8 @@ pub struct DeckRow {
 struct DashboardPage {
     page: PageCtx,
     display_name: String,
+    /// No answer yet, ever: greeted as new, not "welcome back".
+    first_visit: bool,
     answered_today: i64,
     right_today: i64,
     streak: i64,
@@ -54,23 +69,6 @@ struct DashboardPage {
     assignments: Vec<MyAssignment>,
     /// Unfinished assignments: when there are any, theirs is the primary "Study" button.
     open_assignments: usize,
-}
-
-/// Consecutive days with answers, ending today or yesterday. `days` is newest first.
-pub fn streak(days: &[i64], today: i64) -> i64 {
-    let mut expected = match days.first() {
-        Some(&d) if d == today || d == today - 1 => d,
-        _ => return 0,
-    };
-    let mut n = 0;
-    for &d in days {
-        if d != expected {
-            break;
-        }
-        n += 1;
-        expected -= 1;
-    }
-    n
 }
 
 fn deck_row(
@@ -101,7 +99,10 @@ fn deck_row(
             let seen: Vec<&CardState> = in_era.iter().filter_map(|c| states.get(&c.id)).collect();
             let m = seen.iter().filter(|s| mastered(s)).count();
             EraRow {
+                id: era.id.clone(),
                 title: era.title.clone(),
+                due: seen.iter().filter(|s| s.due <= now).count(),
+                unseen: in_era.len() - seen.len(),
                 total: in_era.len(),
                 seen: seen.len(),
                 mastered: m,
@@ -110,6 +111,18 @@ fn deck_row(
         })
         .collect();
     let unseen = cards.iter().filter(|c| !states.contains_key(&c.id)).count();
+    let mut tags: Vec<String> = deck.events.iter().flat_map(|e| e.tags.clone()).collect();
+    tags.sort();
+    tags.dedup();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| KindChoice {
+            id: k.as_str(),
+            label: k.as_str().replace('_', " "),
+            cards: cards.iter().filter(|c| c.kind == *k).count(),
+        })
+        .filter(|k| k.cards > 0)
+        .collect();
     DeckRow {
         id: deck.id.clone(),
         title: deck.title.clone(),
@@ -119,6 +132,8 @@ fn deck_row(
         seen: states.len(),
         total: cards.len(),
         eras,
+        tags,
+        kinds,
     }
 }
 
@@ -175,9 +190,10 @@ pub async fn show(
     html(&DashboardPage {
         page: user.page_ctx(),
         display_name: user.display_name.clone(),
+        first_visit: days.is_empty(),
         answered_today: answered,
         right_today: right,
-        streak: streak(&days, today),
+        streak: crate::stats::streak(&days, today),
         missed,
         decks,
         is_teacher,
@@ -198,17 +214,4 @@ fn open_first(mut assignments: Vec<MyAssignment>) -> Vec<MyAssignment> {
         ))
     });
     assignments
-}
-
-#[cfg(test)]
-mod tests {
-    use super::streak;
-
-    #[test]
-    fn streak_counts_consecutive_days_up_to_today_or_yesterday() {
-        assert_eq!(streak(&[], 100), 0);
-        assert_eq!(streak(&[100, 99, 98, 96], 100), 3);
-        assert_eq!(streak(&[99, 98], 100), 2);
-        assert_eq!(streak(&[97], 100), 0);
-    }
 }

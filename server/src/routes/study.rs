@@ -4,10 +4,11 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::{Catalog, seed_for};
 use crate::clock::now;
 use crate::db::{self, study as store};
+use crate::focus::Focus;
 use crate::questions::{Question, SourceRef, answer, order, when::when};
 use crate::routes::state::AppState;
 use crate::routes::study_queue::{
-    AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, locate,
+    AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, focus_of, locate,
     progress_label, study_url,
 };
 use crate::srs::{CardState, Presentation, Rating};
@@ -15,7 +16,7 @@ use crate::study;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
 use crate::web::respond::html;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
@@ -53,6 +54,10 @@ struct StudyPage {
     notes: Vec<EventNote>,
     sources: Vec<SourceRef>,
     error: Option<String>,
+    /// The learner's choice of cards as a query string, carried by the answer form.
+    focus: String,
+    /// That choice in words; empty for the whole deck.
+    focus_label: String,
     progress_label: String,
     progress_done: i64,
     progress_total: i64,
@@ -96,6 +101,9 @@ struct DonePage {
     page: PageCtx,
     missed_mode: bool,
     message: String,
+    /// "Study more" (past today's plan), with how many cards that offers; none when nothing is left.
+    more_url: Option<String>,
+    more_left: usize,
 }
 
 pub struct EventNote {
@@ -117,6 +125,8 @@ pub struct DisputeNote {
 struct ResultPage {
     page: PageCtx,
     correct: bool,
+    /// "Right", "Not quite", or "Again" for a flashcard graded Again (the learner's own word).
+    verdict: &'static str,
     prompt: String,
     given: String,
     answer: String,
@@ -151,6 +161,7 @@ fn study_page(
     state: Option<&CardState>,
     question: &Question,
     pos: &Position,
+    focus: &Focus,
     retry: Option<Retry>,
 ) -> StudyPage {
     let presentation = Presentation::choose(question.kind, state, mode == Mode::Flashcard);
@@ -201,6 +212,12 @@ fn study_page(
             Vec::new()
         },
         error: retry.map(|r| r.message),
+        focus: focus.query(),
+        focus_label: if focus.is_whole_deck() && !focus.more() {
+            String::new()
+        } else {
+            focus.describe(deck)
+        },
         progress_label: progress_label(mode, scope, pos.done_today, pos.remaining),
         assignment_id: scope.as_ref().map(|(a, _)| a.id),
         progress_done: pos.done_today,
@@ -213,6 +230,7 @@ pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
     query: web::Query<StudyQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.catalog.clone();
     let mode = Mode::parse(query.mode.as_deref());
@@ -223,6 +241,12 @@ pub async fn show(
     };
     // Borrowed from the shared catalog: a deck holds every event, too much to copy per request.
     let deck = chosen_deck(&catalog, deck_choice)?;
+    let focus = if scope.is_some() || mode == Mode::Missed {
+        Focus::default()
+    } else {
+        focus_of(req.query_string(), &catalog, &deck.id)?
+    };
+    let lookup_focus = focus.clone();
     let lookup_scope = scope.clone();
     let deck_id = deck.id.clone();
     let lookup_user = user.clone();
@@ -235,19 +259,22 @@ pub async fn show(
             &deck_id,
             mode,
             &lookup_scope,
+            &lookup_focus,
             now(),
         )?)
     })
     .await?;
-    render_next(&user, &catalog, deck, mode, &scope, pos, None)
+    render_next(&user, &catalog, deck, mode, &scope, &focus, pos, None)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_next(
     user: &CurrentUser,
     catalog: &Catalog,
     deck: &crate::dataset::Deck,
     mode: Mode,
     scope: &AssignmentScope,
+    focus: &Focus,
     pos: Position,
     retry: Option<Retry>,
 ) -> Result<HttpResponse, PageError> {
@@ -267,10 +294,17 @@ fn render_next(
                 if pos.done_today == 1 { "" } else { "s" }
             ),
         };
+        let more_url = (scope.is_none() && mode != Mode::Missed && pos.more_left > 0).then(|| {
+            let mut more = focus.clone();
+            more.more = Some("1".into());
+            study_url(&deck.id, mode, scope, &more)
+        });
         let page = DonePage {
             page: user.page_ctx(),
             missed_mode: mode == Mode::Missed,
             message,
+            more_url,
+            more_left: pos.more_left,
         };
         return html(&page);
     };
@@ -291,6 +325,7 @@ fn render_next(
         card_state.as_ref(),
         &question,
         &pos,
+        focus,
         retry,
     );
     html(&page)
@@ -316,6 +351,9 @@ pub struct AnswerForm {
     pub mode: String,
     #[serde(default)]
     pub assignment: String,
+    /// The learner's choice of cards, as the study URL had it.
+    #[serde(default)]
+    pub focus: String,
     pub choice: Option<String>,
     pub typed: Option<String>,
     pub grade: Option<String>,
@@ -352,6 +390,8 @@ impl AnswerForm {
 /// What the learner gave, once checked against the question.
 struct Graded {
     correct: bool,
+    /// A flashcard the learner graded themselves.
+    self_graded: bool,
     rating: Rating,
     given: String,
 }
@@ -366,6 +406,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
                 correct,
                 rating: Rating::for_answer(correct),
                 given: order::describe(&q.items, &positions),
+                self_graded: false,
             })
         }
         Presentation::MultipleChoice => {
@@ -378,6 +419,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             let correct = Some(index) == q.answer_index;
             Ok(Graded {
                 correct,
+                self_graded: false,
                 rating: Rating::for_answer(correct),
                 given: q.choices[index].clone(),
             })
@@ -393,6 +435,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             let correct = answer::check_typed(&q.expected, typed);
             Ok(Graded {
                 correct,
+                self_graded: false,
                 rating: Rating::for_answer(correct),
                 given: typed.to_string(),
             })
@@ -412,6 +455,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             };
             Ok(Graded {
                 correct: rating != Rating::Again,
+                self_graded: true,
                 rating,
                 given: format!("{label} (self-graded)"),
             })
@@ -466,6 +510,12 @@ pub async fn answer(
     let question = catalog
         .question(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
+    let focus = if scope.is_some() || mode == Mode::Missed {
+        Focus::default()
+    } else {
+        focus_of(&form.focus, &catalog, &deck.id)?
+    };
+    let db_focus = focus.clone();
     let answered_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000;
     let answered_at = answered_ms / 1000;
     let duration_ms = form
@@ -496,6 +546,7 @@ pub async fn answer(
                     &db_deck_id,
                     mode,
                     &db_scope,
+                    &db_focus,
                     answered_at,
                 )?;
                 // A form for a card that has moved on is stale, whatever it holds.
@@ -533,6 +584,7 @@ pub async fn answer(
             &db_deck_id,
             mode,
             &db_scope,
+            &db_focus,
             answered_at,
         )?;
         Ok(match answered {
@@ -544,20 +596,36 @@ pub async fn answer(
     })
     .await?;
 
-    let next_url = study_url(&deck.id, mode, &scope);
+    let next_url = study_url(&deck.id, mode, &scope, &focus);
     match outcome {
         Outcome::Stale { pos } => {
             let retry = Retry {
                 message: STALE_MESSAGE.to_string(),
                 order: Vec::new(),
             };
-            let mut page = render_next(&user, &catalog, deck, mode, &scope, pos, Some(retry))?;
+            let mut page = render_next(
+                &user,
+                &catalog,
+                deck,
+                mode,
+                &scope,
+                &focus,
+                pos,
+                Some(retry),
+            )?;
             *page.status_mut() = actix_web::http::StatusCode::CONFLICT;
             Ok(page)
         }
-        Outcome::Invalid { retry, pos } => {
-            render_next(&user, &catalog, deck, mode, &scope, pos, Some(retry))
-        }
+        Outcome::Invalid { retry, pos } => render_next(
+            &user,
+            &catalog,
+            deck,
+            mode,
+            &scope,
+            &focus,
+            pos,
+            Some(retry),
+        ),
         Outcome::Recorded { graded, pos } => {
             let card_deck = catalog.deck(&card.deck_id).unwrap_or(deck);
             let prompt = if question.items.is_empty() {
@@ -569,6 +637,11 @@ pub async fn answer(
             let page = ResultPage {
                 page: user.page_ctx(),
                 correct: graded.correct,
+                verdict: match (graded.correct, graded.self_graded) {
+                    (true, _) => "Right",
+                    (false, true) => "Again",
+                    (false, false) => "Not quite",
+                },
                 prompt,
                 given: graded.given,
                 answer: question.answer.clone(),

@@ -9,9 +9,11 @@ pub mod optimiser;
 pub mod presentation;
 pub mod queue;
 pub mod schedule;
+pub mod standing;
 pub mod steps;
 
 pub use days::DayClock;
 pub use presentation::Presentation;
 pub use schedule::{CardState, Phase, Rating, Review, Scheduler, Settings};
+pub use standing::{Standing, Tally};
 pub use steps::Steps;

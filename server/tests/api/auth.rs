@@ -17,7 +17,8 @@ async fn register_signs_in_and_the_dashboard_shows_the_deck() {
     let r = app.post_register("ann", PASSWORD, "learner").await;
     assert_is_redirect_to(&r, "/");
     let home = app.get_html("/").await;
-    assert!(home.contains("Welcome back, ann"), "{home}");
+    // A new account is greeted as new, not "welcome back".
+    assert!(home.contains("Welcome to Chronicle, ann"), "{home}");
     assert!(home.contains("Fixture deck"));
     assert!(
         home.contains("20</strong> new today"),

@@ -378,3 +378,14 @@ impl TestApp {
         .unwrap()
     }
 }
+
+pub fn learner_fixture_questions() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/learner")
+}
+
+/// The app with the learner fixture: two eras, tags, a span and a dispute.
+pub async fn spawn_learner_app() -> TestApp {
+    let mut app = spawn_app_with(|s| s.questions_dir = learner_fixture_questions()).await;
+    app.catalog = Catalog::load(&learner_fixture_questions()).unwrap();
+    app
+}

@@ -6,6 +6,7 @@ mod auth;
 mod classes;
 mod days;
 mod helpers;
+mod learner;
 mod study;
 mod sync;
 mod teacher;
