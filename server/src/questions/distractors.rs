@@ -9,7 +9,11 @@ use rand::seq::SliceRandom;
 
 /// Three dates near `answer` at its precision, each one `fits` allows (the plausible window:
 /// a date the title or the deck's own history rules out gives the answer away).
-pub fn dates(answer: &HistDate, fits: impl Fn(&HistDate) -> bool, rng: &mut impl Rng) -> Vec<HistDate> {
+pub fn dates(
+    answer: &HistDate,
+    fits: impl Fn(&HistDate) -> bool,
+    rng: &mut impl Rng,
+) -> Vec<HistDate> {
     let range: Vec<i64> = match answer.precision() {
         Precision::Day => (3..=60).collect(),
         Precision::Month => (1..=9).collect(),

@@ -248,7 +248,8 @@ pub(super) fn speaker_check<'a>(deck: &Deck, quote: &'a Quote) -> Checked<Vec<&'
         .sources
         .iter()
         .filter(|s| {
-            mentions_name(deck, &s.quote, &quote.speaker) && fair::holds_words(&s.quote, &quote.text)
+            mentions_name(deck, &s.quote, &quote.speaker)
+                && fair::holds_words(&s.quote, &quote.text)
         })
         .collect();
     if held.is_empty() {
@@ -340,7 +341,11 @@ fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
 /// every later date, so its wrong dates lie before it.
 pub(super) fn date_window(deck: &Deck, event: &Event) -> (i64, i64) {
     let dated = deck.events.iter().filter(|e| !e.date_inferred);
-    let deck_from = dated.clone().map(|e| e.date.first_day()).min().unwrap_or(i64::MIN);
+    let deck_from = dated
+        .clone()
+        .map(|e| e.date.first_day())
+        .min()
+        .unwrap_or(i64::MIN);
     let deck_to = dated.map(|e| e.end().last_day()).max().unwrap_or(i64::MAX);
     let (mut from, mut to) = match deck.era(&event.era) {
         Some(era) => (
