@@ -2,8 +2,34 @@
 // 1-4 pick a choice or a grade, Enter submits and goes on, Space flips a flashcard.
 (function () {
   "use strict";
+  // A form that came back with errors: focus its summary (autofocus already does this in most
+  // browsers; this covers those that ignore autofocus on a non-control).
+  var summary = document.getElementById("error-summary");
+  if (summary && document.activeElement !== summary) summary.focus();
+  // A "Copy" button beside each join code and link (without JavaScript they are plain text
+  // to select). The status line tells a screen reader what happened.
+  document.querySelectorAll("[data-copy]").forEach(function (el) {
+    if (!navigator.clipboard) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy " + el.getAttribute("data-copy"));
+    var status = document.createElement("span");
+    status.className = "help";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(el.getAttribute("data-copy")).then(
+        function () { status.textContent = " Copied."; },
+        function () { status.textContent = " Could not copy: select the text instead."; }
+      );
+    });
+    el.after(button, status);
+  });
   function typing(target) {
-    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+    // A focused <select> (a chronology's position) takes digits itself.
+    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
+      target.tagName === "SELECT" || target.isContentEditable);
   }
   // Enter and Space already mean "activate" on a focused link, button or summary: a keyboard
   // user who tabbed to "Missed" or to a grade must get that, not the shortcut.
@@ -36,4 +62,19 @@
       }
     }
   });
+})();
+
+// A new account's time zone: the browser's, where the list has it. Without this script the
+// select keeps the server's zone, and the learner can pick theirs by hand.
+(function () {
+  "use strict";
+  var select = document.querySelector("select[data-browser-zone]");
+  if (!select || !window.Intl) return;
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  for (var i = 0; i < select.options.length; i++) {
+    if (select.options[i].value === zone) {
+      select.value = zone;
+      return;
+    }
+  }
 })();

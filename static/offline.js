@@ -142,10 +142,40 @@
     var choices = $("choices");
     choices.textContent = "";
     var flash = current.presentation === "flashcard";
+    var items = current.question.items || [];
     $("flashcard").hidden = !flash;
     $("flashcard").open = false;
+    $("order").hidden = flash || items.length === 0;
+    $("order-error").hidden = true;
+    $("order-items").textContent = "";
     if (flash) {
       setText("back", current.question.answer);
+    } else if (items.length) {
+      // A chronology: a position picker per event, as on the study page.
+      items.forEach(function (item, i) {
+        var li = document.createElement("li");
+        var label = document.createElement("label");
+        label.htmlFor = "offline-order-" + i;
+        label.textContent = item.title;
+        var select = document.createElement("select");
+        select.id = "offline-order-" + i;
+        select.required = true;
+        select.setAttribute("aria-describedby", "order-error");
+        var blank = document.createElement("option");
+        blank.value = "";
+        blank.textContent = "Position…";
+        select.appendChild(blank);
+        for (var p = 1; p <= items.length; p++) {
+          var o = document.createElement("option");
+          o.value = String(p);
+          o.textContent = p + (p === 1 ? " (earliest)" : p === items.length ? " (latest)" : "");
+          select.appendChild(o);
+        }
+        li.appendChild(label);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(select);
+        $("order-items").appendChild(li);
+      });
     } else {
       current.question.choices.forEach(function (choice, i) {
         var li = document.createElement("li");
@@ -183,8 +213,37 @@
       $("verdict").className = "verdict " + (correct ? "correct" : "wrong");
       setText("verdict", correct ? "✓ Right" : "✗ Not quite");
       setText("given", given);
-      setText("right-answer", card.question.answer);
-      setText("event", card.event_title ? card.event_title + " (" + card.event_date + ")" : "");
+      var right = $("right-answer");
+      right.textContent = "";
+      if (card.question.items && card.question.items.length) {
+        // The right order, earliest first, with each event's date.
+        var ol = document.createElement("ol");
+        ol.className = "right-order";
+        card.question.items.slice().sort(function (a, b) { return a.position - b.position; })
+          .forEach(function (item) {
+            var li = document.createElement("li");
+            li.textContent = item.title + " (" + item.when + ")";
+            ol.appendChild(li);
+          });
+        right.appendChild(ol);
+        setText("event", "");
+      } else {
+        right.textContent = card.question.answer;
+        setText("event", card.event_title ? card.event_title + " (" + card.event_date + ")" : "");
+      }
+      var list = $("source-list");
+      list.textContent = "";
+      (card.sources || []).forEach(function (src) {
+        var q = document.createElement("blockquote");
+        var p = document.createElement("p");
+        p.textContent = "“" + src.quote + "”";
+        var f = document.createElement("footer");
+        f.textContent = src.title;
+        q.appendChild(p);
+        q.appendChild(f);
+        list.appendChild(q);
+      });
+      $("offline-sources").hidden = !(card.sources && card.sources.length);
       $("offline-next").focus();
       return showPending();
     }).then(function () {
@@ -198,6 +257,28 @@
     var i = Number(b.getAttribute("data-choice"));
     var right = i === current.question.answer_index;
     answer(right ? 3 : 1, current.question.choices[i], right);
+  });
+  $("order").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (!current) return;
+    var items = current.question.items;
+    var chosen = items.map(function (_, i) { return Number($("offline-order-" + i).value); });
+    var seen = {};
+    var problem = "";
+    chosen.forEach(function (p) {
+      if (!(p >= 1 && p <= items.length)) problem = problem || "Give every event a position from 1 to " + items.length + ".";
+      else if (seen[p]) problem = problem || "Two events are both in position " + p + ": give each its own position.";
+      seen[p] = true;
+    });
+    if (problem) {
+      setText("order-error", problem);
+      $("order-error").hidden = false;
+      return;
+    }
+    var right = items.every(function (item, i) { return item.position === chosen[i]; });
+    var given = items.map(function (item, i) { return { p: chosen[i], t: item.title }; })
+      .sort(function (a, b) { return a.p - b.p; }).map(function (x) { return x.t; }).join(" → ");
+    answer(right ? 3 : 1, given, right);
   });
   $("flashcard").addEventListener("click", function (e) {
     var b = e.target.closest("button[data-grade]");
@@ -262,12 +343,18 @@
       for (var i = 0; i < pending.length; i += BATCH) {
         (function (chunk) { chain = chain.then(function () { return send(chunk, device, csrf); }); })(pending.slice(i, i + BATCH));
       }
-      return chain.then(function () { setText("connection", "Synced."); });
+      return chain.then(function () { retries = 0; setText("connection", "Synced."); });
     }).catch(function (err) {
       var offline = err instanceof TypeError;
       setText("connection", offline ? "Offline: answers are kept in this browser and sent when the network returns." : err.message);
+      // The "online" event can come before requests get through: try again a few times.
+      if (offline && navigator.onLine && retries < 5) {
+        retries += 1;
+        setTimeout(function () { sync(false); }, 1000 * retries);
+      }
     }).then(showPending).then(showLog);
   }
+  var retries = 0;
 
   function send(chunk, device, csrf) {
     var reviews = chunk.map(function (r) {
@@ -316,7 +403,7 @@
 
   $("download").addEventListener("click", function () { download(); });
   $("sync").addEventListener("click", function () { sync(true); });
-  window.addEventListener("online", function () { showConnection(); sync(false); });
+  window.addEventListener("online", function () { retries = 0; showConnection(); sync(false); });
   window.addEventListener("offline", showConnection);
 
   if ("serviceWorker" in navigator) {
@@ -332,6 +419,13 @@
   }
 
   showConnection();
+  // Opened by the service worker in place of another page (the dashboard, Missed ...) that
+  // needs the network: say so, and offer what works offline.
+  if (location.pathname !== "/study/offline") {
+    var elsewhere = $("elsewhere");
+    elsewhere.textContent = "You are offline, and that page needs the network. Meanwhile you can study the cards saved in this browser; your answers are sent when the network returns.";
+    elsewhere.hidden = false;
+  }
   get("meta", packKey).then(function (saved) {
     if (saved) pack = saved.value;
     showNext();

@@ -5,6 +5,7 @@
 var CACHE = "chronicle-offline-v1";
 var PAGE = "/study/offline";
 var ASSETS = ["/static/style.css", "/static/app.js", "/static/offline.js"];
+var ELSEWHERE = ["/", "/missed", "/stats", "/browse", "/timeline"];
 
 // Only a real, signed-in copy of a page is kept: not a redirect to the login page, not an error.
 function keepable(response) {
@@ -59,8 +60,10 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) return;
   if (request.mode === "navigate") {
-    // The study pages: offline, any of them opens the offline study page.
-    if (url.pathname === PAGE || url.pathname.indexOf("/study") === 0) {
+    // The study pages: offline, any of them opens the offline study page. So do the learner's
+    // other pages, which say they need the network (they are never cached: only the study
+    // page is kept), instead of the browser's "No internet" page.
+    if (url.pathname === PAGE || url.pathname.indexOf("/study") === 0 || ELSEWHERE.indexOf(url.pathname) >= 0) {
       event.respondWith(pageFromNetworkOrCache(request));
     }
     return;

@@ -1,8 +1,8 @@
 //! What a browser or a device does, over HTTP: log in through the form, study a card, take
 //! a device token, sync. Every check that a reply is the expected one lives here.
 
+use crate::answer_key::AnswerKey;
 use crate::load::Worker;
-use chronicle::catalog::Catalog;
 use reqwest::{Client, StatusCode};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -126,9 +126,9 @@ fn next_unit(state: &mut u64) -> f64 {
 pub struct StudyLearner {
     pub client: Client,
     pub base: String,
-    pub user_id: i64,
     pub deck: String,
-    pub catalog: Arc<Catalog>,
+    /// The deck files, to find the right answer on a page as a learner who knows them.
+    pub key: Arc<AnswerKey>,
     pub right_share: f64,
     pub rng: u64,
     pub answered: u64,
@@ -147,10 +147,10 @@ impl StudyLearner {
         }
     }
 
-    /// The answer form for a study page: hidden fields plus a choice, a typed answer or a
-    /// self-grade. The right answer comes from the same question the server drew (same card,
-    /// same seed), as the tests' `answer_page` does.
-    fn answer_form(&mut self, html: &str) -> Result<Vec<(String, String)>, String> {
+    /// The answer form for a study page: hidden fields plus a choice, positions, a typed
+    /// answer or a self-grade, read off the page and the deck files ([`AnswerKey`]). Returns
+    /// the form and whether it answers right.
+    fn answer_form(&mut self, html: &str) -> Result<(Vec<(String, String)>, bool), String> {
         let start = html
             .find("action=\"/study/answer\"")
             .ok_or("GET /study: no question on the page (deck finished?)")?;
@@ -159,45 +159,15 @@ impl StudyLearner {
             .map(|i| i + start)
             .ok_or("GET /study: unterminated form")?;
         let mut form = hidden_fields(&html[start..end]);
-        let get = |name: &str| {
-            form.iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .ok_or(format!("GET /study: no {name} field"))
-        };
-        let card_id = get("card_id")?;
-        let reps: u32 = get("reps")?.parse().map_err(|e| err("reps", e))?;
-        let q = self
-            .catalog
-            .question(
-                &card_id,
-                chronicle::catalog::seed_for(self.user_id, &card_id, reps),
-            )
-            .ok_or(format!("unknown card {card_id}"))?;
         let right = next_unit(&mut self.rng) < self.right_share;
         self.answered += 1;
         self.right += right as u64;
-        if html.contains("name=\"grade\"") {
-            form.push(("grade".into(), if right { "3" } else { "1" }.into()));
-        } else if html.contains("name=\"typed\"") {
-            let typed = if right {
-                q.answer.clone()
-            } else {
-                "no idea".into()
-            };
-            form.push(("typed".into(), typed));
-        } else {
-            let index = q
-                .answer_index
-                .ok_or("a choice question without an answer")?;
-            let pick = if right {
-                index
-            } else {
-                (index + 1) % q.choices.len().max(1)
-            };
-            form.push(("choice".into(), pick.to_string()));
-        }
-        Ok(form)
+        form.extend(
+            self.key
+                .answer(html, right)
+                .map_err(|e| format!("GET /study: {e}"))?,
+        );
+        Ok((form, right))
     }
 }
 
@@ -216,7 +186,7 @@ impl Worker for StudyLearner {
         }
         let html = r.text().await.map_err(|e| err("GET /study body", e))?;
         let get = t0.elapsed();
-        let form = self.answer_form(&html)?;
+        let (form, right) = self.answer_form(&html)?;
         self.pause().await;
         let t1 = Instant::now();
         let r = self
@@ -236,6 +206,29 @@ impl Worker for StudyLearner {
         // each learner has one tab.
         if status != StatusCode::OK || body.contains("field-error") {
             return Err(format!("POST /study/answer: status {status}"));
+        }
+        // The answer came from the page shown: a server grading another question fails here.
+        let verdict = if right {
+            "verdict correct"
+        } else {
+            "verdict wrong"
+        };
+        if !body.contains(verdict) {
+            let card = form
+                .iter()
+                .find(|(k, _)| k == "card_id")
+                .map_or("", |(_, v)| v.as_str());
+            let given: Vec<&str> = form
+                .iter()
+                .filter(|(k, _)| {
+                    ["choice", "typed", "grade"].contains(&k.as_str()) || k.starts_with("order_")
+                })
+                .map(|(_, v)| v.as_str())
+                .collect();
+            return Err(format!(
+                "POST /study/answer: {card}: answered {} from the page ({given:?}), graded otherwise",
+                if right { "right" } else { "wrong" }
+            ));
         }
         Ok(vec![(GET_STUDY, get), (POST_ANSWER, post)])
     }

@@ -4,6 +4,7 @@
 //! run, so ratios hold even when the shared machine's absolute speed drifts.
 
 mod anki;
+mod answer_key;
 mod client;
 mod load;
 mod report;
@@ -268,16 +269,12 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     )
     .await?;
     let catalog = Arc::new(seeded.catalog);
+    // Learners answer from the page and the deck files, never from the server's generator.
+    let key = Arc::new(answer_key::AnswerKey::load(&questions).map_err(|e| anyhow::anyhow!(e))?);
     let (study_set, rest) = seeded.learners.split_at(cfg.concurrency);
     eprintln!("logging in {} learners ...", study_set.len());
-    let (learners, setup_errors) = scenarios::sign_in(
-        &server,
-        study_set,
-        &catalog,
-        &seeded.study_deck,
-        RIGHT_SHARE,
-    )
-    .await;
+    let (learners, setup_errors) =
+        scenarios::sign_in(&server, study_set, &key, &seeded.study_deck, RIGHT_SHARE).await;
 
     eprintln!("baseline: GET /healthz ...");
     let health = scenarios::healthz(&server, cfg.concurrency, cfg.window()).await;

@@ -1,11 +1,11 @@
 //! The scenarios, each against the one running server: baseline, study, study with a login
 //! storm, sync.
 
+use crate::answer_key::AnswerKey;
 use crate::client::{self, HealthChecker, StudyLearner};
 use crate::load::{self, Tally, Window};
 use crate::seed::{self, Learner, PASSWORD};
 use crate::server::{Server, own_cpu_time};
-use chronicle::catalog::Catalog;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -63,7 +63,7 @@ impl Measured {
 pub async fn sign_in(
     server: &Server,
     learners: &[Learner],
-    catalog: &Arc<Catalog>,
+    key: &Arc<AnswerKey>,
     deck: &str,
     right_share: f64,
 ) -> (Vec<StudyLearner>, Tally) {
@@ -85,9 +85,8 @@ pub async fn sign_in(
             Ok(Ok((browser, _))) => out.push(StudyLearner {
                 client: browser,
                 base: server.base.clone(),
-                user_id: l.id,
                 deck: deck.to_string(),
-                catalog: Arc::clone(catalog),
+                key: Arc::clone(key),
                 right_share,
                 rng: l.id as u64,
                 answered: 0,

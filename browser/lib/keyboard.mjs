@@ -64,11 +64,16 @@ export async function readCard(page) {
     // Each button reads "<kbd>N</kbd> choice": drop the key.
     buttons.map((b) => b.textContent.replace(/^\s*\d\s*/, "").trim()),
   );
+  // A chronology: the events to place, each labelling its position picker.
+  const slots = await study.locator("fieldset.chronology label").allInnerTexts();
+  const heading = (await study.locator("h1.prompt").innerText()).trim();
   return {
     id: await study.locator("input[name=card_id]").inputValue(),
     presentation: await study.getAttribute("data-presentation"),
-    prompt: (await study.locator("h1.prompt").innerText()).trim(),
+    // As the Missed page and the result page echo it: a chronology with its events.
+    prompt: slots.length ? `${heading} ${slots.map((s) => s.trim()).join(" · ")}` : heading,
     choices,
+    slots: slots.map((s) => s.trim()),
   };
 }
 
@@ -82,7 +87,9 @@ export async function readCard(page) {
 export async function answerCard(page, card, answer, { miss = false, tab = false } = {}) {
   assert.ok(answer !== undefined, `no answer known for ${card.id}`);
   let given;
-  if (card.presentation === "multiple_choice") {
+  if (card.presentation === "multiple_choice" && card.slots.length) {
+    given = await answerOrder(page, card, answer, { miss });
+  } else if (card.presentation === "multiple_choice") {
     const right = card.choices.indexOf(answer);
     assert.ok(right >= 0, `${card.id}: the right answer "${answer}" is not among ${JSON.stringify(card.choices)}`);
     const pick = miss ? (right + 1) % card.choices.length : right;
@@ -112,6 +119,37 @@ export async function answerCard(page, card, answer, { miss = false, tab = false
   }
   await page.locator("h1.verdict").waitFor();
   const verdict = (await page.locator("h1.verdict").innerText()).trim();
-  assert.match(verdict, miss ? /Not quite/ : /Right/, `${card.id}: answered ${miss ? "wrong" : "right"} with "${given}"`);
+  // A flashcard graded Again says "Again", the learner's own word; a wrong answer "Not quite".
+  const wrong = card.presentation === "flashcard" ? /Again/ : /Not quite/;
+  assert.match(verdict, miss ? wrong : /Right/, `${card.id}: answered ${miss ? "wrong" : "right"} with "${given}"`);
   return given;
+}
+
+/**
+ * Answers a chronology by keyboard alone: Tab to each event's position picker, Arrow Down to
+ * the position (the right one, from `answer`, the API's "1. Title (date); 2. ..."; two
+ * swapped when `miss`), then Tab to "Check the order" and Enter. Returns the order given, as
+ * the result page writes it.
+ */
+export async function answerOrder(page, card, answer, { miss = false } = {}) {
+  const at = card.slots.map((title) => {
+    const i = answer.indexOf(title);
+    assert.ok(i >= 0, `${card.id}: "${title}" is not in the right order "${answer}"`);
+    return i;
+  });
+  const sorted = [...at].sort((a, b) => a - b);
+  const positions = at.map((i) => sorted.indexOf(i) + 1);
+  if (miss) [positions[0], positions[1]] = [positions[1], positions[0]];
+  for (let i = 0; i < card.slots.length; i++) {
+    await tabTo(page, `#order-${i}`);
+    for (let p = 0; p < positions[i]; p++) await page.keyboard.press("ArrowDown");
+    assert.equal(await page.locator(`#order-${i}`).inputValue(), String(positions[i]), `${card.id}: position of event ${i + 1}`);
+  }
+  await tabTo(page, "form.answer-form button[type=submit]");
+  await page.keyboard.press("Enter");
+  return card.slots
+    .map((t, i) => [positions[i], t])
+    .sort((a, b) => a[0] - b[0])
+    .map(([, t]) => t)
+    .join(" → ");
 }

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { newContext, openBrowser } from "../lib/browser.mjs";
 import { pageChecker } from "../lib/check.mjs";
-import { answerCard, answerKey, pressAndWait, readCard, tabTo } from "../lib/keyboard.mjs";
+import { answerCard, answerKey, answerOrder, pressAndWait, readCard, tabTo } from "../lib/keyboard.mjs";
 
 const PASSWORD = "amber-harbour-violin-17";
 const DECK = "vietnam-cambodia";
@@ -28,7 +28,6 @@ test("a learner studies ten cards by keyboard and reviews the missed ones", asyn
   await page.click("button[type=submit]");
   await page.waitForURL(`${env.server.url}/`);
   await check(page, "dashboard");
-  const answers = await answerKey(page, DECK);
 
   // No mouse from here on.
   await tabTo(page, `a.button[href="/study?deck=${DECK}"]`);
@@ -42,7 +41,14 @@ test("a learner studies ten cards by keyboard and reviews the missed ones", asyn
       await page.waitForURL(/mode=flashcard/);
     }
     const card = await readCard(page);
-    assert.equal(card.presentation === "flashcard", i >= FLASHCARDS_FROM, `card ${i + 1} is ${card.presentation}`);
+    // A card that comes back is drawn afresh (a true/false may flip): ask for today's key.
+    const answers = await answerKey(page, DECK);
+    // Before the switch only flashcard cards (one kind among the others) are flashcards.
+    assert.equal(
+      card.presentation === "flashcard",
+      i >= FLASHCARDS_FROM || card.id.endsWith("/flashcard"),
+      `card ${i + 1} (${card.id}) is ${card.presentation}`,
+    );
     await check(page, `study-${i + 1}`);
     // A missed card may come back once its one-minute step is due: it is missed again, so
     // that what the Missed page should list does not depend on the machine's speed.
@@ -84,6 +90,7 @@ test("a learner studies ten cards by keyboard and reviews the missed ones", asyn
     assert.ok(!reviewed.has(card.id), `${card.id} comes back only once`);
     reviewed.add(card.id);
     await check(page, `review-${i + 1}`);
+    const answers = await answerKey(page, DECK);
     await answerCard(page, card, answers.get(card.id), { tab: i === 0 });
     await check(page, `review-result-${i + 1}`);
     await pressAndWait(page, "Enter", "section.study, section.done");
@@ -100,4 +107,52 @@ test("a learner studies ten cards by keyboard and reviews the missed ones", asyn
   await page.goto(`${env.server.url}/account`);
   assert.equal(await page.title(), "Your account · Chronicle");
   await check(page, "account");
+});
+
+test("a chronology question is answered by keyboard alone, and the right order is shown with dates", async (t) => {
+  const env = await openBrowser(t);
+  if (!env) return;
+  const check = pageChecker("chronology");
+  const context = await newContext(env.browser, env.server);
+  const page = await context.newPage();
+  await page.goto("/register");
+  await page.fill("#username", "minh");
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${env.server.url}/`);
+  // Enough new cards today to reach a chronology whatever this learner's order of new cards.
+  await page.goto("/account");
+  await page.fill("#new_per_day", "60");
+  await page.click('form[action="/account/settings"] button[type=submit]');
+  await page.waitForLoadState();
+  await page.goto("/");
+
+  // No mouse from here on: study until a chronology comes up.
+  await tabTo(page, `a.button[href="/study?deck=${DECK}"]`);
+  await pressAndWait(page, "Enter", "section.study");
+  let card = await readCard(page);
+  let answers = await answerKey(page, DECK);
+  for (let i = 0; !card.slots.length; i++) {
+    assert.ok(i < 50, "a chronology within 50 cards");
+    await answerCard(page, card, answers.get(card.id));
+    await pressAndWait(page, "Enter", "section.study");
+    card = await readCard(page);
+    answers = await answerKey(page, DECK); // a question is drawn afresh once answered
+  }
+  assert.equal(card.slots.length, 4);
+  assert.equal(await page.locator(".choices button").count(), 0, "no lettered orders to pick from");
+  // Every picker is labelled by its event, so a screen reader says which event it places.
+  for (let i = 0; i < 4; i++) {
+    const name = await page.locator(`#order-${i}`).evaluate((el) => el.labels[0]?.textContent.trim());
+    assert.equal(name, card.slots[i]);
+  }
+  await check(page, "chronology");
+  const given = await answerOrder(page, card, answers.get(card.id));
+  await page.locator("h1.verdict").waitFor();
+  assert.match(await page.locator("h1.verdict").innerText(), /Right/);
+  const order = await page.locator("ol.right-order li").allInnerTexts();
+  assert.equal(order.length, 4);
+  assert.equal(order.map((li) => li.replace(/\s*\([^)]*\)\s*$/, "")).join(" → "), given, "earliest first");
+  for (const li of order) assert.match(li, /\(.*\d{4}.*\)$/, `the date beside "${li}"`);
+  await check(page, "chronology-result");
 });

@@ -14,6 +14,8 @@
 //! batch through `db::sync::apply` in-process (storage and replay, no HTTP or JSON), and the
 //! FSRS replay of 1,000 ten-review histories alone. It prints medians and the ratio to the
 //! baseline median, since the machine is shared and absolute numbers drift.
+//! Last, the review table's key before and after migration 0004, on two files holding the same
+//! background log (`CHRONICLE_BENCH_BACKGROUND` reviews, default 300,000), in this one run.
 //! `CHRONICLE_BENCH_N` sets the number of 10,000-review samples (default 9).
 
 use chronicle::app::Application;
@@ -265,6 +267,7 @@ async fn main() {
                     .map(|r| chronicle::srs::Review {
                         answered_at: r.answered_at / 1000,
                         rating: chronicle::srs::Rating::from_number(r.rating).unwrap(),
+                        fuzz: chronicle::srs::fuzz::factor(&r.id),
                     })
                     .collect()
             })
@@ -275,6 +278,95 @@ async fn main() {
         }
         replay_only.push(t.elapsed());
     }
+    // The review table's key, before (0001-0003: the random UUID as primary key) and after
+    // (0004: an append-ordered rowid, the UUID unique per learner), in this one run:
+    // two files, each holding the same background log of other learners, alternately given a
+    // fresh learner's 10,000 new reviews through `db::sync::apply`.
+    let background: usize = std::env::var("CHRONICLE_BENCH_BACKGROUND")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300_000);
+    // The review table as migrations 0001-0003 made it, under today's other tables.
+    const OLD_KEY: &str = "DROP TABLE reviews;
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            card_id TEXT NOT NULL REFERENCES cards(id),
+            answered_at INTEGER NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            correct INTEGER NOT NULL, given_answer TEXT NOT NULL, duration_ms INTEGER NOT NULL,
+            presentation TEXT NOT NULL, device_id TEXT NOT NULL, received_at INTEGER NOT NULL);
+        CREATE INDEX reviews_user_card ON reviews(user_id, card_id, answered_at);
+        CREATE INDEX reviews_user_time ON reviews(user_id, answered_at, card_id, correct);
+        CREATE INDEX reviews_user_card_correct ON reviews(user_id, card_id, correct, answered_at);";
+    let keyed = |name: &str, old_key: bool| {
+        let mut conn = rusqlite::Connection::open(dir.path().join(name)).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -32768;",
+        )
+        .unwrap();
+        chronicle::db::migrations().to_latest(&mut conn).unwrap();
+        if old_key {
+            conn.execute_batch(OLD_KEY).unwrap();
+        }
+        let tx = conn.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO decks VALUES ('bench', 'Bench', '', 'bench.toml')",
+            [],
+        )
+        .unwrap();
+        for (i, c) in catalog.cards.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO cards VALUES (?1, 'bench', ?1, 'date', ?2, 0)",
+                rusqlite::params![c.id, i as i64],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        conn
+    };
+    let add_learner = |conn: &mut rusqlite::Connection, name: String| -> i64 {
+        conn.execute(
+            "INSERT INTO users (username, display_name, password_hash, role, created_at)
+             VALUES (?1, ?1, 'x', 'learner', 0)",
+            [name],
+        )
+        .unwrap();
+        conn.last_insert_rowid()
+    };
+    let apply_batch = |conn: &mut rusqlite::Connection, user_id: i64| {
+        let body = batch(&cards, now_ms);
+        let req: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let reviews: Vec<chronicle::sync::IncomingReview> =
+            serde_json::from_value(req["reviews"].clone()).unwrap();
+        let t = Instant::now();
+        let tx = conn.transaction().unwrap();
+        let out =
+            chronicle::db::sync::apply(&tx, &scheduler, user_id, "bench", &reviews, now_ms, |c| {
+                catalog.card(c).is_some()
+            })
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(out.accepted, CARDS * PER_CARD);
+        t.elapsed()
+    };
+    let mut old_key = keyed("old_key.db", true);
+    let mut new_key = keyed("new_key.db", false);
+    for conn in [&mut old_key, &mut new_key] {
+        for i in 0..background.div_ceil(CARDS * PER_CARD) {
+            let user = add_learner(conn, format!("background{i}"));
+            apply_batch(conn, user);
+        }
+    }
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for round in 0..n {
+        let user = add_learner(&mut old_key, format!("timed{round}"));
+        before.push(apply_batch(&mut old_key, user));
+        let user = add_learner(&mut new_key, format!("timed{round}"));
+        after.push(apply_batch(&mut new_key, user));
+    }
+
     let baseline = median(&health);
     println!(
         "Chronicle sync latency, one client, loopback, release build; {} reviews over {} cards",
@@ -298,6 +390,17 @@ async fn main() {
     print(
         "  FSRS replay alone, 1,000 cards x 10",
         &replay_only,
+        baseline,
+    );
+    println!("the review table's key, {background} reviews of other learners already stored:");
+    print(
+        "  apply 10,000 new: UUID primary key (0001-3)",
+        &before,
+        baseline,
+    );
+    print(
+        "  apply 10,000 new: append-ordered key (0004)",
+        &after,
         baseline,
     );
 }

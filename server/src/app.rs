@@ -1,12 +1,16 @@
 //! Builds the application: state, middleware and the route table.
 
-use crate::auth::{csrf, throttle::LoginThrottle};
+use crate::auth::{csrf, device::DeviceKey, throttle::LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
-use crate::routes::classes::{assignment, assignment_form, class, export, membership, report};
+use crate::routes::classes::{
+    analysis, assignment, assignment_form, class, export, membership, report,
+};
 use crate::routes::state::AppState;
-use crate::routes::{api, assets, auth, health, home, missed, offline, study};
+use crate::routes::{
+    api, assets, auth, browse, health, home, missed, offline, reset, stats, study, timeline,
+};
 use crate::web::api_error::ApiError;
 use crate::web::error::PageError;
 use actix_web::body::MessageBody;
@@ -26,18 +30,52 @@ pub struct Application {
 impl Application {
     /// Opens the database, loads every deck into it, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        if let Some(name) = &settings.time_zone {
+            let zone = crate::srs::days::zone(name).ok_or_else(|| {
+                anyhow::anyhow!("unknown time zone “{name}” (CHRONICLE_TIME_ZONE)")
+            })?;
+            crate::srs::days::set_server_zone(zone);
+        }
         let catalog = Catalog::load(&settings.questions_dir)
             .map_err(|e| anyhow::anyhow!("the dataset has problems:\n{e}"))?;
         let pool = db::open_pool(&settings.db_path)
             .with_context(|| format!("opening {}", settings.db_path.display()))?;
         let catalog = Arc::new(catalog);
+        let device_key = {
+            let pool = pool.clone();
+            web::block(move || -> anyhow::Result<DeviceKey> {
+                let conn = pool.get()?;
+                match db::keys::get_or_create(&conn, "device_cookie") {
+                    Ok(key) => Ok(DeviceKey::new(key)),
+                    // No room to store a first key: one for this run; devices are trusted
+                    // again after their next sign-in once the disk has room.
+                    Err(e) if db::is_disk_full(&e) => {
+                        let mut key = [0u8; 32];
+                        rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+                        Ok(DeviceKey::new(key))
+                    }
+                    Err(e) => Err(anyhow::Error::from(e).context("reading the device key")),
+                }
+            })
+            .await??
+        };
         {
             let pool = pool.clone();
             let catalog = Arc::clone(&catalog);
+            let db_path = settings.db_path.clone();
             web::block(move || -> anyhow::Result<()> {
                 let mut conn = pool.get()?;
-                db::decks::import(&mut conn, &catalog)
-                    .context("loading decks into the database")?;
+                match db::decks::import(&mut conn, &catalog) {
+                    // Serving what the database holds beats not serving: reads work, and
+                    // writes come back by themselves once space is freed.
+                    Err(e) if db::is_disk_full(&e) => tracing::error!(
+                        db = %db_path.display(),
+                        "the disk is full: decks not updated from the questions folder; \
+                         serving what the database holds, and every write will be refused \
+                         until space is freed"
+                    ),
+                    other => other.context("loading decks into the database")?,
+                }
                 Ok(())
             })
             .await??;
@@ -53,9 +91,15 @@ impl Application {
         );
         let checkpoints = Arc::new(());
         db::spawn_checkpointer(
-            pool.clone(),
+            &settings.db_path,
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(1),
+        );
+        // Learners who studied this week get their parameters refitted once in it.
+        crate::study::fit::spawn_weekly(
+            pool.clone(),
+            Arc::downgrade(&checkpoints),
+            std::time::Duration::from_secs(3_600),
         );
         let pool = web::Data::new(pool);
         let state = web::Data::new(AppState {
@@ -63,6 +107,8 @@ impl Application {
             pool: pool.get_ref().clone(),
             settings,
             throttle: LoginThrottle::new(),
+            join_throttle: crate::auth::throttle::JoinThrottle::new(),
+            device_key,
             catalog,
         });
         let server = HttpServer::new(move || {
@@ -102,6 +148,7 @@ impl Application {
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
         .route("/healthz", web::get().to(health::healthz))
+        .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/static/style.css", web::get().to(assets::style))
         .route("/static/app.js", web::get().to(assets::script))
         .route("/static/offline.js", web::get().to(offline::script))
@@ -114,14 +161,20 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(auth::account))
         .route("/account/password", web::post().to(auth::change_password))
         .route("/account/settings", web::post().to(auth::change_settings))
+        .route("/account/parameters", web::post().to(auth::fit_parameters))
         .route(
             "/account/tokens/{id}/revoke",
             web::post().to(auth::revoke_device),
         )
+        .route("/reset/{token}", web::get().to(reset::form))
+        .route("/reset/{token}", web::post().to(reset::complete))
         .route("/study", web::get().to(study::show))
         .route("/study/answer", web::post().to(study::answer))
         .route("/study/offline", web::get().to(offline::page))
         .route("/missed", web::get().to(missed::show))
+        .route("/stats", web::get().to(stats::show))
+        .route("/browse", web::get().to(browse::show))
+        .route("/timeline", web::get().to(timeline::show))
         .route("/classes", web::get().to(class::list))
         .route("/classes", web::post().to(class::create))
         .route("/classes/join", web::post().to(membership::join))
@@ -129,12 +182,16 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/classes/{id}", web::get().to(class::show))
         .route("/classes/{id}/rename", web::post().to(class::rename))
         .route("/classes/{id}/archive", web::post().to(class::archive))
+        .route(
+            "/classes/{id}/code",
+            web::get().to(class::rotate_code_confirm),
+        )
         .route("/classes/{id}/code", web::post().to(class::rotate_code))
         .route("/classes/{id}/leave", web::post().to(membership::leave))
         .route("/classes/{id}/missed", web::get().to(report::class_missed))
         .route(
             "/classes/{id}/review",
-            web::post().to(assignment::make_review),
+            web::get().to(assignment_form::review_form),
         )
         .route(
             "/classes/{id}/export/students.csv",
@@ -150,7 +207,23 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/classes/{id}/students/{student}/remove",
+            web::get().to(membership::remove_confirm),
+        )
+        .route(
+            "/classes/{id}/students/{student}/remove",
             web::post().to(membership::remove_student),
+        )
+        .route(
+            "/classes/{id}/students/{student}/reset",
+            web::get().to(reset::confirm),
+        )
+        .route(
+            "/classes/{id}/students/{student}/reset",
+            web::post().to(reset::issue),
+        )
+        .route(
+            "/classes/{id}/students/{student}/readmit",
+            web::post().to(membership::readmit),
         )
         .route(
             "/classes/{id}/assignments",
@@ -169,8 +242,16 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(assignment_form::update),
         )
         .route(
+            "/classes/{id}/assignments/{assignment}/analysis",
+            web::get().to(analysis::show),
+        )
+        .route(
             "/classes/{id}/assignments/{assignment}/edit",
             web::get().to(assignment_form::edit_form),
+        )
+        .route(
+            "/classes/{id}/assignments/{assignment}/delete",
+            web::get().to(assignment_form::delete_confirm),
         )
         .route(
             "/classes/{id}/assignments/{assignment}/delete",
@@ -195,7 +276,12 @@ async fn same_origin(
         };
         let origin = header(actix_web::http::header::ORIGIN);
         let host = header(actix_web::http::header::HOST);
-        if !csrf::origin_ok(origin.as_deref(), host.as_deref()) {
+        // Served over https exactly when cookies are marked Secure (behind a TLS proxy).
+        let secure = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.settings.secure_cookies);
+        let scheme = if secure { "https" } else { "http" };
+        if !csrf::origin_ok(origin.as_deref(), host.as_deref(), scheme) {
             if req.path().starts_with("/api/") {
                 return Err(ApiError::Forbidden(
                     "cross_origin",

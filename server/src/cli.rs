@@ -159,3 +159,47 @@ pub fn backup(db: &Path, to: &Path, out: &mut impl Write) -> anyhow::Result<bool
     writeln!(out, "backed up {} to {}", db.display(), to.display())?;
     Ok(true)
 }
+
+/// `chronicle user reset-password NAME`: prints a one-time reset link for the account (valid
+/// a day; using it ends the account's sessions and device tokens). Safe while the server runs.
+pub fn reset_password(
+    db: &Path,
+    username: &str,
+    base_url: &str,
+    out: &mut impl Write,
+) -> anyhow::Result<bool> {
+    use anyhow::Context;
+    if !db.exists() {
+        writeln!(
+            out,
+            "{} does not exist; start the server once to create it.",
+            db.display()
+        )?;
+        return Ok(false);
+    }
+    let mut conn =
+        rusqlite::Connection::open(db).with_context(|| format!("opening {}", db.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    crate::db::migrations()
+        .to_latest(&mut conn)
+        .context("applying migrations")?;
+    let Some(user) = crate::db::users::by_username(&conn, username)? else {
+        writeln!(out, "No account is called {username:?}.")?;
+        return Ok(false);
+    };
+    let now = crate::clock::now();
+    let token = crate::auth::reset::issue(&conn, user.id, None, now)?;
+    tracing::info!(
+        user_id = user.id,
+        "password reset link made from the command line"
+    );
+    writeln!(
+        out,
+        "Reset link for {} (works once, until {}):\n{}{}",
+        user.username,
+        crate::clock::written(now + crate::auth::reset::VALID_SECONDS),
+        base_url.trim_end_matches('/'),
+        crate::auth::reset::path(&token)
+    )?;
+    Ok(true)
+}

@@ -49,6 +49,34 @@ pub fn moment_ms(ms: i64) -> String {
     moment(ms / 1000)
 }
 
+/// Unix seconds as a page writes them for people: `1 Dec 2026, 13:45 UTC` (short enough for
+/// a table cell). Pages call this, not [`moment`], so that showing each reader's own time zone
+/// (once it is stored) is a change here alone.
+pub fn written(seconds: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| {
+            t.format(format_description!(
+                "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Unix milliseconds (review times) as [`written`] writes them.
+pub fn written_ms(ms: i64) -> String {
+    written(ms / 1000)
+}
+
+/// A day (a due date) as people write it: `Tue 8 Dec 2026`.
+pub fn written_day(day: Date) -> String {
+    day.format(format_description!(
+        "[weekday repr:short] [day padding:none] [month repr:short] [year]"
+    ))
+    .unwrap_or_default()
+}
+
 /// Unix seconds as the day they fall on: `23 November 2026`.
 pub fn day_label(seconds: i64) -> String {
     OffsetDateTime::from_unix_timestamp(seconds)
@@ -79,5 +107,11 @@ mod tests {
         );
         assert_eq!(parse_day("2026-13-01"), None);
         assert_eq!(moment(i64::MAX), "");
+        assert_eq!(written(1_796_132_710), "1 Dec 2026, 13:45 UTC");
+        assert_eq!(written_ms(1_796_132_710_999), "1 Dec 2026, 13:45 UTC");
+        assert_eq!(
+            written_day(time::macros::date!(2026 - 12 - 08)),
+            "Tue 8 Dec 2026"
+        );
     }
 }

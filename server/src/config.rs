@@ -16,6 +16,10 @@ pub struct ServeArgs {
     /// Mark cookies Secure; turn on when Chronicle is served over https.
     #[arg(long, env = "CHRONICLE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// Time zone (IANA name, e.g. Asia/Ho_Chi_Minh) for learners who have not chosen one;
+    /// the machine's zone when unset.
+    #[arg(long, env = "CHRONICLE_TIME_ZONE")]
+    pub time_zone: Option<String>,
     /// Test only: exit the process right after a sync batch commits, before the reply is
     /// sent, to show that a client's retry then neither doubles nor loses anything. Only
     /// debug builds (the ones tests run) have the hook; a release binary ignores this.
@@ -29,6 +33,7 @@ pub struct Settings {
     pub db_path: PathBuf,
     pub questions_dir: PathBuf,
     pub secure_cookies: bool,
+    pub time_zone: Option<String>,
     /// See `ServeArgs::test_exit_after_sync_commit`; always off outside that test.
     pub exit_after_sync_commit: bool,
 }
@@ -40,6 +45,7 @@ impl From<ServeArgs> for Settings {
             db_path: a.db,
             questions_dir: a.questions,
             secure_cookies: a.secure_cookies,
+            time_zone: a.time_zone,
             exit_after_sync_commit: a.test_exit_after_sync_commit,
         }
     }
@@ -53,6 +59,7 @@ impl Settings {
             db_path,
             questions_dir,
             secure_cookies: false,
+            time_zone: None,
             exit_after_sync_commit: false,
         }
     }

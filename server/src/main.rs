@@ -27,6 +27,11 @@ enum Command {
         #[arg(long, env = "CHRONICLE_DB", default_value = "data/chronicle.db")]
         db: PathBuf,
     },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Check or export the event datasets in the questions folder.
     Questions {
         #[command(subcommand)]
@@ -60,6 +65,26 @@ enum QuestionsCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Print a one-time password reset link for an account (valid for a day; using it signs
+    /// the account out everywhere).
+    ResetPassword {
+        /// The account's username.
+        name: String,
+        /// The database.
+        #[arg(long, env = "CHRONICLE_DB", default_value = "data/chronicle.db")]
+        db: PathBuf,
+        /// The address people open Chronicle at, to begin the link with.
+        #[arg(
+            long,
+            env = "CHRONICLE_BASE_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        base_url: String,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
@@ -73,6 +98,9 @@ fn main() -> anyhow::Result<ExitCode> {
         None => serve(cli.serve)?,
         Some(Command::Serve(args)) => serve(args)?,
         Some(Command::Backup { path, db }) => cli::backup(&db, &path, &mut stdout())?,
+        Some(Command::User {
+            command: UserCommand::ResetPassword { name, db, base_url },
+        }) => cli::reset_password(&db, &name, &base_url, &mut stdout())?,
         Some(Command::Questions { command }) => match command {
             QuestionsCommand::Check { questions, verbose } => {
                 cli::questions_check(&questions, verbose, &mut stdout())?

@@ -16,9 +16,46 @@ pub fn normalize(s: &str) -> String {
     words.join(" ")
 }
 
+/// The first character of `s` that has no place in a one-line name or title: a control
+/// character (NUL, tab, newline...) or one that reorders text invisibly (bidirectional
+/// embeddings, overrides and isolates, and the marks LRM, RLM and ALM). Stored, they made
+/// a title read differently from what it holds.
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        c.is_control()
+            || matches!(c,
+                '\u{200E}' | '\u{200F}' | '\u{061C}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}')
+    })
+}
+
+/// The message shown at a field holding such a character.
+pub fn forbidden_char_message(c: char) -> String {
+    format!(
+        "Remove the invisible control character (U+{:04X}); names and titles are plain text.",
+        c as u32
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{forbidden_char, normalize};
+
+    #[test]
+    fn finds_control_and_reordering_characters() {
+        assert_eq!(forbidden_char("Lớp 9A – Lịch sử"), None);
+        assert_eq!(
+            forbidden_char("שלום 9A"),
+            None,
+            "right-to-left text itself is fine"
+        );
+        assert_eq!(forbidden_char("9A\0"), Some('\0'));
+        assert_eq!(forbidden_char("abc\u{202E}fdp.exe"), Some('\u{202E}'));
+        assert_eq!(forbidden_char("a\u{2067}b"), Some('\u{2067}'));
+        assert_eq!(forbidden_char("a\nb"), Some('\n'));
+        assert_eq!(forbidden_char("a\u{200F}"), Some('\u{200F}'));
+    }
 
     #[test]
     fn folds_case_diacritics_and_punctuation() {

@@ -198,3 +198,60 @@ fn the_shipped_deck_passes_the_lint() {
         );
     }
 }
+
+/// The shipped deck as 500 new learners meet it: over every card of the deck, how often one
+/// kind comes three times in a row while another kind was left, or one event twice while a
+/// card of another event was left that would not have made three of a kind.
+#[test]
+fn new_learners_meet_the_shipped_deck_mixed() {
+    use chronicle::srs::queue::{candidates, learner_seed};
+    let mut triples = 0;
+    let mut repeats = 0;
+    let mut first_ten_kinds = HashSet::new();
+    for deck in &catalog().decks {
+        for user in 1..=500 {
+            let c = candidates(
+                catalog().deck_cards(&deck.id),
+                &Default::default(),
+                |_| true,
+                learner_seed(user),
+            );
+            let mut order: Vec<_> = c.iter().collect();
+            order.sort_by_key(|c| c.position);
+            for i in 1..order.len() {
+                let rest = &order[i..];
+                if i >= 2
+                    && order[i].kind == order[i - 1].kind
+                    && order[i - 1].kind == order[i - 2].kind
+                    && rest.iter().any(|c| c.kind != order[i].kind)
+                {
+                    triples += 1;
+                }
+                // Avoidable: another event's card was left that would not make three of a kind.
+                let run = i >= 2 && order[i - 1].kind == order[i - 2].kind;
+                let allowed = |c: &&&chronicle::srs::queue::Candidate| {
+                    !run || c.kind != order[i - 1].kind
+                        || rest.iter().all(|r| r.kind == order[i - 1].kind)
+                };
+                if order[i].subject == order[i - 1].subject
+                    && rest
+                        .iter()
+                        .filter(allowed)
+                        .any(|c| c.subject != order[i].subject)
+                {
+                    repeats += 1;
+                }
+            }
+            first_ten_kinds.extend(order.iter().take(10).map(|c| c.kind));
+        }
+        eprintln!(
+            "{}: 500 learners x {} cards: {triples} runs of three of a kind, {repeats} events twice in a row while others were left; kinds among the first ten cards: {}",
+            deck.id,
+            catalog().deck_cards(&deck.id).count(),
+            first_ten_kinds.len()
+        );
+    }
+    assert_eq!(triples, 0);
+    assert_eq!(repeats, 0);
+    assert!(first_ten_kinds.len() >= 7);
+}

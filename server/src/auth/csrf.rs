@@ -36,17 +36,40 @@ pub fn anonymous_ok(req: &HttpRequest, given: &str) -> bool {
         .is_some_and(|c| tokens_match(c.value(), given))
 }
 
-/// False when the request says it comes from another origin than the host it was sent to.
-pub fn origin_ok(origin: Option<&str>, host: Option<&str>) -> bool {
+/// False when the request says it comes from another origin than the one it was sent to:
+/// scheme, host and port must all match (`https://host:port` is another origin than
+/// `http://host:port`). `scheme` is the one this server is reached by.
+pub fn origin_ok(origin: Option<&str>, host: Option<&str>, scheme: &str) -> bool {
     let Some(origin) = origin else {
         return true;
     };
     let Some(host) = host else {
         return false;
     };
-    origin
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest.trim_end_matches('/').eq_ignore_ascii_case(host))
+    let Some((origin_scheme, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    let (Some(a), Some(b)) = (
+        host_and_port(rest.trim_end_matches('/'), origin_scheme),
+        host_and_port(host, scheme),
+    ) else {
+        return false;
+    };
+    origin_scheme.eq_ignore_ascii_case(scheme) && a.0.eq_ignore_ascii_case(b.0) && a.1 == b.1
+}
+
+/// `host[:port]` (or `[v6]:port`) with the scheme's default port filled in.
+fn host_and_port<'a>(authority: &'a str, scheme: &str) -> Option<(&'a str, u16)> {
+    let default = match scheme.to_ascii_lowercase().as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, p.parse().ok()?),
+        _ => (authority, default),
+    };
+    (!host.is_empty() && !host.contains(['/', '@'])).then_some((host, port))
 }
 
 #[cfg(test)]
@@ -63,15 +86,20 @@ mod tests {
 
     #[test]
     fn origins() {
-        assert!(origin_ok(None, Some("localhost:8080")));
-        assert!(origin_ok(
-            Some("http://localhost:8080"),
-            Some("localhost:8080")
-        ));
-        assert!(!origin_ok(
-            Some("http://evil.example"),
-            Some("localhost:8080")
-        ));
-        assert!(!origin_ok(Some("null"), Some("localhost:8080")));
+        let ok = |origin, host, scheme| origin_ok(Some(origin), Some(host), scheme);
+        assert!(origin_ok(None, Some("localhost:8080"), "http"));
+        assert!(ok("http://localhost:8080", "localhost:8080", "http"));
+        assert!(ok("http://LocalHost:8080/", "localhost:8080", "http"));
+        assert!(ok("https://example.org", "example.org", "https"));
+        assert!(ok("https://example.org:443", "example.org", "https"));
+        assert!(ok("http://[::1]:8080", "[::1]:8080", "http"));
+        assert!(!ok("http://evil.example", "localhost:8080", "http"));
+        assert!(!ok("null", "localhost:8080", "http"));
+        assert!(!ok("https://localhost:8080", "localhost:8080", "http"));
+        assert!(!ok("http://localhost:8080", "localhost:8080", "https"));
+        assert!(!ok("http://localhost:8081", "localhost:8080", "http"));
+        assert!(!ok("http://localhost", "localhost:8080", "http"));
+        assert!(!ok("http://a@localhost:8080", "localhost:8080", "http"));
+        assert!(!origin_ok(Some("http://localhost:8080"), None, "http"));
     }
 }

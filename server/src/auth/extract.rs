@@ -70,7 +70,7 @@ pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageE
             return Ok(None);
         }
         if now - s.last_seen >= session::TOUCH_EVERY_SECONDS {
-            sessions::touch(conn, &hash, now)?;
+            db::unless_disk_full(sessions::touch(conn, &hash, now))?;
         }
         Ok(users::by_id(conn, s.user_id)?.map(|u| CurrentUser {
             id: u.id,

@@ -5,8 +5,10 @@
 pub mod api_user;
 pub mod credentials;
 pub mod csrf;
+pub mod device;
 pub mod extract;
 pub mod password;
+pub mod reset;
 pub mod session;
 pub mod throttle;
 pub mod username;

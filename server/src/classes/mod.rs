@@ -3,4 +3,5 @@
 pub mod code;
 pub mod csv_cell;
 pub mod goal;
+pub mod item_analysis;
 pub mod selection;

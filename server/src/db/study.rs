@@ -1,7 +1,8 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
-use crate::srs::{CardState, Phase, Rating, Review};
+use crate::srs::optimiser::LoggedReview;
+use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashMap;
 
@@ -50,6 +51,14 @@ pub fn insert_review(
     Ok(n == 1)
 }
 
+/// Whether this learner's log already holds a review with this id (ids are per learner).
+pub fn has_review(conn: &Connection, user_id: i64, id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?
+        .query_row(params![user_id, id], |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
+}
+
 pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
     let phase: String = row.get("state")?;
     Ok(CardState {
@@ -60,6 +69,7 @@ pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
         reps: row.get("reps")?,
         lapses: row.get("lapses")?,
         phase: Phase::parse(&phase).ok_or_else(|| super::invalid_value(row, "state", &phase))?,
+        step: row.get("step")?,
     })
 }
 
@@ -87,12 +97,13 @@ pub fn save_state(
         .query_row([user_id], |r| r.get(0))?;
     tx.prepare_cached(
         "INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review, reps,
-                                  lapses, state, seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                  lapses, state, seq, step)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT(user_id, card_id) DO UPDATE SET stability = excluded.stability,
              difficulty = excluded.difficulty, due = excluded.due,
              last_review = excluded.last_review, reps = excluded.reps,
-             lapses = excluded.lapses, state = excluded.state, seq = excluded.seq",
+             lapses = excluded.lapses, state = excluded.state, seq = excluded.seq,
+             step = excluded.step",
     )?
     .execute(params![
         user_id,
@@ -104,9 +115,31 @@ pub fn save_state(
         s.reps,
         s.lapses,
         s.phase.as_str(),
-        seq
+        seq,
+        s.step
     ])?;
     Ok(())
+}
+
+/// The learner's whole log, as the optimiser reads it.
+pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<LoggedReview>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT card_id, answered_at, rating FROM reviews WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(LoggedReview {
+            card_id: r.get(0)?,
+            answered_at: r.get::<_, i64>(1)? / 1000,
+            rating: r.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Every card this learner has a state for.
+pub fn card_ids_with_state(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT card_id FROM card_states WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| r.get(0))?;
+    rows.collect()
 }
 
 /// Every state this learner has for the cards of one deck.
@@ -136,7 +169,7 @@ pub fn card_reviews(
     card_id: &str,
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT answered_at, rating FROM reviews WHERE user_id = ?1 AND card_id = ?2
+        "SELECT answered_at, rating, id FROM reviews WHERE user_id = ?1 AND card_id = ?2
          ORDER BY answered_at, id",
     )?;
     let rows = stmt.query_map(params![user_id, card_id], |row| {
@@ -145,9 +178,26 @@ pub fn card_reviews(
             answered_at: row.get::<_, i64>(0)? / 1000,
             rating: Rating::from_number(rating)
                 .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
+            fuzz: fuzz::factor(row.get_ref(2)?.as_str()?),
         })
     })?;
     rows.collect()
+}
+
+/// Brings a card's state to what a replay of its whole log gives, and saves it (taking the
+/// learner's next sync number). Returns the state; `None` when the card has no reviews.
+pub fn replay_card(
+    tx: &Transaction<'_>,
+    scheduler: &Scheduler,
+    user_id: i64,
+    card_id: &str,
+) -> rusqlite::Result<Option<CardState>> {
+    let reviews = card_reviews(tx, user_id, card_id)?;
+    let state = scheduler.replay(&reviews);
+    if let Some(state) = &state {
+        save_state(tx, user_id, card_id, state)?;
+    }
+    Ok(state)
 }
 
 /// How many distinct cards the learner saw for the first time at or after `since`.
@@ -175,13 +225,21 @@ pub fn answered_since(
     })
 }
 
-/// Distinct UTC days (days since the epoch) on which the learner answered, newest first.
-pub fn study_days(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<i64>> {
+/// Distinct learner days ([`DayClock::day`]) on which the learner answered, newest first.
+/// Grouped in SQL with the zone's offset at `now`: across a clock change an answer within an
+/// hour of the rollover may count for the neighbouring day, which a streak can bear.
+pub fn study_days(
+    conn: &Connection,
+    user_id: i64,
+    clock: &DayClock,
+    now: i64,
+) -> rusqlite::Result<Vec<i64>> {
+    let shift_ms = (clock.offset_at(now) - i64::from(clock.rollover_hour()) * 3_600) * 1000;
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT answered_at / 86400000 AS day FROM reviews WHERE user_id = ?1
+        "SELECT DISTINCT (answered_at + ?2) / 86400000 AS day FROM reviews WHERE user_id = ?1
          ORDER BY day DESC LIMIT 3660",
     )?;
-    let rows = stmt.query_map([user_id], |r| r.get(0))?;
+    let rows = stmt.query_map(params![user_id, shift_ms], |r| r.get(0))?;
     rows.collect()
 }
 
@@ -218,6 +276,27 @@ pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> 
             times_missed: r.get(3)?,
             seed_reps: r.get(4)?,
         })
+    })?;
+    rows.collect()
+}
+
+/// Answers and misses per card for this learner, from the log.
+pub fn tallies(
+    conn: &Connection,
+    user_id: i64,
+) -> rusqlite::Result<HashMap<String, crate::srs::Tally>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT card_id, COUNT(*), COALESCE(SUM(1 - correct), 0) FROM reviews WHERE user_id = ?1
+         GROUP BY card_id",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            crate::srs::Tally {
+                answers: r.get(1)?,
+                misses: r.get(2)?,
+            },
+        ))
     })?;
     rows.collect()
 }

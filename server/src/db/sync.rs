@@ -61,10 +61,7 @@ pub fn apply(
     }
     // A duplicate touches nothing: its review was replayed when it first arrived.
     for card in touched {
-        let reviews = study::card_reviews(tx, user_id, card)?;
-        if let Some(state) = scheduler.replay(&reviews) {
-            study::save_state(tx, user_id, card, &state)?;
-        }
+        study::replay_card(tx, scheduler, user_id, card)?;
     }
     Ok(out)
 }
@@ -226,11 +223,12 @@ mod tests {
         let s = Scheduler::new(0.9);
         let mut live: HashMap<String, CardState> = HashMap::new();
         for r in &all {
-            let next = s.answer(
-                live.get(&r.card_id),
-                Rating::from_number(r.rating).unwrap(),
-                r.answered_at / 1000,
-            );
+            let review = crate::srs::Review {
+                answered_at: r.answered_at / 1000,
+                rating: Rating::from_number(r.rating).unwrap(),
+                fuzz: crate::srs::fuzz::factor(&r.id),
+            };
+            let next = s.next(live.get(&r.card_id), &review);
             live.insert(r.card_id.clone(), next);
         }
         let mut expected: Vec<(String, CardState)> = live.into_iter().collect();

@@ -46,8 +46,10 @@ pub fn authenticate(
         return Ok(None);
     };
     if last_used.is_none_or(|t| now - t >= 60) {
-        conn.prepare_cached("UPDATE api_tokens SET last_used = ?2 WHERE id = ?1")?
-            .execute(params![id, now])?;
+        let touched = conn
+            .prepare_cached("UPDATE api_tokens SET last_used = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![id, now]).map(drop));
+        super::unless_disk_full(touched)?;
     }
     Ok(Some((user_id, id)))
 }
@@ -77,6 +79,15 @@ pub fn revoke(conn: &Connection, user_id: i64, id: i64, now: i64) -> rusqlite::R
          WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
         params![id, user_id, now],
     )? == 1)
+}
+
+/// Revokes every live token of a user, as a password change or reset must: a stolen device
+/// token would otherwise outlive the password it was issued for. Returns how many were live.
+pub fn revoke_all(conn: &Connection, user_id: i64, now: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        params![user_id, now],
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
 //! Accounts.
 
+use crate::srs::days::{self, DayClock};
+use crate::srs::{Settings, Steps};
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +52,49 @@ fn row_to_user(row: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
+/// The learner's scheduling settings, as the answer path needs them.
+pub fn scheduling(conn: &Connection, id: i64) -> rusqlite::Result<Settings> {
+    conn.prepare_cached(
+        "SELECT desired_retention, learning_steps, relearning_steps, maximum_interval,
+                fsrs_parameters, time_zone, rollover_hour FROM users WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        let steps = |i: usize| -> rusqlite::Result<Steps> {
+            let text: String = r.get(i)?;
+            Steps::parse(&text)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, e.into()))
+        };
+        let parameters: Option<String> = r.get(4)?;
+        let parameters = parameters
+            .map(|p| serde_json::from_str::<Vec<f32>>(&p))
+            .transpose()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, Type::Text, e.into()))?;
+        Ok(Settings {
+            desired_retention: r.get(0)?,
+            learning_steps: steps(1)?,
+            relearning_steps: steps(2)?,
+            maximum_interval: r.get(3)?,
+            parameters,
+            days: clock_from(r.get(5)?, r.get(6)?),
+        })
+    })
+}
+
+/// A learner's zone (the server's when unset or unknown) and rollover hour.
+fn clock_from(zone: Option<String>, rollover_hour: u8) -> DayClock {
+    let zone = zone
+        .as_deref()
+        .and_then(days::zone)
+        .unwrap_or_else(days::server_zone);
+    DayClock::new(zone, rollover_hour)
+}
+
+/// The learner's calendar alone, for pages that count "today".
+pub fn day_clock(conn: &Connection, id: i64) -> rusqlite::Result<DayClock> {
+    conn.prepare_cached("SELECT time_zone, rollover_hour FROM users WHERE id = ?1")?
+        .query_row([id], |r| Ok(clock_from(r.get(0)?, r.get(1)?)))
+}
+
 /// Looks a user up by name, ignoring case.
 pub fn by_username(conn: &Connection, username: &str) -> rusqlite::Result<Option<User>> {
     conn.prepare_cached("SELECT * FROM users WHERE username = ?1")?
@@ -86,16 +132,62 @@ pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite
     Ok(())
 }
 
-/// Sets a new password and ends every session of the user, in one transaction.
+/// Sets a new password, ends every session of the user and revokes every device token of
+/// theirs, in one transaction. Returns how many tokens were live.
 pub fn change_password(
     conn: &mut Connection,
     id: i64,
     password_hash: &str,
-) -> rusqlite::Result<()> {
+    now: i64,
+) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
     set_password(&tx, id, password_hash)?;
     super::sessions::delete_for_user(&tx, id)?;
-    tx.commit()
+    let revoked = super::tokens::revoke_all(&tx, id, now)?;
+    tx.commit()?;
+    Ok(revoked)
+}
+
+/// The learner's zone (`None`: the server's) and the rest of their schedule's settings.
+pub fn set_schedule(conn: &Connection, id: i64, s: &ScheduleChange<'_>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET time_zone = ?2, rollover_hour = ?3, learning_steps = ?4,
+                          relearning_steps = ?5, maximum_interval = ?6 WHERE id = ?1",
+        params![
+            id,
+            s.time_zone,
+            s.rollover_hour,
+            s.learning_steps.to_string(),
+            s.relearning_steps.to_string(),
+            s.maximum_interval
+        ],
+    )?;
+    Ok(())
+}
+
+/// What the account page's settings form changes besides retention and new cards.
+#[derive(Debug, Clone)]
+pub struct ScheduleChange<'a> {
+    pub time_zone: Option<&'a str>,
+    pub rollover_hour: u8,
+    pub learning_steps: &'a Steps,
+    pub relearning_steps: &'a Steps,
+    pub maximum_interval: u32,
+}
+
+/// The zone the learner chose, if any (`None`: they follow the server's).
+pub fn chosen_time_zone(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT time_zone FROM users WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+}
+
+/// The zone a learner chose at registration (`None`: the server's).
+pub fn set_time_zone(conn: &Connection, id: i64, zone: Option<&str>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET time_zone = ?2 WHERE id = ?1",
+        params![id, zone],
+    )?;
+    Ok(())
 }
 
 pub fn set_study_settings(

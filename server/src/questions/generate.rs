@@ -693,38 +693,30 @@ fn chronology(
     while shown.iter().map(|e| &e.id).eq(sorted.iter().map(|e| &e.id)) {
         shown.shuffle(rng);
     }
-    let letters = ['A', 'B', 'C', 'D'];
-    let letter_of = |e: &Event| letters[shown.iter().position(|s| s.id == e.id).unwrap_or(0)];
-    let order = |events: &[&Event]| {
-        events
-            .iter()
-            .map(|e| letter_of(e).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let answer = order(&sorted);
-    let mut wrong = Vec::new();
-    while wrong.len() < 3 {
-        let mut p = sorted.clone();
-        p.shuffle(rng);
-        let o = order(&p);
-        if o != answer && !wrong.contains(&o) {
-            wrong.push(o);
-        }
-    }
-    let list: Vec<String> = shown
+    let when_of = |e: &Event| when(&e.date, e.end_date.as_ref());
+    let items: Vec<ChronologyItem> = shown
         .iter()
-        .zip(letters)
-        .map(|(e, l)| format!("{l}. {}", e.title))
+        .map(|e| ChronologyItem {
+            event_id: e.id.clone(),
+            title: e.title.clone(),
+            position: 1 + sorted.iter().position(|s| s.id == e.id).unwrap_or(0),
+            when: when_of(e),
+        })
         .collect();
-    let (choices, index) = shuffle_in(answer.clone(), wrong, rng);
+    // The learner gives each event its position; shown afterwards with the dates.
+    let answer = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{}. {} ({})", i + 1, e.title, when_of(e)))
+        .collect::<Vec<_>>()
+        .join("; ");
     Some(Question {
         id: card.id.clone(),
         kind: Kind::Chronology,
         event_ids: sorted.iter().map(|e| e.id.clone()).collect(),
-        prompt: format!("Put these in order, earliest first:\n{}", list.join("\n")),
-        choices,
-        answer_index: Some(index),
+        prompt: "Put these events in order, earliest first.".to_string(),
+        choices: Vec::new(),
+        answer_index: None,
         answer,
         answer_value: None,
         accepts_typed: false,
@@ -735,14 +727,7 @@ fn chronology(
                 .iter()
                 .flat_map(|e| date_check(e).unwrap_or_default()),
         ),
-        items: shown
-            .iter()
-            .map(|e| ChronologyItem {
-                event_id: e.id.clone(),
-                title: e.title.clone(),
-                position: sorted.iter().position(|s| s.id == e.id).unwrap_or(0) + 1,
-            })
-            .collect(),
+        items,
         statement: None,
     })
 }

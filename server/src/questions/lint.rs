@@ -147,7 +147,8 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
     let event = events.first().copied();
     let quotes: Vec<&str> = q.sources.iter().map(|s| s.quote.as_str()).collect();
 
-    if q.kind != Kind::Flashcard {
+    // A chronology has no choices: each event gets its position (checked below).
+    if q.kind != Kind::Flashcard && q.kind != Kind::Chronology {
         let keys: Vec<String> = q.choices.iter().map(|c| normalize(c)).collect();
         let distinct = keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k));
         let right = q.answer_index.and_then(|i| q.choices.get(i)) == Some(&q.answer);
@@ -341,6 +342,30 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
         (Kind::Chronology, _) => {
             if events.len() != 4 {
                 out.push((Rule::ChronologySpacing, "not four events".into()));
+            }
+            // The positions: one each, 1 to 4, earliest first by the deck, not shown in order.
+            let mut placed: Vec<(usize, i64)> = q
+                .items
+                .iter()
+                .filter_map(|i| Some((i.position, deck.event(&i.event_id)?.date.first_day())))
+                .collect();
+            let shown_sorted = q
+                .items
+                .iter()
+                .enumerate()
+                .all(|(i, it)| it.position == i + 1);
+            placed.sort();
+            let positions: Vec<usize> = placed.iter().map(|p| p.0).collect();
+            if positions != [1, 2, 3, 4]
+                || !placed.windows(2).all(|w| w[0].1 < w[1].1)
+                || shown_sorted
+            {
+                out.push((
+                    Rule::ChoicesNotDistinct,
+                    format!(
+                        "positions {positions:?} do not order the events, or are shown in order"
+                    ),
+                ));
             }
             for (i, a) in events.iter().enumerate() {
                 date_rules(a, &quotes, &mut out);

@@ -7,6 +7,8 @@ pub mod fair;
 mod generate;
 pub mod lint;
 pub mod numbers;
+pub mod order;
+pub mod when;
 
 use crate::dataset::Deck;
 pub use answer::Expected;
@@ -110,6 +112,8 @@ pub struct ChronologyItem {
     pub title: String,
     /// Its place in the right order, 1 for the earliest.
     pub position: usize,
+    /// Its date or span as learners read it, shown with the right order afterwards.
+    pub when: String,
 }
 
 /// What a true/false question states, and whether it is true.

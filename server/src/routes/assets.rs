@@ -19,3 +19,14 @@ pub async fn style() -> HttpResponse {
 pub async fn script() -> HttpResponse {
     asset(SCRIPT, "text/javascript; charset=utf-8")
 }
+
+/// A 32 px icon (a PNG inside an ICO, which every current browser reads), so the browser's
+/// automatic `/favicon.ico` request finds something instead of a 404 page.
+const FAVICON: &[u8] = include_bytes!("../../../static/favicon.ico");
+
+pub async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/x-icon")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(FAVICON)
+}

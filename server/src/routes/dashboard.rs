@@ -3,8 +3,8 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::clock::{self, now};
-use crate::db::users::Role;
+use crate::clock::now;
+use crate::db::users::{self, Role};
 use crate::db::{self, study as store};
 use crate::questions::Kind;
 use crate::routes::classes::report::{MyAssignment, my_assignments};
@@ -22,7 +22,11 @@ use std::collections::HashMap;
 const MASTERED_STABILITY: f32 = 21.0;
 
 pub struct EraRow {
+    pub id: String,
     pub title: String,
+    /// Seen cards of the era due now, and cards not seen yet: what is left to study.
+    pub due: usize,
+    pub unseen: usize,
     pub total: usize,
     pub seen: usize,
     pub mastered: usize,
@@ -38,6 +42,15 @@ pub struct DeckRow {
     pub seen: usize,
     pub total: usize,
     pub eras: Vec<EraRow>,
+    pub tags: Vec<String>,
+    pub kinds: Vec<KindChoice>,
+}
+
+/// A kind of question the learner can tick, with how many of the deck's cards ask it.
+pub struct KindChoice {
+    pub id: &'static str,
+    pub label: String,
+    pub cards: usize,
 }
 
 #[derive(Template, WebTemplate)]
@@ -45,6 +58,8 @@ pub struct DeckRow {
 struct DashboardPage {
     page: PageCtx,
     display_name: String,
+    /// No answer yet, ever: greeted as new, not "welcome back".
+    first_visit: bool,
     answered_today: i64,
     right_today: i64,
     streak: i64,
@@ -52,23 +67,8 @@ struct DashboardPage {
     decks: Vec<DeckRow>,
     is_teacher: bool,
     assignments: Vec<MyAssignment>,
-}
-
-/// Consecutive days with answers, ending today or yesterday. `days` is newest first.
-pub fn streak(days: &[i64], today: i64) -> i64 {
-    let mut expected = match days.first() {
-        Some(&d) if d == today || d == today - 1 => d,
-        _ => return 0,
-    };
-    let mut n = 0;
-    for &d in days {
-        if d != expected {
-            break;
-        }
-        n += 1;
-        expected -= 1;
-    }
-    n
+    /// Unfinished assignments: when there are any, theirs is the primary "Study" button.
+    open_assignments: usize,
 }
 
 fn deck_row(
@@ -99,7 +99,10 @@ fn deck_row(
             let seen: Vec<&CardState> = in_era.iter().filter_map(|c| states.get(&c.id)).collect();
             let m = seen.iter().filter(|s| mastered(s)).count();
             EraRow {
+                id: era.id.clone(),
                 title: era.title.clone(),
+                due: seen.iter().filter(|s| s.due <= now).count(),
+                unseen: in_era.len() - seen.len(),
                 total: in_era.len(),
                 seen: seen.len(),
                 mastered: m,
@@ -108,6 +111,18 @@ fn deck_row(
         })
         .collect();
     let unseen = cards.iter().filter(|c| !states.contains_key(&c.id)).count();
+    let mut tags: Vec<String> = deck.events.iter().flat_map(|e| e.tags.clone()).collect();
+    tags.sort();
+    tags.dedup();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| KindChoice {
+            id: k.as_str(),
+            label: k.as_str().replace('_', " "),
+            cards: cards.iter().filter(|c| c.kind == *k).count(),
+        })
+        .filter(|k| k.cards > 0)
+        .collect();
     DeckRow {
         id: deck.id.clone(),
         title: deck.title.clone(),
@@ -117,6 +132,8 @@ fn deck_row(
         seen: states.len(),
         total: cards.len(),
         eras,
+        tags,
+        kinds,
     }
 }
 
@@ -128,29 +145,34 @@ pub async fn show(
     let user_id = user.id;
     let new_per_day = user.new_per_day;
     let now = now();
-    let today = clock::start_of_day(now);
     let deck_ids: Vec<String> = catalog.decks.iter().map(|d| d.id.clone()).collect();
-    let (states, started, (answered, right), days, missed) = db::run(&state.pool, move |conn| {
-        let states = deck_ids
-            .iter()
-            .map(|id| Ok((id.clone(), store::deck_states(conn, user_id, id)?)))
-            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
-        Ok((
-            states,
-            store::new_cards_since(conn, user_id, today)?,
-            store::answered_since(conn, user_id, today, None)?,
-            store::study_days(conn, user_id)?,
-            store::missed(conn, user_id)?.len(),
-        ))
-    })
-    .await?;
+    let (states, started, (answered, right), days, missed, today) =
+        db::run(&state.pool, move |conn| {
+            // "Today" is the learner's day, in their zone, from their rollover hour.
+            let clock = users::day_clock(conn, user_id)?;
+            let today = clock.start_of_day(now);
+            let states = deck_ids
+                .iter()
+                .map(|id| Ok((id.clone(), store::deck_states(conn, user_id, id)?)))
+                .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+            Ok((
+                states,
+                store::new_cards_since(conn, user_id, today)?,
+                store::answered_since(conn, user_id, today, None)?,
+                store::study_days(conn, user_id, &clock, now)?,
+                store::missed(conn, user_id)?.len(),
+                clock.day(now),
+            ))
+        })
+        .await?;
     let new_allowed = (new_per_day - started).max(0) as usize;
     let is_teacher = user.role == Role::Teacher;
     let assignments = if is_teacher {
         Vec::new()
     } else {
-        my_assignments(&state, user.id, None).await?
+        open_first(my_assignments(&state, user.id, None).await?)
     };
+    let open_assignments = assignments.iter().filter(|a| a.is_open()).count();
     let empty = HashMap::new();
     let decks = catalog
         .decks
@@ -168,25 +190,28 @@ pub async fn show(
     html(&DashboardPage {
         page: user.page_ctx(),
         display_name: user.display_name.clone(),
+        first_visit: days.is_empty(),
         answered_today: answered,
         right_today: right,
-        streak: streak(&days, today / 86_400),
+        streak: crate::stats::streak(&days, today),
         missed,
         decks,
         is_teacher,
         assignments,
+        open_assignments,
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::streak;
-
-    #[test]
-    fn streak_counts_consecutive_days_up_to_today_or_yesterday() {
-        assert_eq!(streak(&[], 100), 0);
-        assert_eq!(streak(&[100, 99, 98, 96], 100), 3);
-        assert_eq!(streak(&[99, 98], 100), 2);
-        assert_eq!(streak(&[97], 100), 0);
-    }
+/// A learner's assignments as the dashboard lists them: the unfinished ones first, soonest
+/// due first (undated after dated), then the finished ones.
+fn open_first(mut assignments: Vec<MyAssignment>) -> Vec<MyAssignment> {
+    assignments.sort_by(|a, b| {
+        (!a.is_open(), a.due_date.is_none(), &a.due_date, &a.title).cmp(&(
+            !b.is_open(),
+            b.due_date.is_none(),
+            &b.due_date,
+            &b.title,
+        ))
+    });
+    assignments
 }

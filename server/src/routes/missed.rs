@@ -43,7 +43,13 @@ pub async fn show(
             let reps = (m.seed_reps - 1).max(0) as u32;
             let q = catalog.question(&m.card_id, seed_for(user_id, &m.card_id, reps))?;
             Some(MissedRow {
-                prompt: q.prompt.replace('\n', " · "),
+                prompt: if q.items.is_empty() {
+                    q.prompt.replace('\n', " · ")
+                } else {
+                    // A chronology: the events it asked to order, as on the result page.
+                    let titles: Vec<&str> = q.items.iter().map(|i| i.title.as_str()).collect();
+                    format!("{} {}", q.prompt, titles.join(" · "))
+                },
                 given: m.given_answer,
                 answer: q.answer,
                 times_missed: m.times_missed,

@@ -1,6 +1,7 @@
-//! What every handler shares: the pool, the settings, the login throttle and the decks.
+//! What every handler shares: the pool, the settings, the login throttle, the device-cookie key and the decks.
 
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::device::DeviceKey;
+use crate::auth::throttle::{JoinThrottle, LoginThrottle};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::db;
@@ -10,6 +11,10 @@ pub struct AppState {
     pub pool: db::Pool,
     pub settings: Settings,
     pub throttle: LoginThrottle,
+    /// Wrong join codes, per account and address.
+    pub join_throttle: JoinThrottle,
+    /// Signs device cookies (see `auth::device`).
+    pub device_key: DeviceKey,
     pub catalog: Arc<Catalog>,
     /// The background checkpointer runs while this lives (see `db::spawn_checkpointer`).
     pub checkpoints: Arc<()>,

@@ -4,24 +4,28 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::{Catalog, seed_for};
 use crate::clock::now;
 use crate::db::{self, study as store};
-use crate::questions::{Kind, Question, SourceRef, answer};
+use crate::focus::Focus;
+use crate::questions::{Question, SourceRef, answer, order, when::when};
 use crate::routes::state::AppState;
 use crate::routes::study_queue::{
-    AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, locate,
+    AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, focus_of, locate,
     progress_label, study_url,
 };
-use crate::srs::{CardState, Presentation, Rating, Scheduler};
+use crate::srs::{CardState, Presentation, Rating};
+use crate::study;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
-use crate::web::redirect::redirect;
 use crate::web::respond::html;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use serde::Deserialize;
 use std::sync::Arc;
 
 const MAX_TYPED: usize = 200;
+/// Shown above the next card when a form arrives for a card that has moved on.
+pub const STALE_MESSAGE: &str = "This card was answered meanwhile, in another tab or on \
+    another device, so this answer was not saved. Here is the card to study now.";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "study.html")]
@@ -37,15 +41,58 @@ struct StudyPage {
     shown_at: i64,
     presentation: &'static str,
     prompt: String,
-    items: Vec<String>,
+    /// Chronology: the events to place, each with a position picker.
+    slots: Vec<OrderSlot>,
+    /// The positions a picker offers, 1 (earliest) to the number of events.
+    positions: Vec<usize>,
     choices: Vec<String>,
     typed_hint: &'static str,
     back: String,
+    /// On a flashcard's back: the right order of a chronology, with dates.
+    back_order: Vec<OrderedEvent>,
+    /// On a flashcard's back: where the sources disagree, and the sources.
+    notes: Vec<EventNote>,
+    sources: Vec<SourceRef>,
     error: Option<String>,
+    /// The learner's choice of cards as a query string, carried by the answer form.
+    focus: String,
+    /// That choice in words; empty for the whole deck.
+    focus_label: String,
     progress_label: String,
     progress_done: i64,
     progress_total: i64,
     progress_percent: i64,
+}
+
+/// One event of a chronology question and the position picker beside it.
+struct OrderSlot {
+    title: String,
+    /// The form field (`order_0` ...) and the element id (`order-0` ...).
+    index: usize,
+    /// What the learner chose before a form error, kept when the question is shown again.
+    chosen: Option<usize>,
+}
+
+/// An event in its right place in a chronology, with its date or span.
+pub struct OrderedEvent {
+    pub title: String,
+    pub when: String,
+}
+
+fn ordered_events(q: &Question) -> Vec<OrderedEvent> {
+    order::right_order(&q.items)
+        .into_iter()
+        .map(|i| OrderedEvent {
+            title: i.title.clone(),
+            when: i.when.clone(),
+        })
+        .collect()
+}
+
+/// A form that could not be graded: the message, and the positions chosen so far.
+struct Retry {
+    message: String,
+    order: Vec<Option<usize>>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -54,6 +101,9 @@ struct DonePage {
     page: PageCtx,
     missed_mode: bool,
     message: String,
+    /// "Study more" (past today's plan), with how many cards that offers; none when nothing is left.
+    more_url: Option<String>,
+    more_left: usize,
 }
 
 pub struct EventNote {
@@ -67,7 +117,7 @@ pub struct EventNote {
 
 pub struct DisputeNote {
     pub note: String,
-    pub sources: Vec<crate::dataset::Source>,
+    pub sources: Vec<SourceRef>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -75,9 +125,13 @@ pub struct DisputeNote {
 struct ResultPage {
     page: PageCtx,
     correct: bool,
+    /// "Right", "Not quite", or "Again" for a flashcard graded Again (the learner's own word).
+    verdict: &'static str,
     prompt: String,
     given: String,
     answer: String,
+    /// Chronology: the right order with the dates, shown instead of `answer`.
+    order: Vec<OrderedEvent>,
     events: Vec<EventNote>,
     sources: Vec<SourceRef>,
     next_url: String,
@@ -97,17 +151,6 @@ fn typed_hint(q: &Question) -> &'static str {
     }
 }
 
-/// Splits a chronology prompt into its heading and the lettered items shown as a list.
-fn prompt_and_items(q: &Question) -> (String, Vec<String>) {
-    if q.kind != Kind::Chronology {
-        return (q.prompt.clone(), Vec::new());
-    }
-    let mut lines = q.prompt.lines();
-    let head = lines.next().unwrap_or_default().to_string();
-    let items = lines.map(|l| l.get(3..).unwrap_or(l).to_string()).collect();
-    (head, items)
-}
-
 #[allow(clippy::too_many_arguments)]
 fn study_page(
     user: &CurrentUser,
@@ -118,11 +161,23 @@ fn study_page(
     state: Option<&CardState>,
     question: &Question,
     pos: &Position,
-    error: Option<String>,
+    focus: &Focus,
+    retry: Option<Retry>,
 ) -> StudyPage {
     let presentation = Presentation::choose(question.kind, state, mode == Mode::Flashcard);
     let reps = state.map_or(0, |s| s.reps);
-    let (prompt, items) = prompt_and_items(question);
+    let kept = retry.as_ref().map(|r| r.order.clone()).unwrap_or_default();
+    let slots = question
+        .items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| OrderSlot {
+            title: item.title.clone(),
+            index,
+            chosen: kept.get(index).copied().flatten(),
+        })
+        .collect();
+    let flashcard = presentation == Presentation::Flashcard;
     let total = pos.done_today + pos.remaining as i64;
     StudyPage {
         page: user.page_ctx(),
@@ -135,12 +190,34 @@ fn study_page(
         shown_at: time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
         presentation: presentation.as_str(),
         // In flashcard mode any card is a flashcard: the question in front, its answer behind.
-        prompt,
-        items,
+        prompt: question.prompt.clone(),
+        slots,
+        positions: (1..=question.items.len()).collect(),
         choices: question.choices.clone(),
         typed_hint: typed_hint(question),
         back: question.answer.clone(),
-        error,
+        back_order: if flashcard {
+            ordered_events(question)
+        } else {
+            Vec::new()
+        },
+        notes: if flashcard {
+            event_notes(deck, question)
+        } else {
+            Vec::new()
+        },
+        sources: if flashcard {
+            question.sources.clone()
+        } else {
+            Vec::new()
+        },
+        error: retry.map(|r| r.message),
+        focus: focus.query(),
+        focus_label: if focus.is_whole_deck() && !focus.more() {
+            String::new()
+        } else {
+            focus.describe(deck)
+        },
         progress_label: progress_label(mode, scope, pos.done_today, pos.remaining),
         assignment_id: scope.as_ref().map(|(a, _)| a.id),
         progress_done: pos.done_today,
@@ -153,6 +230,7 @@ pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
     query: web::Query<StudyQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.catalog.clone();
     let mode = Mode::parse(query.mode.as_deref());
@@ -163,6 +241,12 @@ pub async fn show(
     };
     // Borrowed from the shared catalog: a deck holds every event, too much to copy per request.
     let deck = chosen_deck(&catalog, deck_choice)?;
+    let focus = if scope.is_some() || mode == Mode::Missed {
+        Focus::default()
+    } else {
+        focus_of(req.query_string(), &catalog, &deck.id)?
+    };
+    let lookup_focus = focus.clone();
     let lookup_scope = scope.clone();
     let deck_id = deck.id.clone();
     let lookup_user = user.clone();
@@ -175,21 +259,24 @@ pub async fn show(
             &deck_id,
             mode,
             &lookup_scope,
+            &lookup_focus,
             now(),
         )?)
     })
     .await?;
-    render_next(&user, &catalog, deck, mode, &scope, pos, None)
+    render_next(&user, &catalog, deck, mode, &scope, &focus, pos, None)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_next(
     user: &CurrentUser,
     catalog: &Catalog,
     deck: &crate::dataset::Deck,
     mode: Mode,
     scope: &AssignmentScope,
+    focus: &Focus,
     pos: Position,
-    error: Option<String>,
+    retry: Option<Retry>,
 ) -> Result<HttpResponse, PageError> {
     let Some((card_id, card_state)) = &pos.next else {
         let message = match (scope, mode) {
@@ -207,10 +294,17 @@ fn render_next(
                 if pos.done_today == 1 { "" } else { "s" }
             ),
         };
+        let more_url = (scope.is_none() && mode != Mode::Missed && pos.more_left > 0).then(|| {
+            let mut more = focus.clone();
+            more.more = Some("1".into());
+            study_url(&deck.id, mode, scope, &more)
+        });
         let page = DonePage {
             page: user.page_ctx(),
             missed_mode: mode == Mode::Missed,
             message,
+            more_url,
+            more_left: pos.more_left,
         };
         return html(&page);
     };
@@ -231,7 +325,8 @@ fn render_next(
         card_state.as_ref(),
         &question,
         &pos,
-        error,
+        focus,
+        retry,
     );
     html(&page)
 }
@@ -256,20 +351,64 @@ pub struct AnswerForm {
     pub mode: String,
     #[serde(default)]
     pub assignment: String,
+    /// The learner's choice of cards, as the study URL had it.
+    #[serde(default)]
+    pub focus: String,
     pub choice: Option<String>,
     pub typed: Option<String>,
     pub grade: Option<String>,
+    /// A chronology's positions, one per event as shown (`order_0` for the first).
+    pub order_0: Option<String>,
+    pub order_1: Option<String>,
+    pub order_2: Option<String>,
+    pub order_3: Option<String>,
+}
+
+impl AnswerForm {
+    fn order_fields(&self) -> [Option<&str>; 4] {
+        [
+            self.order_0.as_deref(),
+            self.order_1.as_deref(),
+            self.order_2.as_deref(),
+            self.order_3.as_deref(),
+        ]
+    }
+
+    /// The positions chosen so far, to show again with a form error.
+    fn chosen_order(&self, count: usize) -> Vec<Option<usize>> {
+        self.order_fields()
+            .iter()
+            .take(count)
+            .map(|f| {
+                f.and_then(|s| s.trim().parse().ok())
+                    .filter(|p| (1..=count).contains(p))
+            })
+            .collect()
+    }
 }
 
 /// What the learner gave, once checked against the question.
 struct Graded {
     correct: bool,
+    /// A flashcard the learner graded themselves.
+    self_graded: bool,
     rating: Rating,
     given: String,
 }
 
 fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<Graded, String> {
     match presentation {
+        Presentation::MultipleChoice if !q.items.is_empty() => {
+            let positions = order::parse(&form.order_fields(), q.items.len())
+                .map_err(|e| e.message(q.items.len()))?;
+            let correct = order::is_right(&q.items, &positions);
+            Ok(Graded {
+                correct,
+                rating: Rating::for_answer(correct),
+                given: order::describe(&q.items, &positions),
+                self_graded: false,
+            })
+        }
         Presentation::MultipleChoice => {
             let index: usize = form
                 .choice
@@ -280,6 +419,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             let correct = Some(index) == q.answer_index;
             Ok(Graded {
                 correct,
+                self_graded: false,
                 rating: Rating::for_answer(correct),
                 given: q.choices[index].clone(),
             })
@@ -295,6 +435,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             let correct = answer::check_typed(&q.expected, typed);
             Ok(Graded {
                 correct,
+                self_graded: false,
                 rating: Rating::for_answer(correct),
                 given: typed.to_string(),
             })
@@ -314,6 +455,7 @@ fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<
             };
             Ok(Graded {
                 correct: rating != Rating::Again,
+                self_graded: true,
                 rating,
                 given: format!("{label} (self-graded)"),
             })
@@ -327,9 +469,11 @@ enum Outcome {
         pos: Position,
     },
     /// The card was answered meanwhile (another tab or device): nothing was written.
-    Stale,
+    Stale {
+        pos: Position,
+    },
     Invalid {
-        message: String,
+        retry: Retry,
         pos: Position,
     },
 }
@@ -366,7 +510,12 @@ pub async fn answer(
     let question = catalog
         .question(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
-    let scheduler = Scheduler::new(user.desired_retention);
+    let focus = if scope.is_some() || mode == Mode::Missed {
+        Focus::default()
+    } else {
+        focus_of(&form.focus, &catalog, &deck.id)?
+    };
+    let db_focus = focus.clone();
     let answered_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000;
     let answered_at = answered_ms / 1000;
     let duration_ms = form
@@ -384,29 +533,36 @@ pub async fn answer(
     let outcome = db::run(&state.pool, move |conn| {
         let card_id = db_question.id.as_str();
         let previous = store::card_state(conn, db_user.id, card_id)?;
-        if previous.map_or(0, |s| s.reps) != reps {
-            return Ok(Outcome::Stale);
-        }
+
         let presentation =
             Presentation::choose(db_question.kind, previous.as_ref(), mode == Mode::Flashcard);
         let graded = match grade(&db_question, presentation, &form) {
             Ok(g) => g,
             Err(message) => {
-                // Re-show the same question with the message; nothing is written.
-                let mut pos = locate(
+                let pos = locate(
                     conn,
                     &db_catalog,
                     &db_user,
                     &db_deck_id,
                     mode,
                     &db_scope,
+                    &db_focus,
                     answered_at,
                 )?;
+                // A form for a card that has moved on is stale, whatever it holds.
+                if previous.map_or(0, |s| s.reps) != reps {
+                    return Ok(Outcome::Stale { pos });
+                }
+                // Re-show the same question with the message; nothing is written.
+                let mut pos = pos;
                 pos.next = Some((card_id.to_string(), previous));
-                return Ok(Outcome::Invalid { message, pos });
+                let order = form.chosen_order(db_question.items.len());
+                return Ok(Outcome::Invalid {
+                    retry: Retry { message, order },
+                    pos,
+                });
             }
         };
-        let tx = conn.transaction()?;
         let review = store::NewReview {
             id: &review_id,
             user_id: db_user.id,
@@ -419,12 +575,8 @@ pub async fn answer(
             presentation: presentation.as_str(),
             device_id: "web",
         };
-        if store::insert_review(&tx, &review, answered_ms)? {
-            let next = scheduler.answer(previous.as_ref(), graded.rating, answered_at);
-            store::save_state(&tx, db_user.id, card_id, &next)?;
-        }
-        // Committed before the page that confirms it is sent.
-        tx.commit()?;
+        // Whether the card moved on is checked inside the write transaction, not here.
+        let answered = study::answer(conn, &review, reps, answered_ms)?;
         let pos = locate(
             conn,
             &db_catalog,
@@ -432,40 +584,68 @@ pub async fn answer(
             &db_deck_id,
             mode,
             &db_scope,
+            &db_focus,
             answered_at,
         )?;
-        Ok(Outcome::Recorded { graded, pos })
+        Ok(match answered {
+            study::Answered::Stale => Outcome::Stale { pos },
+            study::Answered::Saved(_) | study::Answered::AlreadySaved => {
+                Outcome::Recorded { graded, pos }
+            }
+        })
     })
     .await?;
 
-    let next_url = study_url(&deck.id, mode, &scope);
+    let next_url = study_url(&deck.id, mode, &scope, &focus);
     match outcome {
-        Outcome::Stale => Ok(redirect(next_url)),
-        Outcome::Invalid { message, pos } => {
-            render_next(&user, &catalog, deck, mode, &scope, pos, Some(message))
+        Outcome::Stale { pos } => {
+            let retry = Retry {
+                message: STALE_MESSAGE.to_string(),
+                order: Vec::new(),
+            };
+            let mut page = render_next(
+                &user,
+                &catalog,
+                deck,
+                mode,
+                &scope,
+                &focus,
+                pos,
+                Some(retry),
+            )?;
+            *page.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(page)
         }
+        Outcome::Invalid { retry, pos } => render_next(
+            &user,
+            &catalog,
+            deck,
+            mode,
+            &scope,
+            &focus,
+            pos,
+            Some(retry),
+        ),
         Outcome::Recorded { graded, pos } => {
             let card_deck = catalog.deck(&card.deck_id).unwrap_or(deck);
-            let (prompt, items) = prompt_and_items(&question);
-            let prompt = if items.is_empty() {
-                prompt
+            let prompt = if question.items.is_empty() {
+                question.prompt.clone()
             } else {
-                format!(
-                    "{prompt} {}",
-                    question
-                        .prompt
-                        .lines()
-                        .skip(1)
-                        .collect::<Vec<_>>()
-                        .join(" · ")
-                )
+                let titles: Vec<&str> = question.items.iter().map(|i| i.title.as_str()).collect();
+                format!("{} {}", question.prompt, titles.join(" · "))
             };
             let page = ResultPage {
                 page: user.page_ctx(),
                 correct: graded.correct,
+                verdict: match (graded.correct, graded.self_graded) {
+                    (true, _) => "Right",
+                    (false, true) => "Again",
+                    (false, false) => "Not quite",
+                },
                 prompt,
                 given: graded.given,
                 answer: question.answer.clone(),
+                order: ordered_events(&question),
                 events: event_notes(card_deck, &question),
                 sources: question.sources.clone(),
                 next_url,
@@ -494,7 +674,7 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
         .filter_map(|id| deck.event(id))
         .map(|e| EventNote {
             title: e.title.clone(),
-            date: e.date.to_string(),
+            date: when(e),
             place: e.place.clone(),
             summary: e.summary.clone(),
             disputes: e
@@ -502,7 +682,16 @@ pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> 
                 .iter()
                 .map(|d| DisputeNote {
                     note: d.note.clone(),
-                    sources: d.sources.clone(),
+                    sources: d
+                        .sources
+                        .iter()
+                        .map(|s| SourceRef {
+                            document: s.document.clone(),
+                            document_title: deck.document_title(&s.document).to_string(),
+                            citation: deck.citation(&s.document),
+                            quote: s.quote.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

@@ -3,9 +3,10 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::clock::start_of_day;
+
 use crate::db::classes::{self as class_store, Assignment};
-use crate::db::study as store;
+use crate::db::{study as store, users};
+use crate::focus::Focus;
 use crate::routes::classes::assignment as assignments;
 use crate::routes::state::AppState;
 use crate::srs::CardState;
@@ -42,12 +43,25 @@ pub async fn assignment_scope(
     }
 }
 
-pub fn study_url(deck_id: &str, mode: Mode, scope: &AssignmentScope) -> String {
-    match (scope, mode) {
-        (Some((a, _)), _) => format!("/study?assignment={}", a.id),
+pub fn study_url(deck_id: &str, mode: Mode, scope: &AssignmentScope, focus: &Focus) -> String {
+    let url = match (scope, mode) {
+        (Some((a, _)), _) => return format!("/study?assignment={}", a.id),
         (None, Mode::Normal) => format!("/study?deck={deck_id}"),
         (None, _) => format!("/study?deck={deck_id}&mode={}", mode.as_str()),
+    };
+    match focus.query() {
+        q if q.is_empty() => url,
+        q => format!("{url}&{q}"),
     }
+}
+
+/// The learner's choice of cards from the request, checked against the deck.
+pub fn focus_of(query: &str, catalog: &Catalog, deck_id: &str) -> Result<Focus, PageError> {
+    let focus = Focus::parse(query).map_err(PageError::BadRequest)?;
+    let deck = catalog.deck(deck_id).ok_or(PageError::NotFound)?;
+    let cards: Vec<_> = catalog.deck_cards(deck_id).collect();
+    focus.check(deck, &cards).map_err(PageError::BadRequest)?;
+    Ok(focus)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +94,11 @@ pub struct Position {
     pub next: Option<(String, Option<CardState>)>,
     pub done_today: i64,
     pub remaining: usize,
+    /// Cards "study more" would still offer: every new one and those not due yet.
+    pub more_left: usize,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn locate(
     conn: &rusqlite::Connection,
     catalog: &Catalog,
@@ -89,18 +106,23 @@ pub fn locate(
     deck_id: &str,
     mode: Mode,
     scope: &AssignmentScope,
+    focus: &Focus,
     now: i64,
 ) -> rusqlite::Result<Position> {
-    let today = start_of_day(now);
+    // "Today" is the learner's day: their zone, from their rollover hour.
+    let today = users::day_clock(conn, user.id)?.start_of_day(now);
     if let Some((a, joined_at)) = scope {
         let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
         let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?
             .into_iter()
             .collect();
         let states = store::deck_states(conn, user.id, &a.deck_id)?;
-        let candidates = queue::candidates(catalog.deck_cards(&a.deck_id), &states, |c| {
-            cards.contains(&c.id) && !finished.contains(&c.id)
-        });
+        let candidates = queue::candidates(
+            catalog.deck_cards(&a.deck_id),
+            &states,
+            |c| cards.contains(&c.id) && !finished.contains(&c.id),
+            queue::learner_seed(user.id),
+        );
         let plan = queue::plan_assignment(&candidates, now);
         let done = catalog
             .deck_cards(&a.deck_id)
@@ -112,6 +134,7 @@ pub fn locate(
                 .map(|id| (id.to_string(), states.get(id).copied())),
             done_today: done as i64,
             remaining: plan.remaining(),
+            more_left: 0,
         });
     }
     if mode == Mode::Missed {
@@ -133,13 +156,29 @@ pub fn locate(
             next,
             done_today,
             remaining: missed.len(),
+            more_left: 0,
         });
     }
     let states = store::deck_states(conn, user.id, deck_id)?;
     let started_today = store::new_cards_since(conn, user.id, today)?;
     let new_allowed = (user.new_per_day - started_today).max(0) as usize;
-    let candidates = queue::candidates(catalog.deck_cards(deck_id), &states, |_| true);
-    let plan = queue::plan(&candidates, now, new_allowed);
+    let chosen = catalog
+        .deck(deck_id)
+        .and_then(|deck| focus.cards(deck, catalog.deck_cards(deck_id)));
+    let candidates = queue::candidates(
+        catalog.deck_cards(deck_id),
+        &states,
+        |c| chosen.as_ref().is_none_or(|ids| ids.contains(&c.id)),
+        queue::learner_seed(user.id),
+    );
+    // "Study more" lifts the new-card limit and asks cards before they are due, as an
+    // assignment does; the plain queue stops at today's plan.
+    let beyond = queue::plan_assignment(&candidates, now);
+    let plan = if focus.more() {
+        queue::plan_assignment(&candidates, now)
+    } else {
+        queue::plan(&candidates, now, new_allowed)
+    };
     let (done_today, _) = store::answered_since(conn, user.id, today, Some(deck_id))?;
     Ok(Position {
         next: plan
@@ -147,6 +186,7 @@ pub fn locate(
             .map(|id| (id.to_string(), states.get(id).copied())),
         done_today,
         remaining: plan.remaining(),
+        more_left: beyond.remaining(),
     })
 }
 

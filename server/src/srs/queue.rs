@@ -1,8 +1,14 @@
 //! What to study next: due cards (most overdue first), then new cards up to the daily limit,
 //! then cards missed in this session, which come back until they are answered right.
+//!
+//! New cards come in an order that mixes kinds and events ([`interleave`]): never three of
+//! one kind in a row while another kind is left, never two cards of one event back to back
+//! while another event is left, so a learner does not answer sixty "When?" in a row.
 
 use super::CardState;
 use crate::questions::{CardSpec, Kind};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 
 /// A card of the deck being studied, with this learner's state if they have seen it.
@@ -10,28 +16,128 @@ use std::collections::HashMap;
 pub struct Candidate<'a> {
     pub card_id: &'a str,
     pub kind: Kind,
-    /// Order of the card in the dataset (events in date order).
+    /// The event (or quote) the card asks about.
+    pub subject: &'a str,
+    /// Place of the card in this learner's order of introduction ([`interleave`]).
     pub position: i64,
     pub state: Option<CardState>,
 }
 
-/// A deck's cards (in dataset order) as candidates with the learner's states; `keep` narrows
-/// them, e.g. to an assignment's cards, without changing their positions in the deck.
+/// A deck's cards as candidates with the learner's states; `keep` narrows them, e.g. to an
+/// assignment's cards. Positions come from [`interleave`] over every kept card, seen or not,
+/// with the learner's `seed`: the order does not move as cards are answered, so a reload
+/// shows the same card and the cards a learner meets follow the interleaved order.
 pub fn candidates<'a>(
     deck_cards: impl Iterator<Item = &'a CardSpec>,
     states: &HashMap<String, CardState>,
     keep: impl Fn(&CardSpec) -> bool,
+    seed: u64,
 ) -> Vec<Candidate<'a>> {
-    deck_cards
-        .enumerate()
-        .filter(|(_, c)| keep(c))
-        .map(|(i, c)| Candidate {
+    let kept: Vec<&CardSpec> = deck_cards.filter(|c| keep(c)).collect();
+    let order = interleave(
+        &kept
+            .iter()
+            .map(|c| (c.kind, c.subject_id.as_str()))
+            .collect::<Vec<_>>(),
+        seed,
+    );
+    let mut position = vec![0i64; kept.len()];
+    for (rank, &i) in order.iter().enumerate() {
+        position[i] = rank as i64;
+    }
+    kept.iter()
+        .zip(position)
+        .map(|(c, position)| Candidate {
             card_id: &c.id,
             kind: c.kind,
-            position: i as i64,
+            subject: &c.subject_id,
+            position,
             state: states.get(&c.id).copied(),
         })
         .collect()
+}
+
+/// The seed of a learner's order of new cards: the same on every device and every visit.
+pub fn learner_seed(user_id: i64) -> u64 {
+    crate::questions::stable_hash(&["new-cards", &user_id.to_string()])
+}
+
+/// An order of `items` (kind, subject), given by their indices. Built greedily: at each step
+/// the kinds allowed are those that would not make three in a row (unless no other kind is
+/// left); among them, those that offer a card of another event than the last (if any do);
+/// within a kind, cards keep the dataset's order (events by date). Which allowed kind comes
+/// next is drawn from `seed`, weighted by how many cards it has left, except that a kind
+/// holding two thirds of what is left is taken whenever allowed, so it is spread out early
+/// instead of bunching at the end.
+pub fn interleave(items: &[(Kind, &str)], seed: u64) -> Vec<usize> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut kinds: Vec<Kind> = Vec::new();
+    for (k, _) in items {
+        if !kinds.contains(k) {
+            kinds.push(*k);
+        }
+    }
+    // Per kind, the indices still to place, in dataset order.
+    let mut left: Vec<Vec<usize>> = kinds
+        .iter()
+        .map(|k| (0..items.len()).filter(|&i| items[i].0 == *k).collect())
+        .collect();
+    let mut out: Vec<usize> = Vec::with_capacity(items.len());
+    while out.len() < items.len() {
+        let last = out.last().map(|&i| items[i]);
+        let run_kind = match out.as_slice() {
+            [.., a, b] if items[*a].0 == items[*b].0 => Some(items[*b].0),
+            _ => None,
+        };
+        let open: Vec<usize> = (0..kinds.len()).filter(|&k| !left[k].is_empty()).collect();
+        let mut allowed: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&k| Some(kinds[k]) != run_kind)
+            .collect();
+        if allowed.is_empty() {
+            allowed = open;
+        }
+        // For each allowed kind, its first card of another event than the last one shown.
+        let fresh = |k: usize| {
+            left[k]
+                .iter()
+                .position(|&i| last.is_none_or(|(_, s)| items[i].1 != s))
+        };
+        let with_fresh: Vec<usize> = allowed
+            .iter()
+            .copied()
+            .filter(|&k| fresh(k).is_some())
+            .collect();
+        if !with_fresh.is_empty() {
+            allowed = with_fresh;
+        }
+        let total: usize = left.iter().map(Vec::len).sum();
+        let biggest = *allowed
+            .iter()
+            .max_by_key(|&&k| (left[k].len(), std::cmp::Reverse(k)))
+            .expect("some kind is left");
+        let k = if left[biggest].len() * 3 >= total * 2 {
+            biggest
+        } else {
+            let weight: usize = allowed.iter().map(|&k| left[k].len()).sum();
+            let mut draw = rng.random_range(0..weight);
+            *allowed
+                .iter()
+                .find(|&&k| {
+                    if draw < left[k].len() {
+                        true
+                    } else {
+                        draw -= left[k].len();
+                        false
+                    }
+                })
+                .expect("the draw falls in some kind")
+        };
+        let at = fresh(k).unwrap_or(0);
+        out.push(left[k].remove(at));
+    }
+    out
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -56,22 +162,6 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// New cards are introduced one kind at a time, in dataset order within a kind, so a learner
-/// meets dates first and is not asked seven things about one event in a row.
-fn introduction_rank(kind: Kind) -> usize {
-    match kind {
-        Kind::Date => 0,
-        Kind::Place => 1,
-        Kind::Figure => 2,
-        Kind::Cloze => 3,
-        Kind::Speaker => 4,
-        Kind::EventOnDate => 5,
-        Kind::TrueFalse => 6,
-        Kind::Chronology => 7,
-        Kind::Flashcard => 8,
-    }
-}
-
 /// `new_allowed` is how many new cards the learner may still start today.
 pub fn plan<'a>(candidates: &[Candidate<'a>], now: i64, new_allowed: usize) -> Plan<'a> {
     let mut due: Vec<(&Candidate, i64)> = Vec::new();
@@ -87,7 +177,7 @@ pub fn plan<'a>(candidates: &[Candidate<'a>], now: i64, new_allowed: usize) -> P
     }
     due.sort_by_key(|(c, d)| (*d, c.position));
     retry.sort_by_key(|(c, d)| (*d, c.position));
-    new.sort_by_key(|c| (introduction_rank(c.kind), c.position));
+    new.sort_by_key(|c| c.position);
     Plan {
         due: due.into_iter().map(|(c, _)| c.card_id).collect(),
         new: new
@@ -128,6 +218,7 @@ mod tests {
         Candidate {
             card_id: id,
             kind,
+            subject: id.split('/').next().unwrap(),
             position,
             state,
         }
@@ -139,8 +230,9 @@ mod tests {
         let now = 10_000_000;
         let long_ago = s.answer(None, Rating::Good, now - 40 * 86_400);
         let recently = s.answer(None, Rating::Good, now - 5 * 86_400);
-        let missed = s.answer(None, Rating::Again, now - 60);
-        let future = s.answer(None, Rating::Good, now);
+        // Missed half a minute ago: back after the first learning step (1 min), not yet due.
+        let missed = s.answer(None, Rating::Again, now - 30);
+        let future = s.answer(None, Rating::Easy, now);
         let cards = [
             cand("a/date", Kind::Date, 0, Some(recently)),
             cand("b/date", Kind::Date, 1, Some(long_ago)),
@@ -154,8 +246,8 @@ mod tests {
         assert_eq!(p.due, vec!["b/date", "a/date"]);
         assert_eq!(
             p.new,
-            vec!["f/date", "g/date"],
-            "dates before places, limit respected"
+            vec!["e/place", "f/date"],
+            "in the learner's order, limit respected"
         );
         assert_eq!(p.retry, vec!["c/date"]);
         assert_eq!(p.next(), Some("b/date"));
@@ -169,7 +261,8 @@ mod tests {
         let s = Scheduler::new(0.9);
         let now = 10_000_000;
         let strong = s.answer(None, Rating::Easy, now - 60);
-        let missed = s.answer(None, Rating::Again, now - 60);
+        // Missed half a minute ago: back after the first learning step (1 min), not yet due.
+        let missed = s.answer(None, Rating::Again, now - 30);
         let cards = [
             cand("a/date", Kind::Date, 0, Some(strong)),
             cand("b/date", Kind::Date, 1, Some(missed)),
@@ -180,5 +273,113 @@ mod tests {
         assert_eq!(p.new, vec!["c/date", "d/date"]);
         assert_eq!(p.retry, vec!["b/date", "a/date"]);
         assert_eq!(p.remaining(), 4);
+    }
+
+    fn kinds_of(items: &[(Kind, &str)], order: &[usize]) -> Vec<Kind> {
+        order.iter().map(|&i| items[i].0).collect()
+    }
+
+    #[test]
+    fn a_deck_of_many_dates_and_some_places_never_asks_three_dates_in_a_row_while_places_last() {
+        let subjects: Vec<String> = (0..40).map(|i| format!("e{i}")).collect();
+        let mut items: Vec<(Kind, &str)> =
+            subjects.iter().map(|s| (Kind::Date, s.as_str())).collect();
+        items.extend(subjects[..10].iter().map(|s| (Kind::Place, s.as_str())));
+        let order = interleave(&items, 7);
+        let kinds = kinds_of(&items, &order);
+        // 40 dates and 10 places: pairs of dates between places until the places run out.
+        let places_done = kinds.iter().rposition(|k| *k == Kind::Place).unwrap();
+        for w in kinds[..=places_done].windows(3) {
+            assert!(!(w[0] == w[1] && w[1] == w[2]), "{kinds:?}");
+        }
+        assert_eq!(
+            interleave(&items, 7),
+            order,
+            "the same learner gets the same order"
+        );
+    }
+
+    #[test]
+    fn cards_of_one_event_are_not_back_to_back_when_another_event_is_left() {
+        let items = [
+            (Kind::Date, "a"),
+            (Kind::Place, "a"),
+            (Kind::Figure, "a"),
+            (Kind::Date, "b"),
+            (Kind::Place, "b"),
+            (Kind::Figure, "b"),
+        ];
+        for seed in 0..50 {
+            let order = interleave(&items, seed);
+            for w in order.windows(2) {
+                assert_ne!(items[w[0]].1, items[w[1]].1, "seed {seed}: {order:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_learner_meets_kinds_mixed_and_within_a_kind_events_in_deck_order() {
+        let items = [
+            (Kind::Date, "a"),
+            (Kind::Date, "b"),
+            (Kind::Date, "c"),
+            (Kind::Place, "a"),
+            (Kind::Place, "b"),
+            (Kind::Place, "c"),
+        ];
+        let order = interleave(&items, 1);
+        let dates: Vec<usize> = order.iter().copied().filter(|&i| i < 3).collect();
+        assert_eq!(dates, vec![0, 1, 2]);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        const KINDS: [Kind; 4] = [Kind::Date, Kind::Place, Kind::Figure, Kind::Chronology];
+        const SUBJECTS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+
+        fn deck() -> impl Strategy<Value = Vec<(Kind, &'static str)>> {
+            prop::collection::vec((0..KINDS.len(), 0..SUBJECTS.len()), 0..60).prop_map(|v| {
+                v.into_iter()
+                    .map(|(k, s)| (KINDS[k], SUBJECTS[s]))
+                    .collect()
+            })
+        }
+
+        proptest! {
+            /// For any deck and learner: every card once; three of a kind in a row only when
+            /// nothing else is left; two of one event in a row only when every card of
+            /// another event left would make three of a kind.
+            #[test]
+            fn the_order_mixes_kinds_and_events_wherever_the_deck_allows(
+                items in deck(), seed in any::<u64>()
+            ) {
+                let order = interleave(&items, seed);
+                let mut sorted = order.clone();
+                sorted.sort();
+                prop_assert_eq!(sorted, (0..items.len()).collect::<Vec<_>>());
+                for i in 0..order.len() {
+                    let rest = &order[i..];
+                    let run = i >= 2 && items[order[i - 1]].0 == items[order[i - 2]].0;
+                    let run_kind = items[order[i.saturating_sub(1)]].0;
+                    if run && items[order[i]].0 == run_kind {
+                        prop_assert!(
+                            rest.iter().all(|&j| items[j].0 == run_kind),
+                            "three of a kind at {} with other kinds left: {:?}", i, order
+                        );
+                    }
+                    if i >= 1 && items[order[i]].1 == items[order[i - 1]].1 {
+                        let last = items[order[i - 1]].1;
+                        let allowed = |j: usize| !run || items[j].0 != run_kind
+                            || rest.iter().all(|&r| items[r].0 == run_kind);
+                        prop_assert!(
+                            rest.iter().filter(|&&j| allowed(j)).all(|&j| items[j].1 == last),
+                            "same event twice at {} though another was allowed: {:?}", i, order
+                        );
+                    }
+                }
+            }
+        }
     }
 }

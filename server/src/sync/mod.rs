@@ -4,8 +4,10 @@
 //! UUID followed by a replay of each touched card in `answered_at` order (see `db::sync`), so
 //! the order in which devices upload does not change the result.
 
+pub mod answers;
 pub mod batch;
 pub mod cursor;
+pub mod json_int;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,12 +29,19 @@ pub struct IncomingReview {
     /// A UUID made by the client; sending it again is harmless.
     pub id: String,
     pub card_id: String,
-    /// 1 again, 2 hard, 3 good, 4 easy.
+    /// 1 again, 2 hard, 3 good, 4 easy (another number rejects this review: `bad_rating`).
+    #[serde(with = "json_int")]
+    #[schema(minimum = -9007199254740991_i64, maximum = 9007199254740991_i64)]
     pub rating: i64,
     /// Unix milliseconds, by the client's clock.
+    #[serde(with = "json_int")]
+    #[schema(minimum = -9007199254740991_i64, maximum = 9007199254740991_i64)]
     pub answered_at: i64,
-    #[serde(default)]
+    #[serde(default, with = "json_int")]
+    #[schema(minimum = -9007199254740991_i64, maximum = 9007199254740991_i64)]
     pub duration_ms: i64,
+    /// What the learner answered. Over 200 characters rejects this review alone
+    /// (`answer_too_long`), so the limit is not a schema constraint on the request.
     #[serde(default)]
     pub given_answer: String,
 }
@@ -98,7 +107,8 @@ pub fn validate(
 /// A device id as stored with each review: 1 to 64 printable characters.
 pub fn parse_device_id(raw: &str) -> Result<String, String> {
     let id = raw.trim();
-    if id.is_empty() || id.chars().count() > MAX_DEVICE_ID || id.chars().any(char::is_control) {
+    // As the API's schema states it: the length as sent, not only spaces, no control.
+    if id.is_empty() || raw.chars().count() > MAX_DEVICE_ID || raw.chars().any(char::is_control) {
         return Err(format!(
             "device_id must be 1 to {MAX_DEVICE_ID} printable characters"
         ));

@@ -18,11 +18,14 @@ pub enum ApiError {
     /// 403: credentials fine, request not allowed (`csrf`, `cross_origin`).
     Forbidden(&'static str, String),
     NotFound(String),
-    MethodNotAllowed,
+    /// 405, with the methods the resource takes (for the `Allow` header).
+    MethodNotAllowed(&'static str),
     /// 413: `body_too_large` or `batch_too_large`.
     TooLarge(&'static str, String),
     UnsupportedMediaType(String),
     TooManyRequests(Duration),
+    /// 503 `disk_full`: nothing was stored; reads still work; try again later.
+    DiskFull,
     Unexpected(anyhow::Error),
 }
 
@@ -37,7 +40,7 @@ pub struct ErrorDetail {
     /// Stable, machine-readable: `malformed_json`, `invalid_request`, `bad_cursor`,
     /// `unauthorized`, `invalid_credentials`, `csrf`, `cross_origin`, `not_found`,
     /// `method_not_allowed`, `body_too_large`, `batch_too_large`, `unsupported_media_type`,
-    /// `too_many_requests`, `internal`.
+    /// `too_many_requests`, `disk_full`, `internal`.
     pub code: String,
     /// For people; may change.
     pub message: String,
@@ -55,7 +58,7 @@ impl ApiError {
             | ApiError::Forbidden(c, m)
             | ApiError::TooLarge(c, m) => (c, m.clone()),
             ApiError::NotFound(m) => ("not_found", m.clone()),
-            ApiError::MethodNotAllowed => (
+            ApiError::MethodNotAllowed(_) => (
                 "method_not_allowed",
                 "this endpoint does not take that method".into(),
             ),
@@ -66,6 +69,10 @@ impl ApiError {
                     "too many failed attempts; try again in {} seconds",
                     wait.as_secs().max(1)
                 ),
+            ),
+            ApiError::DiskFull => (
+                "disk_full",
+                "the server's disk is full, so nothing was stored; try again later".into(),
             ),
             ApiError::Unexpected(_) => (
                 "internal",
@@ -86,13 +93,17 @@ impl fmt::Display for ApiError {
 
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
-        ApiError::Unexpected(e.into())
+        ApiError::from(anyhow::Error::from(e))
     }
 }
 
 impl From<anyhow::Error> for ApiError {
     fn from(e: anyhow::Error) -> Self {
-        ApiError::Unexpected(e)
+        if crate::db::chain_is_disk_full(&e) {
+            ApiError::DiskFull
+        } else {
+            ApiError::Unexpected(e)
+        }
     }
 }
 
@@ -103,10 +114,11 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(..) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(..) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::DiskFull => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,10 +127,19 @@ impl ResponseError for ApiError {
         if let ApiError::Unexpected(e) = self {
             tracing::error!(error = %format!("{e:#}"), "api request failed");
         }
+        if let ApiError::DiskFull = self {
+            tracing::error!("write refused: the disk holding the database is full");
+        }
         let (code, message) = self.code_and_message();
         let mut response = HttpResponse::build(self.status_code());
         if let ApiError::TooManyRequests(wait) = self {
             response.insert_header(("Retry-After", wait.as_secs().max(1).to_string()));
+        }
+        if let ApiError::DiskFull = self {
+            response.insert_header(("Retry-After", "60"));
+        }
+        if let ApiError::MethodNotAllowed(allow) = self {
+            response.insert_header(("Allow", *allow));
         }
         if let ApiError::Unauthorized(..) = self {
             response.insert_header(("WWW-Authenticate", "Bearer"));

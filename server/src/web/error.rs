@@ -13,6 +13,8 @@ pub enum PageError {
     BadRequest(String),
     Forbidden(String),
     TooManyRequests(String),
+    /// 503: the server's disk is full, so nothing could be saved.
+    DiskFull,
     /// No live session: go to the login page, then come back to this path.
     LoginRequired(String),
     Unexpected(anyhow::Error),
@@ -26,6 +28,7 @@ impl fmt::Display for PageError {
                 f.write_str(m)
             }
             PageError::LoginRequired(_) => f.write_str("login required"),
+            PageError::DiskFull => f.write_str("disk full"),
             PageError::Unexpected(e) => write!(f, "unexpected error: {e:#}"),
         }
     }
@@ -33,13 +36,17 @@ impl fmt::Display for PageError {
 
 impl From<DbError> for PageError {
     fn from(e: DbError) -> Self {
-        PageError::Unexpected(e.into())
+        PageError::from(anyhow::Error::from(e))
     }
 }
 
 impl From<anyhow::Error> for PageError {
     fn from(e: anyhow::Error) -> Self {
-        PageError::Unexpected(e)
+        if crate::db::chain_is_disk_full(&e) {
+            PageError::DiskFull
+        } else {
+            PageError::Unexpected(e)
+        }
     }
 }
 
@@ -58,6 +65,7 @@ impl ResponseError for PageError {
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::Forbidden(_) => StatusCode::FORBIDDEN,
             PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::DiskFull => StatusCode::SERVICE_UNAVAILABLE,
             PageError::LoginRequired(_) => StatusCode::SEE_OTHER,
             PageError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,6 +80,14 @@ impl ResponseError for PageError {
             PageError::BadRequest(m) => ("That did not work", m.as_str()),
             PageError::Forbidden(m) => ("Not allowed", m.as_str()),
             PageError::TooManyRequests(m) => ("Slow down", m.as_str()),
+            PageError::DiskFull => {
+                tracing::error!("write refused: the disk holding the database is full");
+                (
+                    "Not saved: the server's disk is full",
+                    "The server's disk is full, so nothing was saved. You can still read; \
+                     try again once its administrator has freed space.",
+                )
+            }
             PageError::Unexpected(e) => {
                 tracing::error!(error = %format!("{e:#}"), "request failed");
                 (
@@ -88,9 +104,11 @@ impl ResponseError for PageError {
         }
         .render()
         .unwrap_or_else(|_| message.to_string());
-        HttpResponse::build(self.status_code())
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = HttpResponse::build(self.status_code());
+        if let PageError::DiskFull = self {
+            response.insert_header(("Retry-After", "60"));
+        }
+        response.content_type("text/html; charset=utf-8").body(body)
     }
 }
 

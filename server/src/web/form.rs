@@ -32,3 +32,24 @@ pub struct CsrfForm {
     #[serde(default)]
     pub csrf_token: String,
 }
+
+/// One line of a form's error summary: what is wrong, linking to the field (by its id).
+pub struct Problem {
+    pub target: &'static str,
+    pub message: String,
+}
+
+/// The error summary of a form, fields in page order as `(field id, its error)`.
+pub fn problems<'a>(
+    fields: impl IntoIterator<Item = (&'static str, &'a Option<String>)>,
+) -> Vec<Problem> {
+    fields
+        .into_iter()
+        .filter_map(|(target, error)| {
+            error.as_ref().map(|m| Problem {
+                target,
+                message: m.clone(),
+            })
+        })
+        .collect()
+}

@@ -2,6 +2,7 @@
 //! become responses, and what every page's layout needs.
 
 pub mod api_error;
+pub mod confirm;
 pub mod error;
 pub mod form;
 pub mod page;

@@ -4,36 +4,36 @@ use crate::helpers::{
 use reqwest::{Client, StatusCode};
 
 /// Registers a user on a fresh client and returns that client, signed in.
-async fn sign_up(app: &mut TestApp, username: &str, role: &str) -> Client {
+pub(crate) async fn sign_up(app: &mut TestApp, username: &str, role: &str) -> Client {
     app.client = client();
     let r = app.post_register(username, PASSWORD, role).await;
     assert_is_redirect_to(&r, "/");
     app.client.clone()
 }
 
-fn as_user(app: &mut TestApp, c: &Client) {
+pub(crate) fn as_user(app: &mut TestApp, c: &Client) {
     app.client = c.clone();
 }
 
 /// The id at the end of a redirect such as `/classes/7`.
-fn id_from(r: &reqwest::Response) -> i64 {
+pub(crate) fn id_from(r: &reqwest::Response) -> i64 {
     let location = r.headers()["Location"].to_str().unwrap();
     location.rsplit('/').next().unwrap().parse().unwrap()
 }
 
-async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     let token = app.csrf_from("/account").await;
     let mut pairs = vec![("csrf_token", token.as_str())];
     pairs.extend_from_slice(form);
     app.post_form(path, &pairs).await
 }
 
-fn date_in_days(days: i64) -> String {
+pub(crate) fn date_in_days(days: i64) -> String {
     let d = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
     format!("{}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
-async fn create_class(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn create_class(app: &TestApp, name: &str) -> i64 {
     let r = post(app, "/classes", &[("name", name)]).await;
     assert_eq!(
         r.status(),
@@ -44,7 +44,12 @@ async fn create_class(app: &TestApp, name: &str) -> i64 {
     id_from(&r)
 }
 
-async fn create_date_assignment(app: &TestApp, class: i64, title: &str, due: &str) -> i64 {
+pub(crate) async fn create_date_assignment(
+    app: &TestApp,
+    class: i64,
+    title: &str,
+    due: &str,
+) -> i64 {
     let r = post(
         app,
         &format!("/classes/{class}/assignments"),
@@ -66,7 +71,7 @@ async fn create_date_assignment(app: &TestApp, class: i64, title: &str, due: &st
     id_from(&r)
 }
 
-fn join_code(app: &TestApp, class: i64) -> String {
+pub(crate) fn join_code(app: &TestApp, class: i64) -> String {
     app.db()
         .query_row(
             "SELECT join_code FROM classes WHERE id = ?1",
@@ -78,9 +83,8 @@ fn join_code(app: &TestApp, class: i64) -> String {
 
 /// Studies an assignment until the done page, missing the first `misses` questions once.
 /// Returns the wrong answers given, by card.
-async fn study_assignment(
+pub(crate) async fn study_assignment(
     app: &TestApp,
-    user: i64,
     assignment: i64,
     misses: usize,
     stop_after: Option<usize>,
@@ -102,10 +106,53 @@ async fn study_assignment(
         if !right {
             missed.push(card);
         }
-        let result = app.answer_page(user, &page, right).await;
+        let result = app.answer_page(&page, right).await;
         assert!(result.contains(&format!("/study?assignment={assignment}")));
     }
     panic!("the assignment never finished");
+}
+
+/// The value of the input named `name` in a page, whatever the order of its attributes.
+pub(crate) fn input_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let v = tag.find("value=\"")? + "value=\"".len();
+    Some(crate::helpers::unescape(&tag[v..v + tag[v..].find('"')?]))
+}
+
+/// Opens the prefilled review form (`from` = an assignment id or empty), checks it published
+/// nothing, saves it as it stands and returns the new assignment's id.
+pub(crate) async fn save_review_form(app: &TestApp, class: i64, from: &str) -> i64 {
+    let before = app.count("SELECT COUNT(*) FROM assignments");
+    let form = app
+        .get_html(&format!("/classes/{class}/review?from={from}"))
+        .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM assignments"),
+        before,
+        "opening the review form publishes nothing"
+    );
+    let fields = crate::helpers::hidden_fields(&form);
+    let mut pairs: Vec<(String, String)> = fields
+        .into_iter()
+        .filter(|(n, _)| n != "csrf_token")
+        .collect();
+    pairs.push(("title".into(), input_value(&form, "title").unwrap()));
+    pairs.push(("due_date".into(), input_value(&form, "due_date").unwrap()));
+    pairs.push(("goal".into(), "right_once".into()));
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = post(app, &format!("/classes/{class}/assignments"), &pairs).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    id_from(&r)
 }
 
 #[tokio::test]
@@ -158,11 +205,11 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
     // Alice works diligently (two misses, then everything right); Bob answers once, wrong.
     as_user(&mut app, &alice);
     let alice_id = app.user_id("alice");
-    let alice_missed = study_assignment(&app, alice_id, assignment, 2, None).await;
+    let alice_missed = study_assignment(&app, assignment, 2, None).await;
     assert_eq!(alice_missed.len(), 2);
     as_user(&mut app, &bob);
     let bob_id = app.user_id("bob");
-    let bob_missed = study_assignment(&app, bob_id, assignment, 1, Some(1)).await;
+    let bob_missed = study_assignment(&app, assignment, 1, Some(1)).await;
     assert_eq!(bob_missed.len(), 1);
     // Answers count in the learner's own schedule too: one review log.
     assert_eq!(
@@ -290,14 +337,7 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
         .collect();
     assert_eq!(bob_given.len(), 1);
     assert_eq!(listed_under(&page, "Their answer"), bob_given, "{page}");
-    let r = post(
-        &app,
-        &format!("/classes/{class}/review"),
-        &[("from", &assignment.to_string())],
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let review = id_from(&r);
+    let review = save_review_form(&app, class, &assignment.to_string()).await;
     let mut review_cards: Vec<String> = app
         .db()
         .prepare("SELECT card_id FROM assignment_cards WHERE assignment_id = ?1 ORDER BY card_id")
@@ -326,7 +366,7 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
         }
         let card = field(&page, "card_id").unwrap();
         studied.push(card);
-        app.answer_page(bob_id, &page, true).await;
+        app.answer_page(&page, true).await;
     }
     studied.sort();
     assert_eq!(studied, expected, "exactly the review's cards, each once");
@@ -456,6 +496,7 @@ async fn authorization_matrix() {
     let dave = app.user_id("dave");
     let alice = app.user_id("alice");
     let not_in_class = sign_up(&mut app, "carol", "learner").await;
+    let other_learner = app.user_id("carol");
     let other_teacher = sign_up(&mut app, "mr-other", "teacher").await;
     as_user(&mut app, &other_teacher);
     let other_class = create_class(&app, "Other class").await;
@@ -489,6 +530,18 @@ async fn authorization_matrix() {
             format!("/classes/{c}/assignments/{a}/edit"),
             vec![],
             [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/assignments/{a}/analysis"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{other_class}/assignments/{a}/analysis"),
+            vec![],
+            [303, 404, 404, 404, 404],
         ),
         (
             "GET",
@@ -548,14 +601,62 @@ async fn authorization_matrix() {
         (
             "POST",
             format!("/classes/{c}/code"),
-            vec![],
+            vec![("confirm", "yes".into())],
             [303, 404, 404, 303, 404],
         ),
         (
-            "POST",
-            format!("/classes/{c}/review"),
-            vec![("from", "".into())],
+            "GET",
+            format!("/classes/{c}/review?from="),
+            vec![],
             [303, 404, 404, 400, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/review?from={a}"),
+            vec![],
+            [303, 404, 404, 400, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/code"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/assignments/{a}/delete"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/students/{alice}/remove"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/students/{alice}/reset"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
+            format!("/classes/{c}/students/999999/reset"),
+            vec![],
+            [303, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            format!("/classes/{c}/students/{alice}/reset"),
+            vec![("confirm", "yes".into())],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "POST",
+            format!("/classes/{c}/students/{other_learner}/reset"),
+            vec![("confirm", "yes".into())],
+            [303, 404, 404, 404, 404],
         ),
         (
             "POST",
@@ -578,12 +679,18 @@ async fn authorization_matrix() {
         (
             "POST",
             format!("/classes/{c}/assignments/{a}/delete"),
-            vec![],
+            vec![("confirm", "yes".into())],
             [303, 404, 404, 303, 404],
         ),
         (
             "POST",
             format!("/classes/{c}/students/{dave}/remove"),
+            vec![("confirm", "yes".into())],
+            [303, 404, 404, 303, 404],
+        ),
+        (
+            "POST",
+            format!("/classes/{c}/students/{dave}/readmit"),
             vec![],
             [303, 404, 404, 303, 404],
         ),
@@ -651,7 +758,203 @@ async fn authorization_matrix() {
     };
     assert_eq!(name_of(class), ("9A (renamed by Owner)".to_string(), None));
     assert_eq!(name_of(other_class), ("Other class".to_string(), None));
-    assert_eq!(app.count("SELECT COUNT(*) FROM class_members"), 0);
+    // Alice left; Dave was removed and then re-admitted by the owner alone.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM class_members"),
+        1,
+        "only Dave, re-admitted"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT user_id FROM class_members WHERE class_id = {class}"
+        )),
+        dave
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM assignments"), 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM password_resets"),
+        1,
+        "one link, the owner's, for a student of the class"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM password_resets WHERE user_id = {alice}"
+        )),
+        1
+    );
     let _ = owner;
+}
+
+#[tokio::test]
+async fn a_removed_student_cannot_rejoin_with_the_same_code_until_the_teacher_readmits_them() {
+    let mut app = spawn_app().await;
+    let teacher = sign_up(&mut app, "ms-lan", "teacher").await;
+    let class = create_class(&app, "9A").await;
+    let code = join_code(&app, class);
+    let bob = sign_up(&mut app, "bob", "learner").await;
+    assert_is_redirect_to(
+        &post(&app, "/classes/join", &[("code", &code)]).await,
+        &format!("/classes/{class}"),
+    );
+    let bob_id = app.user_id("bob");
+
+    as_user(&mut app, &teacher);
+    let r = post(
+        &app,
+        &format!("/classes/{class}/students/{bob_id}/remove"),
+        &[("confirm", "yes")],
+    )
+    .await;
+    assert_is_redirect_to(&r, &format!("/classes/{class}"));
+    let page = app.get_html(&format!("/classes/{class}")).await;
+    assert!(page.contains("Removed students"), "{page}");
+    assert!(
+        page.contains(&format!("/students/{bob_id}/readmit")),
+        "{page}"
+    );
+
+    as_user(&mut app, &bob);
+    let r = post(&app, "/classes/join", &[("code", &code)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Your teacher removed you from this class"),
+        "{page}"
+    );
+    assert!(
+        page.contains("class=\"field-error\""),
+        "the message is at the field"
+    );
+    assert!(
+        page.contains(&format!("value=\"{code}\"")),
+        "what was typed is kept"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM class_members"), 0);
+    let link = app.get(&format!("/join/{code}")).await;
+    assert_eq!(
+        link.status(),
+        StatusCode::FORBIDDEN,
+        "nor with the join link"
+    );
+    assert_eq!(
+        app.get(&format!("/classes/{class}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    as_user(&mut app, &teacher);
+    let r = post(
+        &app,
+        &format!("/classes/{class}/students/{bob_id}/readmit"),
+        &[],
+    )
+    .await;
+    assert_is_redirect_to(&r, &format!("/classes/{class}"));
+    let page = app.get_html(&format!("/classes/{class}")).await;
+    assert!(!page.contains("Removed students"), "{page}");
+    as_user(&mut app, &bob);
+    assert_eq!(
+        app.get(&format!("/classes/{class}")).await.status(),
+        StatusCode::OK
+    );
+    // Leaving by oneself bars nothing.
+    post(&app, &format!("/classes/{class}/leave"), &[]).await;
+    assert_is_redirect_to(
+        &post(&app, "/classes/join", &[("code", &code)]).await,
+        &format!("/classes/{class}"),
+    );
+}
+
+#[tokio::test]
+async fn wrong_join_codes_are_throttled_per_account_and_per_address() {
+    let mut app = spawn_app().await;
+    sign_up(&mut app, "ms-lan", "teacher").await;
+    let class = create_class(&app, "9A").await;
+    let code = join_code(&app, class);
+    let _carol = sign_up(&mut app, "carol", "learner").await;
+    let mut statuses = Vec::new();
+    for n in 0..12 {
+        let guess = format!(
+            "ABCD-EF{}{}",
+            (b'A' + n / 8) as char,
+            (b'A' + n % 8) as char
+        );
+        statuses.push(
+            post(&app, "/classes/join", &[("code", &guess)])
+                .await
+                .status(),
+        );
+    }
+    let first_429 = statuses
+        .iter()
+        .position(|s| *s == StatusCode::TOO_MANY_REQUESTS)
+        .expect("guessing is throttled");
+    assert_eq!(first_429, 11, "ten wrong codes, then a wait: {statuses:?}");
+    let r = post(&app, "/classes/join", &[("code", &code)]).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right code waits"
+    );
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Too many wrong codes. Try again in"),
+        "{page}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM class_members"), 0);
+
+    // Many accounts from one address: the address runs out too.
+    let mut throttled = false;
+    for n in 0..4 {
+        sign_up(&mut app, &format!("guesser{n}"), "learner").await;
+        for m in 0..10u8 {
+            let guess = format!("ZZZZ-ZZ{}{}", (b'A' + n) as char, (b'A' + m) as char);
+            let s = post(&app, "/classes/join", &[("code", &guess)])
+                .await
+                .status();
+            throttled |= s == StatusCode::TOO_MANY_REQUESTS;
+        }
+    }
+    assert!(throttled, "forty wrong codes from one address, then a wait");
+}
+
+#[tokio::test]
+async fn control_characters_in_class_names_and_assignment_titles_are_refused_at_the_field() {
+    let mut app = spawn_app().await;
+    sign_up(&mut app, "ms-lan", "teacher").await;
+    for name in ["9A\u{0}", "9A \u{202E}Sneaky", "Nine\u{2066}A"] {
+        let r = post(&app, "/classes", &[("name", name)]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("invisible control character"), "{page}");
+        assert!(page.contains("class=\"field-error\""));
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM classes"), 0);
+    let class = create_class(&app, "9A").await;
+    let r = post(
+        &app,
+        &format!("/classes/{class}/rename"),
+        &[("name", "9B\u{202D}")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("9B\u{202D}"), "what was typed is kept");
+    assert!(page.contains("U+202D"), "{page}");
+    let form = [
+        ("title", "Dates\u{202E}"),
+        ("deck", "fixture"),
+        ("kinds", "date"),
+        ("goal", "right_once"),
+    ];
+    let r = post(&app, &format!("/classes/{class}/assignments"), &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("invisible control character"), "{page}");
+    assert!(page.contains("Dates\u{202E}"), "what was typed is kept");
+    assert_eq!(app.count("SELECT COUNT(*) FROM assignments"), 0);
+    let name: String = app
+        .db()
+        .query_row("SELECT name FROM classes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "9A");
 }

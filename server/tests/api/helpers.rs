@@ -5,6 +5,10 @@ use reqwest::{Client, Response, StatusCode};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
+#[path = "../../../bench/src/answer_key.rs"]
+mod answer_key;
+pub use answer_key::AnswerKey;
+
 pub const PASSWORD: &str = "quiet-river-lantern-42";
 
 pub fn fixture_questions() -> PathBuf {
@@ -16,6 +20,8 @@ pub struct TestApp {
     pub client: Client,
     pub db_path: PathBuf,
     pub catalog: Catalog,
+    /// The deck files as a learner who knows them reads them: picks right answers from pages.
+    pub key: AnswerKey,
     _dir: TempDir,
 }
 
@@ -44,6 +50,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         client: client(),
         db_path,
         catalog: Catalog::load(&fixture_questions()).unwrap(),
+        key: AnswerKey::load(&fixture_questions()).unwrap(),
         _dir: dir,
     }
 }
@@ -132,6 +139,24 @@ impl TestApp {
         .await
     }
 
+    /// Registers `username` as a learner in `browser` and returns the status.
+    pub async fn post_register_in(&self, browser: &Client, username: &str) -> StatusCode {
+        let page = browser.get(self.url("/register")).send().await.unwrap();
+        let csrf = field(&page.text().await.unwrap(), "csrf_token").unwrap();
+        browser
+            .post(self.url("/register"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+                ("role", "learner"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     pub async fn post_login(&self, username: &str, password: &str) -> Response {
         let token = self.csrf_from("/login").await;
         self.post_form(
@@ -194,52 +219,35 @@ pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
 
 impl TestApp {
     /// Answers the question on a study page `html` right or wrong, keeping the page's own
-    /// hidden fields (deck, mode, assignment). Returns the result page.
-    pub async fn answer_page(&self, user_id: i64, html: &str, right: bool) -> String {
+    /// hidden fields (deck, mode, assignment). The answer comes from the page and the deck
+    /// file ([`AnswerKey`]), and the result page must agree: a page that shows one question
+    /// while the server grades another fails here. Returns the result page.
+    pub async fn answer_page(&self, html: &str, right: bool) -> String {
         let start = html
             .find("action=\"/study/answer\"")
             .unwrap_or_else(|| panic!("no question on the page: {html}"));
         let form_html = &html[start..start + html[start..].find("</form>").unwrap()];
-        let fields = hidden_fields(form_html);
-        let get = |name: &str| {
-            fields
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_else(|| panic!("no {name} on the study page: {html}"))
-        };
-        let card_id = get("card_id");
-        let reps: u32 = get("reps").parse().unwrap();
-        let q = self
-            .catalog
-            .question(
-                &card_id,
-                chronicle::catalog::seed_for(user_id, &card_id, reps),
-            )
-            .unwrap();
-        let mut form = fields.clone();
-        if html.contains("name=\"grade\"") {
-            form.push(("grade".into(), if right { "3" } else { "1" }.into()));
-        } else if html.contains("name=\"typed\"") {
-            let typed = if right {
-                q.answer.clone()
-            } else {
-                "no idea".into()
-            };
-            form.push(("typed".into(), typed));
-        } else {
-            let index = q.answer_index.unwrap();
-            let pick = if right {
-                index
-            } else {
-                (index + 1) % q.choices.len()
-            };
-            form.push(("choice".into(), pick.to_string()));
-        }
+        let mut form = hidden_fields(form_html);
+        let answer = self
+            .key
+            .answer(html, right)
+            .unwrap_or_else(|e| panic!("{e}: {html}"));
+        form.extend(answer);
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let r = self.post_form("/study/answer", &pairs).await;
         assert_eq!(r.status(), StatusCode::OK);
-        r.text().await.unwrap()
+        let result = r.text().await.unwrap();
+        let verdict = if right {
+            "verdict correct"
+        } else {
+            "verdict wrong"
+        };
+        assert!(
+            result.contains(verdict),
+            "answered {} from the page and the deck, the server disagrees.\nform: {pairs:?}\npage: {html}\nresult: {result}",
+            if right { "right" } else { "wrong" }
+        );
+        result
     }
 }
 
@@ -369,4 +377,15 @@ impl TestApp {
         .collect::<Result<_, _>>()
         .unwrap()
     }
+}
+
+pub fn learner_fixture_questions() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/learner")
+}
+
+/// The app with the learner fixture: two eras, tags, a span and a dispute.
+pub async fn spawn_learner_app() -> TestApp {
+    let mut app = spawn_app_with(|s| s.questions_dir = learner_fixture_questions()).await;
+    app.catalog = Catalog::load(&learner_fixture_questions()).unwrap();
+    app
 }

@@ -1,8 +1,13 @@
 //! Integration tests: the real app on port 0 with a temporary SQLite file, driven over HTTP.
 
+mod analysis;
+mod answer;
 mod auth;
 mod classes;
+mod days;
 mod helpers;
+mod learner;
 mod study;
 mod sync;
+mod teacher;
 mod tokens;

@@ -152,9 +152,8 @@ async fn the_cursor_brings_only_what_changed_including_answers_given_on_the_web(
         .await;
     let cursor = first["cursor"].as_str().unwrap().to_string();
     // The same learner answers one card in the browser.
-    let user = app.user_id("ann");
     let page = app.get_html("/study?deck=fixture").await;
-    app.answer_page(user, &page, true).await;
+    app.answer_page(&page, true).await;
     let (_, second) = app.sync(&token, &batch("phone", Some(&cursor), &[])).await;
     let changed = second["changed"].as_array().unwrap();
     assert_eq!(changed.len(), 1, "{second}");
@@ -363,6 +362,68 @@ async fn the_openapi_document_describes_every_endpoint() {
     );
 }
 
+#[tokio::test]
+async fn the_openapi_document_matches_what_the_server_does() {
+    let app = spawn_app().await;
+    let token = app.api_token("ann").await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let pack = &doc["paths"]["/api/v1/study-pack"]["get"];
+    for p in pack["parameters"].as_array().unwrap() {
+        assert_eq!(p["in"], "query", "{p}");
+        assert_eq!(p["required"], false, "{p}");
+    }
+    let days = pack["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "days")
+        .unwrap();
+    assert_eq!(days["schema"]["maximum"], 30);
+    let get = |q: &str| {
+        client()
+            .get(app.url(&format!("/api/v1/study-pack{q}")))
+            .bearer_auth(&token)
+            .send()
+    };
+    assert_eq!(get("").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(get("?days=30").await.unwrap().status(), StatusCode::OK);
+    for q in ["?days=31", "?days=-1"] {
+        let r = get(q).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{q}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "invalid_request");
+    }
+    for path in ["/api/v1/tokens", "/api/v1/sync"] {
+        assert!(
+            doc["paths"][path]["post"]["responses"]["415"].is_object(),
+            "415 is documented for {path}"
+        );
+    }
+    let name = &doc["components"]["schemas"]["TokenRequest"]["properties"]["device_name"];
+    assert_eq!(name["minLength"], 1, "{name}");
+    assert_eq!(name["maxLength"], 64, "{name}");
+    let r = client()
+        .request(reqwest::Method::TRACE, app.url("/api/v1/decks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.headers()["allow"], "GET");
+    // `3.0` is an integer to JSON Schema, so the server takes it.
+    let card = app.card_ids(1)[0].clone();
+    let (status, out) = app
+        .sync(
+            &token,
+            &json!({"device_id": "phone", "reviews": [{
+                "id": uuid::Uuid::from_u128(9).to_string(), "card_id": card,
+                "rating": 3.0, "answered_at": (now_ms() - 60_000) as f64, "duration_ms": 1200.0,
+            }]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["accepted"], 1);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(6))]
     /// Through the real API: a history split over three devices, uploaded in random batches
@@ -466,9 +527,85 @@ async fn the_offline_page_its_worker_and_the_study_pack_are_served() {
             p == "multiple_choice" || p == "flashcard",
             "{p}: offline cannot check typing"
         );
-        if p == "multiple_choice" {
+        let sources = c["sources"].as_array().unwrap();
+        assert!(!sources.is_empty());
+        assert!(
+            sources.iter().all(|s| s["title"] == "Article A"),
+            "sources by the article's title, not its file name: {sources:?}"
+        );
+        if let Some(items) = c["question"]["items"].as_array() {
+            // A chronology: each event with its right position, checked offline.
+            let mut positions: Vec<u64> = items
+                .iter()
+                .map(|i| i["position"].as_u64().unwrap())
+                .collect();
+            positions.sort();
+            assert_eq!(positions, [1, 2, 3, 4]);
+            assert!(items.iter().all(|i| i["when"].is_string()));
+        } else if p == "multiple_choice" {
             let i = c["question"]["answer_index"].as_u64().unwrap() as usize;
             assert!(i < c["question"]["choices"].as_array().unwrap().len());
         }
     }
+}
+
+#[tokio::test]
+async fn a_multiple_choice_answer_that_is_not_one_of_its_choices_is_stored_as_not_given() {
+    let app = spawn_app().await;
+    let token = app.api_token("ann").await;
+    let r = client()
+        .get(app.url("/api/v1/decks/fixture/cards"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let deck: Value = r.json().await.unwrap();
+    let multiple_choice = ["true_false", "chronology", "event_on_date"];
+    let card = deck["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| multiple_choice.contains(&c["kind"].as_str().unwrap()))
+        .expect("the fixture has a multiple-choice card");
+    let typed = deck["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["question"]["accepts_typed"] == true)
+        .expect("and a card that takes typed answers");
+    let id = card["id"].as_str().unwrap();
+    let choice = card["question"]["choices"][1].as_str().unwrap().to_string();
+    let t0 = now_ms() - 3 * 86_400_000;
+    let answered = |n: u128, card: &str, minutes: i64, given: &str| {
+        let mut r = review(n, card, 3, t0, minutes);
+        r["given_answer"] = json!(given);
+        r
+    };
+    let body = json!({"device_id": "phone", "reviews": [
+        answered(1, id, 0, &choice),
+        answered(2, id, 60, "something else entirely"),
+        answered(3, id, 120, &format!("{choice}\u{202E}")),
+        answered(4, typed["id"].as_str().unwrap(), 0, "Phnom Penh"),
+        answered(5, typed["id"].as_str().unwrap(), 60, "Phnom\u{0}Penh"),
+    ]});
+    let (status, out) = app.sync(&token, &body).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(
+        out["accepted"], 5,
+        "the reviews count; only the answers are dropped"
+    );
+    let given = |n: u128| -> String {
+        app.db()
+            .query_row(
+                "SELECT given_answer FROM reviews WHERE id = ?1",
+                [uuid::Uuid::from_u128(n + 1).to_string()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(given(1), choice, "one of its choices is kept");
+    assert_eq!(given(2), "", "not one of its choices");
+    assert_eq!(given(3), "", "a bidi override");
+    assert_eq!(given(4), "Phnom Penh", "a typed answer is kept");
+    assert_eq!(given(5), "", "a NUL byte");
 }

@@ -132,11 +132,28 @@ async fn wrong_passwords_are_throttled_with_the_login_form() {
     assert!(r.headers().contains_key("Retry-After"));
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "too_many_requests");
-    // The login form shares the limit.
-    app.post_logout().await;
-    let login = app.post_login("ann", PASSWORD).await;
+    // The login form shares the limit for strangers (a browser of their own)...
+    let stranger = client();
+    let page = stranger.get(app.url("/login")).send().await.unwrap();
+    let csrf = field(&page.text().await.unwrap(), "csrf_token").unwrap();
+    let login = stranger
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("username", "ann"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(login.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens"), 0);
+    // ...but not for the browser Ann signed up in: its device cookie is counted on its own.
+    app.post_logout().await;
+    assert_eq!(
+        app.post_login("ann", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -160,4 +177,63 @@ async fn a_bad_device_name_or_body_is_a_json_error() {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "malformed_json");
+}
+
+#[tokio::test]
+async fn a_password_change_revokes_every_device_token_and_the_account_page_says_so_first() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    let phone = request_token(&app, "ann", PASSWORD).await;
+    let phone: Value = phone.json().await.unwrap();
+    let phone = phone["token"].as_str().unwrap().to_string();
+    let laptop = request_token(&app, "ann", PASSWORD).await;
+    let laptop: Value = laptop.json().await.unwrap();
+    let laptop = laptop["token"].as_str().unwrap().to_string();
+    assert_eq!(decks_status(&app, &phone).await, StatusCode::OK);
+
+    let page = app.get_html("/account").await;
+    assert!(
+        page.contains("revokes every device token"),
+        "the page warns before the change: {page}"
+    );
+    let csrf = field(&page, "csrf_token").unwrap();
+    let r = app
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("current_password", PASSWORD),
+                ("new_password", "amber-falcon-orchard-7"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for token in [&phone, &laptop] {
+        assert_eq!(decks_status(&app, token).await, StatusCode::UNAUTHORIZED);
+        let sync = client()
+            .post(app.url("/api/v1/sync"))
+            .bearer_auth(token)
+            .json(&json!({"device_id": "phone", "reviews": []}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            sync.status(),
+            StatusCode::UNAUTHORIZED,
+            "an old token cannot sync"
+        );
+    }
+    let page = app.get_html("/account?changed=password").await;
+    assert!(
+        page.contains("every device&#x27;s token was revoked")
+            || page.contains("every device&#39;s token was revoked"),
+        "{page}"
+    );
+    // The new password issues a token that works.
+    let fresh = request_token(&app, "ann", "amber-falcon-orchard-7").await;
+    let fresh: Value = fresh.json().await.unwrap();
+    assert_eq!(
+        decks_status(&app, fresh["token"].as_str().unwrap()).await,
+        StatusCode::OK
+    );
 }

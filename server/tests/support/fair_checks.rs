@@ -140,33 +140,61 @@ pub fn check_question(deck: &Deck, q: &Question) -> Result<(), TestCaseError> {
         }
         return Ok(());
     }
-    // Exactly one right answer among distinct choices.
-    let index = q.answer_index.expect("choice question has an answer index");
-    prop_assert_eq!(&q.choices[index], &q.answer);
-    let keys: HashSet<String> = q.choices.iter().map(|c| normalize(c)).collect();
-    prop_assert_eq!(
-        keys.len(),
-        q.choices.len(),
-        "choices not distinct: {:?}",
-        &q.choices
-    );
-    let expected_len = if q.kind == Kind::TrueFalse { 2 } else { 4 };
-    prop_assert_eq!(q.choices.len(), expected_len);
     let wrong: Vec<&String> = q.choices.iter().filter(|c| **c != q.answer).collect();
-    if q.accepts_typed {
+    if q.kind == Kind::Chronology {
+        // An ordering, not choices: each event its own position, 1 to 4, earliest first by
+        // the deck's dates, never shown already in order.
+        prop_assert!(q.choices.is_empty() && q.answer_index.is_none());
+        let mut placed: Vec<(usize, i64)> = q
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.position,
+                    deck.event(&i.event_id).unwrap().date.first_day(),
+                )
+            })
+            .collect();
         prop_assert!(
-            answer::check_typed(&q.expected, &q.answer),
-            "{} rejects its own answer {:?}",
-            q.id,
-            q.answer
+            q.items
+                .iter()
+                .enumerate()
+                .any(|(i, it)| it.position != i + 1),
+            "{}: shown in order",
+            q.id
         );
-        for c in &wrong {
+        placed.sort();
+        let positions: Vec<usize> = placed.iter().map(|p| p.0).collect();
+        prop_assert_eq!(positions, vec![1, 2, 3, 4]);
+        prop_assert!(placed.windows(2).all(|w| w[0].1 < w[1].1), "{:?}", q.items);
+    } else {
+        // Exactly one right answer among distinct choices.
+        let index = q.answer_index.expect("choice question has an answer index");
+        prop_assert_eq!(&q.choices[index], &q.answer);
+        let keys: HashSet<String> = q.choices.iter().map(|c| normalize(c)).collect();
+        prop_assert_eq!(
+            keys.len(),
+            q.choices.len(),
+            "choices not distinct: {:?}",
+            &q.choices
+        );
+        let expected_len = if q.kind == Kind::TrueFalse { 2 } else { 4 };
+        prop_assert_eq!(q.choices.len(), expected_len);
+        if q.accepts_typed {
             prop_assert!(
-                !answer::check_typed(&q.expected, c),
-                "{}: distractor {:?} counts as right",
+                answer::check_typed(&q.expected, &q.answer),
+                "{} rejects its own answer {:?}",
                 q.id,
-                c
+                q.answer
             );
+            for c in &wrong {
+                prop_assert!(
+                    !answer::check_typed(&q.expected, c),
+                    "{}: distractor {:?} counts as right",
+                    q.id,
+                    c
+                );
+            }
         }
     }
     // The answer is not in the prompt.

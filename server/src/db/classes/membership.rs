@@ -47,6 +47,82 @@ pub fn remove_member(conn: &Connection, class_id: i64, user_id: i64) -> rusqlite
     Ok(n == 1)
 }
 
+/// The teacher removes a student: they leave the class and cannot join again with the code
+/// it has now. False when they were not a member.
+pub fn remove_by_teacher(
+    conn: &mut Connection,
+    class_id: i64,
+    user_id: i64,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction()?;
+    let removed = remove_member(&tx, class_id, user_id)?;
+    if removed {
+        tx.execute(
+            "INSERT OR REPLACE INTO class_removals (class_id, user_id, join_code, removed_at)
+             SELECT id, ?2, join_code, ?3 FROM classes WHERE id = ?1",
+            params![class_id, user_id, now],
+        )?;
+    }
+    tx.commit()?;
+    Ok(removed)
+}
+
+/// True when the teacher removed `user_id` and the class still has the code it had then.
+pub fn barred(conn: &Connection, class_id: i64, user_id: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT 1 FROM class_removals r JOIN classes c ON c.id = r.class_id
+         WHERE r.class_id = ?1 AND r.user_id = ?2 AND r.join_code = c.join_code",
+    )?
+    .exists(params![class_id, user_id])
+}
+
+/// A student the teacher removed, as the class page lists them.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub removed_at: i64,
+}
+
+pub fn removed(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Removed>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.username, u.display_name, r.removed_at FROM class_removals r
+         JOIN users u ON u.id = r.user_id WHERE r.class_id = ?1
+         ORDER BY u.display_name COLLATE NOCASE, u.id",
+    )?;
+    let rows = stmt.query_map([class_id], |r| {
+        Ok(Removed {
+            user_id: r.get(0)?,
+            username: r.get(1)?,
+            display_name: r.get(2)?,
+            removed_at: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The teacher takes a removed student back: a member again from `now`. False when the
+/// student was not removed from this class.
+pub fn readmit(
+    conn: &mut Connection,
+    class_id: i64,
+    user_id: i64,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction()?;
+    let was = tx.execute(
+        "DELETE FROM class_removals WHERE class_id = ?1 AND user_id = ?2",
+        params![class_id, user_id],
+    )? == 1;
+    if was {
+        join(&tx, class_id, user_id, now)?;
+    }
+    tx.commit()?;
+    Ok(was)
+}
+
 #[derive(Debug, Clone)]
 pub struct Member {
     pub user_id: i64,

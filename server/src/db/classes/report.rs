@@ -5,6 +5,7 @@
 use super::assignment::{Assignment, assignment_cards, assignments};
 use super::membership::{Member, members};
 use crate::classes::goal::Goal;
+use crate::classes::item_analysis::FirstAnswer;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
@@ -323,6 +324,43 @@ pub fn student_missed(
     rows.collect()
 }
 
+/// Each member's first answer to each card of an assignment, counted from when they joined
+/// or the assignment was set, whichever is later: the input of an item analysis.
+pub fn first_answers(
+    conn: &Connection,
+    class_id: i64,
+    a: &Assignment,
+) -> rusqlite::Result<Vec<FirstAnswer>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.user_id, r.card_id, r.correct, r.given_answer
+         FROM class_members m
+         JOIN assignment_cards ac ON ac.assignment_id = ?2
+         JOIN reviews r ON r.user_id = m.user_id AND r.card_id = ac.card_id
+              AND r.answered_at >= MAX(m.joined_at, ?3) * 1000
+         WHERE m.class_id = ?1
+         ORDER BY r.user_id, r.card_id, r.answered_at, r.rowid",
+    )?;
+    let rows = stmt.query_map(params![class_id, a.id, a.created_at], |r| {
+        Ok(FirstAnswer {
+            student: r.get(0)?,
+            card: r.get(1)?,
+            correct: r.get(2)?,
+            given: r.get(3)?,
+        })
+    })?;
+    let mut out: Vec<FirstAnswer> = Vec::new();
+    for row in rows {
+        let row = row?;
+        let seen = out
+            .last()
+            .is_some_and(|l| l.student == row.student && l.card == row.card);
+        if !seen {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::REPORT_QUERIES;
@@ -388,7 +426,8 @@ mod tests {
         // e3 strong but relearning.
         exec(
             &conn,
-            "INSERT INTO reviews VALUES
+            "INSERT INTO reviews (id, user_id, card_id, answered_at, rating, correct, given_answer,
+                                  duration_ms, presentation, device_id, received_at) VALUES
                ('a', 2, 'e1/date', 150000, 3, 1, 'x', 1, 'mc', 'web', 0),
                ('b', 2, 'e2/date', 250000, 3, 1, 'x', 1, 'mc', 'web', 0),
                ('c', 2, 'e3/date', 260000, 1, 0, 'y', 1, 'mc', 'web', 0),

@@ -5,10 +5,9 @@ use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
 use crate::catalog::Catalog;
 use crate::catalog::seed_for;
-use crate::clock;
 use crate::clock::now_ms;
 use crate::dataset::Deck;
-use crate::db::{self, study as study_store, sync as sync_store};
+use crate::db::{self, study as study_store, sync as sync_store, users};
 use crate::questions::{Question, stable_hash};
 use crate::routes::state::AppState;
 use crate::srs::queue;
@@ -76,6 +75,21 @@ pub struct QuestionOut {
     pub answer: String,
     /// Whether a typed answer can be checked (by the server's rules).
     pub accepts_typed: bool,
+    /// Chronology only: the events to place, in the order shown, each with its right
+    /// `position` (1 for the earliest) and its date (`when`); right when every one is placed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<OrderItemOut>,
+}
+
+/// One event of a chronology, in the order shown.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrderItemOut {
+    pub event_id: String,
+    pub title: String,
+    /// Its date or span as learners read it ("1981–1982").
+    pub when: String,
+    /// Its right place, 1 for the earliest.
+    pub position: usize,
 }
 
 impl From<Question> for QuestionOut {
@@ -86,6 +100,16 @@ impl From<Question> for QuestionOut {
             answer_index: q.answer_index,
             answer: q.answer,
             accepts_typed: q.accepts_typed,
+            items: q
+                .items
+                .into_iter()
+                .map(|i| OrderItemOut {
+                    event_id: i.event_id,
+                    title: i.title,
+                    when: i.when,
+                    position: i.position,
+                })
+                .collect(),
         }
     }
 }
@@ -125,8 +149,10 @@ pub struct DeckCards {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CursorQuery {
-    /// From your last download of this deck; absent the first time.
+    /// From your last download of this deck; absent (or empty) the first time.
+    #[param(pattern = r"^(c[0-9]{1,18}(-d[0-9a-fA-F]{16})?)?$")]
     pub cursor: Option<String>,
 }
 
@@ -232,10 +258,12 @@ pub async fn cards(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PackQuery {
     /// The deck; the first deck when absent.
     pub deck: Option<String>,
-    /// Include cards due within this many days (default 3, at most 30).
+    /// Include cards due within this many days (default 3); 0 to 30, else `invalid_request`.
+    #[param(minimum = 0, maximum = 30)]
     pub days: Option<i64>,
 }
 
@@ -251,7 +279,16 @@ pub struct PackCard {
     pub due: Option<i64>,
     /// The event the card is about, to show beside the answer.
     pub event_title: Option<String>,
+    /// Its date, or its span ("1981–1982") when it has an end date.
     pub event_date: Option<String>,
+    /// Where the answer comes from: the article's title, publisher and date, and the quote.
+    pub sources: Vec<PackSource>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PackSource {
+    pub title: String,
+    pub quote: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -267,7 +304,9 @@ pub struct StudyPack {
 
 fn offline_presentation(q: &Question, state: Option<&CardState>) -> Presentation {
     match Presentation::choose(q.kind, state, false) {
-        Presentation::Typed | Presentation::MultipleChoice if !q.choices.is_empty() => {
+        Presentation::Typed | Presentation::MultipleChoice
+            if !q.choices.is_empty() || !q.items.is_empty() =>
+        {
             Presentation::MultipleChoice
         }
         _ => Presentation::Flashcard,
@@ -283,6 +322,7 @@ fn offline_presentation(q: &Question, state: Option<&CardState>) -> Presentation
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The pack", body = StudyPack),
+        (status = 400, description = "`invalid_request`: `days` outside 0-30 or not a number", body = ErrorBody),
         (status = 401, description = "No live credentials", body = ErrorBody),
         (status = 404, description = "No such deck", body = ErrorBody),
     )
@@ -301,19 +341,33 @@ pub async fn study_pack(
             .ok_or_else(|| ApiError::NotFound("there are no decks".into()))?,
     }
     .clone();
-    let days = query.days.unwrap_or(PACK_DAYS).clamp(0, MAX_PACK_DAYS);
+    let days = query.days.unwrap_or(PACK_DAYS);
+    if !(0..=MAX_PACK_DAYS).contains(&days) {
+        return Err(ApiError::invalid(format!(
+            "days must be from 0 to {MAX_PACK_DAYS}"
+        )));
+    }
     let generated_at = now_ms();
     let now = generated_at / 1000;
     let (user_id, deck_id, per_day) = (user.id, deck.id.clone(), user.new_per_day);
     let (states, started_today, seq) = db::run(&state.pool, move |conn| {
         Ok((
             study_store::deck_states(conn, user_id, &deck_id)?,
-            study_store::new_cards_since(conn, user_id, clock::start_of_day(now))?,
+            study_store::new_cards_since(
+                conn,
+                user_id,
+                users::day_clock(conn, user_id)?.start_of_day(now),
+            )?,
             sync_store::current_seq(conn, user_id)?,
         ))
     })
     .await?;
-    let candidates = queue::candidates(catalog.deck_cards(&deck.id), &states, |_| true);
+    let candidates = queue::candidates(
+        catalog.deck_cards(&deck.id),
+        &states,
+        |_| true,
+        queue::learner_seed(user.id),
+    );
     let new_allowed = (per_day - started_today).max(0) as usize;
     let due_now = queue::plan(&candidates, now, new_allowed);
     let ahead = queue::plan(&candidates, now + days * DAY, 0);
@@ -335,7 +389,15 @@ pub async fn study_pack(
                 presentation: offline_presentation(&q, card_state).as_str().to_string(),
                 due: card_state.map(|s| s.due),
                 event_title: event.map(|e| e.title.clone()),
-                event_date: event.map(|e| e.date.to_string()),
+                event_date: event.map(|e| crate::questions::when::when(e)),
+                sources: q
+                    .sources
+                    .iter()
+                    .map(|s| PackSource {
+                        title: s.citation.clone(),
+                        quote: s.quote.clone(),
+                    })
+                    .collect(),
                 question: q.into(),
             })
         })

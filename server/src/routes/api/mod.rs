@@ -17,7 +17,10 @@ const SMALL_BODY_BYTES: usize = 16 * 1024;
 /// Registers the API's routes. Each resource answers other methods with 405, and unknown paths
 /// with a JSON 404, so an API client never gets an HTML page.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let not_allowed = || web::to(|| async { Err::<String, _>(ApiError::MethodNotAllowed) });
+    // Other methods get 405 with the `Allow` header that RFC 9110 asks for.
+    let not_allowed = |allow: &'static str| {
+        web::to(move || async move { Err::<String, _>(ApiError::MethodNotAllowed(allow)) })
+    };
     cfg.service(
         web::scope("/api/v1")
             .app_data(
@@ -36,37 +39,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource("/openapi.json")
                     .route(web::get().to(openapi::document))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("GET")),
             )
             .service(
                 web::resource("/tokens")
                     .route(web::post().to(tokens::create))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("POST")),
             )
             .service(
                 web::resource("/tokens/{id}")
                     .route(web::delete().to(tokens::revoke))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("DELETE")),
             )
             .service(
                 web::resource("/session")
                     .route(web::get().to(tokens::session))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("GET")),
             )
             .service(
                 web::resource("/decks")
                     .route(web::get().to(decks::list))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("GET")),
             )
             .service(
                 web::resource("/decks/{id}/cards")
                     .route(web::get().to(decks::cards))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("GET")),
             )
             .service(
                 web::resource("/study-pack")
                     .route(web::get().to(decks::study_pack))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("GET")),
             )
             .service(
                 web::resource("/sync")
@@ -76,7 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                             .error_handler(|e, _| json_error(e).into()),
                     )
                     .route(web::post().to(sync::sync))
-                    .default_service(not_allowed()),
+                    .default_service(not_allowed("POST")),
             )
             .default_service(web::to(|| async {
                 Err::<String, _>(ApiError::NotFound("no such endpoint".into()))

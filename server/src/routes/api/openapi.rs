@@ -5,7 +5,7 @@ use super::{CardStateOut, decks, sync, tokens};
 use crate::web::api_error as error;
 use actix_web::HttpResponse;
 use std::sync::OnceLock;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -50,6 +50,11 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        // Chronicle's own offline page: the session cookie (with X-CSRF-Token on POST).
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("chronicle_session"))),
         );
     }
 }

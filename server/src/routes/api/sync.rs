@@ -2,26 +2,34 @@
 
 use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
+use crate::catalog::seed_for;
 use crate::clock::now_ms;
-use crate::db::{self, sync as store};
+use crate::db;
 use crate::routes::state::AppState;
-use crate::srs::Scheduler;
+use crate::study;
 use crate::sync::cursor::Cursor;
-use crate::sync::{IncomingReview, MAX_BATCH, Rejection, parse_device_id};
+use crate::sync::{IncomingReview, MAX_BATCH, Rejection, answers, parse_device_id};
 use crate::web::api_error::{ApiError, ErrorBody};
 use actix_web::{HttpResponse, web};
-use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct SyncRequest {
-    /// Stored with each review: which device answered it.
+    /// Stored with each review: which device answered it. 1 to 64 characters, not all
+    /// spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub device_id: String,
     /// The cursor from your last sync or deck download; absent the first time.
     #[serde(default)]
+    #[schema(pattern = r"^c[0-9]{1,18}(-d[0-9a-fA-F]{16})?$")]
     pub cursor: Option<String>,
-    /// At most 10,000 reviews. An empty list just downloads changes.
+    /// At most 10,000 reviews (`413 batch_too_large`). An empty list just downloads changes.
     #[serde(default)]
+    #[schema(max_items = 10000)]
     pub reviews: Vec<IncomingReview>,
 }
 
@@ -47,6 +55,44 @@ pub struct SyncResponse {
     pub cursor: String,
 }
 
+/// Replaces each answer the learner could not have given with an empty one (see
+/// `sync::answers`): a multiple-choice card's answer must be one of the choices of the
+/// learner's recent draws of its question.
+fn keep_only_possible_answers(
+    conn: &rusqlite::Connection,
+    catalog: &crate::catalog::Catalog,
+    user_id: i64,
+    reviews: &mut [IncomingReview],
+) -> rusqlite::Result<()> {
+    use std::collections::{HashMap, HashSet};
+    let mut choices: HashMap<String, Option<HashSet<String>>> = HashMap::new();
+    for r in reviews.iter_mut().filter(|r| !r.given_answer.is_empty()) {
+        if !choices.contains_key(&r.card_id) {
+            let allowed = match catalog.card(&r.card_id) {
+                Some(card) if answers::multiple_choice_only(card.kind) => {
+                    let reps = crate::db::study::card_state(conn, user_id, &r.card_id)?
+                        .map_or(0, |s| s.reps);
+                    let draws = reps.saturating_sub(answers::DRAWS_BACK)..=reps;
+                    Some(
+                        draws
+                            .filter_map(|n| {
+                                catalog.question(&r.card_id, seed_for(user_id, &r.card_id, n))
+                            })
+                            .flat_map(|q| q.choices)
+                            .collect(),
+                    )
+                }
+                _ => None,
+            };
+            choices.insert(r.card_id.clone(), allowed);
+        }
+        let allowed = choices.get(&r.card_id).and_then(Option::as_ref);
+        let kept = answers::stored(&r.given_answer, allowed).to_string();
+        r.given_answer = kept;
+    }
+    Ok(())
+}
+
 /// Upload reviews and download changed card states, in one transaction.
 ///
 /// New reviews are stored (idempotent by id), every card they touch is replayed from its
@@ -67,6 +113,8 @@ pub struct SyncResponse {
         (status = 401, description = "No live credentials", body = ErrorBody),
         (status = 403, description = "Session cookie without the X-CSRF-Token header (`csrf`)", body = ErrorBody),
         (status = 413, description = "`body_too_large` (over 8 MiB) or `batch_too_large` (over 10,000 reviews): nothing stored", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ErrorBody),
+        (status = 503, description = "`disk_full`: nothing stored; try again later", body = ErrorBody),
     )
 )]
 pub async fn sync(
@@ -92,26 +140,20 @@ pub async fn sync(
         .transpose()
         .map_err(|e| ApiError::BadRequest("bad_cursor", e.to_string()))?;
     let catalog = state.catalog.clone();
-    let scheduler = Scheduler::new(user.desired_retention);
     let exit_after_commit = state.settings.exit_after_sync_commit;
     let user_id = user.id;
     let sent = body.reviews.len();
-    let (outcome, changed, seq) = db::run(&state.pool, move |conn| {
-        // Immediate: take the write lock now rather than fail to upgrade a read lock later.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let since = Cursor::since(cursor, store::current_seq(&tx, user_id)?);
-        let outcome = store::apply(
-            &tx,
-            &scheduler,
+    let synced = db::run(&state.pool, move |conn| {
+        let synced = study::sync(
+            conn,
             user_id,
             &device,
-            &body.reviews,
+            body.reviews,
+            cursor,
             now_ms(),
             |card| catalog.card(card).is_some(),
+            |tx, reviews| keep_only_possible_answers(tx, &catalog, user_id, reviews),
         )?;
-        let changed = store::changed_since(&tx, user_id, since)?;
-        let seq = store::current_seq(&tx, user_id)?;
-        tx.commit()?;
         // The failure the retry test needs: committed, and the reply never sent. Compiled
         // into debug builds only, so the release binary carries no way to stop itself.
         #[cfg(debug_assertions)]
@@ -121,9 +163,14 @@ pub async fn sync(
         }
         #[cfg(not(debug_assertions))]
         let _ = exit_after_commit;
-        Ok((outcome, changed, seq))
+        Ok(synced)
     })
     .await?;
+    let study::Synced {
+        outcome,
+        changed,
+        seq,
+    } = synced;
     tracing::info!(
         user_id,
         sent,

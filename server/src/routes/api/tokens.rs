@@ -4,7 +4,8 @@
 
 use crate::auth::api_user::{ApiUser, new_token};
 use crate::auth::extract::MaybeUser;
-use crate::auth::{credentials, session};
+use crate::auth::throttle::Client;
+use crate::auth::{credentials, device, session};
 use crate::clock::now;
 use crate::db::{self, tokens};
 use crate::routes::state::AppState;
@@ -19,7 +20,13 @@ pub const MAX_DEVICE_NAME: usize = 64;
 pub struct TokenRequest {
     pub username: String,
     pub password: String,
-    /// How the learner will recognise this device on their account page ("Ann's phone").
+    /// How the learner will recognise this device on their account page ("Ann's phone"):
+    /// 1 to 64 characters, not all spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub device_name: String,
 }
 
@@ -33,10 +40,11 @@ pub struct TokenCreated {
     pub created_at: i64,
 }
 
+/// The rule the schema states: at most 64 characters as sent, not only spaces, none a control.
 fn device_name(raw: &str) -> Result<String, ApiError> {
     let name = raw.trim();
-    let len = name.chars().count();
-    if len == 0 || len > MAX_DEVICE_NAME || name.chars().any(char::is_control) {
+    if name.is_empty() || raw.chars().count() > MAX_DEVICE_NAME || raw.chars().any(char::is_control)
+    {
         return Err(ApiError::invalid(format!(
             "device_name must be 1 to {MAX_DEVICE_NAME} printable characters"
         )));
@@ -54,7 +62,10 @@ fn device_name(raw: &str) -> Result<String, ApiError> {
         (status = 201, description = "The token, shown once", body = TokenCreated),
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 401, description = "Wrong username or password (`invalid_credentials`)", body = ErrorBody),
+        (status = 413, description = "`body_too_large`: over 16 KiB", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: the body is not `application/json`", body = ErrorBody),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = ErrorBody),
+        (status = 503, description = "`disk_full`: nothing stored; try again later", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -66,12 +77,18 @@ pub async fn create(
     let device = device_name(&body.device_name)?;
     let username = body.username.trim().to_string();
     let ip = req.peer_addr().map(|a| a.ip());
+    // A device cookie counts here too: the offline page's browser, or an app keeping cookies.
+    let nonce = device::trusted_nonce(&req, &state.device_key, &username);
+    let client = match &nonce {
+        Some(n) => Client::Trusted(n),
+        None => Client::Untrusted(ip),
+    };
     state
         .throttle
-        .check(&username, ip)
+        .check(&username, client)
         .map_err(ApiError::TooManyRequests)?;
     let Some(user) = credentials::check(&state.pool, &username, body.password).await? else {
-        state.throttle.record_failure(&username, ip);
+        state.throttle.record_failure(&username, client);
         tracing::warn!(ip = ?ip, "api token refused");
         return Err(ApiError::Unauthorized(
             "invalid_credentials",
@@ -143,6 +160,7 @@ pub struct SessionInfo {
     get,
     path = "/api/v1/session",
     tag = "sync",
+    security(("session" = [])),
     responses(
         (status = 200, description = "Signed in", body = SessionInfo),
         (status = 401, description = "No session", body = ErrorBody),

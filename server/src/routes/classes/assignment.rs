@@ -1,25 +1,21 @@
-//! One assignment: its page (the teacher's progress table, the student's progress), a review
-//! assignment made from the most-missed questions, and who may study it.
+//! One assignment: its page (the teacher's progress table, the student's progress), the draft
+//! of a review assignment made from the most-missed questions, and who may study it.
 
-use super::access::{Access, access, owned};
+use super::access::{Access, access};
 use super::assignment_form::MAX_TITLE;
 use super::report::*;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::classes::goal::Goal;
-use crate::classes::selection::Selection;
-use crate::clock::{now, today};
-use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
+use crate::clock::today;
+use crate::db::classes::{self as store, Assignment, Class};
 use crate::db::{self, users::Role};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
-use crate::web::redirect::redirect;
 use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 pub struct ProgressRow {
     pub user_id: i64,
@@ -151,31 +147,23 @@ pub async fn show(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ReviewForm {
-    #[serde(default)]
-    csrf_token: String,
-    /// An assignment id, or empty for the class as a whole.
-    #[serde(default)]
-    from: String,
+/// What a review of the most missed questions asks: its deck, cards and a title to start from.
+pub struct ReviewDraft {
+    pub deck_id: String,
+    pub cards: Vec<String>,
+    pub title: String,
 }
 
-/// `POST /classes/{id}/review`: one click turns a most-missed list into an assignment.
-pub async fn make_review(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-    form: web::Form<ReviewForm>,
-) -> Result<HttpResponse, PageError> {
-    user.verify_csrf(&form.csrf_token)?;
-    let class = owned(&state, &user, path.into_inner()).await?;
-    let class_id = class.id;
-    let from: Option<i64> = match form.from.trim() {
-        "" => None,
-        s => Some(s.parse().map_err(|_| PageError::NotFound)?),
-    };
+/// The questions the class (or one assignment's students, `from`) missed most, as a review
+/// to be saved from the assignment form. `None` when `from` is not an assignment of the class;
+/// `Some(None)` when nobody has missed anything yet.
+pub async fn review_draft(
+    state: &AppState,
+    class_id: i64,
+    from: Option<i64>,
+) -> Result<Option<Option<ReviewDraft>>, PageError> {
     let catalog = state.catalog.clone();
-    let id = db::run(&state.pool, move |conn| {
+    Ok(db::run(&state.pool, move |conn| {
         let source = match from {
             Some(aid) => match store::assignment(conn, class_id, aid)? {
                 Some(a) => Some(a),
@@ -194,7 +182,7 @@ pub async fn make_review(
             .and_then(|c| catalog.card(c))
             .map(|c| c.deck_id.clone())
         else {
-            return Ok(Some(Err(())));
+            return Ok(Some(None));
         };
         // One deck per assignment: keep the cards of the deck missed most.
         let cards: Vec<String> = cards
@@ -205,33 +193,13 @@ pub async fn make_review(
             Some(a) => format!("Review: most missed in {}", a.title),
             None => "Review: most missed questions".to_string(),
         };
-        let id = store::save_assignment(
-            conn,
-            class_id,
-            None,
-            &AssignmentInput {
-                title: &title.chars().take(MAX_TITLE).collect::<String>(),
-                deck_id: &deck_id,
-                selection: &Selection {
-                    cards: cards.clone(),
-                    ..Default::default()
-                },
-                goal: Goal::RightOnce,
-                due_date: None,
-                cards: &cards,
-            },
-            now(),
-        )?;
-        Ok(Some(Ok(id)))
+        Ok(Some(Some(ReviewDraft {
+            deck_id,
+            cards,
+            title: title.chars().take(MAX_TITLE).collect(),
+        })))
     })
-    .await?;
-    match id {
-        None => Err(PageError::NotFound),
-        Some(Err(())) => Err(PageError::BadRequest(
-            "Nobody has missed a question yet, so there is nothing to review.".into(),
-        )),
-        Some(Ok(id)) => Ok(redirect(format!("/classes/{class_id}/assignments/{id}"))),
-    }
+    .await?)
 }
 
 /// Only a learner in the class studies its assignments; used by `/study?assignment=`.

@@ -2,6 +2,7 @@
 //! saved.
 
 use super::access::{owned, owned_assignment};
+use super::assignment::review_draft;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal::Goal;
@@ -11,8 +12,9 @@ use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
+use crate::web::confirm::{ConfirmPage, ConfirmedForm};
 use crate::web::error::PageError;
-use crate::web::form::{CsrfForm, Field};
+use crate::web::form::{Field, Problem, problems};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
 use crate::web::respond::{html, unprocessable};
@@ -52,6 +54,18 @@ struct FormPage {
     goal: String,
     stability: Field,
     due: Field,
+}
+
+impl FormPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([
+            ("title", &self.title.error),
+            ("selection", &self.selection_error),
+            ("kinds", &self.kinds_error),
+            ("stability_days", &self.stability.error),
+            ("due_date", &self.due.error),
+        ])
+    }
 }
 
 /// The assignment form as posted. Checkbox groups repeat their name, hence `serde_html_form`.
@@ -243,6 +257,8 @@ fn validate(
         errors.title = Some("Give the assignment a title.".into());
     } else if title.chars().count() > MAX_TITLE {
         errors.title = Some(format!("A title is at most {MAX_TITLE} characters."));
+    } else if let Some(c) = crate::text::forbidden_char(&title) {
+        errors.title = Some(crate::text::forbidden_char_message(c));
     }
     let deck = catalog.deck(&form.deck).or(catalog.decks.first());
     let selection = Selection {
@@ -445,15 +461,95 @@ pub async fn update(
     save(&state, &user, class, Some(a), form).await
 }
 
+#[derive(Deserialize)]
+pub struct ReviewQuery {
+    /// An assignment id, or nothing for the class as a whole.
+    #[serde(default)]
+    from: String,
+}
+
+/// `GET /classes/{id}/review?from=`: the assignment form filled in with the most missed
+/// questions, a title and a due date a week out; nothing is published until it is saved.
+pub async fn review_form(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    query: web::Query<ReviewQuery>,
+) -> Result<HttpResponse, PageError> {
+    let class = owned(&state, &user, path.into_inner()).await?;
+    let from: Option<i64> = match query.from.trim() {
+        "" => None,
+        s => Some(s.parse().map_err(|_| PageError::NotFound)?),
+    };
+    let draft = review_draft(&state, class.id, from)
+        .await?
+        .ok_or(PageError::NotFound)?
+        .ok_or_else(|| {
+            PageError::BadRequest(
+                "Nobody has missed a question yet, so there is nothing to review.".into(),
+            )
+        })?;
+    let form = AssignmentForm {
+        title: draft.title,
+        deck: draft.deck_id,
+        cards: draft.cards,
+        goal: "right_once".into(),
+        due_date: (today() + time::Duration::days(REVIEW_DAYS)).to_string(),
+        ..Default::default()
+    };
+    html(&form_page(
+        &state.catalog,
+        &user,
+        class,
+        None,
+        &form,
+        Errors::default(),
+    ))
+}
+
+/// A review assignment's due date, suggested: a week from today.
+const REVIEW_DAYS: i64 = 7;
+
+/// `GET /classes/{id}/assignments/{a}/delete`: what deleting will do, and the button.
+pub async fn delete_confirm(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (class_id, assignment_id) = path.into_inner();
+    let (_, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;
+    let back = format!("/classes/{class_id}/assignments/{assignment_id}");
+    html(&ConfirmPage {
+        page: user.page_ctx(),
+        heading: format!("Delete “{}”?", a.title),
+        explain: vec![
+            "The assignment leaves every student's list, and its progress table goes with it."
+                .into(),
+            "Students keep their own answers and progress; you can set the same questions again later."
+                .into(),
+        ],
+        action: format!("{back}/delete"),
+        button: "Delete the assignment".into(),
+        danger: true,
+        back,
+        back_label: a.title,
+    })
+}
+
 pub async fn delete(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<(i64, i64)>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
     let (class_id, assignment_id) = path.into_inner();
     owned_assignment(&state, &user, class_id, assignment_id).await?;
+    if !form.confirmed() {
+        return Ok(redirect(format!(
+            "/classes/{class_id}/assignments/{assignment_id}/delete"
+        )));
+    }
     db::run(&state.pool, move |conn| {
         Ok(store::delete_assignment(conn, class_id, assignment_id)?)
     })

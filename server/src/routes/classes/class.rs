@@ -9,8 +9,9 @@ use crate::clock::{now, today};
 use crate::db::classes::{self as store, Class};
 use crate::db::{self, users::Role};
 use crate::routes::state::AppState;
+use crate::web::confirm::{ConfirmPage, ConfirmedForm};
 use crate::web::error::PageError;
-use crate::web::form::{CsrfForm, Field};
+use crate::web::form::{Field, Problem, problems};
 use crate::web::page::PageCtx;
 use crate::web::redirect::redirect;
 use crate::web::respond::{html, unprocessable};
@@ -28,6 +29,9 @@ fn check_name(name: &str) -> Result<String, String> {
     }
     if name.chars().count() > MAX_NAME {
         return Err(format!("A class name is at most {MAX_NAME} characters."));
+    }
+    if let Some(c) = crate::text::forbidden_char(name) {
+        return Err(crate::text::forbidden_char_message(c));
     }
     Ok(name.to_string())
 }
@@ -49,6 +53,12 @@ pub struct ClassesPage {
     name: Field,
     code: Field,
     notice: Option<String>,
+}
+
+impl ClassesPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([("name", &self.name.error), ("code", &self.code.error)])
+    }
 }
 
 pub async fn list_page(
@@ -161,6 +171,20 @@ struct ClassPage {
     name: Field,
     assignments: Vec<AssignmentRow>,
     roster: Vec<RosterRow>,
+    removed: Vec<RemovedRow>,
+}
+
+/// A student the teacher removed, with a button to take them back.
+pub struct RemovedRow {
+    pub user_id: i64,
+    pub name: String,
+    pub username: String,
+}
+
+impl ClassPage {
+    fn problems(&self) -> Vec<Problem> {
+        problems([("name", &self.name.error)])
+    }
 }
 
 fn join_link_for(req: &HttpRequest, join_code: &str) -> String {
@@ -176,8 +200,19 @@ async fn teacher_page(
     name: Field,
 ) -> Result<ClassPage, PageError> {
     let report = class_report(state, class.id).await?;
+    let class_id = class.id;
+    let removed = db::run(&state.pool, move |conn| Ok(store::removed(conn, class_id)?))
+        .await?
+        .into_iter()
+        .map(|r| RemovedRow {
+            user_id: r.user_id,
+            name: r.display_name,
+            username: r.username,
+        })
+        .collect();
     let today = today();
     Ok(ClassPage {
+        removed,
         page: user.page_ctx(),
         code: code::display(&class.join_code),
         join_link: join_link_for(req, &class.join_code),
@@ -280,15 +315,43 @@ pub async fn archive(
     Ok(redirect(format!("/classes/{id}")))
 }
 
+/// `GET /classes/{id}/code`: what a new code does, and the button.
+pub async fn rotate_code_confirm(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let class = owned(&state, &user, path.into_inner()).await?;
+    html(&ConfirmPage {
+        page: user.page_ctx(),
+        heading: format!("Give “{}” a new join code?", class.name),
+        explain: vec![
+            format!(
+                "The code {} and its link stop working at once; anyone you gave them to who has not joined yet will need the new code.",
+                code::display(&class.join_code)
+            ),
+            "Students already in the class stay in it.".into(),
+        ],
+        action: format!("/classes/{}/code", class.id),
+        button: "Make a new code".into(),
+        danger: false,
+        back: format!("/classes/{}", class.id),
+        back_label: class.name,
+    })
+}
+
 pub async fn rotate_code(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    form: web::Form<CsrfForm>,
+    form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
     let class = owned(&state, &user, path.into_inner()).await?;
     let id = class.id;
+    if !form.confirmed() {
+        return Ok(redirect(format!("/classes/{id}/code")));
+    }
     db::run(&state.pool, move |conn| {
         Ok(store::rotate_code(conn, id, || {
             code::generate(&mut rand::rng())

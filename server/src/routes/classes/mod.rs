@@ -2,6 +2,7 @@
 //! teacher reads and the exports. [`access`] finds every class through the signed-in user.
 
 pub mod access;
+pub mod analysis;
 pub mod assignment;
 pub mod assignment_form;
 pub mod class;

@@ -6,7 +6,7 @@ use super::assignment_form::kind_label;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal;
-use crate::clock::{moment, moment_ms, now, parse_day, today};
+use crate::clock::{now, parse_day, today, written, written_day, written_ms};
 use crate::db;
 use crate::db::classes::{self as store, Activity, Assignment, Class, Member, MissedCard};
 use crate::routes::state::AppState;
@@ -49,7 +49,10 @@ pub struct AssignmentRow {
 }
 
 pub fn due_label(a: &Assignment) -> String {
-    a.due_date.clone().unwrap_or_else(|| "no due date".into())
+    match a.due_date.as_deref() {
+        None => "no due date".into(),
+        Some(d) => parse_day(d).map_or_else(|| d.to_string(), written_day),
+    }
 }
 
 /// Per-student progress on every assignment of a class: the roster's numbers.
@@ -120,7 +123,7 @@ pub fn roster(report: &ClassReport, today: Date) -> Vec<RosterRow> {
                 accuracy: accuracy(&activity),
                 last_active: activity
                     .last_active
-                    .map(moment_ms)
+                    .map(written_ms)
                     .unwrap_or("never".into()),
             }
         })
@@ -160,8 +163,17 @@ pub struct MyAssignment {
     pub class_name: String,
     pub title: String,
     pub due: String,
+    /// `YYYY-MM-DD`, for ordering.
+    pub due_date: Option<String>,
     pub goal: String,
     pub cell: AssignmentCell,
+}
+
+impl MyAssignment {
+    /// Not finished yet: something left to study.
+    pub fn is_open(&self) -> bool {
+        self.cell.done < self.cell.total
+    }
 }
 
 /// A learner's open assignments (in one class or all), with their progress.
@@ -190,6 +202,7 @@ pub async fn my_assignments(
             class_name,
             title: a.title.clone(),
             due: due_label(&a),
+            due_date: a.due_date.clone(),
             goal: a.goal.describe(),
             cell: cell(&a, done, today),
         })
@@ -255,13 +268,13 @@ pub async fn student(
                 prompt,
                 given,
                 answer,
-                when: moment_ms(at),
+                when: written_ms(at),
             }
         })
         .collect();
     html(&StudentPage {
         page: user.page_ctx(),
-        joined: moment(member.joined_at),
+        joined: written(member.joined_at),
         class,
         student: member,
         rows,
@@ -269,7 +282,7 @@ pub async fn student(
         accuracy: accuracy(&activity),
         last_active: activity
             .last_active
-            .map(moment_ms)
+            .map(written_ms)
             .unwrap_or("never".into()),
     })
 }

@@ -1,0 +1,73 @@
+//! What the statistics and the timeline read of one learner: the whole review log in a
+//! compact form, every card state, and one event's history.
+
+use crate::db::study::row_to_state;
+use crate::srs::CardState;
+use crate::stats::Answer;
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+
+/// Every answer of the learner, oldest first (times in seconds).
+pub fn answers(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Answer>> {
+    // Served by reviews_user_time without reading the table for all but duration.
+    let mut stmt = conn.prepare_cached(
+        "SELECT card_id, answered_at, correct, duration_ms FROM reviews WHERE user_id = ?1
+         ORDER BY answered_at, rowid",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(Answer {
+            card_id: r.get(0)?,
+            at: r.get::<_, i64>(1)?.div_euclid(1000),
+            correct: r.get(2)?,
+            duration_ms: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Every card state of the learner, by card id.
+pub fn states(conn: &Connection, user_id: i64) -> rusqlite::Result<HashMap<String, CardState>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |row| {
+        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+    })?;
+    rows.collect()
+}
+
+/// One answer as the event's history lists it.
+#[derive(Debug, Clone)]
+pub struct Past {
+    pub card_id: String,
+    /// Unix milliseconds.
+    pub answered_at: i64,
+    pub correct: bool,
+    pub given_answer: String,
+}
+
+/// The learner's answers on these cards, newest first.
+pub fn history(
+    conn: &Connection,
+    user_id: i64,
+    card_ids: &[String],
+) -> rusqlite::Result<Vec<Past>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT card_id, answered_at, correct, given_answer FROM reviews
+         WHERE user_id = ?1 AND card_id = ?2",
+    )?;
+    for id in card_ids {
+        let rows = stmt.query_map(params![user_id, id], |r| {
+            Ok(Past {
+                card_id: r.get(0)?,
+                answered_at: r.get(1)?,
+                correct: r.get(2)?,
+                given_answer: r.get(3)?,
+            })
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+    }
+    out.sort_by_key(|p| std::cmp::Reverse(p.answered_at));
+    Ok(out)
+}

@@ -1,0 +1,104 @@
+//! `GET /classes/{id}/assignments/{a}/analysis`: the item analysis of an assignment, for its
+//! teacher: which questions are too easy, too hard, or do not tell stronger from weaker
+//! students, with the counts behind every figure.
+
+use super::access::owned_assignment;
+use super::report::question_text;
+use crate::auth::extract::CurrentUser;
+use crate::classes::item_analysis::{self, Tally, WrongAnswer};
+use crate::db;
+use crate::db::classes::{self as store, Assignment, Class};
+use crate::routes::classes::assignment_form::kind_label;
+use crate::routes::state::AppState;
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+pub struct ItemView {
+    pub card_id: String,
+    pub kind: String,
+    pub prompt: String,
+    pub answer: String,
+    /// "0.90", or empty when there are not enough answers yet.
+    pub facility: String,
+    pub all: Tally,
+    pub upper: Tally,
+    pub lower: Tally,
+    /// "+0.33", or empty when it cannot be worked out.
+    pub discrimination: String,
+    pub wrong: Vec<WrongAnswer>,
+    pub flags: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "analysis.html")]
+struct AnalysisPage {
+    page: PageCtx,
+    class: Class,
+    a: Assignment,
+    students: usize,
+    group: usize,
+    half: usize,
+    min_answers: usize,
+    min_students: usize,
+    items: Vec<ItemView>,
+}
+
+pub async fn show(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (class_id, assignment_id) = path.into_inner();
+    let (class, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;
+    let query = a.clone();
+    let (cards, answers) = db::run(&state.pool, move |conn| {
+        Ok((
+            store::assignment_cards(conn, query.id)?,
+            store::first_answers(conn, class_id, &query)?,
+        ))
+    })
+    .await?;
+    let analysis = item_analysis::analyse(&cards, &answers);
+    let mut items: Vec<ItemView> = analysis
+        .items
+        .into_iter()
+        .map(|i| {
+            let (prompt, answer) = question_text(&state.catalog, &i.card);
+            ItemView {
+                kind: state
+                    .catalog
+                    .card(&i.card)
+                    .map_or("", |c| kind_label(c.kind))
+                    .to_string(),
+                prompt,
+                answer,
+                facility: i.facility.map_or(String::new(), |f| format!("{f:.2}")),
+                all: i.all,
+                upper: i.upper,
+                lower: i.lower,
+                discrimination: i
+                    .discrimination
+                    .map_or(String::new(), |d| format!("{d:+.2}")),
+                wrong: i.wrong,
+                flags: i.flags.iter().map(|f| f.explain()).collect(),
+                card_id: i.card,
+            }
+        })
+        .collect();
+    // Questions to look at first; then the ones with answers, then the rest.
+    items.sort_by_key(|i| (i.flags.is_empty(), i.facility.is_empty()));
+    html(&AnalysisPage {
+        page: user.page_ctx(),
+        class,
+        a,
+        students: analysis.students,
+        group: analysis.group,
+        half: analysis.half,
+        min_answers: item_analysis::MIN_ANSWERS,
+        min_students: item_analysis::MIN_STUDENTS,
+        items,
+    })
+}

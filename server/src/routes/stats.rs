@@ -1,0 +1,239 @@
+//! `GET /stats`: the learner's figures, each chart drawn on the server as SVG with the same
+//! numbers in a table beside it.
+
+use crate::auth::extract::CurrentUser;
+use crate::classes::selection::event_of;
+use crate::clock::now;
+use crate::db;
+use crate::routes::state::AppState;
+use crate::srs::{Standing, Tally};
+use crate::stats::chart::{self, Bars, Heatmap, iso_day, short_day};
+use crate::stats::{self, Answer};
+use crate::web::error::PageError;
+use crate::web::page::PageCtx;
+use crate::web::respond::html;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+
+const HISTORY_DAYS: i64 = 90;
+const RETENTION_WEEKS: i64 = 12;
+const FORECAST_DAYS: i64 = 30;
+
+pub struct DayRow {
+    pub iso: String,
+    pub label: String,
+    pub count: usize,
+}
+
+pub struct WeekRow {
+    pub first: String,
+    pub label: String,
+    pub due: usize,
+    pub right: usize,
+    pub retention: Option<u32>,
+}
+
+pub struct StandingRow {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+/// One segment of an era's stacked bar, in percent of the bar's width.
+pub struct Segment {
+    pub key: &'static str,
+    pub x: f32,
+    pub w: f32,
+}
+
+pub struct EraRow {
+    pub title: String,
+    pub counts: Vec<StandingRow>,
+    pub total: usize,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "stats.html")]
+pub struct StatsPage {
+    pub page: PageCtx,
+    pub today_cards: usize,
+    pub today_answers: usize,
+    pub today_right: usize,
+    pub today_accuracy: Option<u32>,
+    pub today_time: String,
+    pub streak: i64,
+    pub total_answers: usize,
+    pub days: Vec<DayRow>,
+    pub days_total: usize,
+    pub days_summary: String,
+    pub forecast_summary: String,
+    pub day_bars: Bars,
+    pub heatmap: Heatmap,
+    pub weeks: Vec<WeekRow>,
+    pub week_bars: Bars,
+    pub forecast: Vec<DayRow>,
+    pub forecast_total: usize,
+    pub forecast_bars: Bars,
+    pub standings: Vec<StandingRow>,
+    pub standing_bars: Bars,
+    pub eras: Vec<EraRow>,
+    pub width: f32,
+    pub height: f32,
+}
+
+pub async fn show(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let user_id = user.id;
+    let (answers, states) = db::run(&state.pool, move |conn| {
+        Ok((
+            db::stats::answers(conn, user_id)?,
+            db::stats::states(conn, user_id)?,
+        ))
+    })
+    .await?;
+    let page = build(user.page_ctx(), &state.catalog, &answers, &states, now());
+    html(&page)
+}
+
+/// The page from the learner's log and states at `now` (unix seconds).
+pub fn build(
+    page: PageCtx,
+    catalog: &crate::catalog::Catalog,
+    answers: &[Answer],
+    states: &std::collections::HashMap<String, crate::srs::CardState>,
+    now: i64,
+) -> StatsPage {
+    let today = stats::day_of(now);
+    let t = stats::today(answers, today);
+    let per_day = stats::per_day(answers, today, HISTORY_DAYS);
+    let weeks = stats::retention_by_week(answers, today, RETENTION_WEEKS);
+    let forecast = stats::forecast(states.values(), today, FORECAST_DAYS);
+    let tallies = stats::tallies(answers);
+    let standing = |card_id: &str| {
+        Standing::of(
+            states.get(card_id),
+            tallies.get(card_id).copied().unwrap_or(Tally::default()),
+        )
+    };
+    let standings = rows(stats::by_standing(
+        catalog.cards.iter().map(|c| standing(&c.id)),
+    ));
+    let mut eras = Vec::new();
+    for deck in &catalog.decks {
+        for era in &deck.eras {
+            let in_era: Vec<Standing> = catalog
+                .deck_cards(&deck.id)
+                .filter(|c| {
+                    event_of(deck, c)
+                        .and_then(|e| deck.event(e))
+                        .is_some_and(|e| e.era == era.id)
+                })
+                .map(|c| standing(&c.id))
+                .collect();
+            let total = in_era.len();
+            let counts = rows(stats::by_standing(in_era));
+            let mut x = 0.0;
+            let segments = counts
+                .iter()
+                .filter(|r| r.count > 0)
+                .map(|r| {
+                    let w = 100.0 * r.count as f32 / total.max(1) as f32;
+                    let s = Segment { key: r.key, x, w };
+                    x += w;
+                    s
+                })
+                .collect();
+            eras.push(EraRow {
+                title: era.title.clone(),
+                counts,
+                total,
+                segments,
+            });
+        }
+    }
+    let day_rows: Vec<DayRow> = per_day.iter().map(|&(d, n)| day_row(d, n)).collect();
+    let forecast_rows: Vec<DayRow> = forecast.iter().map(|&(d, n)| day_row(d, n)).collect();
+    let week_rows: Vec<WeekRow> = weeks
+        .iter()
+        .map(|w| WeekRow {
+            first: iso_day(w.first_day),
+            label: format!("{} – {}", short_day(w.first_day), short_day(w.last_day)),
+            due: w.due,
+            right: w.right,
+            retention: w.retention(),
+        })
+        .collect();
+    let days_total = per_day.iter().map(|d| d.1).sum::<usize>();
+    let forecast_total = forecast.iter().map(|d| d.1).sum::<usize>();
+    StatsPage {
+        page,
+        today_cards: t.cards,
+        today_answers: t.answers,
+        today_right: t.right,
+        today_accuracy: t.accuracy(),
+        today_time: stats::duration_words(t.duration_ms),
+        streak: stats::streak(&stats::answer_days(answers), today),
+        total_answers: answers.len(),
+        days_total,
+        days_summary: format!(
+            "Bar chart of answers per day over the last 90 days, {days_total} in all; the table below has each day"
+        ),
+        forecast_summary: format!(
+            "Bar chart of cards due on each of the next 30 days, {forecast_total} in all; the table below has each day"
+        ),
+        day_bars: chart::bars(&labelled(&day_rows), None, 30),
+        heatmap: chart::heatmap(&per_day),
+        week_bars: chart::bars(
+            &week_rows
+                .iter()
+                .map(|w| (w.label.clone(), w.retention.unwrap_or(0) as usize))
+                .collect::<Vec<_>>(),
+            Some(100),
+            4,
+        ),
+        weeks: week_rows,
+        forecast_total,
+        forecast_bars: chart::bars(&labelled(&forecast_rows), None, 7),
+        forecast: forecast_rows,
+        standing_bars: chart::bars(
+            &standings
+                .iter()
+                .map(|r| (r.label.to_string(), r.count))
+                .collect::<Vec<_>>(),
+            None,
+            1,
+        ),
+        standings,
+        eras,
+        days: day_rows,
+        width: chart::WIDTH,
+        height: chart::HEIGHT,
+    }
+}
+
+fn day_row(day: i64, count: usize) -> DayRow {
+    DayRow {
+        iso: iso_day(day),
+        label: short_day(day),
+        count,
+    }
+}
+
+fn labelled(rows: &[DayRow]) -> Vec<(String, usize)> {
+    rows.iter().map(|r| (r.label.clone(), r.count)).collect()
+}
+
+fn rows(counts: Vec<(Standing, usize)>) -> Vec<StandingRow> {
+    counts
+        .into_iter()
+        .map(|(s, count)| StandingRow {
+            key: s.as_str(),
+            label: s.label(),
+            count,
+        })
+        .collect()
+}

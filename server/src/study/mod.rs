@@ -1,0 +1,186 @@
+//! The one answer path, for the study form and the sync API alike: in one write transaction
+//! (`BEGIN IMMEDIATE`), check that the card has not moved on, append the review, bring the
+//! card state to what a replay of its log gives, bump the learner's sync counter, commit.
+//! Only then may a route show the result. Routes parse, call this and render.
+//!
+//! The staleness check sits inside the transaction on purpose: checked before it, two tabs
+//! answering one card at once were both "saved" and the state counted one of them.
+
+pub mod fit;
+
+use crate::db::study::{self as store, NewReview};
+use crate::db::sync::{self as sync_store, Changed, Outcome};
+use crate::db::users;
+use crate::srs::{CardState, Scheduler};
+use crate::sync::IncomingReview;
+use crate::sync::cursor::Cursor;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// What became of one answer from the study form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answered {
+    /// Stored; the card's state is now this (a replay of its whole log).
+    Saved(CardState),
+    /// This review id is already in the learner's log (a form sent twice): nothing written.
+    AlreadySaved,
+    /// The card was answered meanwhile (another tab or device): nothing written.
+    Stale,
+}
+
+/// Stores one answer given on a question shown when the card had `shown_reps` reviews.
+/// `received_at` is unix milliseconds.
+pub fn answer(
+    conn: &mut Connection,
+    review: &NewReview<'_>,
+    shown_reps: u32,
+    received_at: i64,
+) -> rusqlite::Result<Answered> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Dropping `tx` without commit rolls back: nothing is written on the early returns.
+    if store::has_review(&tx, review.user_id, review.id)? {
+        return Ok(Answered::AlreadySaved);
+    }
+    let reps = store::card_state(&tx, review.user_id, review.card_id)?.map_or(0, |s| s.reps);
+    if reps != shown_reps {
+        return Ok(Answered::Stale);
+    }
+    store::insert_review(&tx, review, received_at)?;
+    let scheduler = Scheduler::with(&users::scheduling(&tx, review.user_id)?);
+    let state = store::replay_card(&tx, &scheduler, review.user_id, review.card_id)?
+        .expect("the card has the review just appended");
+    tx.commit()?;
+    Ok(Answered::Saved(state))
+}
+
+/// Replays every card of the learner with their current settings, in one transaction: what
+/// changing retention, steps, time zone or parameters does. The log never changes. Returns
+/// how many cards were rescheduled.
+pub fn reschedule(conn: &mut Connection, user_id: i64) -> rusqlite::Result<usize> {
+    reschedule_after(conn, user_id, |_| Ok(()))
+}
+
+/// Applies `change` to the learner's settings and reschedules under them, in one
+/// transaction: no state is ever left computed under settings that were not saved.
+pub fn reschedule_after(
+    conn: &mut Connection,
+    user_id: i64,
+    change: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
+) -> rusqlite::Result<usize> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    change(&tx)?;
+    let scheduler = Scheduler::with(&users::scheduling(&tx, user_id)?);
+    let cards = store::card_ids_with_state(&tx, user_id)?;
+    for card in &cards {
+        store::replay_card(&tx, &scheduler, user_id, card)?;
+    }
+    tx.commit()?;
+    Ok(cards.len())
+}
+
+/// What one sync request did, and what to send back.
+#[derive(Debug)]
+pub struct Synced {
+    pub outcome: Outcome,
+    /// Card states changed after the client's cursor, this batch's changes included.
+    pub changed: Vec<Changed>,
+    /// The learner's newest change number: the next cursor.
+    pub seq: i64,
+}
+
+/// Stores a batch of reviews (idempotent by id, per learner), replays every card it touched,
+/// and collects the states changed since `cursor`, all in one transaction. `tidy` may
+/// adjust the batch first, inside that transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn sync(
+    conn: &mut Connection,
+    user_id: i64,
+    device_id: &str,
+    mut batch: Vec<IncomingReview>,
+    cursor: Option<Cursor>,
+    now_ms: i64,
+    card_exists: impl Fn(&str) -> bool,
+    tidy: impl FnOnce(&Connection, &mut [IncomingReview]) -> rusqlite::Result<()>,
+) -> rusqlite::Result<Synced> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // What the sync API checks against the learner's states (the choices a multiple-choice
+    // answer could have had) is read inside the transaction too.
+    tidy(&tx, &mut batch)?;
+    let since = Cursor::since(cursor, sync_store::current_seq(&tx, user_id)?);
+    let scheduler = Scheduler::with(&users::scheduling(&tx, user_id)?);
+    let outcome = sync_store::apply(
+        &tx,
+        &scheduler,
+        user_id,
+        device_id,
+        &batch,
+        now_ms,
+        card_exists,
+    )?;
+    let changed = sync_store::changed_since(&tx, user_id, since)?;
+    let seq = sync_store::current_seq(&tx, user_id)?;
+    tx.commit()?;
+    Ok(Synced {
+        outcome,
+        changed,
+        seq,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::srs::Rating;
+
+    const T0: i64 = 1_750_000_000_000;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards VALUES ('e1/date', 'd', 'e1', 'date', 0, 0);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn review(id: &str, at: i64, rating: Rating) -> NewReview<'_> {
+        NewReview {
+            id,
+            user_id: 1,
+            card_id: "e1/date",
+            answered_at: at,
+            rating,
+            correct: rating != Rating::Again,
+            given_answer: "",
+            duration_ms: 0,
+            presentation: "flashcard",
+            device_id: "web",
+        }
+    }
+
+    #[test]
+    fn a_second_form_for_the_same_position_is_stale_and_a_resent_one_already_saved() {
+        let mut conn = db();
+        let first = review("a", T0, Rating::Good);
+        assert!(matches!(
+            answer(&mut conn, &first, 0, T0).unwrap(),
+            Answered::Saved(state) if state.reps == 1
+        ));
+        let other_tab = review("b", T0 + 1000, Rating::Again);
+        assert_eq!(
+            answer(&mut conn, &other_tab, 0, T0).unwrap(),
+            Answered::Stale
+        );
+        assert_eq!(
+            answer(&mut conn, &first, 0, T0).unwrap(),
+            Answered::AlreadySaved
+        );
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM reviews", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}
