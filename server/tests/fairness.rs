@@ -159,12 +159,17 @@ fn a_group_never_stands_beside_its_members() {
 
 #[test]
 fn figures_keep_their_qualifier_and_singular() {
-    // "over 600 km": nothing above 600 is offered; "1 division", not "1 divisions".
+    // "over 600 km" rules no rival out, so it is no figure card; "nearly 500": nothing from
+    // 75 % of it up to it is offered; "1 division", not "1 divisions".
+    let ids: Vec<&str> = tricky().cards.iter().map(|c| c.id.as_str()).collect();
+    assert!(!ids.contains(&"dry-season-offensives/figure-1"), "{ids:?}");
+    assert!(!ids.contains(&"border-raid/figure-1"), "{ids:?}");
     for seed in 0..40 {
-        let q = question("dry-season-offensives/figure-1", seed);
-        assert!(q.prompt.contains("more than"), "{}", q.prompt);
+        let q = question("capital-taken/figure-1", seed);
+        assert!(q.prompt.contains("nearly"), "{}", q.prompt);
         for c in q.choices.iter().filter(|c| **c != q.answer) {
-            assert!(answer::parse_number(c).unwrap() < 600.0, "{c}");
+            let x = answer::parse_number(c).unwrap();
+            assert!(!(375.0..=500.0).contains(&x), "{c}");
         }
         let q = question("winter-campaign/figure-1", seed);
         assert_eq!(q.answer, "1 division");
@@ -339,9 +344,37 @@ fn lint_distractor_in_span() {
 
 #[test]
 fn lint_distractor_not_excluded() {
-    let mut q = question("dry-season-offensives/figure-1", 0);
-    replace_wrong(&mut q, "700 km");
+    let mut q = question("capital-taken/figure-1", 0);
+    replace_wrong(&mut q, "450 soldiers");
     assert!(rules_broken(&q).contains(&Rule::DistractorNotExcluded));
+}
+
+#[test]
+fn lint_date_out_of_window() {
+    // The deck's own dates begin in 1975: a 1960 date is ruled out by the deck itself.
+    let mut q = question("capital-taken/date", 0);
+    replace_wrong(&mut q, "7 January 1960");
+    assert!(rules_broken(&q).contains(&Rule::DateOutOfWindow));
+}
+
+#[test]
+fn lint_speaker_quote_must_hold_the_words() {
+    let mut q = question("one-speaks/speaker", 0);
+    for s in &mut q.sources {
+        s.quote = "Speaker One said".into();
+    }
+    assert!(rules_broken(&q).contains(&Rule::QuoteLacksFact));
+}
+
+#[test]
+fn lint_speaker_named_in_words() {
+    let mut q = question("one-speaks/speaker", 0);
+    q.prompt = "Who said this? “We will win against Speaker Five.”".into();
+    for s in &mut q.sources {
+        s.quote = "Speaker One said: We will win against Speaker Five.".into();
+    }
+    replace_wrong(&mut q, "Speaker Five");
+    assert!(rules_broken(&q).contains(&Rule::SpeakerNamedInWords));
 }
 
 #[test]

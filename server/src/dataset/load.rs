@@ -156,6 +156,8 @@ struct RawEvent {
     end_date: Option<Spanned<String>>,
     #[serde(default)]
     date_inferred: bool,
+    #[serde(default)]
+    ongoing: bool,
     title: Spanned<String>,
     summary: Spanned<String>,
     place: Option<Spanned<String>>,
@@ -846,6 +848,7 @@ fn check_event(
         date: date?,
         end_date,
         date_inferred: e.date_inferred,
+        ongoing: e.ongoing,
         title: e.title.into_inner().trim().to_string(),
         summary: e.summary.into_inner().trim().to_string(),
         place: e.place.map(|s| s.into_inner().trim().to_string()),

@@ -200,6 +200,9 @@ pub struct Event {
     pub end_date: Option<HistDate>,
     /// No article states the date; it is inferred (from a publication date, say). Never asked.
     pub date_inferred: bool,
+    /// The event runs on to the articles' own day ("from 2015 up to now"): it covers every
+    /// date from its start, so no later date is a wrong one for it, nor it a rival there.
+    pub ongoing: bool,
     pub title: String,
     pub summary: String,
     pub place: Option<String>,
@@ -267,6 +270,17 @@ pub enum Qualifier {
     Under,
     /// "up to", "as many as": this or below.
     UpTo,
+}
+
+impl Qualifier {
+    /// "More than", "at least", "under", "up to": one side open, so no single rival is
+    /// ruled out as the figure.
+    pub fn is_bound(self) -> bool {
+        matches!(
+            self,
+            Qualifier::Over | Qualifier::AtLeast | Qualifier::Under | Qualifier::UpTo
+        )
+    }
 }
 
 impl Qualifier {

@@ -7,8 +7,13 @@ use crate::text::normalize;
 use rand::Rng;
 use rand::seq::SliceRandom;
 
-/// Three dates near `answer` at its precision, none later than `latest_year`.
-pub fn dates(answer: &HistDate, latest_year: i32, rng: &mut impl Rng) -> Vec<HistDate> {
+/// Three dates near `answer` at its precision, each one `fits` allows (the plausible window:
+/// a date the title or the deck's own history rules out gives the answer away).
+pub fn dates(
+    answer: &HistDate,
+    fits: impl Fn(&HistDate) -> bool,
+    rng: &mut impl Rng,
+) -> Vec<HistDate> {
     let range: Vec<i64> = match answer.precision() {
         Precision::Day => (3..=60).collect(),
         Precision::Month => (1..=9).collect(),
@@ -19,7 +24,7 @@ pub fn dates(answer: &HistDate, latest_year: i32, rng: &mut impl Rng) -> Vec<His
     let mut out: Vec<HistDate> = Vec::new();
     for o in offsets {
         let d = answer.shifted(o);
-        if d.year <= latest_year.max(answer.year) && d != *answer && !out.contains(&d) {
+        if fits(&d) && d != *answer && !out.contains(&d) {
             out.push(d);
         }
         if out.len() == 3 {
@@ -30,11 +35,11 @@ pub fn dates(answer: &HistDate, latest_year: i32, rng: &mut impl Rng) -> Vec<His
 }
 
 /// Three spans of the same length as `[from, to]`, shifted clear of it so none overlaps it,
-/// none ending later than `latest_year`.
+/// each one `fits` allows.
 pub fn spans(
     from: &HistDate,
     to: &HistDate,
-    latest_year: i32,
+    fits: impl Fn(&HistDate, &HistDate) -> bool,
     rng: &mut impl Rng,
 ) -> Vec<(HistDate, HistDate)> {
     let same = from.precision() == to.precision();
@@ -64,7 +69,7 @@ pub fn spans(
     for k in offsets {
         let (a, b) = (step(from, k), step(to, k));
         let clear = b.last_day() < from.first_day() || a.first_day() > to.last_day();
-        if clear && b.year <= latest_year.max(to.year) && !out.contains(&(a, b)) {
+        if clear && fits(&a, &b) && !out.contains(&(a, b)) {
             out.push((a, b));
         }
         if out.len() == 3 {
@@ -225,7 +230,7 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(7);
         for iso in ["1979-01-07", "1979-01", "1979"] {
             let answer = HistDate::parse_iso(iso).unwrap();
-            let d = dates(&answer, 2020, &mut rng);
+            let d = dates(&answer, |d| d.year <= 2020, &mut rng);
             assert_eq!(d.len(), 3);
             assert!(
                 d.iter()
@@ -233,7 +238,10 @@ mod tests {
             );
         }
         let recent = HistDate::year(2020);
-        assert!(dates(&recent, 2020, &mut rng).iter().all(|d| d.year < 2020));
+        let before = dates(&recent, |d| d.year < 2020, &mut rng);
+        assert!(before.iter().all(|d| d.year < 2020));
+        // A window the answer's neighbours do not fit leaves fewer than three.
+        assert!(dates(&recent, |d| d.year == 2019, &mut rng).len() < 3);
     }
 
     #[test]
@@ -249,7 +257,7 @@ mod tests {
                 HistDate::parse_iso(a).unwrap(),
                 HistDate::parse_iso(b).unwrap(),
             );
-            let got = spans(&from, &to, 2024, &mut rng);
+            let got = spans(&from, &to, |_, b| b.year <= 2024, &mut rng);
             assert_eq!(got.len(), 3, "{a}..{b}");
             for (x, y) in got {
                 assert!(

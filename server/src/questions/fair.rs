@@ -44,6 +44,10 @@ pub enum Rule {
     ChoicesNotDistinct,
     /// A false true/false statement that the deck does not show to be false.
     NotReallyFalse,
+    /// A wrong date outside the event's era (a year either side) or the deck's own dates.
+    DateOutOfWindow,
+    /// A speaker offered for words that name them (a quote condemning them).
+    SpeakerNamedInWords,
 }
 
 impl Rule {
@@ -66,6 +70,8 @@ impl Rule {
             Rule::TooFewDistractors => "too-few-distractors",
             Rule::ChoicesNotDistinct => "choices-not-distinct",
             Rule::NotReallyFalse => "not-really-false",
+            Rule::DateOutOfWindow => "date-out-of-window",
+            Rule::SpeakerNamedInWords => "speaker-named-in-words",
         }
     }
 }
@@ -107,6 +113,25 @@ pub fn mentions(text: &str, name: &str) -> bool {
 /// True when `text` mentions `name` or any form the deck's `[[name]]` gives for it.
 pub fn mentions_name(deck: &Deck, text: &str, name: &str) -> bool {
     name_forms(deck, name).iter().any(|f| mentions(text, f))
+}
+
+/// How many words in a row of a speaker's words a cited quote must hold to show them.
+pub const QUOTED_RUN_WORDS: usize = 6;
+
+/// True when `source` holds a run of [`QUOTED_RUN_WORDS`] words of `words` (all of them when
+/// fewer): the quote shows the words themselves, not just "Hun Sen said".
+pub fn holds_words(source: &str, words: &str) -> bool {
+    let hay = format!(" {} ", normalize(source));
+    let w: Vec<String> = normalize(words)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if w.is_empty() {
+        return false;
+    }
+    let n = QUOTED_RUN_WORDS.min(w.len());
+    w.windows(n)
+        .any(|run| hay.contains(&format!(" {} ", run.join(" "))))
 }
 
 /// The name and every alias the deck declares for it.

@@ -57,7 +57,10 @@ pub fn generate(deck: &Deck, card: &CardSpec, seed: u64) -> Option<Question> {
 /// Whether `kind` can be asked fairly of `event`, and if not, which rule stops it.
 pub(super) fn event_card_check(deck: &Deck, event: &Event, kind: Kind) -> Checked<()> {
     match kind {
-        Kind::Date => date_check(event).map(|_| ()),
+        Kind::Date => {
+            date_check(event)?;
+            date_distractors_check(deck, event)
+        }
         Kind::EventOnDate => {
             date_check(event)?;
             if other_dated_events(deck, event).len() < 3 {
@@ -71,6 +74,12 @@ pub(super) fn event_card_check(deck: &Deck, event: &Event, kind: Kind) -> Checke
         Kind::Place => place_check(deck, event).map(|_| ()),
         Kind::Chronology => {
             date_check(event)?;
+            if event.ongoing {
+                return Err(Why::new(
+                    Rule::ChronologySpacing,
+                    "an ongoing state of affairs has no one place in an order",
+                ));
+            }
             pick_chronology(deck, event, None)
                 .map(|_| ())
                 .ok_or_else(|| {
@@ -175,6 +184,31 @@ pub(super) fn figure_check<'a>(
     figure: &Figure,
 ) -> Checked<Vec<&'a Source>> {
     let _ = deck;
+    let held = figure_fact_check(event, figure)?;
+    if figure.qualifier.is_bound() {
+        // "More than 10 km" rules out no rival: "more than 8" is true too, "more than 20"
+        // may be. Only a contradicting true/false statement ("under 8 km") is fair.
+        return Err(Why::new(
+            Rule::DistractorNotExcluded,
+            format!(
+                "the {} is a bound (“{}…”), which rules no rival figure out; it is asked \
+                 as true/false instead",
+                figure.what,
+                qualifier_words(figure.qualifier).trim()
+            ),
+        ));
+    }
+    if figure_distractors(figure, &mut QuestionRng::seed_from_u64(0)).len() < 3 {
+        return Err(Why::new(
+            Rule::TooFewDistractors,
+            "fewer than three numbers the qualifier rules out",
+        ));
+    }
+    Ok(held)
+}
+
+/// The figure may be stated at all: settled, not in the title, written in a quote.
+fn figure_fact_check<'a>(event: &'a Event, figure: &Figure) -> Checked<Vec<&'a Source>> {
     if event.is_figure_disputed(figure) {
         return Err(Why::new(
             Rule::Disputed,
@@ -195,12 +229,6 @@ pub(super) fn figure_check<'a>(
             format!("no source quote writes the number {written}"),
         ));
     }
-    if figure_distractors(figure, &mut QuestionRng::seed_from_u64(0)).len() < 3 {
-        return Err(Why::new(
-            Rule::TooFewDistractors,
-            "fewer than three numbers the qualifier rules out",
-        ));
-    }
     Ok(held)
 }
 
@@ -214,25 +242,45 @@ pub(super) fn speaker_check<'a>(deck: &Deck, quote: &'a Quote) -> Checked<Vec<&'
             "the words name their speaker",
         ));
     }
+    // One cited quote must tie the speaker to the words: a name here and the words there
+    // would not show who said them.
     let held: Vec<&Source> = quote
         .sources
         .iter()
-        .filter(|s| mentions_name(deck, &s.quote, &quote.speaker))
+        .filter(|s| {
+            mentions_name(deck, &s.quote, &quote.speaker)
+                && fair::holds_words(&s.quote, &quote.text)
+        })
         .collect();
     if held.is_empty() {
         return Err(Why::new(
             Rule::QuoteLacksFact,
-            format!("no source quote names the speaker `{}`", quote.speaker),
+            format!(
+                "no source quote both names the speaker `{}` and holds the words",
+                quote.speaker
+            ),
         ));
     }
-    let apart = |a: &str, b: &str| !deck.related_names(a, b);
-    if distractors::distinct_names_besides(&quote.speaker, &all_speakers(deck), apart) < 3 {
+    if distractors::distinct_names_besides(&quote.speaker, &rival_speakers(deck, quote), |a, b| {
+        !deck.related_names(a, b)
+    }) < 3
+    {
         return Err(Why::new(
             Rule::TooFewDistractors,
-            "fewer than three other speakers who are not this one's group or members",
+            "fewer than three other speakers who are not this one's group or members, nor \
+             named in the words",
         ));
     }
     Ok(held)
+}
+
+/// Speakers who could have said `quote`: not one its words name (a quote condemning "the Pol
+/// Pot regime" is not Pol Pot's).
+fn rival_speakers(deck: &Deck, quote: &Quote) -> Vec<String> {
+    all_speakers(deck)
+        .into_iter()
+        .filter(|s| !mentions_name(deck, &quote.text, s))
+        .collect()
 }
 
 fn cloze_check(event: &Event) -> Checked<()> {
@@ -287,8 +335,31 @@ fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
     pool
 }
 
-fn latest_year(deck: &Deck) -> i32 {
-    deck.events.iter().map(|e| e.end().year).max().unwrap_or(0)
+/// The days a wrong date for `event` may lie in (a single date must touch it, a span lie
+/// wholly inside it): its era and a year either side, inside the deck's own dates. A date far outside it ("1966-1968" for a deed of a regime that took power
+/// in 1975) is ruled out by the title alone. An ongoing event ("from 2015 up to now") covers
+/// every later date, so its wrong dates lie before it.
+pub(super) fn date_window(deck: &Deck, event: &Event) -> (i64, i64) {
+    let dated = deck.events.iter().filter(|e| !e.date_inferred);
+    let deck_from = dated
+        .clone()
+        .map(|e| e.date.first_day())
+        .min()
+        .unwrap_or(i64::MIN);
+    let deck_to = dated.map(|e| e.end().last_day()).max().unwrap_or(i64::MAX);
+    let (mut from, mut to) = match deck.era(&event.era) {
+        Some(era) => (
+            era.start.first_day() - 365,
+            era.end.map_or(deck_to, |end| end.last_day() + 365),
+        ),
+        None => (deck_from, deck_to),
+    };
+    from = from.max(deck_from);
+    to = to.min(deck_to);
+    if event.ongoing {
+        to = to.min(event.date.first_day() - 1);
+    }
+    (from, to)
 }
 
 pub(super) fn source_refs<'a>(
@@ -368,24 +439,52 @@ fn date_value(event: &Event) -> serde_json::Value {
 }
 
 /// Wrong dates for `event`, written as its date is: spans for a span, and never inside it.
+/// Only dates inside [`date_window`] are offered; fewer than three means the date card is
+/// not asked (see [`date_distractors_check`]).
 fn wrong_dates(deck: &Deck, event: &Event, rng: &mut impl Rng) -> Vec<String> {
+    let (lo, hi) = date_window(deck, event);
     match &event.end_date {
-        Some(end) => distractors::spans(&event.date, end, latest_year(deck), rng)
-            .iter()
-            .map(|(a, b)| when(a, Some(b)))
-            .collect(),
-        None => distractors::dates(&event.date, latest_year(deck), rng)
-            .iter()
-            .filter(|d| !event.span_covers(d))
-            .map(|d| d.to_string())
-            .collect(),
+        Some(end) => distractors::spans(
+            &event.date,
+            end,
+            |a, b| a.first_day() >= lo && b.last_day() <= hi,
+            rng,
+        )
+        .iter()
+        .map(|(a, b)| when(a, Some(b)))
+        .collect(),
+        None => distractors::dates(
+            &event.date,
+            // A year need only touch the window: "1978" is fair beside an era ending in April.
+            |d| d.last_day() >= lo && d.first_day() <= hi && !event.span_covers(d),
+            rng,
+        )
+        .iter()
+        .map(|d| d.to_string())
+        .collect(),
     }
+}
+
+/// Three wrong dates inside the plausible window, or the rule that stops a date question.
+fn date_distractors_check(deck: &Deck, event: &Event) -> Checked<()> {
+    if wrong_dates(deck, event, &mut QuestionRng::seed_from_u64(0)).len() < 3 {
+        return Err(Why::new(
+            Rule::TooFewDistractors,
+            "fewer than three wrong dates lie in the event's era (a year either side)",
+        ));
+    }
+    Ok(())
+}
+
+/// "When did this happen?", or "begin" for an event still going on in the articles.
+fn happen(event: &Event) -> &'static str {
+    if event.ongoing { "begin" } else { "happen" }
 }
 
 fn date(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {
     let sources = date_check(event).unwrap_or_default();
     let parts = Parts {
-        prompt: format!("When did this happen? {}", event.title),
+        prompt: format!("When did this {}? {}", happen(event), event.title),
         answer: when(&event.date, event.end_date.as_ref()),
         wrong: wrong_dates(deck, event, rng),
         answer_value: Some(date_value(event)),
@@ -408,7 +507,7 @@ fn other_dated_events<'a>(deck: &'a Deck, event: &Event) -> Vec<&'a Event> {
                 && !o.is_disputed(DisputeAbout::EndDate)
                 && !o.date_inferred
                 && !fair::has_date(&o.title)
-                && (o.end().last_day() < event.date.first_day()
+                && ((o.end().last_day() < event.date.first_day() && !o.ongoing)
                     || o.date.first_day() > event.end().last_day())
                 && normalize(&o.title) != key
         })
@@ -425,7 +524,8 @@ fn event_on_date(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng
     near.shuffle(rng);
     let parts = Parts {
         prompt: format!(
-            "Which of these happened {}?",
+            "Which of these {} {}?",
+            if event.ongoing { "began" } else { "happened" },
             when_phrase(&event.date, event.end_date.as_ref())
         ),
         answer: event.title.clone(),
@@ -528,6 +628,7 @@ fn chronology_pool<'a>(deck: &'a Deck, anchor: &Event) -> Vec<&'a Event> {
             // The window first: it is cheap and rules most events out.
             e.id != anchor.id
                 && (e.date.first_day() - anchor.date.first_day()).abs() <= CHRONOLOGY_WINDOW_DAYS
+                && !e.ongoing
                 && date_check(e).is_ok()
                 && normalize(&e.title) != key
         })
@@ -657,7 +758,9 @@ enum About {
 
 fn statement_kinds(deck: &Deck, event: &Event) -> Vec<About> {
     let mut out = Vec::new();
-    if date_check(event).is_ok() {
+    if date_check(event).is_ok()
+        && !wrong_dates(deck, event, &mut QuestionRng::seed_from_u64(0)).is_empty()
+    {
         out.push(About::Date);
     }
     if place_check(deck, event).is_ok() && !false_places(deck, event).is_empty() {
@@ -667,7 +770,7 @@ fn statement_kinds(deck: &Deck, event: &Event) -> Vec<About> {
         out.push(About::Actor);
     }
     for (i, f) in event.figures.iter().enumerate() {
-        if figure_check(deck, event, f).is_ok()
+        if figure_fact_check(event, f).is_ok()
             && false_figure(f, &mut QuestionRng::seed_from_u64(0)).is_some()
         {
             out.push(About::Figure(i));
@@ -725,16 +828,43 @@ fn true_actors<'a>(deck: &Deck, event: &'a Event) -> Vec<&'a String> {
         .actors
         .iter()
         .filter(|a| {
-            event
-                .sources
-                .iter()
-                .any(|s| mentions_name(deck, &s.quote, a))
+            // "Pracheachon editorial …: Pracheachon took part" only repeats the title.
+            !mentions_name(deck, &event.title, a)
+                && event
+                    .sources
+                    .iter()
+                    .any(|s| mentions_name(deck, &s.quote, a))
         })
         .collect()
 }
 
-/// Actors of other events who are not this one's, nor its groups or members, and whom
-/// nothing the event says mentions.
+/// Words that say an actor came into being at an event.
+const FOUNDING_WORDS: [&str; 5] = ["founded", "formed", "established", "set up", "created"];
+
+/// The cited proof that `actor` had no part in `event`: the actor was founded only after it
+/// ended (the event's own date and the founding's, both stated in quotes). Anything short
+/// of that ("the articles do not name it") is not a fact a learner can be marked on.
+fn refutation<'a>(deck: &'a Deck, event: &'a Event, actor: &str) -> Option<Vec<&'a Source>> {
+    let mine = date_check(event).ok()?;
+    deck.events.iter().find_map(|f| {
+        let founds = f.actors.iter().any(|a| distractors::same_name_as(a, actor))
+            && FOUNDING_WORDS
+                .iter()
+                .any(|w| mentions(&f.title, w) || mentions(&f.summary, w));
+        if !founds || f.date.first_day() <= event.end().last_day() {
+            return None;
+        }
+        let theirs: Vec<&Source> = date_check(f)
+            .ok()?
+            .into_iter()
+            .filter(|s| mentions_name(deck, &s.quote, actor))
+            .collect();
+        (!theirs.is_empty()).then(|| mine.iter().copied().chain(theirs).collect())
+    })
+}
+
+/// Actors of other events who are not this one's, nor its groups or members, whom nothing
+/// the event says mentions, and whom the cited sources show could not have taken part.
 fn false_actors(deck: &Deck, event: &Event) -> Vec<String> {
     let words = EventWords::of(event);
     let twins = twins(deck, event);
@@ -753,6 +883,7 @@ fn false_actors(deck: &Deck, event: &Event) -> Vec<String> {
                 && !words.mention(deck, a)
                 && !twins.iter().any(|t| t.actors.contains(a))
                 && !out.contains(a)
+                && refutation(deck, event, a).is_some()
             {
                 out.push(a.clone());
             }
@@ -783,9 +914,10 @@ fn true_false(
             } else {
                 phrase_of(&shown)
             };
+            let verb = if event.ongoing { "began" } else { "happened" };
             (
                 "date",
-                format!("this happened {phrase}"),
+                format!("this {verb} {phrase}"),
                 shown,
                 date_check(event).ok()?,
             )
@@ -807,12 +939,16 @@ fn true_false(
             } else {
                 false_actors(deck, event).choose(rng)?.clone()
             };
-            let held = sources_holding(event, |q| mentions_name(deck, q, &right));
+            let held = if truth {
+                sources_holding(event, |q| mentions_name(deck, q, &right))
+            } else {
+                refutation(deck, event, &shown)?
+            };
             ("actor", format!("{shown} took part"), shown, held)
         }
         About::Figure(i) => {
             let f = &event.figures[i];
-            let held = figure_check(deck, event, f).ok()?;
+            let held = figure_fact_check(event, f).ok()?;
             let (q, value) = if truth {
                 (f.qualifier, f.value)
             } else {
@@ -882,6 +1018,8 @@ fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question {
         .unwrap_or_default();
     let inferred = if event.date_inferred {
         " (date not stated in the sources)"
+    } else if event.ongoing {
+        " onwards (still going on in the articles)"
     } else {
         ""
     };
@@ -908,7 +1046,7 @@ fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question {
 
 fn speaker(deck: &Deck, card: &CardSpec, quote: &Quote, rng: &mut impl Rng) -> Question {
     let apart = |a: &str, b: &str| !deck.related_names(a, b);
-    let wrong = distractors::names(&quote.speaker, &all_speakers(deck), 3, apart, rng);
+    let wrong = distractors::names(&quote.speaker, &rival_speakers(deck, quote), 3, apart, rng);
     let when = quote.date.map(|d| format!(" ({d})")).unwrap_or_default();
     let (choices, index) = shuffle_in(quote.speaker.clone(), wrong, rng);
     Question {

@@ -110,6 +110,15 @@ fn overlaps_span(e: &Event, from: &HistDate, to: &HistDate) -> bool {
     from.first_day() <= e.end().last_day() && e.date.first_day() <= to.last_day()
 }
 
+/// A single date must touch the window `[lo, hi]` (days), a span lie wholly inside it.
+fn out_of_window(a: &HistDate, b: &HistDate, lo: i64, hi: i64) -> bool {
+    if a == b {
+        a.last_day() < lo || a.first_day() > hi
+    } else {
+        a.first_day() < lo || b.last_day() > hi
+    }
+}
+
 /// A written date or span as `(from, to)`.
 fn read_when(s: &str) -> Option<(HistDate, HistDate)> {
     parse_span(s).or_else(|| parse_date(s).map(|d| (d, d)))
@@ -184,11 +193,16 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
             {
                 out.push((Rule::AnswerInPrompt, "the prompt shows the year".into()));
             }
+            let (lo, hi) = generate::date_window(deck, e);
             for w in &wrong {
                 match read_when(w) {
                     Some((a, b)) if overlaps_span(e, &a, &b) => out.push((
                         Rule::DistractorInSpan,
                         format!("“{w}” falls inside the event's own dates"),
+                    )),
+                    Some((a, b)) if out_of_window(&a, &b, lo, hi) => out.push((
+                        Rule::DateOutOfWindow,
+                        format!("“{w}” lies outside the event's era and its neighbours"),
                     )),
                     None => out.push((Rule::ChoicesNotDistinct, format!("“{w}” is not a date"))),
                     _ => {}
@@ -206,6 +220,10 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                     Some(o) if overlaps_span(e, &o.date, &o.end()) => out.push((
                         Rule::DistractorInSpan,
                         format!("“{w}” happened within the same dates"),
+                    )),
+                    Some(o) if o.ongoing && o.date.first_day() <= e.end().last_day() => out.push((
+                        Rule::DistractorInSpan,
+                        format!("“{w}” was still going on then"),
                     )),
                     Some(_) => {}
                     None => out.push((Rule::ChoicesNotDistinct, format!("“{w}” is no event"))),
@@ -258,6 +276,12 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
             if e.is_figure_disputed(f) {
                 out.push((Rule::Disputed, format!("the {} is disputed", f.what)));
             }
+            if f.qualifier.is_bound() {
+                out.push((
+                    Rule::DistractorNotExcluded,
+                    format!("a bound ({:?}) rules no rival figure out", f.qualifier),
+                ));
+            }
             if !quotes.iter().any(|s| states_number(s, f.value)) {
                 out.push((
                     Rule::QuoteLacksFact,
@@ -283,11 +307,26 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
             }
         }
         (Kind::Speaker, _) => {
-            if !quotes.iter().any(|s| mentions_name(deck, s, &q.answer)) {
+            let words = q
+                .prompt
+                .split_once('“')
+                .map_or("", |(_, w)| w.trim_end_matches('”'));
+            if !quotes
+                .iter()
+                .any(|s| mentions_name(deck, s, &q.answer) && fair::holds_words(s, words))
+            {
                 out.push((
                     Rule::QuoteLacksFact,
-                    format!("no cited quote names {}", q.answer),
+                    format!("no cited quote both names {} and holds the words", q.answer),
                 ));
+            }
+            for w in &wrong {
+                if mentions_name(deck, words, w) {
+                    out.push((
+                        Rule::SpeakerNamedInWords,
+                        format!("“{w}” is named in the words"),
+                    ));
+                }
             }
             for (i, a) in q.choices.iter().enumerate() {
                 for b in &q.choices[i + 1..] {
@@ -398,6 +437,16 @@ fn true_false_rules(
                     ),
                 ));
             }
+            let (lo, hi) = generate::date_window(deck, e);
+            if let Some((a, b)) = read_when(&st.shown)
+                && !st.truth
+                && out_of_window(&a, &b, lo, hi)
+            {
+                out.push((
+                    Rule::DateOutOfWindow,
+                    format!("“{}” lies outside the event's era", st.shown),
+                ));
+            }
         }
         "place" => {
             if e.is_disputed(DisputeAbout::Place) {
@@ -449,10 +498,18 @@ fn true_false_rules(
                     format!("“{}” called {} for `{}`", st.shown, st.truth, e.id),
                 ));
             }
-            if st.truth && !quotes.iter().any(|s| mentions_name(deck, s, &st.shown)) {
+            // True or false, a cited quote must name the actor: it shows them taking part,
+            // or (false) founded only after the event.
+            if !quotes.iter().any(|s| mentions_name(deck, s, &st.shown)) {
                 out.push((
                     Rule::QuoteLacksFact,
                     format!("no cited quote names {}", st.shown),
+                ));
+            }
+            if st.truth && mentions_name(deck, &e.title, &st.shown) {
+                out.push((
+                    Rule::AnswerInTitle,
+                    format!("“{} took part” repeats the title", st.shown),
                 ));
             }
         }
