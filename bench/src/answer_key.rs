@@ -441,7 +441,8 @@ impl AnswerKey {
             return Some(event.actors.iter().any(|a| self.same_name(actor, a)));
         }
         if let Some(figure) = said.strip_prefix("the ") {
-            let (what, shown) = figure.split_once(" was ")?;
+            // The figure's own words may hold " was " ("... when the island was taken").
+            let (what, shown) = figure.rsplit_once(" was ")?;
             let value = event.figures.iter().find(|(w, _)| key(w) == key(what))?.1;
             return Some(shown_number(shown).is_some_and(|v| (v - value).abs() < 1e-9));
         }
