@@ -1,0 +1,125 @@
+//! Chronology questions: put four events in order, each far enough from the others to be
+//! ordered, all inside one ten-year window.
+
+use super::date::date_check;
+use super::{QuestionRng, source_refs};
+use crate::dataset::{Deck, Event};
+use crate::questions::answer::Expected;
+use crate::questions::fair::{CHRONOLOGY_GAP_DAYS, CHRONOLOGY_WINDOW_DAYS, when};
+use crate::questions::{CardSpec, ChronologyItem, Kind, Question};
+use crate::text::normalize;
+use rand::seq::SliceRandom;
+
+/// Events a chronology may use: their dates are askable (settled, stated, not inferred).
+fn chronology_pool<'a>(deck: &'a Deck, anchor: &Event) -> Vec<&'a Event> {
+    let key = normalize(&anchor.title);
+    let mut pool: Vec<&Event> = deck
+        .events
+        .iter()
+        .filter(|e| {
+            // The window first: it is cheap and rules most events out.
+            e.id != anchor.id
+                && (e.date.first_day() - anchor.date.first_day()).abs() <= CHRONOLOGY_WINDOW_DAYS
+                && !e.ongoing
+                && date_check(e).is_ok()
+                && normalize(&e.title) != key
+        })
+        .collect();
+    pool.sort_by_key(|e| (e.date.first_day() - anchor.date.first_day()).abs());
+    pool
+}
+
+/// True when `a` ends at least the gap before `b` starts, or the other way round.
+pub(in crate::questions) fn far_enough_apart(a: &Event, b: &Event) -> bool {
+    b.date.first_day() - a.end().last_day() >= CHRONOLOGY_GAP_DAYS
+        || a.date.first_day() - b.end().last_day() >= CHRONOLOGY_GAP_DAYS
+}
+
+/// Days from the earliest start to the latest end of `events`.
+pub(in crate::questions) fn window_days(events: &[&Event]) -> i64 {
+    let start = events.iter().map(|e| e.date.first_day()).min().unwrap_or(0);
+    let end = events.iter().map(|e| e.end().last_day()).max().unwrap_or(0);
+    end - start
+}
+
+/// Three further events, each far enough from every other chosen one to be ordered, all four
+/// inside one ten-year window. Without `rng` the scan is nearest first, which decides
+/// whether the card exists.
+pub(super) fn pick_chronology<'a>(
+    deck: &'a Deck,
+    anchor: &'a Event,
+    rng: Option<&mut QuestionRng>,
+) -> Option<Vec<&'a Event>> {
+    let mut pool = chronology_pool(deck, anchor);
+    if let Some(rng) = rng {
+        pool.shuffle(rng);
+    }
+    let mut chosen = vec![anchor];
+    for e in pool {
+        let mut with = chosen.clone();
+        with.push(e);
+        if chosen.iter().all(|c| far_enough_apart(c, e))
+            && window_days(&with) <= CHRONOLOGY_WINDOW_DAYS
+        {
+            chosen = with;
+            if chosen.len() == 4 {
+                return Some(chosen);
+            }
+        }
+    }
+    None
+}
+
+pub(super) fn chronology(
+    deck: &Deck,
+    card: &CardSpec,
+    event: &Event,
+    rng: &mut QuestionRng,
+) -> Option<Question> {
+    let chosen = pick_chronology(deck, event, Some(&mut *rng))
+        .or_else(|| pick_chronology(deck, event, None))?;
+    // Shown in a shuffled order that is never already the right one.
+    let mut shown = chosen.clone();
+    let mut sorted = chosen.clone();
+    sorted.sort_by_key(|e| e.date.first_day());
+    while shown.iter().map(|e| &e.id).eq(sorted.iter().map(|e| &e.id)) {
+        shown.shuffle(rng);
+    }
+    let when_of = |e: &Event| when(&e.date, e.end_date.as_ref());
+    let items: Vec<ChronologyItem> = shown
+        .iter()
+        .map(|e| ChronologyItem {
+            event_id: e.id.clone(),
+            title: e.title.clone(),
+            position: 1 + sorted.iter().position(|s| s.id == e.id).unwrap_or(0),
+            when: when_of(e),
+        })
+        .collect();
+    // The learner gives each event its position; shown afterwards with the dates.
+    let answer = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{}. {} ({})", i + 1, e.title, when_of(e)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(Question {
+        id: card.id.clone(),
+        kind: Kind::Chronology,
+        event_ids: sorted.iter().map(|e| e.id.clone()).collect(),
+        prompt: "Put these events in order, earliest first.".to_string(),
+        choices: Vec::new(),
+        answer_index: None,
+        answer,
+        answer_value: None,
+        accepts_typed: false,
+        expected: Expected::ChoiceOnly,
+        sources: source_refs(
+            deck,
+            sorted
+                .iter()
+                .flat_map(|e| date_check(e).unwrap_or_default()),
+        ),
+        items,
+        statement: None,
+    })
+}

@@ -1,0 +1,201 @@
+//! Date questions: "When did this happen?" and "Which event happened on this date?", the
+//! wrong dates they offer, and when a date may be asked at all.
+
+use super::{Checked, Parts, QuestionRng, build};
+use crate::dataset::{Deck, DisputeAbout, Event, Source};
+use crate::questions::answer::Expected;
+use crate::questions::fair::{Rule, Why, date_sources, when, when_phrase};
+use crate::questions::{CardSpec, Question, distractors, fair};
+use crate::text::normalize;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+
+/// The date can be asked: not disputed, not inferred, not in the title, stated in a quote.
+/// Gives the sources that state it.
+pub(super) fn date_check(event: &Event) -> Checked<Vec<&Source>> {
+    if event.is_disputed(DisputeAbout::Date)
+        || (event.end_date.is_some() && event.is_disputed(DisputeAbout::EndDate))
+    {
+        return Err(Why::new(
+            Rule::Disputed,
+            "the articles disagree about the date",
+        ));
+    }
+    if event.date_inferred {
+        return Err(Why::new(
+            Rule::InferredDate,
+            "the date is inferred (date_inferred = true), so it is never asked",
+        ));
+    }
+    if fair::has_date(&event.title) {
+        return Err(Why::new(Rule::TitleDate, "the title gives a date away"));
+    }
+    date_sources(event).ok_or_else(|| {
+        Why::new(
+            Rule::QuoteLacksFact,
+            format!(
+                "no source quote states {}",
+                when(&event.date, event.end_date.as_ref())
+            ),
+        )
+    })
+}
+
+/// The days a wrong date for `event` may lie in (a single date must touch it, a span lie
+/// wholly inside it): its era and a year either side, inside the deck's own dates. A date far outside it ("1966-1968" for a deed of a regime that took power
+/// in 1975) is ruled out by the title alone. An ongoing event ("from 2015 up to now") covers
+/// every later date, so its wrong dates lie before it.
+pub(in crate::questions) fn date_window(deck: &Deck, event: &Event) -> (i64, i64) {
+    let dated = deck.events.iter().filter(|e| !e.date_inferred);
+    let deck_from = dated
+        .clone()
+        .map(|e| e.date.first_day())
+        .min()
+        .unwrap_or(i64::MIN);
+    let deck_to = dated.map(|e| e.end().last_day()).max().unwrap_or(i64::MAX);
+    let (mut from, mut to) = match deck.era(&event.era) {
+        Some(era) => (
+            era.start.first_day() - 365,
+            era.end.map_or(deck_to, |end| end.last_day() + 365),
+        ),
+        None => (deck_from, deck_to),
+    };
+    from = from.max(deck_from);
+    to = to.min(deck_to);
+    if event.ongoing {
+        to = to.min(event.date.first_day() - 1);
+    }
+    (from, to)
+}
+
+/// The event's date as a question expects it: a day, month or year, or a span.
+fn expected_date(event: &Event) -> Expected {
+    match event.end_date {
+        Some(to) => Expected::DateSpan {
+            from: event.date,
+            to,
+        },
+        None => Expected::Date(event.date),
+    }
+}
+
+pub(super) fn date_value(event: &Event) -> serde_json::Value {
+    match &event.end_date {
+        Some(end) => json!(format!("{}/{}", event.date.iso(), end.iso())),
+        None => json!(event.date.iso()),
+    }
+}
+
+/// Wrong dates for `event`, written as its date is: spans for a span, and never inside it.
+/// Only dates inside [`date_window`] are offered; fewer than three means the date card is
+/// not asked (see [`date_distractors_check`]).
+pub(super) fn wrong_dates(deck: &Deck, event: &Event, rng: &mut impl Rng) -> Vec<String> {
+    let (lo, hi) = date_window(deck, event);
+    match &event.end_date {
+        Some(end) => distractors::spans(
+            &event.date,
+            end,
+            |a, b| a.first_day() >= lo && b.last_day() <= hi,
+            rng,
+        )
+        .iter()
+        .map(|(a, b)| when(a, Some(b)))
+        .collect(),
+        None => distractors::dates(
+            &event.date,
+            // A year need only touch the window: "1978" is fair beside an era ending in April.
+            |d| d.last_day() >= lo && d.first_day() <= hi && !event.span_covers(d),
+            rng,
+        )
+        .iter()
+        .map(|d| d.to_string())
+        .collect(),
+    }
+}
+
+/// Three wrong dates inside the plausible window, or the rule that stops a date question.
+pub(super) fn date_distractors_check(deck: &Deck, event: &Event) -> Checked<()> {
+    if wrong_dates(deck, event, &mut QuestionRng::seed_from_u64(0)).len() < 3 {
+        return Err(Why::new(
+            Rule::TooFewDistractors,
+            "fewer than three wrong dates lie in the event's era (a year either side)",
+        ));
+    }
+    Ok(())
+}
+
+/// "When did this happen?", or "begin" for an event still going on in the articles.
+fn happen(event: &Event) -> &'static str {
+    if event.ongoing { "begin" } else { "happen" }
+}
+
+pub(super) fn date(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {
+    let sources = date_check(event).unwrap_or_default();
+    let parts = Parts {
+        prompt: format!("When did this {}? {}", happen(event), event.title),
+        answer: when(&event.date, event.end_date.as_ref()),
+        wrong: wrong_dates(deck, event, rng),
+        answer_value: Some(date_value(event)),
+        expected: expected_date(event),
+        sources,
+    };
+    build(deck, card, event, parts, rng)
+}
+
+/// Events whose dates cannot be confused with `event`'s, nearest in time first: their dates
+/// are settled, stated, kept out of their titles, and clear of `event`'s whole span.
+pub(super) fn other_dated_events<'a>(deck: &'a Deck, event: &Event) -> Vec<&'a Event> {
+    let key = normalize(&event.title);
+    let mut others: Vec<&Event> = deck
+        .events
+        .iter()
+        .filter(|o| {
+            o.id != event.id
+                && !o.is_disputed(DisputeAbout::Date)
+                && !o.is_disputed(DisputeAbout::EndDate)
+                && !o.date_inferred
+                && !fair::has_date(&o.title)
+                && ((o.end().last_day() < event.date.first_day() && !o.ongoing)
+                    || o.date.first_day() > event.end().last_day())
+                && normalize(&o.title) != key
+        })
+        .collect();
+    others.sort_by_key(|o| (o.date.first_day() - event.date.first_day()).abs());
+    others
+}
+
+pub(super) fn event_on_date(
+    deck: &Deck,
+    card: &CardSpec,
+    event: &Event,
+    rng: &mut impl Rng,
+) -> Question {
+    let mut near: Vec<&Event> = other_dated_events(deck, event)
+        .into_iter()
+        .take(8)
+        .collect();
+    near.shuffle(rng);
+    let parts = Parts {
+        prompt: format!(
+            "Which of these {} {}?",
+            if event.ongoing { "began" } else { "happened" },
+            when_phrase(&event.date, event.end_date.as_ref())
+        ),
+        answer: event.title.clone(),
+        wrong: near.iter().take(3).map(|e| e.title.clone()).collect(),
+        answer_value: None,
+        expected: Expected::ChoiceOnly,
+        sources: date_check(event).unwrap_or_default(),
+    };
+    build(deck, card, event, parts, rng)
+}
+
+/// " (1979)" after a title, unless the date is inferred (then it is not shown as a fact).
+pub(super) fn date_suffix(event: &Event) -> String {
+    if event.date_inferred {
+        String::new()
+    } else {
+        format!(" ({})", when(&event.date, event.end_date.as_ref()))
+    }
+}

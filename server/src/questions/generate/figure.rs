@@ -1,0 +1,117 @@
+//! Figure questions: a number an article states, asked only when it is settled and quoted.
+
+use super::date::date_suffix;
+use super::{Checked, Parts, QuestionRng, build};
+use crate::dataset::{Deck, Event, Figure, Source};
+use crate::questions::answer::Expected;
+use crate::questions::fair::{
+    Rule, Why, excluded_by, qualifier_words, sources_holding, states_number,
+};
+use crate::questions::numbers::format_count;
+use crate::questions::{CardSpec, Question, distractors};
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+
+pub(in crate::questions) fn figure_check<'a>(
+    deck: &Deck,
+    event: &'a Event,
+    figure: &Figure,
+) -> Checked<Vec<&'a Source>> {
+    let _ = deck;
+    let held = figure_fact_check(event, figure)?;
+    if figure.qualifier.is_bound() {
+        // "More than 10 km" rules out no rival: "more than 8" is true too, "more than 20"
+        // may be. Only a contradicting true/false statement ("under 8 km") is fair.
+        return Err(Why::new(
+            Rule::DistractorNotExcluded,
+            format!(
+                "the {} is a bound (“{}…”), which rules no rival figure out; it is asked \
+                 as true/false instead",
+                figure.what,
+                qualifier_words(figure.qualifier).trim()
+            ),
+        ));
+    }
+    if figure_distractors(figure, &mut QuestionRng::seed_from_u64(0)).len() < 3 {
+        return Err(Why::new(
+            Rule::TooFewDistractors,
+            "fewer than three numbers the qualifier rules out",
+        ));
+    }
+    Ok(held)
+}
+
+/// The figure may be stated at all: settled, not in the title, written in a quote.
+pub(super) fn figure_fact_check<'a>(event: &'a Event, figure: &Figure) -> Checked<Vec<&'a Source>> {
+    if event.is_figure_disputed(figure) {
+        return Err(Why::new(
+            Rule::Disputed,
+            format!("the articles disagree about the {}", figure.what),
+        ));
+    }
+    let written = crate::questions::numbers::format_number(figure.value);
+    if states_number(&event.title, figure.value) || states_number(&figure.what, figure.value) {
+        return Err(Why::new(
+            Rule::AnswerInTitle,
+            format!("the title gives the figure {written} away"),
+        ));
+    }
+    let held = sources_holding(event, |q| states_number(q, figure.value));
+    if held.is_empty() {
+        return Err(Why::new(
+            Rule::QuoteLacksFact,
+            format!("no source quote writes the number {written}"),
+        ));
+    }
+    Ok(held)
+}
+
+fn figure_distractors(figure: &Figure, rng: &mut impl Rng) -> Vec<f64> {
+    distractors::numbers(
+        figure.value,
+        &figure.unit,
+        |x| excluded_by(figure.qualifier, figure.value, x),
+        rng,
+    )
+}
+
+pub(super) fn figure_text(figure: &Figure, value: f64) -> String {
+    format_count(value, &figure.unit, figure.unit_singular.as_deref())
+}
+
+pub(super) fn figure_question(
+    deck: &Deck,
+    card: &CardSpec,
+    event: &Event,
+    figure: &Figure,
+    rng: &mut impl Rng,
+) -> Question {
+    let sources = figure_check(deck, event, figure).unwrap_or_default();
+    let wrong = figure_distractors(figure, rng);
+    let bound = qualifier_words(figure.qualifier).trim();
+    let hint = if bound.is_empty() {
+        String::new()
+    } else {
+        format!(" (the articles say “{bound} …”)")
+    };
+    let parts = Parts {
+        prompt: format!(
+            "{}{}: what was the {}?{hint}",
+            event.title,
+            date_suffix(event),
+            figure.what
+        ),
+        answer: figure_text(figure, figure.value),
+        wrong: wrong.iter().map(|v| figure_text(figure, *v)).collect(),
+        answer_value: Some(json!(figure.value)),
+        expected: Expected::Number {
+            value: figure.value,
+            approximate: matches!(
+                figure.qualifier,
+                crate::dataset::Qualifier::About | crate::dataset::Qualifier::Nearly
+            ),
+        },
+        sources,
+    };
+    build(deck, card, event, parts, rng)
+}

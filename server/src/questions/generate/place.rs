@@ -1,0 +1,101 @@
+//! Place questions: "Where did this happen?", and the places offered beside the right one.
+
+use super::date::date_suffix;
+use super::{Checked, Parts, build};
+use crate::dataset::{Deck, DisputeAbout, Event, Source};
+use crate::questions::answer::Expected;
+use crate::questions::fair::{Rule, Why, mentions_name, name_forms, sources_holding};
+use crate::questions::{CardSpec, Question, distractors};
+use rand::Rng;
+
+pub(super) fn place_check<'a>(
+    deck: &Deck,
+    event: &'a Event,
+) -> Checked<(&'a str, Vec<&'a Source>)> {
+    let Some(place) = event.place.as_deref() else {
+        return Err(Why::new(Rule::Disputed, "no place"));
+    };
+    if event.is_disputed(DisputeAbout::Place) {
+        return Err(Why::new(
+            Rule::Disputed,
+            "the articles disagree about the place",
+        ));
+    }
+    if event.place_kind.is_none() {
+        return Err(Why::new(
+            Rule::PlaceKindMissing,
+            format!("place `{place}` has no place_kind"),
+        ));
+    }
+    if mentions_name(deck, &event.title, place) {
+        return Err(Why::new(
+            Rule::AnswerInTitle,
+            format!("the title names the place `{place}`"),
+        ));
+    }
+    let held = sources_holding(event, |q| mentions_name(deck, q, place));
+    if held.is_empty() {
+        return Err(Why::new(
+            Rule::QuoteLacksFact,
+            format!("no source quote names `{place}`"),
+        ));
+    }
+    if place_pool(deck, event).len() < 3 {
+        return Err(Why::new(
+            Rule::TooFewDistractors,
+            "fewer than three other places of the same kind",
+        ));
+    }
+    Ok((place, held))
+}
+
+/// Places of other events of the same kind as this event's place.
+pub(super) fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
+    let (Some(place), Some(kind)) = (&event.place, event.place_kind) else {
+        return Vec::new();
+    };
+    let mut pool: Vec<String> = Vec::new();
+    for e in &deck.events {
+        if let Some(p) = &e.place
+            && e.place_kind == Some(kind)
+            && !distractors::same_name_as(p, place)
+            && !mentions_name(deck, &event.title, p)
+            && !pool.iter().any(|q| distractors::same_name_as(q, p))
+        {
+            pool.push(p.clone());
+        }
+    }
+    // Places the articles name without an event there, declared as [[name]] places.
+    for n in deck.names.iter().filter(|n| n.place_kind == Some(kind)) {
+        let p = &n.name;
+        if !distractors::same_name_as(p, place)
+            && !mentions_name(deck, &event.title, p)
+            && !pool.iter().any(|q| distractors::same_name_as(q, p))
+        {
+            pool.push(p.clone());
+        }
+    }
+    pool
+}
+
+pub(super) fn place(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {
+    let (place, sources) = place_check(deck, event).unwrap_or_default();
+    let wrong = distractors::names(place, &place_pool(deck, event), 3, |_, _| true, rng);
+    let mut accepted = name_forms(deck, place);
+    if let Some((town, _)) = place.split_once(',') {
+        accepted.insert(1, town.trim().to_string());
+    }
+    let parts = Parts {
+        prompt: format!(
+            "Where did this happen? {}{}",
+            event.title,
+            date_suffix(event)
+        ),
+        answer: place.to_string(),
+        wrong,
+        answer_value: None,
+        expected: Expected::Text(accepted),
+        sources,
+    };
+    build(deck, card, event, parts, rng)
+}

@@ -1,0 +1,279 @@
+//! True/false statements: a true fact of the event, or a false one the cited sources refute.
+
+use super::date::{date_check, wrong_dates};
+use super::figure::{figure_fact_check, figure_text};
+use super::place::{place_check, place_pool};
+use super::{QuestionRng, source_refs};
+use crate::dataset::{Deck, DisputeAbout, Event, Figure, Source};
+use crate::questions::answer::Expected;
+use crate::questions::fair::{
+    mentions, mentions_name, name_forms, qualifier_words, sources_holding, when, when_phrase,
+};
+use crate::questions::{CardSpec, Kind, Question, Statement, distractors, fair};
+use crate::text::normalize;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+
+/// What a true/false statement may be about for this event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum About {
+    Date,
+    Place,
+    Actor,
+    Figure(usize),
+}
+
+pub(super) fn statement_kinds(deck: &Deck, event: &Event) -> Vec<About> {
+    let mut out = Vec::new();
+    if date_check(event).is_ok()
+        && !wrong_dates(deck, event, &mut QuestionRng::seed_from_u64(0)).is_empty()
+    {
+        out.push(About::Date);
+    }
+    if place_check(deck, event).is_ok() && !false_places(deck, event).is_empty() {
+        out.push(About::Place);
+    }
+    if !true_actors(deck, event).is_empty() && !false_actors(deck, event).is_empty() {
+        out.push(About::Actor);
+    }
+    for (i, f) in event.figures.iter().enumerate() {
+        if figure_fact_check(event, f).is_ok()
+            && false_figure(f, &mut QuestionRng::seed_from_u64(0)).is_some()
+        {
+            out.push(About::Figure(i));
+        }
+    }
+    out
+}
+
+/// The event's own words (title, summary, quotes), normalised once, so that a statement
+/// naming something they mention is never called false.
+struct EventWords(String);
+
+impl EventWords {
+    fn of(event: &Event) -> Self {
+        let mut all = vec![normalize(&event.title), normalize(&event.summary)];
+        all.extend(event.sources.iter().map(|s| normalize(&s.quote)));
+        EventWords(format!(" {} ", all.join(" | ")))
+    }
+
+    fn mention(&self, deck: &Deck, name: &str) -> bool {
+        name_forms(deck, name).iter().any(|f| {
+            let key = normalize(f.split(',').next().unwrap_or(f));
+            !key.is_empty() && self.0.contains(&format!(" {key} "))
+        })
+    }
+}
+
+/// Other events told the same way (same title) could make a false statement true.
+fn twins<'a>(deck: &'a Deck, event: &'a Event) -> Vec<&'a Event> {
+    let key = normalize(&event.title);
+    deck.events
+        .iter()
+        .filter(|e| e.id != event.id && e.title.len() == event.title.len())
+        .filter(|e| normalize(&e.title) == key)
+        .collect()
+}
+
+fn false_places(deck: &Deck, event: &Event) -> Vec<String> {
+    let words = EventWords::of(event);
+    let twins = twins(deck, event);
+    place_pool(deck, event)
+        .into_iter()
+        .filter(|p| {
+            !words.mention(deck, p) && !twins.iter().any(|t| t.place.as_deref() == Some(p.as_str()))
+        })
+        .collect()
+}
+
+/// The event's actors that one of its quotes names, so a true statement can cite it.
+fn true_actors<'a>(deck: &Deck, event: &'a Event) -> Vec<&'a String> {
+    if event.is_disputed(DisputeAbout::Actors) {
+        return Vec::new();
+    }
+    event
+        .actors
+        .iter()
+        .filter(|a| {
+            // "Pracheachon editorial …: Pracheachon took part" only repeats the title.
+            !mentions_name(deck, &event.title, a)
+                && event
+                    .sources
+                    .iter()
+                    .any(|s| mentions_name(deck, &s.quote, a))
+        })
+        .collect()
+}
+
+/// Words that say an actor came into being at an event.
+const FOUNDING_WORDS: [&str; 5] = ["founded", "formed", "established", "set up", "created"];
+
+/// The cited proof that `actor` had no part in `event`: the actor was founded only after it
+/// ended (the event's own date and the founding's, both stated in quotes). Anything short
+/// of that ("the articles do not name it") is not a fact a learner can be marked on.
+fn refutation<'a>(deck: &'a Deck, event: &'a Event, actor: &str) -> Option<Vec<&'a Source>> {
+    let mine = date_check(event).ok()?;
+    deck.events.iter().find_map(|f| {
+        let founds = f.actors.iter().any(|a| distractors::same_name_as(a, actor))
+            && FOUNDING_WORDS
+                .iter()
+                .any(|w| mentions(&f.title, w) || mentions(&f.summary, w));
+        if !founds || f.date.first_day() <= event.end().last_day() {
+            return None;
+        }
+        let theirs: Vec<&Source> = date_check(f)
+            .ok()?
+            .into_iter()
+            .filter(|s| mentions_name(deck, &s.quote, actor))
+            .collect();
+        (!theirs.is_empty()).then(|| mine.iter().copied().chain(theirs).collect())
+    })
+}
+
+/// Actors of other events who are not this one's, nor its groups or members, whom nothing
+/// the event says mentions, and whom the cited sources show could not have taken part.
+fn false_actors(deck: &Deck, event: &Event) -> Vec<String> {
+    let words = EventWords::of(event);
+    let twins = twins(deck, event);
+    let mut out: Vec<String> = Vec::new();
+    for other in deck.events.iter().filter(|e| e.id != event.id) {
+        for a in &other.actors {
+            if out.contains(a) {
+                continue;
+            }
+            let involved = event.actors.iter().any(|mine| {
+                distractors::same_name_as(mine, a)
+                    || deck.related_names(mine, a)
+                    || name_forms(deck, mine).iter().any(|f| mentions(a, f))
+            });
+            if !involved
+                && !words.mention(deck, a)
+                && !twins.iter().any(|t| t.actors.contains(a))
+                && !out.contains(a)
+                && refutation(deck, event, a).is_some()
+            {
+                out.push(a.clone());
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn true_false(
+    deck: &Deck,
+    card: &CardSpec,
+    event: &Event,
+    rng: &mut QuestionRng,
+) -> Option<Question> {
+    let kinds = statement_kinds(deck, event);
+    let about = *kinds.choose(rng)?;
+    let truth = rng.random_bool(0.5);
+    let (about_name, said, shown, sources): (&str, String, String, Vec<&Source>) = match about {
+        About::Date => {
+            let right = when(&event.date, event.end_date.as_ref());
+            let shown = if truth {
+                right.clone()
+            } else {
+                wrong_dates(deck, event, rng).into_iter().next()?
+            };
+            let phrase = if truth {
+                when_phrase(&event.date, event.end_date.as_ref())
+            } else {
+                phrase_of(&shown)
+            };
+            let verb = if event.ongoing { "began" } else { "happened" };
+            (
+                "date",
+                format!("this {verb} {phrase}"),
+                shown,
+                date_check(event).ok()?,
+            )
+        }
+        About::Place => {
+            let (place, held) = place_check(deck, event).ok()?;
+            let shown = if truth {
+                place.to_string()
+            } else {
+                false_places(deck, event).choose(rng)?.clone()
+            };
+            ("place", format!("this happened in {shown}"), shown, held)
+        }
+        About::Actor => {
+            let actors = true_actors(deck, event);
+            let right = (*actors.choose(rng)?).clone();
+            let shown = if truth {
+                right.clone()
+            } else {
+                false_actors(deck, event).choose(rng)?.clone()
+            };
+            let held = if truth {
+                sources_holding(event, |q| mentions_name(deck, q, &right))
+            } else {
+                refutation(deck, event, &shown)?
+            };
+            ("actor", format!("{shown} took part"), shown, held)
+        }
+        About::Figure(i) => {
+            let f = &event.figures[i];
+            let held = figure_fact_check(event, f).ok()?;
+            let (q, value) = if truth {
+                (f.qualifier, f.value)
+            } else {
+                false_figure(f, rng)?
+            };
+            let shown = format!("{}{}", qualifier_words(q), figure_text(f, value));
+            ("figure", format!("the {} was {shown}", f.what), shown, held)
+        }
+    };
+    let answer = if truth { "True" } else { "False" };
+    Some(Question {
+        id: card.id.clone(),
+        kind: Kind::TrueFalse,
+        event_ids: vec![event.id.clone()],
+        prompt: format!("True or false? {}: {said}.", event.title),
+        answer_index: Some(if truth { 0 } else { 1 }),
+        choices: vec!["True".to_string(), "False".to_string()],
+        answer: answer.to_string(),
+        answer_value: Some(json!(truth)),
+        accepts_typed: false,
+        expected: Expected::ChoiceOnly,
+        sources: source_refs(deck, sources),
+        items: Vec::new(),
+        statement: Some(Statement {
+            about: about_name.to_string(),
+            shown,
+            truth,
+        }),
+    })
+}
+
+/// "between 1983 and 1984" for a written span, "in 1983" / "on 7 January 1983" otherwise.
+fn phrase_of(written: &str) -> String {
+    if let Some((a, b)) = crate::questions::answer::parse_span(written) {
+        return when_phrase(&a, Some(&b));
+    }
+    crate::questions::answer::parse_date(written)
+        .map_or_else(|| format!("in {written}"), |d| d.with_preposition())
+}
+
+/// A figure statement the source contradicts: below a lower bound, above an upper one, or a
+/// value an exact or rough figure rules out, whatever the statement's own qualifier allows.
+fn false_figure(f: &Figure, rng: &mut impl Rng) -> Option<(crate::dataset::Qualifier, f64)> {
+    use crate::dataset::Qualifier as Q;
+    let shown_q = match f.qualifier {
+        // "more than 500" is contradicted by "under 400", not by "more than 400".
+        Q::Over | Q::AtLeast => Q::Under,
+        Q::Under | Q::UpTo | Q::Nearly => Q::Over,
+        Q::About => Q::About,
+        Q::Exact => Q::Exact,
+    };
+    let mut wrong = distractors::numbers(
+        f.value,
+        &f.unit,
+        |x| fair::contradicts(f.qualifier, f.value, shown_q, x),
+        rng,
+    );
+    wrong.shuffle(rng);
+    wrong.first().map(|v| (shown_q, *v))
+}
