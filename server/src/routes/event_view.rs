@@ -4,8 +4,8 @@
 use crate::catalog::Catalog;
 use crate::classes::selection::event_of;
 use crate::dataset::{Deck, Event};
-use crate::questions::{CardSpec, SourceRef};
-use crate::routes::study::{DisputeNote, EventNote};
+use crate::questions::{CardSpec, SourceRef, source_refs};
+use crate::routes::study::{EventNote, event_note};
 use crate::srs::{CardState, Standing, Tally};
 use std::collections::HashMap;
 
@@ -51,44 +51,14 @@ pub fn card_rows(cards: &[&CardSpec], knowledge: &Knowledge) -> Vec<CardRow> {
 
 /// An event's sources, with the titles of the articles they quote.
 pub fn sources(deck: &Deck, event: &Event) -> Vec<SourceRef> {
-    event
-        .sources
-        .iter()
-        .map(|s| SourceRef {
-            document: s.document.clone(),
-            document_title: deck.document_title(&s.document).to_string(),
-            citation: deck.citation(&s.document),
-            quote: s.quote.clone(),
-        })
-        .collect()
+    source_refs(deck, &event.sources)
 }
 
 /// The note the result page shows for an event, reused for the selected event.
 pub fn note(deck: &Deck, event: &Event) -> EventNote {
-    EventNote {
-        title: event.title.clone(),
-        date: match &event.end_date {
-            Some(end) => format!("{} – {}", event.date, end),
-            None => event.date.to_string(),
-        },
-        place: event.place.clone(),
-        summary: event.summary.clone(),
-        disputes: event
-            .disputes
-            .iter()
-            .map(|d| DisputeNote {
-                note: d.note.clone(),
-                sources: d
-                    .sources
-                    .iter()
-                    .map(|s| SourceRef {
-                        document: s.document.clone(),
-                        document_title: deck.document_title(&s.document).to_string(),
-                        citation: deck.citation(&s.document),
-                        quote: s.quote.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }
+    let date = match &event.end_date {
+        Some(end) => format!("{} – {}", event.date, end),
+        None => event.date.to_string(),
+    };
+    event_note(deck, event, date)
 }

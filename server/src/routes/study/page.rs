@@ -1,17 +1,20 @@
-//! `GET /study`, `POST /study/answer`: one card at a time, answers appended to the review log.
+//! The study page: `GET /study` shows one card at a time, `POST /study/answer` appends the
+//! answer to the review log and shows the result.
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::{Catalog, seed_for};
 use crate::clock::now;
 use crate::db::{self, study as store};
 use crate::focus::Focus;
-use crate::questions::{Question, SourceRef, answer, order, when::when};
+use crate::questions::{Question, SourceRef, answer};
 use crate::routes::state::AppState;
+use crate::routes::study::grade::{AnswerForm, Graded, grade};
+use crate::routes::study::notes::{EventNote, OrderedEvent, event_notes, ordered_events};
 use crate::routes::study_queue::{
     AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, focus_of, locate,
     progress_label, study_url,
 };
-use crate::srs::{CardState, Presentation, Rating};
+use crate::srs::{CardState, Presentation};
 use crate::study;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
@@ -19,10 +22,8 @@ use crate::web::respond::html;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
-use serde::Deserialize;
 use std::sync::Arc;
 
-const MAX_TYPED: usize = 200;
 /// Shown above the next card when a form arrives for a card that has moved on.
 pub const STALE_MESSAGE: &str = "This card was answered meanwhile, in another tab or on \
     another device, so this answer was not saved. Here is the card to study now.";
@@ -73,22 +74,6 @@ struct OrderSlot {
     chosen: Option<usize>,
 }
 
-/// An event in its right place in a chronology, with its date or span.
-pub struct OrderedEvent {
-    pub title: String,
-    pub when: String,
-}
-
-fn ordered_events(q: &Question) -> Vec<OrderedEvent> {
-    order::right_order(&q.items)
-        .into_iter()
-        .map(|i| OrderedEvent {
-            title: i.title.clone(),
-            when: i.when.clone(),
-        })
-        .collect()
-}
-
 /// A form that could not be graded: the message, and the positions chosen so far.
 struct Retry {
     message: String,
@@ -104,20 +89,6 @@ struct DonePage {
     /// "Study more" (past today's plan), with how many cards that offers; none when nothing is left.
     more_url: Option<String>,
     more_left: usize,
-}
-
-pub struct EventNote {
-    pub title: String,
-    pub date: String,
-    pub place: Option<String>,
-    pub summary: String,
-    /// Where the articles disagree about this event, with each side's source.
-    pub disputes: Vec<DisputeNote>,
-}
-
-pub struct DisputeNote {
-    pub note: String,
-    pub sources: Vec<SourceRef>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -331,138 +302,6 @@ fn render_next(
     html(&page)
 }
 
-/// The answer form. Every field is optional text so that a tampered form gets a clear
-/// message rather than a deserialisation failure.
-#[derive(Debug, Deserialize, Default)]
-pub struct AnswerForm {
-    #[serde(default)]
-    pub csrf_token: String,
-    #[serde(default)]
-    pub card_id: String,
-    #[serde(default)]
-    pub review_id: String,
-    #[serde(default)]
-    pub reps: String,
-    #[serde(default)]
-    pub shown_at: String,
-    #[serde(default)]
-    pub deck: String,
-    #[serde(default)]
-    pub mode: String,
-    #[serde(default)]
-    pub assignment: String,
-    /// The learner's choice of cards, as the study URL had it.
-    #[serde(default)]
-    pub focus: String,
-    pub choice: Option<String>,
-    pub typed: Option<String>,
-    pub grade: Option<String>,
-    /// A chronology's positions, one per event as shown (`order_0` for the first).
-    pub order_0: Option<String>,
-    pub order_1: Option<String>,
-    pub order_2: Option<String>,
-    pub order_3: Option<String>,
-}
-
-impl AnswerForm {
-    fn order_fields(&self) -> [Option<&str>; 4] {
-        [
-            self.order_0.as_deref(),
-            self.order_1.as_deref(),
-            self.order_2.as_deref(),
-            self.order_3.as_deref(),
-        ]
-    }
-
-    /// The positions chosen so far, to show again with a form error.
-    fn chosen_order(&self, count: usize) -> Vec<Option<usize>> {
-        self.order_fields()
-            .iter()
-            .take(count)
-            .map(|f| {
-                f.and_then(|s| s.trim().parse().ok())
-                    .filter(|p| (1..=count).contains(p))
-            })
-            .collect()
-    }
-}
-
-/// What the learner gave, once checked against the question.
-struct Graded {
-    correct: bool,
-    /// A flashcard the learner graded themselves.
-    self_graded: bool,
-    rating: Rating,
-    given: String,
-}
-
-fn grade(q: &Question, presentation: Presentation, form: &AnswerForm) -> Result<Graded, String> {
-    match presentation {
-        Presentation::MultipleChoice if !q.items.is_empty() => {
-            let positions = order::parse(&form.order_fields(), q.items.len())
-                .map_err(|e| e.message(q.items.len()))?;
-            let correct = order::is_right(&q.items, &positions);
-            Ok(Graded {
-                correct,
-                rating: Rating::for_answer(correct),
-                given: order::describe(&q.items, &positions),
-                self_graded: false,
-            })
-        }
-        Presentation::MultipleChoice => {
-            let index: usize = form
-                .choice
-                .as_deref()
-                .and_then(|c| c.trim().parse().ok())
-                .filter(|&i| i < q.choices.len())
-                .ok_or("Choose one of the answers.")?;
-            let correct = Some(index) == q.answer_index;
-            Ok(Graded {
-                correct,
-                self_graded: false,
-                rating: Rating::for_answer(correct),
-                given: q.choices[index].clone(),
-            })
-        }
-        Presentation::Typed => {
-            let typed = form.typed.as_deref().unwrap_or("").trim();
-            if typed.is_empty() {
-                return Err("Type an answer first.".into());
-            }
-            if typed.chars().count() > MAX_TYPED {
-                return Err(format!("Answers are at most {MAX_TYPED} characters."));
-            }
-            let correct = answer::check_typed(&q.expected, typed);
-            Ok(Graded {
-                correct,
-                self_graded: false,
-                rating: Rating::for_answer(correct),
-                given: typed.to_string(),
-            })
-        }
-        Presentation::Flashcard => {
-            let rating = form
-                .grade
-                .as_deref()
-                .and_then(|g| g.trim().parse().ok())
-                .and_then(Rating::from_number)
-                .ok_or("Grade yourself from 1 (again) to 4 (easy).")?;
-            let label = match rating {
-                Rating::Again => "Again",
-                Rating::Hard => "Hard",
-                Rating::Good => "Good",
-                Rating::Easy => "Easy",
-            };
-            Ok(Graded {
-                correct: rating != Rating::Again,
-                self_graded: true,
-                rating,
-                given: format!("{label} (self-graded)"),
-            })
-        }
-    }
-}
-
 enum Outcome {
     Recorded {
         graded: Graded,
@@ -665,35 +504,4 @@ pub async fn answer(
             html(&page)
         }
     }
-}
-
-/// The events a question is about, with date and summary, shown beside the answer.
-pub fn event_notes(deck: &crate::dataset::Deck, q: &Question) -> Vec<EventNote> {
-    q.event_ids
-        .iter()
-        .filter_map(|id| deck.event(id))
-        .map(|e| EventNote {
-            title: e.title.clone(),
-            date: when(e),
-            place: e.place.clone(),
-            summary: e.summary.clone(),
-            disputes: e
-                .disputes
-                .iter()
-                .map(|d| DisputeNote {
-                    note: d.note.clone(),
-                    sources: d
-                        .sources
-                        .iter()
-                        .map(|s| SourceRef {
-                            document: s.document.clone(),
-                            document_title: deck.document_title(&s.document).to_string(),
-                            citation: deck.citation(&s.document),
-                            quote: s.quote.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        })
-        .collect()
 }
