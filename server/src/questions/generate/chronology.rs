@@ -1,8 +1,8 @@
 //! Chronology questions: put four events in order, each far enough from the others to be
 //! ordered, all inside one ten-year window.
 
+use super::build::{QuestionRng, source_refs};
 use super::date::date_check;
-use super::{QuestionRng, source_refs};
 use crate::dataset::{Deck, Event};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{CHRONOLOGY_GAP_DAYS, CHRONOLOGY_WINDOW_DAYS, when};

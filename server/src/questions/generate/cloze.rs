@@ -1,6 +1,6 @@
 //! Cloze questions: a quote with one word left out.
 
-use super::{Checked, Parts, build};
+use super::build::{Checked, Parts, build};
 use crate::dataset::{Deck, Event};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, mentions};

@@ -1,7 +1,7 @@
 //! Date questions: "When did this happen?" and "Which event happened on this date?", the
 //! wrong dates they offer, and when a date may be asked at all.
 
-use super::{Checked, Parts, QuestionRng, build};
+use super::build::{Checked, Parts, QuestionRng, build};
 use crate::dataset::{Deck, DisputeAbout, Event, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, date_sources, when, when_phrase};

@@ -1,7 +1,7 @@
 //! Figure questions: a number an article states, asked only when it is settled and quoted.
 
+use super::build::{Checked, Parts, QuestionRng, build};
 use super::date::date_suffix;
-use super::{Checked, Parts, QuestionRng, build};
 use crate::dataset::{Deck, Event, Figure, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{

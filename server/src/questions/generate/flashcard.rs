@@ -1,7 +1,7 @@
 //! Flashcards: the event in front, its date, place and summary behind.
 
+use super::build::source_refs;
 use super::date::date_value;
-use super::source_refs;
 use crate::dataset::{Deck, Event};
 use crate::questions::answer::Expected;
 use crate::questions::fair::when;

@@ -1,6 +1,7 @@
 //! One function per kind of question. Each is deterministic for a given seed, and asks only
 //! what [`super::fair`] allows: every `*_check` says why a card cannot be asked, if it cannot.
 
+mod build;
 mod chronology;
 mod cloze;
 mod date;
@@ -10,34 +11,27 @@ mod place;
 mod speaker;
 mod true_false;
 
-use crate::dataset::{Deck, Event, Source};
-use crate::questions::answer::Expected;
+use crate::dataset::{Deck, Event};
 use crate::questions::fair::{CHRONOLOGY_GAP_DAYS, Rule, Why};
-use crate::questions::{CardSpec, Kind, Question, SourceRef};
+use crate::questions::{CardSpec, Kind, Question};
+use build::Checked;
 use chronology::{chronology, pick_chronology};
 use cloze::{cloze, cloze_check};
 use date::{date, date_check, date_distractors_check, event_on_date, other_dated_events};
 use figure::figure_question;
 use flashcard::flashcard;
 use place::{place, place_check};
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::SeedableRng;
 use speaker::speaker;
 use true_false::{statement_kinds, true_false};
+
+pub use build::{QuestionRng, source_refs};
 
 // What the rest of `questions` checks and measures with (the card list, the lint).
 pub(super) use chronology::{far_enough_apart, window_days};
 pub(super) use date::date_window;
 pub(super) use figure::figure_check;
 pub(super) use speaker::speaker_check;
-
-/// The question generator's random stream. ChaCha8 is specified to give the same stream on
-/// every platform and version, unlike `StdRng`; answers are graded by regenerating the
-/// question from its seed, so a changed stream would grade learners against other choices.
-pub type QuestionRng = ChaCha8Rng;
-
-type Checked<T> = Result<T, Why>;
 
 /// Builds the question for `card`, drawing distractors and order from `seed`.
 /// Returns `None` only when `card` is not one that [`super::cards`] offers for `deck`.
@@ -122,83 +116,4 @@ pub(super) fn event_card_check(deck: &Deck, event: &Event, kind: Kind) -> Checke
         Kind::Flashcard => Ok(()),
         Kind::Figure | Kind::Speaker => Err(Why::new(Rule::Disputed, "not an event card")),
     }
-}
-
-/// Sources as learners see them: each quote with its article's title and citation.
-pub fn source_refs<'a>(
-    deck: &Deck,
-    sources: impl IntoIterator<Item = &'a Source>,
-) -> Vec<SourceRef> {
-    sources
-        .into_iter()
-        .map(|s| SourceRef {
-            document: s.document.clone(),
-            document_title: deck.document_title(&s.document).to_string(),
-            citation: deck.citation(&s.document),
-            quote: s.quote.clone(),
-        })
-        .collect()
-}
-
-/// Shuffles the right answer in among the distractors; returns choices and its index.
-pub(super) fn shuffle_in(
-    answer: String,
-    wrong: Vec<String>,
-    rng: &mut impl Rng,
-) -> (Vec<String>, usize) {
-    let mut choices = wrong;
-    choices.push(answer.clone());
-    choices.shuffle(rng);
-    let index = choices.iter().position(|c| *c == answer).unwrap_or(0);
-    (choices, index)
-}
-
-pub(super) struct Parts<'a> {
-    pub(super) prompt: String,
-    pub(super) answer: String,
-    pub(super) wrong: Vec<String>,
-    pub(super) answer_value: Option<serde_json::Value>,
-    pub(super) expected: Expected,
-    pub(super) sources: Vec<&'a Source>,
-}
-
-pub(super) fn build(
-    deck: &Deck,
-    card: &CardSpec,
-    event: &Event,
-    parts: Parts,
-    rng: &mut impl Rng,
-) -> Question {
-    let (choices, index) = shuffle_in(parts.answer.clone(), parts.wrong, rng);
-    Question {
-        id: card.id.clone(),
-        kind: card.kind,
-        event_ids: vec![event.id.clone()],
-        prompt: parts.prompt,
-        choices,
-        answer_index: Some(index),
-        answer: parts.answer,
-        answer_value: parts.answer_value,
-        accepts_typed: card.kind.accepts_typed(),
-        expected: parts.expected,
-        sources: source_refs(deck, parts.sources),
-        items: Vec::new(),
-        statement: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// ChaCha8's stream is fixed by its specification: these draws must never change, or
-    /// learners would be graded against other choices than the ones they saw.
-    #[test]
-    fn the_question_stream_is_pinned() {
-        let mut rng = QuestionRng::seed_from_u64(42);
-        let draws: Vec<u32> = (0..4).map(|_| rand::RngCore::next_u32(&mut rng)).collect();
-        assert_eq!(draws, PINNED_DRAWS);
-    }
-
-    const PINNED_DRAWS: [u32; 4] = [962419617, 2928721845, 628724104, 4081401798];
 }

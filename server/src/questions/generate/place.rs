@@ -1,7 +1,7 @@
 //! Place questions: "Where did this happen?", and the places offered beside the right one.
 
+use super::build::{Checked, Parts, build};
 use super::date::date_suffix;
-use super::{Checked, Parts, build};
 use crate::dataset::{Deck, DisputeAbout, Event, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, mentions_name, name_forms, sources_holding};

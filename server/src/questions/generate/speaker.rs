@@ -1,6 +1,6 @@
 //! Speaker questions: "Who said this?", asked only when the quote names no rival speaker.
 
-use super::{Checked, shuffle_in, source_refs};
+use super::build::{Checked, shuffle_in, source_refs};
 use crate::dataset::{Deck, Quote, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, mentions, mentions_name, name_forms};

@@ -1,9 +1,9 @@
 //! True/false statements: a true fact of the event, or a false one the cited sources refute.
 
+use super::build::{QuestionRng, source_refs};
 use super::date::{date_check, wrong_dates};
 use super::figure::{figure_fact_check, figure_text};
 use super::place::{place_check, place_pool};
-use super::{QuestionRng, source_refs};
 use crate::dataset::{Deck, DisputeAbout, Event, Figure, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{
