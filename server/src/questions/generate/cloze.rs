@@ -1,4 +1,5 @@
-//! Cloze questions: a quote with one word left out.
+//! Cloze questions: the deck's sentence about an event with its answer blanked, asked only
+//! when nothing else in the sentence gives the blank away.
 
 use super::build::{Checked, Parts, build};
 use crate::dataset::{Deck, Event};

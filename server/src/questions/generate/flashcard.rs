@@ -1,4 +1,4 @@
-//! Flashcards: the event in front, its date, place and summary behind.
+//! Flashcards: the event's title in front; behind, its date or span, place and summary.
 
 use super::build::source_refs;
 use super::date::date_value;

@@ -1,4 +1,5 @@
-//! Speaker questions: "Who said this?", asked only when the quote names no rival speaker.
+//! Speaker questions: "Who said this?", asked only when the words do not name their speaker
+//! and one cited source ties the speaker to the words.
 
 use super::build::{Checked, shuffle_in, source_refs};
 use crate::dataset::{Deck, Quote, Source};
