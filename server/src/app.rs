@@ -9,7 +9,7 @@ use crate::routes::classes::{
 };
 use crate::routes::state::AppState;
 use crate::routes::{
-    api, assets, auth, browse, health, home, missed, offline, reset, stats, study, timeline,
+    anki, api, assets, auth, browse, health, home, missed, offline, reset, stats, study, timeline,
 };
 use crate::web::api_error::ApiError;
 use crate::web::error::PageError;
@@ -162,6 +162,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/password", web::post().to(auth::change_password))
         .route("/account/settings", web::post().to(auth::change_settings))
         .route("/account/parameters", web::post().to(auth::fit_parameters))
+        .route("/account/anki.apkg", web::get().to(anki::learner))
         .route(
             "/account/tokens/{id}/revoke",
             web::post().to(auth::revoke_device),
@@ -174,6 +175,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/missed", web::get().to(missed::show))
         .route("/stats", web::get().to(stats::show))
         .route("/browse", web::get().to(browse::show))
+        .route("/decks/{id}/anki.apkg", web::get().to(anki::deck))
         .route("/timeline", web::get().to(timeline::show))
         .route("/classes", web::get().to(class::list))
         .route("/classes", web::post().to(class::create))
@@ -200,6 +202,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/classes/{id}/export/questions.csv",
             web::get().to(export::questions),
+        )
+        .route(
+            "/classes/{id}/export/gradebook.csv",
+            web::get().to(export::gradebook),
         )
         .route(
             "/classes/{id}/students/{student}",

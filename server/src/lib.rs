@@ -1,4 +1,5 @@
 pub mod alloc;
+pub mod anki;
 pub mod app;
 pub mod auth;
 pub mod catalog;

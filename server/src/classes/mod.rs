@@ -3,5 +3,6 @@
 pub mod code;
 pub mod csv_cell;
 pub mod goal;
+pub mod gradebook;
 pub mod item_analysis;
 pub mod selection;

@@ -300,3 +300,52 @@ pub fn tallies(
     })?;
     rows.collect()
 }
+
+/// One answer of a learner's log, as an export replays it.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub card_id: String,
+    /// Unix milliseconds.
+    pub answered_at_ms: i64,
+    pub review: Review,
+    pub duration_ms: i64,
+}
+
+/// How many answers the learner has given.
+pub fn review_count(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT COUNT(*) FROM reviews WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))
+}
+
+/// The learner's whole log, card by card, oldest first within a card.
+pub fn history(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<HistoryEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT card_id, answered_at, rating, id, duration_ms FROM reviews WHERE user_id = ?1
+         ORDER BY card_id, answered_at, id",
+    )?;
+    let rows = stmt.query_map([user_id], |row| {
+        let rating: i64 = row.get(2)?;
+        let answered_at_ms: i64 = row.get(1)?;
+        Ok(HistoryEntry {
+            card_id: row.get(0)?,
+            answered_at_ms,
+            review: Review {
+                answered_at: answered_at_ms / 1000,
+                rating: Rating::from_number(rating)
+                    .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
+                fuzz: fuzz::factor(row.get_ref(3)?.as_str()?),
+            },
+            duration_ms: row.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Every card state of the learner, by card.
+pub fn states(conn: &Connection, user_id: i64) -> rusqlite::Result<HashMap<String, CardState>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |row| {
+        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+    })?;
+    rows.collect()
+}

@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per area. The page layout and errors they share live in `web`.
 
+pub mod anki;
 pub mod api;
 pub mod assets;
 pub mod auth;

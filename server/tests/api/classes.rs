@@ -571,6 +571,12 @@ async fn authorization_matrix() {
         ),
         (
             "GET",
+            format!("/classes/{c}/export/gradebook.csv"),
+            vec![],
+            [303, 404, 404, 200, 404],
+        ),
+        (
+            "GET",
             format!("/study?assignment={a}"),
             vec![],
             [303, 200, 404, 404, 404],

@@ -1,9 +1,10 @@
-//! CSV exports of a class's results: one row per student and assignment, and one row per
-//! question. UTF-8 with a byte-order mark so spreadsheets read accents right; fields quoted
+//! CSV exports of a class's results: one row per student and assignment, one row per
+//! question, and the gradebook (one row per student, [`gradebook`] says what it counts). UTF-8 with a byte-order mark so spreadsheets read accents right; fields quoted
 //! by the `csv` crate; typed text defused against formulas ([`csv_cell::text`]).
 
 use crate::auth::extract::CurrentUser;
 use crate::classes::csv_cell::text;
+use crate::classes::gradebook;
 use crate::clock::{moment, moment_ms};
 use crate::db::{self, classes as store};
 use crate::routes::classes::access::owned;
@@ -11,6 +12,7 @@ use crate::routes::classes::report::{cell, class_report, question_text};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use actix_web::{HttpResponse, web};
+use std::collections::HashMap;
 
 fn csv_response(file_name: &str, rows: Vec<Vec<String>>) -> Result<HttpResponse, PageError> {
     let mut out = Vec::from("\u{feff}".as_bytes());
@@ -168,4 +170,58 @@ pub async fn questions(
         rows.push(row);
     }
     csv_response(&format!("class-{class_id}-questions.csv"), rows)
+}
+
+/// `GET /classes/{id}/export/gradebook.csv`: one row per student, a done and a score column
+/// per assignment, for a spreadsheet gradebook.
+pub async fn gradebook(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    let class = owned(&state, &user, path.into_inner()).await?;
+    let report = class_report(&state, class.id).await?;
+    let class_id = class.id;
+    let assignments = report.assignments.clone();
+    // Cards right on the first try, per assignment and student.
+    let first_right: Vec<HashMap<i64, usize>> = db::run(&state.pool, move |conn| {
+        assignments
+            .iter()
+            .map(|a| {
+                let mut right = HashMap::new();
+                for f in store::first_answers(conn, class_id, a)? {
+                    if f.correct {
+                        *right.entry(f.student).or_default() += 1;
+                    }
+                }
+                Ok(right)
+            })
+            .collect::<Result<_, db::DbError>>()
+    })
+    .await?;
+    let students: Vec<gradebook::Student<'_>> = report
+        .members
+        .iter()
+        .map(|m| gradebook::Student {
+            id: m.user_id,
+            username: &m.username,
+            name: &m.display_name,
+        })
+        .collect();
+    let columns: Vec<gradebook::Column<'_>> = report
+        .assignments
+        .iter()
+        .zip(&report.completion)
+        .zip(&first_right)
+        .map(|((a, done), first_right)| gradebook::Column {
+            title: &a.title,
+            cards: a.cards,
+            done,
+            first_right,
+        })
+        .collect();
+    csv_response(
+        &format!("class-{class_id}-gradebook.csv"),
+        gradebook::table(&students, &columns),
+    )
 }
