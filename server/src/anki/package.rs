@@ -82,7 +82,11 @@ pub fn html(text: &str) -> String {
 }
 
 fn lines(items: &[String]) -> String {
-    items.iter().map(|i| html(i)).collect::<Vec<_>>().join("<br>")
+    items
+        .iter()
+        .map(|i| html(i))
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// The fields joined as Anki stores them (unit separator between fields).
@@ -223,9 +227,8 @@ pub fn collection(p: &Package) -> Result<Vec<u8>, ApkgError> {
     // Review-log ids are the answers' milliseconds, unique across the whole log.
     let mut revlog: Vec<(i64, usize, RevlogRow)> = Vec::new();
     {
-        let mut note = tx.prepare(
-            "INSERT INTO notes VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, 0, '')",
-        )?;
+        let mut note =
+            tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, 0, '')")?;
         let mut card = tx.prepare(
             "INSERT INTO cards VALUES (?1, ?2, ?3, 0, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
                                        0, 0, 0, ?13)",
@@ -249,7 +252,10 @@ pub fn collection(p: &Package) -> Result<Vec<u8>, ApkgError> {
                 checksum(&n.fields.question),
             ])?;
             let c = &n.card;
-            let deck = p.decks.get(n.deck).map_or(DEFAULT_DECK_ID, |d| deck_id(&d.id));
+            let deck = p
+                .decks
+                .get(n.deck)
+                .map_or(DEFAULT_DECK_ID, |d| deck_id(&d.id));
             card.execute(params![
                 id,
                 id,
@@ -268,7 +274,8 @@ pub fn collection(p: &Package) -> Result<Vec<u8>, ApkgError> {
             revlog.extend(n.revlog.iter().map(|r| (r.id, i, *r)));
         }
         revlog.sort_by_key(|(at, i, _)| (*at, *i));
-        let mut insert = tx.prepare("INSERT INTO revlog VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+        let mut insert =
+            tx.prepare("INSERT INTO revlog VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)")?;
         let mut last = i64::MIN;
         for (at, i, r) in &revlog {
             let id = (*at).max(last.saturating_add(1));
@@ -311,7 +318,10 @@ mod tests {
 
     #[test]
     fn fields_are_html_and_the_checksum_is_anki_s() {
-        assert_eq!(html("a < b & \"c\"\nd"), "a &lt; b &amp; &quot;c&quot;<br>d");
+        assert_eq!(
+            html("a < b & \"c\"\nd"),
+            "a &lt; b &amp; &quot;c&quot;<br>d"
+        );
         // sha1("Hello") = f7ff9e8b...
         assert_eq!(checksum("Hello"), 0xf7ff9e8b);
     }
@@ -352,11 +362,9 @@ mod tests {
         conn.deserialize_read_exact("main", Cursor::new(&db), db.len(), false)
             .unwrap();
         let (ver, guid, flds): (i64, String, String) = conn
-            .query_row(
-                "SELECT ver, guid, flds FROM col, notes",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT ver, guid, flds FROM col, notes", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .unwrap();
         assert_eq!(ver, 11);
         assert_eq!(guid, "e/date");

@@ -167,7 +167,11 @@ pub async fn learner(
         Ok(written) => written.map_err(|e| PageError::Unexpected(e.into()))?,
         Err(n) => return Err(too_large(format!("You have studied {n} cards."))),
     };
-    tracing::info!(user_id, bytes = bytes.len(), "learner's cards exported for Anki");
+    tracing::info!(
+        user_id,
+        bytes = bytes.len(),
+        "learner's cards exported for Anki"
+    );
     Ok(apkg_response(
         &file_name(&format!("chronicle-{username}-cards")),
         bytes,

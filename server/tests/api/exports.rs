@@ -105,7 +105,10 @@ async fn the_gradebook_has_a_row_per_student_and_a_done_and_score_per_assignment
     );
     // Sorted by display name: alice, bob.
     let alice_score = (date_cards - alice_missed.len()) * 100 / date_cards;
-    assert_eq!(rows[0], ["alice", "alice", "100", &alice_score.to_string(), "0", "0"]);
+    assert_eq!(
+        rows[0],
+        ["alice", "alice", "100", &alice_score.to_string(), "0", "0"]
+    );
     assert_eq!(rows[1], ["bob", "bob", "0", "0", "100", "100"]);
     assert_eq!(rows.len(), 2);
 
@@ -222,10 +225,15 @@ async fn a_deck_exports_to_anki_with_a_note_per_card() {
             assert_eq!(n["Event"], e.title);
             assert_eq!(n["Summary"], e.summary);
         }
-        assert!(!n["Question"].is_empty() && !n["Answer"].is_empty(), "{n:?}");
+        assert!(
+            !n["Question"].is_empty() && !n["Answer"].is_empty(),
+            "{n:?}"
+        );
     }
     let not_new: i64 = conn
-        .query_row("SELECT COUNT(*) FROM cards WHERE type != 0", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM cards WHERE type != 0", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let revlog: i64 = conn
         .query_row("SELECT COUNT(*) FROM revlog", [], |r| r.get(0))
@@ -306,7 +314,11 @@ async fn a_learners_export_carries_their_cards_and_every_answer() {
     assert_eq!(history(&cards[1]), [(t0 + 1, 1)]);
     assert_eq!(
         history(&cards[2]),
-        [(t0 + 2, 3), (t0 + 11 * minute, 3), (t0 + 5 * day * minute, 1)]
+        [
+            (t0 + 2, 3),
+            (t0 + 11 * minute, 3),
+            (t0 + 5 * day * minute, 1)
+        ]
     );
     // Chronicle's phases, as Anki numbers them: review 2, learning 1, relearning 3.
     let phase = |card: &str| -> (i64, i64, i64) {
