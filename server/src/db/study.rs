@@ -317,6 +317,33 @@ pub fn review_count(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
         .query_row([user_id], |r| r.get(0))
 }
 
+/// Everything an export of a learner's cards needs, read in one transaction so the states
+/// and the answers agree.
+pub struct LearnerHistory {
+    pub settings: crate::srs::Settings,
+    pub states: HashMap<String, CardState>,
+    pub answers: Vec<HistoryEntry>,
+}
+
+/// The learner's settings, card states and whole log; `Err` with the number of answers when
+/// there are more than `max_answers` (nothing more is read).
+pub fn learner_history(
+    conn: &mut Connection,
+    user_id: i64,
+    max_answers: i64,
+) -> rusqlite::Result<Result<LearnerHistory, i64>> {
+    let tx = conn.transaction()?;
+    let count = review_count(&tx, user_id)?;
+    if count > max_answers {
+        return Ok(Err(count));
+    }
+    Ok(Ok(LearnerHistory {
+        settings: super::users::scheduling(&tx, user_id)?,
+        states: states(&tx, user_id)?,
+        answers: history(&tx, user_id)?,
+    }))
+}
+
 /// The learner's whole log, card by card, oldest first within a card.
 pub fn history(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<HistoryEntry>> {
     let mut stmt = conn.prepare_cached(

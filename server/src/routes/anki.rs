@@ -7,7 +7,7 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::clock::now;
 use crate::dataset::Deck;
-use crate::db::{self, study as store, users};
+use crate::db::{self, study as store, study::LearnerHistory};
 use crate::routes::state::AppState;
 use crate::srs::Scheduler;
 use crate::web::error::PageError;
@@ -21,9 +21,9 @@ pub const MAX_NOTES: usize = 5_000;
 /// The most answers a learner's export carries: about 60 bytes each in the collection.
 pub const MAX_REVIEWS: i64 = 500_000;
 
-/// The deck, if this user may see it.
+/// The deck, if this user may see it: for now every loaded deck is open to every signed-in
+/// user (the browse page's rule). Decks of a teacher's own would be checked here.
 fn visible_deck<'a>(catalog: &'a Catalog, _user: &CurrentUser, id: &str) -> Option<&'a Deck> {
-    // Every loaded deck is open to every signed-in user.
     catalog.deck(id)
 }
 
@@ -130,13 +130,6 @@ pub async fn deck(
     }
 }
 
-/// What a learner's export is made of, read in one go.
-struct History {
-    settings: crate::srs::Settings,
-    states: HashMap<String, crate::srs::CardState>,
-    answers: Vec<store::HistoryEntry>,
-}
-
 /// `GET /account/anki.apkg`: the cards the learner has studied, scheduled as they are in
 /// Chronicle, with every answer. Cards of decks no longer loaded are left out (there is no
 /// question to show); their answers stay in Chronicle.
@@ -146,15 +139,7 @@ pub async fn learner(
 ) -> Result<HttpResponse, PageError> {
     let user_id = user.id;
     let history = db::run(&state.pool, move |conn| {
-        let count = store::review_count(conn, user_id)?;
-        if count > MAX_REVIEWS {
-            return Ok(Err(count));
-        }
-        Ok(Ok(History {
-            settings: users::scheduling(conn, user_id)?,
-            states: store::states(conn, user_id)?,
-            answers: store::history(conn, user_id)?,
-        }))
+        Ok(store::learner_history(conn, user_id, MAX_REVIEWS)?)
     })
     .await?
     .map_err(|n| too_large(format!("You have given {n} answers.")))?;
@@ -180,8 +165,8 @@ pub async fn learner(
 
 /// The learner's package: one Anki deck per Chronicle deck they studied; `Err` with the card
 /// count when there are too many.
-fn learner_package(catalog: &Catalog, history: History) -> Result<Package, usize> {
-    let History {
+fn learner_package(catalog: &Catalog, history: LearnerHistory) -> Result<Package, usize> {
+    let LearnerHistory {
         settings,
         states,
         answers,
