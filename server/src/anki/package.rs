@@ -313,8 +313,100 @@ pub fn write(p: &Package) -> Result<Vec<u8>, ApkgError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::anki::schedule::new_card;
+    use crate::anki::schedule::{self, Answer, new_card};
     use crate::anki::{Deck, Note};
+    use crate::srs::{DayClock, Rating, Review, Scheduler, Settings};
+    use proptest::prelude::*;
+
+    fn package(notes: Vec<Note>) -> Package {
+        Package {
+            decks: vec![Deck {
+                id: "d".into(),
+                name: "D".into(),
+                description: String::new(),
+            }],
+            notes,
+            created_at: 1_700_000_000,
+            collection_start: 1_699_920_000,
+        }
+    }
+
+    fn revlog_of(bytes: &[u8]) -> Vec<(i64, i64, i64)> {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.deserialize_read_exact("main", Cursor::new(bytes), bytes.len(), true)
+            .unwrap();
+        conn.prepare("SELECT id, cid, ease FROM revlog ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the answers (several in one millisecond, on one card or several), the
+        /// review log keeps every one, under distinct ids, each card's ratings in the order
+        /// given, and each row's previous interval is the row before's interval.
+        #[test]
+        fn the_review_log_keeps_every_answer_in_order(
+            cards in prop::collection::vec(
+                prop::collection::vec((0i64..5, 1i64..=4), 1..8), 1..5)
+        ) {
+            let settings = Settings {
+                days: DayClock::new(jiff::tz::TimeZone::UTC, 4),
+                ..Settings::default()
+            };
+            let scheduler = Scheduler::with(&settings);
+            let t0: i64 = 1_690_000_000_000;
+            let mut notes = Vec::new();
+            for (i, answers) in cards.iter().enumerate() {
+                // Gaps of 0 to 4 hours: several answers may share a millisecond.
+                let mut at = t0;
+                let answers: Vec<Answer> = answers
+                    .iter()
+                    .map(|&(gap, rating)| {
+                        at += gap * 3_600_000;
+                        Answer {
+                            answered_at_ms: at,
+                            review: Review {
+                                answered_at: at / 1000,
+                                rating: Rating::from_number(rating).unwrap(),
+                                fuzz: 0.5,
+                            },
+                            duration_ms: 1000,
+                        }
+                    })
+                    .collect();
+                let revlog = schedule::revlog(&answers, &scheduler, &settings.days);
+                for pair in revlog.windows(2) {
+                    prop_assert_eq!(pair[1].last_interval, pair[0].interval);
+                }
+                notes.push(Note {
+                    fields: NoteFields {
+                        question: format!("Q{i}"),
+                        card_id: format!("e{i}/date"),
+                        ..Default::default()
+                    },
+                    deck: 0,
+                    tags: vec![],
+                    card: new_card(i as i64 + 1),
+                    revlog,
+                });
+            }
+            let rows = revlog_of(&collection(&package(notes)).unwrap());
+            prop_assert_eq!(rows.len(), cards.iter().map(Vec::len).sum::<usize>());
+            let ids: std::collections::HashSet<i64> = rows.iter().map(|r| r.0).collect();
+            prop_assert_eq!(ids.len(), rows.len());
+            for (i, answers) in cards.iter().enumerate() {
+                let cid = 1_700_000_000_000 + i as i64;
+                let eases: Vec<i64> = rows.iter().filter(|r| r.1 == cid).map(|r| r.2).collect();
+                let sent: Vec<i64> = answers.iter().map(|a| a.1).collect();
+                prop_assert_eq!(eases, sent);
+            }
+        }
+    }
 
     #[test]
     fn fields_are_html_and_the_checksum_is_anki_s() {

@@ -105,10 +105,12 @@ pub async fn deck(
     let clock = user.clock.clone();
     let built = web::block(move || {
         let deck = catalog.deck(&id).expect("checked above");
-        let notes = deck_notes(&catalog, deck);
-        if notes.len() > MAX_NOTES {
-            return Ok(Err(notes.len()));
+        // Counted before any question is drawn: drawing them is the slow part.
+        let cards = catalog.deck_cards(&deck.id).count();
+        if cards > MAX_NOTES {
+            return Ok(Err(cards));
         }
+        let notes = deck_notes(&catalog, deck);
         let t = now();
         let package = Package {
             decks: vec![anki_deck(deck)],
@@ -145,9 +147,10 @@ pub async fn learner(
     .map_err(|n| too_large(format!("You have given {n} answers.")))?;
     let catalog = state.catalog.clone();
     let username = user.username.clone();
-    let built = web::block(move || learner_package(&catalog, history).map(|p| anki::write(&p)))
-        .await
-        .map_err(|e| PageError::Unexpected(e.into()))?;
+    let built =
+        web::block(move || learner_package(&catalog, history, MAX_NOTES).map(|p| anki::write(&p)))
+            .await
+            .map_err(|e| PageError::Unexpected(e.into()))?;
     let bytes = match built {
         Ok(written) => written.map_err(|e| PageError::Unexpected(e.into()))?,
         Err(n) => return Err(too_large(format!("You have studied {n} cards."))),
@@ -164,8 +167,12 @@ pub async fn learner(
 }
 
 /// The learner's package: one Anki deck per Chronicle deck they studied; `Err` with the card
-/// count when there are too many.
-fn learner_package(catalog: &Catalog, history: LearnerHistory) -> Result<Package, usize> {
+/// count when there are more than `max_notes`.
+fn learner_package(
+    catalog: &Catalog,
+    history: LearnerHistory,
+    max_notes: usize,
+) -> Result<Package, usize> {
     let LearnerHistory {
         settings,
         states,
@@ -184,7 +191,7 @@ fn learner_package(catalog: &Catalog, history: LearnerHistory) -> Result<Package
             });
     }
     let studied = by_card.len().max(states.len());
-    if studied > MAX_NOTES {
+    if studied > max_notes {
         return Err(studied);
     }
     let t = now();
@@ -227,4 +234,53 @@ fn learner_package(catalog: &Catalog, history: LearnerHistory) -> Result<Package
         created_at: t,
         collection_start,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::srs::{CardState, Phase, Settings};
+
+    fn fixture() -> Catalog {
+        Catalog::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/questions"),
+        )
+        .unwrap()
+    }
+
+    fn state(phase: Phase) -> CardState {
+        CardState {
+            stability: 3.0,
+            difficulty: 5.0,
+            due: 1_700_100_000,
+            last_review: 1_700_000_000,
+            reps: 2,
+            lapses: 0,
+            phase,
+            step: 0,
+        }
+    }
+
+    /// Studied cards only, in deck order; a card no deck offers any more is left out; past
+    /// the limit, nothing is built and the count is told.
+    #[test]
+    fn a_learners_package_holds_their_studied_cards_within_the_limit() {
+        let catalog = fixture();
+        let ids: Vec<String> = catalog.cards.iter().map(|c| c.id.clone()).collect();
+        let history = || LearnerHistory {
+            settings: Settings::default(),
+            states: HashMap::from([
+                (ids[4].clone(), state(Phase::Review)),
+                (ids[1].clone(), state(Phase::Learning)),
+                ("retired-event/date".to_string(), state(Phase::Review)),
+            ]),
+            answers: Vec::new(),
+        };
+        assert_eq!(learner_package(&catalog, history(), 2).unwrap_err(), 3);
+        let p = learner_package(&catalog, history(), 3).unwrap();
+        let exported: Vec<&str> = p.notes.iter().map(|n| n.fields.card_id.as_str()).collect();
+        assert_eq!(exported, [ids[1].as_str(), ids[4].as_str()]);
+        assert_eq!(p.decks.len(), 1);
+        assert_eq!((p.notes[0].card.kind, p.notes[1].card.kind), (1, 2));
+    }
 }
