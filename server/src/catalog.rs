@@ -4,6 +4,7 @@ use crate::dataset::{self, DatasetErrors, Deck};
 use crate::questions::{self, CardSpec, Question};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 /// The seed a card's question is drawn with: the same until the card is answered, so a
 /// reload shows the same distractors.
@@ -11,11 +12,14 @@ pub fn seed_for(user_id: i64, card_id: &str, reps: u32) -> u64 {
     questions::stable_hash(&[&user_id.to_string(), card_id, &reps.to_string()])
 }
 
+#[derive(Clone)]
 pub struct Catalog {
     pub decks: Vec<Deck>,
     pub cards: Vec<CardSpec>,
     card_index: HashMap<String, usize>,
     deck_index: HashMap<String, usize>,
+    /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
+    owners: HashMap<String, i64>,
 }
 
 impl Catalog {
@@ -25,6 +29,36 @@ impl Catalog {
 
     pub fn from_decks(decks: Vec<Deck>) -> Catalog {
         let cards: Vec<CardSpec> = decks.iter().flat_map(questions::cards).collect();
+        Catalog::from_parts(decks, cards)
+    }
+
+    /// This catalog with `deck` uploaded by `owner` added, or put in place of its earlier
+    /// version. Only the new deck's cards are drawn up; the others are kept as they are.
+    pub fn with_uploaded(&self, deck: Deck, owner: i64) -> Catalog {
+        self.with_uploads(vec![(deck, owner)])
+    }
+
+    /// [`Catalog::with_uploaded`] for several decks at once (start-up loads them all).
+    pub fn with_uploads(&self, uploads: Vec<(Deck, i64)>) -> Catalog {
+        let replaced = |id: &str| uploads.iter().any(|(d, _)| d.id == id);
+        let mut decks: Vec<Deck> = Vec::with_capacity(self.decks.len() + uploads.len());
+        let mut cards: Vec<CardSpec> = Vec::with_capacity(self.cards.len());
+        for d in self.decks.iter().filter(|d| !replaced(&d.id)) {
+            decks.push(d.clone());
+            cards.extend(self.deck_cards(&d.id).cloned());
+        }
+        let mut owners = self.owners.clone();
+        for (deck, owner) in uploads {
+            cards.extend(questions::cards(&deck));
+            owners.insert(deck.id.clone(), owner);
+            decks.push(deck);
+        }
+        let mut catalog = Catalog::from_parts(decks, cards);
+        catalog.owners = owners;
+        catalog
+    }
+
+    fn from_parts(decks: Vec<Deck>, cards: Vec<CardSpec>) -> Catalog {
         let card_index = cards
             .iter()
             .enumerate()
@@ -40,7 +74,23 @@ impl Catalog {
             cards,
             card_index,
             deck_index,
+            owners: HashMap::new(),
         }
+    }
+
+    /// The teacher who uploaded the deck; `None` for a shipped deck (or no deck).
+    pub fn owner(&self, deck_id: &str) -> Option<i64> {
+        self.owners.get(deck_id).copied()
+    }
+
+    /// True when some teacher has uploaded a deck, so deck lists must be filtered per user.
+    pub fn has_uploads(&self) -> bool {
+        !self.owners.is_empty()
+    }
+
+    /// The shipped decks (everyone may see them), in catalog order.
+    pub fn shipped(&self) -> impl Iterator<Item = &Deck> {
+        self.decks.iter().filter(|d| !self.owners.contains_key(&d.id))
     }
 
     pub fn deck(&self, id: &str) -> Option<&Deck> {
@@ -59,5 +109,27 @@ impl Catalog {
     pub fn question(&self, card_id: &str, seed: u64) -> Option<Question> {
         let card = self.card(card_id)?;
         questions::generate(self.deck(&card.deck_id)?, card, seed)
+    }
+}
+
+/// The catalog the running app serves. Uploading a deck swaps in a new catalog; a request
+/// keeps the one it started with, so it never sees half a change.
+pub struct Live(RwLock<Arc<Catalog>>);
+
+impl Live {
+    pub fn new(catalog: Catalog) -> Live {
+        Live(RwLock::new(Arc::new(catalog)))
+    }
+
+    /// The catalog as it is now.
+    pub fn now(&self) -> Arc<Catalog> {
+        Arc::clone(&self.0.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Puts `change(current)` in place, one writer at a time.
+    pub fn update(&self, change: impl FnOnce(&Catalog) -> Catalog) {
+        let mut guard = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let next = change(&guard);
+        *guard = Arc::new(next);
     }
 }

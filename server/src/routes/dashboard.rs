@@ -141,7 +141,7 @@ pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let user_id = user.id;
     let new_per_day = user.new_per_day;
     let now = now();

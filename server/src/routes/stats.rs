@@ -95,7 +95,7 @@ pub async fn show(
         ))
     })
     .await?;
-    let page = build(user.page_ctx(), &state.catalog, &answers, &states, now());
+    let page = build(user.page_ctx(), &state.catalog(), &answers, &states, now());
     html(&page)
 }
 

@@ -60,7 +60,7 @@ fn deck_out(catalog: &Catalog, deck: &Deck) -> DeckOut {
     )
 )]
 pub async fn list(_user: ApiUser, state: web::Data<AppState>) -> HttpResponse {
-    let c = &state.catalog;
+    let c = &state.catalog();
     let decks: Vec<DeckOut> = c.decks.iter().map(|d| deck_out(c, d)).collect();
     HttpResponse::Ok().json(decks)
 }
@@ -189,7 +189,7 @@ pub async fn cards(
     path: web::Path<String>,
     query: web::Query<CursorQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let deck = find_deck(&catalog, &path)?.clone();
     let cursor = parse_cursor(query.cursor.as_deref())?;
     let version = deck_version(&deck);
@@ -332,7 +332,7 @@ pub async fn study_pack(
     state: web::Data<AppState>,
     query: web::Query<PackQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let deck = match query.deck.as_deref().filter(|d| !d.is_empty()) {
         Some(id) => find_deck(&catalog, id)?,
         None => catalog

@@ -139,7 +139,7 @@ pub async fn sync(
         .map(Cursor::parse)
         .transpose()
         .map_err(|e| ApiError::BadRequest("bad_cursor", e.to_string()))?;
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let exit_after_commit = state.settings.exit_after_sync_commit;
     let user_id = user.id;
     let sent = body.reviews.len();

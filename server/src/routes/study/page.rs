@@ -203,7 +203,7 @@ pub async fn show(
     query: web::Query<StudyQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let mode = Mode::parse(query.mode.as_deref());
     let scope = assignment_scope(&state, &user, query.assignment.as_deref()).await?;
     let deck_choice = match &scope {
@@ -324,7 +324,7 @@ pub async fn answer(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.verify_csrf(&form.csrf_token)?;
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let bad = |m: &str| PageError::BadRequest(m.to_string());
     let card = catalog
         .card(&form.card_id)
