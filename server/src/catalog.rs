@@ -90,7 +90,9 @@ impl Catalog {
 
     /// The shipped decks (everyone may see them), in catalog order.
     pub fn shipped(&self) -> impl Iterator<Item = &Deck> {
-        self.decks.iter().filter(|d| !self.owners.contains_key(&d.id))
+        self.decks
+            .iter()
+            .filter(|d| !self.owners.contains_key(&d.id))
     }
 
     pub fn deck(&self, id: &str) -> Option<&Deck> {

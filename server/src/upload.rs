@@ -85,7 +85,11 @@ pub fn check(file_name: &str, text: &str, key: &str) -> Result<Deck, Vec<Problem
 
 /// A stored deck loaded again at start-up, under its key. It passed the lint when it was
 /// uploaded; the lint is not run again (it takes seconds a deck).
-pub fn reload(file_name: &str, text: &str, key: &str) -> Result<Deck, crate::dataset::DatasetErrors> {
+pub fn reload(
+    file_name: &str,
+    text: &str,
+    key: &str,
+) -> Result<Deck, crate::dataset::DatasetErrors> {
     let mut deck = crate::dataset::parse_deck(Path::new(file_name), text)?;
     namespace(&mut deck, key);
     Ok(deck)

@@ -21,8 +21,14 @@ pub fn import(conn: &mut Connection, catalog: &Catalog) -> rusqlite::Result<()> 
 /// One deck's new version, inside the caller's transaction: its events and cards that left
 /// it are retired, the rest brought up to date. Other decks are not touched.
 pub fn import_deck(tx: &Transaction<'_>, deck: &Deck, cards: &[CardSpec]) -> rusqlite::Result<()> {
-    tx.execute("UPDATE events SET retired = 1 WHERE deck_id = ?1", [&deck.id])?;
-    tx.execute("UPDATE cards SET retired = 1 WHERE deck_id = ?1", [&deck.id])?;
+    tx.execute(
+        "UPDATE events SET retired = 1 WHERE deck_id = ?1",
+        [&deck.id],
+    )?;
+    tx.execute(
+        "UPDATE cards SET retired = 1 WHERE deck_id = ?1",
+        [&deck.id],
+    )?;
     upsert_deck(tx, deck)?;
     upsert_cards(tx, cards.iter())
 }

@@ -82,8 +82,8 @@ pub async fn show(
     query: web::Query<BrowseQuery>,
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.catalog();
-    let deck =
-        crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref()).await?;
+    let deck = crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref())
+        .await?;
     let era = query.era.clone().unwrap_or_default();
     if !era.is_empty() && deck.era(&era).is_none() {
         return Err(PageError::BadRequest(format!(

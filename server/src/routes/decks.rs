@@ -401,7 +401,13 @@ fn upload_page(
 /// `GET /decks/new`: the upload form (teachers only).
 pub async fn new_form(user: CurrentUser) -> Result<HttpResponse, PageError> {
     teacher(&user)?;
-    html(&upload_page(&user, None, &UploadForm::default(), Vec::new(), None))
+    html(&upload_page(
+        &user,
+        None,
+        &UploadForm::default(),
+        Vec::new(),
+        None,
+    ))
 }
 
 /// `GET /decks/{id}/upload`: the form for a new version of a deck the teacher uploaded.
@@ -481,7 +487,13 @@ async fn handle_upload(
             text: String::new(),
             ..Default::default()
         };
-        let page = upload_page(user, replaces.as_ref(), &form, Vec::new(), Some(upload::too_big(size)));
+        let page = upload_page(
+            user,
+            replaces.as_ref(),
+            &form,
+            Vec::new(),
+            Some(upload::too_big(size)),
+        );
         return with_status(&page, StatusCode::PAYLOAD_TOO_LARGE);
     }
     if form.text.trim().is_empty() {

@@ -29,8 +29,8 @@ pub async fn page(
     query: web::Query<StudyQuery>,
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.catalog();
-    let deck =
-        crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref()).await?;
+    let deck = crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref())
+        .await?;
     html(&OfflinePage {
         page: user.page_ctx(),
         deck_id: deck.id.clone(),

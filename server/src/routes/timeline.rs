@@ -90,8 +90,8 @@ pub async fn show(
     query: web::Query<TimelineQuery>,
 ) -> Result<HttpResponse, PageError> {
     let catalog = state.catalog();
-    let deck =
-        crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref()).await?;
+    let deck = crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref())
+        .await?;
     let chosen = match query.event.as_deref().filter(|e| !e.is_empty()) {
         Some(id) => Some(deck.event(id).ok_or(PageError::NotFound)?),
         None => None,

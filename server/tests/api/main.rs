@@ -5,6 +5,7 @@ mod answer;
 mod auth;
 mod classes;
 mod days;
+mod decks;
 mod helpers;
 mod learner;
 mod study;

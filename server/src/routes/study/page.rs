@@ -212,6 +212,10 @@ pub async fn show(
     };
     // Borrowed from the shared catalog: a deck holds every event, too much to copy per request.
     let deck = chosen_deck(&catalog, deck_choice)?;
+    // An uploaded deck is its teacher's and their classes' only (a shipped one costs no query).
+    if !crate::routes::deck_access::may_see(&state, &catalog, user.id, &deck.id).await? {
+        return Err(PageError::NotFound);
+    }
     let focus = if scope.is_some() || mode == Mode::Missed {
         Focus::default()
     } else {
@@ -330,6 +334,9 @@ pub async fn answer(
         .card(&form.card_id)
         .ok_or_else(|| bad("That card does not exist."))?
         .clone();
+    if !crate::routes::deck_access::may_see(&state, &catalog, user.id, &card.deck_id).await? {
+        return Err(PageError::NotFound);
+    }
     let review_id = uuid::Uuid::parse_str(form.review_id.trim())
         .map_err(|_| bad("The form is missing its review id."))?
         .to_string();
