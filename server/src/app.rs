@@ -202,6 +202,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/decks/new", web::post().to(decks::upload_new))
         .route("/decks/{id}", web::get().to(decks::show))
         .route("/decks/{id}/deck.toml", web::get().to(decks::download_toml))
+        .route("/decks/{id}/deck.csv", web::get().to(decks::download_csv))
         .route("/decks/{id}/upload", web::get().to(decks::version_form))
         .route("/decks/{id}/upload", web::post().to(decks::upload_version))
         .route("/classes", web::get().to(class::list))

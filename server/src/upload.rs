@@ -2,7 +2,7 @@
 //! shipped decks, and the deck's own id namespace, so that its events and cards can never
 //! collide with the shipped deck's or another teacher's.
 
-use crate::dataset::{Deck, read_deck};
+use crate::dataset::{Deck, csv_deck, read_deck};
 use crate::questions::lint;
 use rand::Rng;
 use std::path::Path;
@@ -44,7 +44,15 @@ pub fn check(file_name: &str, text: &str, key: &str) -> Result<Deck, Vec<Problem
     if text.len() > MAX_BYTES {
         return Err(vec![whole(too_big(text.len()))]);
     }
-    let (deck, errors) = read_deck(file, text);
+    let (deck, errors, converted) = if is_csv(file_name) {
+        match csv_deck::read(file, text) {
+            (Some((deck, converted)), errors) => (Some(deck), errors, Some(converted)),
+            (None, errors) => (None, errors, None),
+        }
+    } else {
+        let (deck, errors) = read_deck(file, text);
+        (deck, errors, None)
+    };
     let mut problems: Vec<Problem> = errors
         .iter()
         .map(|e| Problem {
@@ -71,9 +79,21 @@ pub fn check(file_name: &str, text: &str, key: &str) -> Result<Deck, Vec<Problem
     // The lint reads the deck as learners will get it (its ids drive the distractors' draw),
     // and speaks of ids as the teacher wrote them.
     let prefix = format!("{key}.");
-    problems.extend(lint::lint(&deck).into_iter().map(|f| Problem {
-        line: f.line,
-        text: f.to_string().replace(&prefix, ""),
+    problems.extend(lint::lint(&deck).into_iter().map(|f| {
+        let message = f.message.replace(&prefix, "");
+        match &converted {
+            Some(c) => {
+                let (line, column) = c.locate(f.line);
+                Problem {
+                    line,
+                    text: format!("{file_name}:{line}:{column}: {}: {message}", f.rule),
+                }
+            }
+            None => Problem {
+                line: f.line,
+                text: format!("{file_name}:{}: {}: {message}", f.line, f.rule),
+            },
+        }
     }));
     if problems.is_empty() {
         Ok(deck)
@@ -90,9 +110,33 @@ pub fn reload(
     text: &str,
     key: &str,
 ) -> Result<Deck, crate::dataset::DatasetErrors> {
-    let mut deck = crate::dataset::parse_deck(Path::new(file_name), text)?;
+    let mut deck = crate::dataset::parse_deck(Path::new(file_name), &as_toml(file_name, text)?)?;
     namespace(&mut deck, key);
     Ok(deck)
+}
+
+/// True for a file Chronicle reads as CSV (by its name).
+pub fn is_csv(file_name: &str) -> bool {
+    file_name.to_ascii_lowercase().ends_with(".csv")
+}
+
+/// True for pasted text that is a CSV deck: its header row starts with the `record` column.
+pub fn looks_like_csv(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_start().to_ascii_lowercase().starts_with("record,"))
+}
+
+/// A deck file in the TOML form: itself, or a CSV deck converted.
+pub fn as_toml(file_name: &str, text: &str) -> Result<String, crate::dataset::DatasetErrors> {
+    if is_csv(file_name) {
+        csv_deck::to_toml(Path::new(file_name), text)
+            .map(|c| c.toml)
+            .map_err(crate::dataset::DatasetErrors)
+    } else {
+        Ok(text.to_string())
+    }
 }
 
 /// The message for a file over [`MAX_BYTES`].

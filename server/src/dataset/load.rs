@@ -15,12 +15,24 @@ use toml::de::{DeTable, DeValue};
 pub struct DatasetError {
     pub file: PathBuf,
     pub line: usize,
+    /// The spreadsheet column (1 for A) of a problem in a CSV deck.
+    pub column: Option<usize>,
     pub message: String,
 }
 
 impl fmt::Display for DatasetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+        match self.column {
+            Some(c) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                self.line,
+                c,
+                self.message
+            ),
+            None => write!(f, "{}:{}: {}", self.file.display(), self.line, self.message),
+        }
     }
 }
 
@@ -57,6 +69,7 @@ pub fn read_dir(dir: &Path) -> (Vec<Deck>, Vec<DatasetError>) {
         vec![DatasetError {
             file: dir.to_path_buf(),
             line: 0,
+            column: None,
             message,
         }]
     };
@@ -89,6 +102,7 @@ pub fn read_dir(dir: &Path) -> (Vec<Deck>, Vec<DatasetError>) {
                 errors.push(DatasetError {
                     file: file.clone(),
                     line: 0,
+                    column: None,
                     message: format!("cannot read: {e}"),
                 });
                 continue;
@@ -110,6 +124,7 @@ pub fn read_dir(dir: &Path) -> (Vec<Deck>, Vec<DatasetError>) {
                 errors.push(DatasetError {
                     file: deck.source_file.clone(),
                     line: 0,
+                    column: None,
                     message: format!("{what} is already defined in {}", first.display()),
                 });
             } else {
@@ -279,6 +294,7 @@ impl Problems<'_> {
         self.errors.push(DatasetError {
             file: self.file.to_path_buf(),
             line,
+            column: None,
             message: message.into(),
         });
     }

@@ -1,5 +1,6 @@
 //! The event dataset: types, TOML loading, and validation with `file:line` errors.
 
+pub mod csv_deck;
 pub mod date;
 mod load;
 pub mod model;

@@ -193,7 +193,10 @@ pub async fn download_toml(
             .map_or("deck.toml".into(), |n| n.to_string_lossy().into_owned());
         (name, text)
     };
-    let name = download_name(&name);
+    let text = upload::as_toml(&name, &text).map_err(|e| {
+        PageError::Unexpected(anyhow::anyhow!("a stored deck no longer converts: {e}"))
+    })?;
+    let name = download_name(&name, "toml");
     Ok(HttpResponse::Ok()
         .content_type("application/toml; charset=utf-8")
         .insert_header((
@@ -203,9 +206,57 @@ pub async fn download_toml(
         .body(text))
 }
 
-/// A file name safe in a header: letters, digits, `-`, `_` and `.`, ending in `.toml`.
-fn download_name(name: &str) -> String {
-    let stem = name.strip_suffix(".toml").unwrap_or(name);
+/// `GET /decks/{id}/deck.csv`: the deck as CSV: the file its teacher uploaded when that was
+/// CSV, else written from the deck (events, their sources and figures, eras, documents).
+pub async fn download_csv(
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = state.catalog();
+    let deck = visible_deck(&state, &catalog, user.0.as_ref(), &path).await?;
+    let id = deck.id.clone();
+    let uploaded = catalog.owner(&id).is_some();
+    let stored = if uploaded {
+        db::run(&state.pool, move |conn| db::teacher_decks::get(conn, &id)).await?
+    } else {
+        None
+    };
+    let (name, text) = match stored {
+        Some(s) if upload::is_csv(&s.file_name) => (s.file_name, s.source_text),
+        other => {
+            let name = other.map_or_else(
+                || {
+                    deck.source_file
+                        .file_name()
+                        .map_or("deck".into(), |n| n.to_string_lossy().into_owned())
+                },
+                |s| s.file_name,
+            );
+            let strip = if uploaded {
+                format!("{}.", deck.id)
+            } else {
+                String::new()
+            };
+            (name, crate::dataset::csv_deck::write(deck, &strip))
+        }
+    };
+    let name = download_name(&name, "csv");
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(text))
+}
+
+/// A file name safe in a header: letters, digits, `-` and `_`, then `.ext`.
+fn download_name(name: &str, ext: &str) -> String {
+    let stem = name
+        .strip_suffix(".toml")
+        .or_else(|| name.strip_suffix(".csv"))
+        .unwrap_or(name);
     let safe: String = stem
         .chars()
         .map(|c| {
@@ -217,7 +268,7 @@ fn download_name(name: &str) -> String {
         })
         .collect();
     let safe = if safe.is_empty() { "deck".into() } else { safe };
-    format!("{safe}.toml")
+    format!("{safe}.{ext}")
 }
 
 /// What an upload form sends (multipart: it carries a file).
@@ -282,7 +333,11 @@ async fn read_upload(mut payload: Multipart) -> Result<UploadForm, PageError> {
         }
     }
     if form.file_name.trim().is_empty() {
-        form.file_name = "deck.toml".into();
+        form.file_name = if upload::looks_like_csv(&form.text) {
+            "deck.csv".into()
+        } else {
+            "deck.toml".into()
+        };
     }
     Ok(form)
 }
@@ -500,7 +555,7 @@ async fn handle_upload(
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             Vec::new(),
-            "Choose a deck file (.toml), or paste the deck below.".into(),
+            "Choose a deck file (.toml or .csv), or paste the deck below.".into(),
         );
     }
     // Loading and the lint take a while on a big deck: off the async workers.

@@ -578,3 +578,87 @@ async fn a_downloaded_deck_uploads_again_as_the_same_deck() {
     let file = std::fs::read_to_string(crate::helpers::fixture_questions().join("fixture.toml"));
     assert_eq!(Some(shipped), file.ok());
 }
+
+#[tokio::test]
+async fn a_deck_downloaded_as_csv_uploads_again_as_the_same_deck_and_csv_problems_name_their_cell()
+{
+    let mut app = spawn_app().await;
+    sign_up(&mut app, "ms-lan", "teacher").await;
+    let deck = upload_deck(&app, "hundred-years.toml", &hundred_years()).await;
+    let r = app.get(&format!("/decks/{deck}/deck.csv")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["Content-Disposition"]
+            .to_str()
+            .unwrap()
+            .contains("hundred-years.csv")
+    );
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("record,id,title,date"), "{csv}");
+    let from_csv = upload_deck(&app, "hundred-years.csv", &csv).await;
+    let events = |html: String| html[html.find("<h2>Events</h2>").unwrap()..].to_string();
+    let original = events(app.get_html(&format!("/decks/{deck}")).await);
+    assert_eq!(
+        events(app.get_html(&format!("/decks/{from_csv}")).await),
+        original
+    );
+    // A CSV deck downloads as the very file uploaded, and as TOML that loads the same deck.
+    assert_eq!(
+        app.get_html(&format!("/decks/{from_csv}/deck.csv")).await,
+        csv
+    );
+    let toml = app.get_html(&format!("/decks/{from_csv}/deck.toml")).await;
+    let again = upload_deck(&app, "again.toml", &toml).await;
+    assert_eq!(
+        events(app.get_html(&format!("/decks/{again}")).await),
+        original
+    );
+
+    // Problems of a CSV deck name their line and column, all in one pass; nothing is stored.
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap() + 1;
+    let row_of = |needle: &str| csv.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let bad =
+        csv.replacen("1415-10-25", "1415-13-25", 1)
+            .replacen(",11,months,", ",eleven,months,", 1);
+    let before = counts(&app);
+    let r = upload(&app, "/decks/new", "bad.csv", &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = unescape(&r.text().await.unwrap());
+    for want in [
+        format!(
+            "bad.csv:{}:{}: invalid type: string \"eleven\"",
+            row_of("months of the siege"),
+            col("figure_value")
+        ),
+        format!(
+            "bad.csv:{}:{}: date: `1415-13-25`",
+            row_of("Victory in the mud"),
+            col("date")
+        ),
+    ] {
+        assert!(page.contains(&want), "{want} in {page}");
+    }
+    assert_eq!(counts(&app), before);
+}
+
+#[tokio::test]
+async fn uploaded_decks_come_back_after_a_restart() {
+    let mut app = spawn_app().await;
+    sign_up(&mut app, "ms-lan", "teacher").await;
+    let deck = upload_deck(&app, "hundred-years.toml", &hundred_years()).await;
+    let before = app.get_html(&format!("/decks/{deck}")).await;
+    let settings = chronicle::config::Settings::for_tests(
+        app.db_path.clone(),
+        crate::helpers::fixture_questions(),
+    );
+    let restarted = chronicle::app::Application::build(settings).await.unwrap();
+    app.address = format!("http://127.0.0.1:{}", restarted.port());
+    tokio::spawn(restarted.run_until_stopped());
+    // The same session (it lives in the database) on the new server.
+    assert_eq!(app.get_html(&format!("/decks/{deck}")).await, before);
+    assert_eq!(
+        app.get(&format!("/study?deck={deck}")).await.status(),
+        StatusCode::OK
+    );
+}
