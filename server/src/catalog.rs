@@ -78,6 +78,23 @@ impl Catalog {
         }
     }
 
+    /// A copy holding only the decks `keep` accepts (and their cards).
+    pub fn only(&self, keep: impl Fn(&Deck) -> bool) -> Catalog {
+        let decks: Vec<Deck> = self.decks.iter().filter(|d| keep(d)).cloned().collect();
+        let cards = decks
+            .iter()
+            .flat_map(|d| self.deck_cards(&d.id).cloned())
+            .collect();
+        let mut catalog = Catalog::from_parts(decks, cards);
+        catalog.owners = self
+            .owners
+            .iter()
+            .filter(|(id, _)| catalog.deck_index.contains_key(*id))
+            .map(|(id, o)| (id.clone(), *o))
+            .collect();
+        catalog
+    }
+
     /// The teacher who uploaded the deck; `None` for a shipped deck (or no deck).
     pub fn owner(&self, deck_id: &str) -> Option<i64> {
         self.owners.get(deck_id).copied()

@@ -8,6 +8,7 @@ use crate::db::{self, DbError};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// True when `user_id` may see the deck `deck_id` (false for no such deck).
 pub async fn may_see(
@@ -59,6 +60,18 @@ pub async fn decks_of<'a>(
             catalog.owner(&d.id).is_none() || visible.as_ref().is_none_or(|v| v.contains(&d.id))
         })
         .collect())
+}
+
+/// The catalog as `user_id` may see it, for pages that sum over every deck: the live one
+/// when nobody has uploaded a deck, else a copy without the decks hidden from them.
+pub async fn catalog_for(state: &AppState, user_id: i64) -> Result<Arc<Catalog>, DbError> {
+    let catalog = state.catalog();
+    let Some(visible) = visible(state, &catalog, user_id).await? else {
+        return Ok(catalog);
+    };
+    Ok(Arc::new(catalog.only(|d| {
+        catalog.owner(&d.id).is_none() || visible.contains(&d.id)
+    })))
 }
 
 /// The deck a page asks for (`?deck=`), or the first shipped deck; 404 when the user may

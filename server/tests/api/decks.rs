@@ -438,6 +438,8 @@ async fn outsiders_get_404_on_every_route_that_names_the_deck() {
         for p in &pages[..2] {
             assert_eq!(app.get(p).await.status(), StatusCode::OK, "{who}: {p}");
         }
+        let stats = app.get_html("/stats").await;
+        assert!(stats.contains("Lancastrian"), "{who}: stats");
     }
     for (who, c) in [
         ("another teacher", &other),
@@ -455,6 +457,14 @@ async fn outsiders_get_404_on_every_route_that_names_the_deck() {
             !app.get_html("/decks").await.contains(&deck),
             "{who}: deck list"
         );
+        // Pages that sum over every deck leave it out: its title, its eras.
+        for p in ["/", "/stats"] {
+            let html = app.get_html(p).await;
+            assert!(
+                !html.contains("Hundred Years") && !html.contains("Lancastrian"),
+                "{who}: {p}"
+            );
+        }
         let r = upload(
             &app,
             &format!("/decks/{deck}/upload"),
