@@ -4,7 +4,7 @@ use crate::dataset::{self, DatasetErrors, Deck};
 use crate::questions::{self, CardSpec, Question};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// The seed a card's question is drawn with: the same until the card is answered, so a
 /// reload shows the same distractors.
@@ -133,21 +133,33 @@ impl Catalog {
 
 /// The catalog the running app serves. Uploading a deck swaps in a new catalog; a request
 /// keeps the one it started with, so it never sees half a change.
-pub struct Live(RwLock<Arc<Catalog>>);
+pub struct Live {
+    current: RwLock<Arc<Catalog>>,
+    writer: Mutex<()>,
+}
 
 impl Live {
     pub fn new(catalog: Catalog) -> Live {
-        Live(RwLock::new(Arc::new(catalog)))
+        Live {
+            current: RwLock::new(Arc::new(catalog)),
+            writer: Mutex::new(()),
+        }
     }
 
     /// The catalog as it is now.
     pub fn now(&self) -> Arc<Catalog> {
-        Arc::clone(&self.0.read().unwrap_or_else(|e| e.into_inner()))
+        Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Held by whoever stores a deck and then swaps the catalog, so that two uploads at once
+    /// reach the catalog in the order they reached the database. Readers never wait on it.
+    pub fn writer(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Puts `change(current)` in place, one writer at a time.
     pub fn update(&self, change: impl FnOnce(&Catalog) -> Catalog) {
-        let mut guard = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
         let next = change(&guard);
         *guard = Arc::new(next);
     }

@@ -398,16 +398,12 @@ fn decode<T: for<'de> Deserialize<'de>>(
             return None;
         }
         problems.toml(start, &e);
-        let Some(at) = e.span().map(|s| s.start) else {
-            return None;
-        };
+        let at = e.span().map(|s| s.start)?;
         let culprit = table
             .iter()
             .find(|(k, v)| k.span().start <= at && at < v.span().end.max(k.span().end))
             .map(|(k, _)| k.get_ref().to_string());
-        let Some(key) = culprit else {
-            return None;
-        };
+        let key = culprit?;
         table.remove(key.as_str());
         problems.dropped.insert((start, key));
     }
@@ -688,8 +684,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
         if let Some(event) = check_event(
             &mut p,
             start,
-            e,
-            parts,
+            (e, parts),
             &era_ids,
             &doc_ids,
             &mut event_ids,
@@ -814,8 +809,7 @@ fn check_sources(
 fn check_event(
     p: &mut Problems<'_>,
     start: usize,
-    e: RawEvent,
-    parts: RawEventParts,
+    (e, parts): (RawEvent, RawEventParts),
     era_ids: &HashSet<String>,
     doc_ids: &HashSet<String>,
     event_ids: &mut HashSet<String>,

@@ -525,7 +525,7 @@ pub async fn upload_version(
 }
 
 async fn handle_upload(
-    state: &AppState,
+    state: &web::Data<AppState>,
     user: &CurrentUser,
     replaces: Option<Deck>,
     key: String,
@@ -600,8 +600,11 @@ async fn handle_upload(
     let (owner, file_name, text) = (user.id, form.file_name.clone(), form.text.clone());
     let stored_deck = deck.clone();
     let replacing = replaces.is_some();
+    let live = state.clone();
+    let id = deck.id.clone();
     let saved = db::run(&state.pool, move |conn| {
-        db::teacher_decks::save(
+        let _writer = live.decks.writer();
+        let saved = db::teacher_decks::save(
             conn,
             db::teacher_decks::Save {
                 owner_id: owner,
@@ -612,14 +615,16 @@ async fn handle_upload(
                 now: now(),
             },
             replacing,
-        )
+        )?;
+        if saved.is_some() {
+            live.decks.update(|c| c.with_uploaded(stored_deck, owner));
+        }
+        Ok(saved)
     })
     .await?;
     let Some(version) = saved else {
         return Err(PageError::NotFound);
     };
-    let id = deck.id.clone();
-    state.decks.update(|c| c.with_uploaded(deck, owner));
     tracing::info!(deck = %id, version, "uploaded deck saved");
     Ok(redirect(format!("/decks/{id}")))
 }
