@@ -30,7 +30,7 @@ function freePort() {
  * Starts a server. Returns { url, dbPath, stop }. Throws if the binary is missing or the
  * server does not answer within `timeoutMs`.
  */
-export async function startServer({ timeoutMs = 20_000 } = {}) {
+export async function startServer({ timeoutMs = 60_000 } = {}) {
   const bin = binaryPath();
   if (!existsSync(bin)) {
     throw new Error(`${bin} does not exist: run \`cargo build\` first`);

@@ -9,7 +9,8 @@ use crate::routes::classes::{
 };
 use crate::routes::state::AppState;
 use crate::routes::{
-    anki, api, assets, auth, browse, health, home, missed, offline, reset, stats, study, timeline,
+    anki, api, assets, auth, browse, decks, health, home, missed, offline, reset, stats, study,
+    timeline,
 };
 use crate::web::api_error::ApiError;
 use crate::web::error::PageError;
@@ -40,7 +41,6 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("the dataset has problems:\n{e}"))?;
         let pool = db::open_pool(&settings.db_path)
             .with_context(|| format!("opening {}", settings.db_path.display()))?;
-        let catalog = Arc::new(catalog);
         let device_key = {
             let pool = pool.clone();
             web::block(move || -> anyhow::Result<DeviceKey> {
@@ -59,12 +59,12 @@ impl Application {
             })
             .await??
         };
-        {
+        let catalog = {
             let pool = pool.clone();
-            let catalog = Arc::clone(&catalog);
             let db_path = settings.db_path.clone();
-            web::block(move || -> anyhow::Result<()> {
+            web::block(move || -> anyhow::Result<Catalog> {
                 let mut conn = pool.get()?;
+                let catalog = with_teacher_decks(&conn, catalog)?;
                 match db::decks::import(&mut conn, &catalog) {
                     // Serving what the database holds beats not serving: reads work, and
                     // writes come back by themselves once space is freed.
@@ -76,10 +76,10 @@ impl Application {
                     ),
                     other => other.context("loading decks into the database")?,
                 }
-                Ok(())
+                Ok(catalog)
             })
-            .await??;
-        }
+            .await??
+        };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -109,7 +109,7 @@ impl Application {
             throttle: LoginThrottle::new(),
             join_throttle: crate::auth::throttle::JoinThrottle::new(),
             device_key,
-            catalog,
+            decks: crate::catalog::Live::new(catalog),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -142,6 +142,29 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The shipped decks and every deck teachers uploaded. A stored deck that no longer loads
+/// (the loader grew stricter) is left out with an error in the log, rather than keeping
+/// every other class from studying.
+fn with_teacher_decks(conn: &rusqlite::Connection, shipped: Catalog) -> anyhow::Result<Catalog> {
+    let stored = db::teacher_decks::all(conn).context("reading uploaded decks")?;
+    if stored.is_empty() {
+        return Ok(shipped);
+    }
+    let uploads = stored
+        .into_iter()
+        .filter_map(
+            |s| match crate::upload::reload(&s.file_name, &s.source_text, &s.id) {
+                Ok(deck) => Some((deck, s.owner_id)),
+                Err(e) => {
+                    tracing::error!(deck = %s.id, problems = %e, "an uploaded deck no longer loads");
+                    None
+                }
+            },
+        )
+        .collect();
+    Ok(shipped.with_uploads(uploads))
 }
 
 /// The route table, top to bottom.
@@ -177,6 +200,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/browse", web::get().to(browse::show))
         .route("/decks/{id}/anki.apkg", web::get().to(anki::deck))
         .route("/timeline", web::get().to(timeline::show))
+        .route("/decks", web::get().to(decks::list))
+        .route("/decks/new", web::get().to(decks::new_form))
+        .route("/decks/new", web::post().to(decks::upload_new))
+        .route("/decks/{id}", web::get().to(decks::show))
+        .route("/decks/{id}/deck.toml", web::get().to(decks::download_toml))
+        .route("/decks/{id}/deck.csv", web::get().to(decks::download_csv))
+        .route("/decks/{id}/upload", web::get().to(decks::version_form))
+        .route("/decks/{id}/upload", web::post().to(decks::upload_version))
         .route("/classes", web::get().to(class::list))
         .route("/classes", web::post().to(class::create))
         .route("/classes/join", web::post().to(membership::join))

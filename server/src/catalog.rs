@@ -4,6 +4,7 @@ use crate::dataset::{self, DatasetErrors, Deck};
 use crate::questions::{self, CardSpec, Question};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// The seed a card's question is drawn with: the same until the card is answered, so a
 /// reload shows the same distractors.
@@ -11,11 +12,14 @@ pub fn seed_for(user_id: i64, card_id: &str, reps: u32) -> u64 {
     questions::stable_hash(&[&user_id.to_string(), card_id, &reps.to_string()])
 }
 
+#[derive(Clone)]
 pub struct Catalog {
     pub decks: Vec<Deck>,
     pub cards: Vec<CardSpec>,
     card_index: HashMap<String, usize>,
     deck_index: HashMap<String, usize>,
+    /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
+    owners: HashMap<String, i64>,
 }
 
 impl Catalog {
@@ -25,6 +29,36 @@ impl Catalog {
 
     pub fn from_decks(decks: Vec<Deck>) -> Catalog {
         let cards: Vec<CardSpec> = decks.iter().flat_map(questions::cards).collect();
+        Catalog::from_parts(decks, cards)
+    }
+
+    /// This catalog with `deck` uploaded by `owner` added, or put in place of its earlier
+    /// version. Only the new deck's cards are drawn up; the others are kept as they are.
+    pub fn with_uploaded(&self, deck: Deck, owner: i64) -> Catalog {
+        self.with_uploads(vec![(deck, owner)])
+    }
+
+    /// [`Catalog::with_uploaded`] for several decks at once (start-up loads them all).
+    pub fn with_uploads(&self, uploads: Vec<(Deck, i64)>) -> Catalog {
+        let replaced = |id: &str| uploads.iter().any(|(d, _)| d.id == id);
+        let mut decks: Vec<Deck> = Vec::with_capacity(self.decks.len() + uploads.len());
+        let mut cards: Vec<CardSpec> = Vec::with_capacity(self.cards.len());
+        for d in self.decks.iter().filter(|d| !replaced(&d.id)) {
+            decks.push(d.clone());
+            cards.extend(self.deck_cards(&d.id).cloned());
+        }
+        let mut owners = self.owners.clone();
+        for (deck, owner) in uploads {
+            cards.extend(questions::cards(&deck));
+            owners.insert(deck.id.clone(), owner);
+            decks.push(deck);
+        }
+        let mut catalog = Catalog::from_parts(decks, cards);
+        catalog.owners = owners;
+        catalog
+    }
+
+    fn from_parts(decks: Vec<Deck>, cards: Vec<CardSpec>) -> Catalog {
         let card_index = cards
             .iter()
             .enumerate()
@@ -40,7 +74,42 @@ impl Catalog {
             cards,
             card_index,
             deck_index,
+            owners: HashMap::new(),
         }
+    }
+
+    /// A copy holding only the decks `keep` accepts (and their cards).
+    pub fn only(&self, keep: impl Fn(&Deck) -> bool) -> Catalog {
+        let decks: Vec<Deck> = self.decks.iter().filter(|d| keep(d)).cloned().collect();
+        let cards = decks
+            .iter()
+            .flat_map(|d| self.deck_cards(&d.id).cloned())
+            .collect();
+        let mut catalog = Catalog::from_parts(decks, cards);
+        catalog.owners = self
+            .owners
+            .iter()
+            .filter(|(id, _)| catalog.deck_index.contains_key(*id))
+            .map(|(id, o)| (id.clone(), *o))
+            .collect();
+        catalog
+    }
+
+    /// The teacher who uploaded the deck; `None` for a shipped deck (or no deck).
+    pub fn owner(&self, deck_id: &str) -> Option<i64> {
+        self.owners.get(deck_id).copied()
+    }
+
+    /// True when some teacher has uploaded a deck, so deck lists must be filtered per user.
+    pub fn has_uploads(&self) -> bool {
+        !self.owners.is_empty()
+    }
+
+    /// The shipped decks (everyone may see them), in catalog order.
+    pub fn shipped(&self) -> impl Iterator<Item = &Deck> {
+        self.decks
+            .iter()
+            .filter(|d| !self.owners.contains_key(&d.id))
     }
 
     pub fn deck(&self, id: &str) -> Option<&Deck> {
@@ -59,5 +128,39 @@ impl Catalog {
     pub fn question(&self, card_id: &str, seed: u64) -> Option<Question> {
         let card = self.card(card_id)?;
         questions::generate(self.deck(&card.deck_id)?, card, seed)
+    }
+}
+
+/// The catalog the running app serves. Uploading a deck swaps in a new catalog; a request
+/// keeps the one it started with, so it never sees half a change.
+pub struct Live {
+    current: RwLock<Arc<Catalog>>,
+    writer: Mutex<()>,
+}
+
+impl Live {
+    pub fn new(catalog: Catalog) -> Live {
+        Live {
+            current: RwLock::new(Arc::new(catalog)),
+            writer: Mutex::new(()),
+        }
+    }
+
+    /// The catalog as it is now.
+    pub fn now(&self) -> Arc<Catalog> {
+        Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Held by whoever stores a deck and then swaps the catalog, so that two uploads at once
+    /// reach the catalog in the order they reached the database. Readers never wait on it.
+    pub fn writer(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts `change(current)` in place, one writer at a time.
+    pub fn update(&self, change: impl FnOnce(&Catalog) -> Catalog) {
+        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+        let next = change(&guard);
+        *guard = Arc::new(next);
     }
 }

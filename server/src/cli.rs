@@ -10,18 +10,27 @@ use std::path::Path;
 /// Validates every deck, runs the fairness lint and prints counts; prints every problem as
 /// `file:line: message` (loading) or `file:line: rule: message` (lint). Fails on either.
 pub fn questions_check(dir: &Path, verbose: bool, out: &mut impl Write) -> anyhow::Result<bool> {
-    let catalog = match Catalog::load(dir) {
-        Ok(c) => c,
-        Err(errors) => {
-            writeln!(out, "{errors}")?;
-            writeln!(
-                out,
-                "{} problem(s) found; nothing was loaded.",
-                errors.0.len()
-            )?;
-            return Ok(false);
+    let (decks, errors) = crate::dataset::read_dir(dir);
+    if !errors.is_empty() {
+        for e in &errors {
+            writeln!(out, "{e}")?;
         }
-    };
+        // The lint reads what did load, so its findings come in the same pass.
+        let findings: Vec<_> = decks.iter().flat_map(lint::lint).collect();
+        for f in &findings {
+            writeln!(out, "{f}")?;
+        }
+        writeln!(
+            out,
+            "{} problem(s) found; nothing was loaded.",
+            errors.len()
+        )?;
+        if !findings.is_empty() {
+            writeln!(out, "{} lint warning(s) in what did parse.", findings.len())?;
+        }
+        return Ok(false);
+    }
+    let catalog = Catalog::from_decks(decks);
     let mut warnings = 0;
     for deck in &catalog.decks {
         writeln!(

@@ -18,4 +18,5 @@ pub mod study;
 pub mod sync;
 pub mod telemetry;
 pub mod text;
+pub mod upload;
 pub mod web;

@@ -258,3 +258,120 @@ fn new_learners_meet_the_shipped_deck_mixed() {
     assert_eq!(repeats, 0);
     assert!(first_ten_kinds.len() >= 7);
 }
+
+/// The deck a teacher tried (issue 17): six mistakes of both kinds, structural (missing
+/// fields) and semantic (a duplicate id, an impossible date, an empty title, no source).
+const SIX_PROBLEMS: &str = r#"[deck]
+id = "six"
+title = "Six problems"
+description = "A deck with six mistakes"
+language = "en"
+
+[[document]]
+id = "a.txt"
+title = "Article A"
+
+[[era]]
+id = "war"
+title = "War"
+start = "1400"
+
+[[event]]
+id = "one"
+date = "1431-01-01"
+title = "One"
+summary = "Our words."
+era = "war"
+[[event.figure]]
+what = "soldiers"
+unit = "soldiers"
+[[event.source]]
+document = "a.txt"
+quote = "a quote"
+
+[[event]]
+id = "two"
+date = "1431-01-02"
+title = "Two"
+summary = "Our words."
+[[event.source]]
+document = "a.txt"
+quote = "a quote"
+
+[[event]]
+id = "one"
+date = "1431-02-30"
+title = ""
+summary = "Our words."
+era = "war"
+"#;
+
+/// The 1-based line of the `nth` (0-based) line of `text` that starts with `prefix`.
+fn line_starting(text: &str, prefix: &str, nth: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(prefix))
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no {nth}th line starting {prefix:?}"))
+        .0
+        + 1
+}
+
+#[test]
+fn every_problem_of_a_deck_is_reported_in_one_pass() {
+    let (_, errors) = chronicle::dataset::read_deck(Path::new("six.toml"), SIX_PROBLEMS);
+    let got: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let at = |prefix: &str, nth: usize| line_starting(SIX_PROBLEMS, prefix, nth);
+    let expected = vec![
+        format!(
+            "six.toml:{}: missing field `value`",
+            at("[[event.figure]]", 0)
+        ),
+        format!("six.toml:{}: missing field `era`", at("[[event]]", 1)),
+        format!(
+            "six.toml:{}: event `one` has no source: add an [[event.source]]",
+            at("[[event]]", 2)
+        ),
+        format!(
+            "six.toml:{}: duplicate event id `one`",
+            at("id = \"one\"", 1)
+        ),
+        format!(
+            "six.toml:{}: date: `1431-02-30` is not a real day",
+            at("date = \"1431-02-30\"", 0)
+        ),
+        format!(
+            "six.toml:{}: event title must not be empty",
+            at("title = \"\"", 0)
+        ),
+    ];
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn a_field_of_the_wrong_type_hides_nothing_else_in_its_table() {
+    let deck = SIX_PROBLEMS
+        .replace("title = \"Two\"", "title = 2\ncolour = \"red\"")
+        .replace(
+            "summary = \"Our words.\"\n[[event.source]]",
+            "[[event.source]]",
+        );
+    let (_, errors) = chronicle::dataset::read_deck(Path::new("six.toml"), &deck);
+    let got: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+    for want in [
+        "invalid type: integer `2`, expected a string",
+        "unknown field `colour`",
+        "missing field `summary`",
+        "missing field `era`",
+    ] {
+        assert!(
+            got.iter().any(|g| g.starts_with(want)),
+            "expected {want:?} among {got:#?}"
+        );
+    }
+    // The title was there, only of the wrong type: it is not also reported missing.
+    assert!(
+        !got.iter().any(|g| g == "missing field `title`"),
+        "{got:#?}"
+    );
+}

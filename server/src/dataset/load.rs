@@ -15,12 +15,24 @@ use toml::de::{DeTable, DeValue};
 pub struct DatasetError {
     pub file: PathBuf,
     pub line: usize,
+    /// The spreadsheet column (1 for A) of a problem in a CSV deck.
+    pub column: Option<usize>,
     pub message: String,
 }
 
 impl fmt::Display for DatasetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+        match self.column {
+            Some(c) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                self.line,
+                c,
+                self.message
+            ),
+            None => write!(f, "{}:{}: {}", self.file.display(), self.line, self.message),
+        }
     }
 }
 
@@ -44,22 +56,42 @@ impl std::error::Error for DatasetErrors {}
 
 /// Loads every `*.toml` in `dir` (sorted by name) and checks ids are unique across decks.
 pub fn load_dir(dir: &Path) -> Result<Vec<Deck>, DatasetErrors> {
+    match read_dir(dir) {
+        (decks, errors) if errors.is_empty() => Ok(decks),
+        (_, errors) => Err(DatasetErrors(errors)),
+    }
+}
+
+/// Every problem of every deck in `dir`, and the decks as far as they parsed (see
+/// [`read_deck`]), so `questions check` can lint what parsed in the same pass.
+pub fn read_dir(dir: &Path) -> (Vec<Deck>, Vec<DatasetError>) {
     let fail = |message: String| {
-        DatasetErrors(vec![DatasetError {
+        vec![DatasetError {
             file: dir.to_path_buf(),
             line: 0,
+            column: None,
             message,
-        }])
+        }]
     };
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| fail(format!("cannot read the questions folder: {e}")))?;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            return (
+                Vec::new(),
+                fail(format!("cannot read the questions folder: {e}")),
+            );
+        }
+    };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(fail("no deck: the folder has no .toml file".into()));
+        return (
+            Vec::new(),
+            fail("no deck: the folder has no .toml file".into()),
+        );
     }
     let mut decks = Vec::new();
     let mut errors = Vec::new();
@@ -70,15 +102,15 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Deck>, DatasetErrors> {
                 errors.push(DatasetError {
                     file: file.clone(),
                     line: 0,
+                    column: None,
                     message: format!("cannot read: {e}"),
                 });
                 continue;
             }
         };
-        match parse_deck(file, &text) {
-            Ok(deck) => decks.push(deck),
-            Err(DatasetErrors(mut e)) => errors.append(&mut e),
-        }
+        let (deck, mut problems) = read_deck(file, &text);
+        errors.append(&mut problems);
+        decks.extend(deck);
     }
     // Event and quote ids key learners' cards, so they must be unique across decks too.
     let mut seen: HashMap<String, &Path> = HashMap::new();
@@ -92,6 +124,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Deck>, DatasetErrors> {
                 errors.push(DatasetError {
                     file: deck.source_file.clone(),
                     line: 0,
+                    column: None,
                     message: format!("{what} is already defined in {}", first.display()),
                 });
             } else {
@@ -99,11 +132,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Deck>, DatasetErrors> {
             }
         }
     }
-    if errors.is_empty() {
-        Ok(decks)
-    } else {
-        Err(DatasetErrors(errors))
-    }
+    (decks, errors)
 }
 
 // ---- Raw shapes, exactly as written in TOML. Unknown fields are errors. ----
@@ -148,40 +177,45 @@ struct RawEra {
     description: Option<String>,
 }
 
+/// An `[[event]]` without its sub-tables (figures, sources, cloze, disputes), which are
+/// decoded one by one so that a fault in one hides nothing else. Required fields are
+/// `Option` here and checked by hand, so every missing one is reported, not only the first.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEvent {
-    id: Spanned<String>,
-    date: Spanned<String>,
+    id: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
     end_date: Option<Spanned<String>>,
     #[serde(default)]
     date_inferred: bool,
     #[serde(default)]
     ongoing: bool,
-    title: Spanned<String>,
-    summary: Spanned<String>,
+    title: Option<Spanned<String>>,
+    summary: Option<Spanned<String>>,
     place: Option<Spanned<String>>,
     place_kind: Option<Spanned<String>>,
     #[serde(default)]
     actors: Vec<String>,
-    era: Spanned<String>,
+    era: Option<Spanned<String>>,
     #[serde(default)]
     tags: Vec<String>,
-    #[serde(default)]
+}
+
+/// An event's sub-tables, each decoded on its own.
+#[derive(Default)]
+struct RawEventParts {
     figure: Vec<Spanned<RawFigure>>,
-    #[serde(default)]
     source: Vec<Spanned<RawSource>>,
     cloze: Option<Spanned<RawCloze>>,
-    #[serde(default)]
     dispute: Vec<Spanned<RawDispute>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFigure {
-    what: Spanned<String>,
-    value: Spanned<f64>,
-    unit: Spanned<String>,
+    what: Option<Spanned<String>>,
+    value: Option<Spanned<f64>>,
+    unit: Option<Spanned<String>>,
     unit_singular: Option<Spanned<String>>,
     qualifier: Option<Spanned<String>>,
     /// The old form of `qualifier = "about"`, still read.
@@ -191,8 +225,8 @@ struct RawFigure {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSource {
-    document: Spanned<String>,
-    quote: Spanned<String>,
+    document: Option<Spanned<String>>,
+    quote: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -234,9 +268,19 @@ struct Problems<'a> {
     file: &'a Path,
     text: &'a str,
     errors: Vec<DatasetError>,
+    /// `(table offset, key)` of fields dropped for being unknown or of the wrong type.
+    dropped: HashSet<(usize, String)>,
 }
 
 impl Problems<'_> {
+    /// A required field: reported missing (at its table) unless it was dropped for its type.
+    fn need<T>(&mut self, table: usize, value: Option<T>, key: &str) -> Option<T> {
+        if value.is_none() && !self.dropped.contains(&(table, key.to_string())) {
+            self.at(table, format!("missing field `{key}`"));
+        }
+        value
+    }
+
     fn line_of(&self, offset: usize) -> usize {
         self.text[..offset.min(self.text.len())]
             .bytes()
@@ -250,6 +294,7 @@ impl Problems<'_> {
         self.errors.push(DatasetError {
             file: self.file.to_path_buf(),
             line,
+            column: None,
             message: message.into(),
         });
     }
@@ -332,35 +377,107 @@ fn items<'i>(
     }
 }
 
+/// Decodes one table into `T`. A field of the wrong type or an unknown field is reported and
+/// dropped, and the rest decoded again, so one bad field hides nothing else in the table.
 fn decode<T: for<'de> Deserialize<'de>>(
     span: Range<usize>,
-    table: DeTable<'_>,
+    mut table: DeTable<'_>,
     problems: &mut Problems<'_>,
 ) -> Option<(usize, T)> {
     let start = span.start;
-    let de = toml::Deserializer::from(Spanned::new(span, table));
-    match T::deserialize(de) {
-        Ok(v) => Some((start, v)),
-        Err(e) => {
-            problems.toml(start, &e);
-            None
+    loop {
+        let de = toml::Deserializer::from(Spanned::new(span.clone(), table.clone()));
+        let e = match T::deserialize(de) {
+            Ok(v) => return Some((start, v)),
+            Err(e) => e,
+        };
+        // A field this loop dropped for its type is not missing as well.
+        if let Some(field) = missing_field(e.message())
+            && problems.dropped.contains(&(start, field.to_string()))
+        {
+            return None;
         }
+        problems.toml(start, &e);
+        let at = e.span().map(|s| s.start)?;
+        let culprit = table
+            .iter()
+            .find(|(k, v)| k.span().start <= at && at < v.span().end.max(k.span().end))
+            .map(|(k, _)| k.get_ref().to_string());
+        let key = culprit?;
+        table.remove(key.as_str());
+        problems.dropped.insert((start, key));
+    }
+}
+
+/// The field a serde "missing field `x`" message names.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .trim()
+        .strip_prefix("missing field `")?
+        .split('`')
+        .next()
+}
+
+/// Every table of the array `key` inside `table`, each decoded on its own.
+fn decode_all<T: for<'de> Deserialize<'de>>(
+    table: &mut DeTable<'_>,
+    key: &str,
+    problems: &mut Problems<'_>,
+) -> Vec<Spanned<T>> {
+    items(table, key, problems)
+        .into_iter()
+        .filter_map(|(span, t)| {
+            decode::<T>(span.clone(), t, problems).map(|(_, v)| Spanned::new(span, v))
+        })
+        .collect()
+}
+
+/// Takes an event's sub-tables out of it and decodes each apart.
+fn event_parts(table: &mut DeTable<'_>, problems: &mut Problems<'_>) -> RawEventParts {
+    let cloze = table.remove("cloze").and_then(|v| {
+        let span = v.span();
+        match v.into_inner() {
+            DeValue::Table(t) => {
+                decode::<RawCloze>(span.clone(), t, problems).map(|(_, c)| Spanned::new(span, c))
+            }
+            _ => {
+                problems.at(span.start, "`cloze` must be a table ([event.cloze])");
+                None
+            }
+        }
+    });
+    RawEventParts {
+        figure: decode_all(table, "figure", problems),
+        source: decode_all(table, "source", problems),
+        cloze,
+        dispute: decode_all(table, "dispute", problems),
     }
 }
 
 /// Parses and validates one deck file. `file` is only used in messages.
 pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
+    match read_deck(file, text) {
+        (Some(deck), errors) if errors.is_empty() => Ok(deck),
+        (_, errors) => Err(DatasetErrors(errors)),
+    }
+}
+
+/// Every problem of one deck file, in line order, and the deck as far as it parsed (what
+/// loaded without a problem, for the lint to read too); no deck when the TOML itself is
+/// broken.
+pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
     let mut p = Problems {
         file,
         text,
         errors: Vec::new(),
+        dropped: HashSet::new(),
     };
     let (root, syntax) = DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
         for e in &syntax {
             p.toml(0, e);
         }
-        return Err(DatasetErrors(p.errors));
+        return (None, p.errors);
     }
     let mut root = root.into_inner();
 
@@ -397,7 +514,10 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         .collect();
     let events: Vec<_> = items(&mut root, "event", &mut p)
         .into_iter()
-        .filter_map(|(s, t)| decode::<RawEvent>(s, t, &mut p))
+        .filter_map(|(s, mut t)| {
+            let parts = event_parts(&mut t, &mut p);
+            decode::<RawEvent>(s, t, &mut p).map(|(start, e)| (start, e, parts))
+        })
         .collect();
     let quotes: Vec<_> = items(&mut root, "quote", &mut p)
         .into_iter()
@@ -560,11 +680,11 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
 
     let mut event_ids = HashSet::new();
     let mut also_refs = Vec::new();
-    for (start, e) in events {
+    for (start, e, parts) in events {
         if let Some(event) = check_event(
             &mut p,
             start,
-            e,
+            (e, parts),
             &era_ids,
             &doc_ids,
             &mut event_ids,
@@ -648,11 +768,8 @@ pub fn parse_deck(file: &Path, text: &str) -> Result<Deck, DatasetErrors> {
         });
     }
 
-    if p.errors.is_empty() {
-        Ok(deck)
-    } else {
-        Err(DatasetErrors(p.errors))
-    }
+    p.errors.sort_by_key(|e| e.line);
+    (Some(deck), p.errors)
 }
 
 fn check_sources(
@@ -662,22 +779,29 @@ fn check_sources(
 ) -> Vec<Source> {
     sources
         .into_iter()
-        .map(|s| {
+        .filter_map(|s| {
+            let at = s.span().start;
             let s = s.into_inner();
-            if !doc_ids.contains(s.document.get_ref()) {
+            let document = p.need(at, s.document, "document");
+            let quote = p.need(at, s.quote, "quote");
+            if let Some(d) = &document
+                && !doc_ids.contains(d.get_ref())
+            {
                 p.at(
-                    s.document.span().start,
+                    d.span().start,
                     format!(
                         "source names unknown document `{}`: declare it in a [[document]]",
-                        s.document.get_ref()
+                        d.get_ref()
                     ),
                 );
             }
-            p.non_empty(&s.quote, "source quote");
-            Source {
-                document: s.document.into_inner(),
-                quote: s.quote.into_inner(),
+            if let Some(q) = &quote {
+                p.non_empty(q, "source quote");
             }
+            Some(Source {
+                document: document?.into_inner(),
+                quote: quote?.into_inner(),
+            })
         })
         .collect()
 }
@@ -685,19 +809,33 @@ fn check_sources(
 fn check_event(
     p: &mut Problems<'_>,
     start: usize,
-    e: RawEvent,
+    (e, parts): (RawEvent, RawEventParts),
     era_ids: &HashSet<String>,
     doc_ids: &HashSet<String>,
     event_ids: &mut HashSet<String>,
     also_refs: &mut Vec<(usize, String, String)>,
 ) -> Option<Event> {
-    let id = e.id.get_ref().clone();
-    p.slug(&e.id, "event id");
-    if !event_ids.insert(id.clone()) {
-        p.at(e.id.span().start, format!("duplicate event id `{id}`"));
+    // Every field is checked even when another is missing, so one pass finds everything.
+    let raw_id = p.need(start, e.id, "id");
+    let raw_date = p.need(start, e.date, "date");
+    let title = p.need(start, e.title, "title");
+    let summary = p.need(start, e.summary, "summary");
+    let era = p.need(start, e.era, "era");
+    let id = raw_id
+        .as_ref()
+        .map_or_else(String::new, |i| i.get_ref().clone());
+    if let Some(raw_id) = &raw_id {
+        p.slug(raw_id, "event id");
+        if !event_ids.insert(id.clone()) {
+            p.at(raw_id.span().start, format!("duplicate event id `{id}`"));
+        }
     }
-    p.non_empty(&e.title, "event title");
-    p.non_empty(&e.summary, "event summary");
+    if let Some(title) = &title {
+        p.non_empty(title, "event title");
+    }
+    if let Some(summary) = &summary {
+        p.non_empty(summary, "event summary");
+    }
     if let Some(place) = &e.place {
         p.non_empty(place, "event place");
     }
@@ -717,7 +855,7 @@ fn check_event(
             None
         })
     });
-    let date = p.date(&e.date, "date");
+    let date = raw_date.as_ref().and_then(|d| p.date(d, "date"));
     let end_date = e.end_date.as_ref().and_then(|d| p.date(d, "end_date"));
     if let (Some(d), Some(end), Some(raw)) = (date, end_date, &e.end_date)
         && end.last_day() < d.first_day()
@@ -727,30 +865,39 @@ fn check_event(
             format!("end_date {} is before date {}", end.iso(), d.iso()),
         );
     }
-    if !era_ids.contains(e.era.get_ref()) {
+    if let Some(era) = &era
+        && !era_ids.contains(era.get_ref())
+    {
         p.at(
-            e.era.span().start,
-            format!(
-                "unknown era `{}`: declare it in an [[era]]",
-                e.era.get_ref()
-            ),
+            era.span().start,
+            format!("unknown era `{}`: declare it in an [[era]]", era.get_ref()),
         );
     }
-    if e.source.is_empty() {
+    if parts.source.is_empty() {
         p.at(
             start,
             format!("event `{id}` has no source: add an [[event.source]]"),
         );
     }
-    let sources = check_sources(p, e.source, doc_ids);
+    let sources = check_sources(p, parts.source, doc_ids);
 
     let mut figures = Vec::new();
-    for f in e.figure {
+    for f in parts.figure {
+        let at = f.span().start;
         let f = f.into_inner();
-        p.non_empty(&f.what, "figure what");
-        p.non_empty(&f.unit, "figure unit");
-        if !f.value.get_ref().is_finite() {
-            p.at(f.value.span().start, "figure value must be a finite number");
+        let what = p.need(at, f.what, "what");
+        let value = p.need(at, f.value, "value");
+        let unit = p.need(at, f.unit, "unit");
+        if let Some(what) = &what {
+            p.non_empty(what, "figure what");
+        }
+        if let Some(unit) = &unit {
+            p.non_empty(unit, "figure unit");
+        }
+        if let Some(value) = &value
+            && !value.get_ref().is_finite()
+        {
+            p.at(value.span().start, "figure value must be a finite number");
         }
         if let Some(s) = &f.unit_singular {
             p.non_empty(s, "figure unit_singular");
@@ -777,23 +924,26 @@ fn check_event(
             (None, Some(a)) if *a.get_ref() => Qualifier::About,
             (None, _) => Qualifier::Exact,
         };
+        let (Some(what), Some(value), Some(unit)) = (what, value, unit) else {
+            continue;
+        };
         figures.push(Figure {
-            what: f.what.into_inner(),
-            value: f.value.into_inner(),
-            unit: f.unit.into_inner(),
+            what: what.into_inner(),
+            value: value.into_inner(),
+            unit: unit.into_inner(),
             unit_singular: f.unit_singular.map(|s| s.into_inner().trim().to_string()),
             qualifier,
             approximate: qualifier != Qualifier::Exact,
         });
     }
 
-    let cloze = e.cloze.and_then(|c| {
+    let cloze = parts.cloze.and_then(|c| {
         let c = c.into_inner();
         check_cloze(p, c)
     });
 
     let mut disputes = Vec::new();
-    for d in e.dispute {
+    for d in parts.dispute {
         let span = d.span();
         let d = d.into_inner();
         let Some(about) = DisputeAbout::parse(d.about.get_ref()) else {
@@ -844,17 +994,17 @@ fn check_event(
 
     Some(Event {
         line: p.line_of(start),
-        id,
+        id: raw_id?.into_inner(),
         date: date?,
         end_date,
         date_inferred: e.date_inferred,
         ongoing: e.ongoing,
-        title: e.title.into_inner().trim().to_string(),
-        summary: e.summary.into_inner().trim().to_string(),
+        title: title?.into_inner().trim().to_string(),
+        summary: summary?.into_inner().trim().to_string(),
         place: e.place.map(|s| s.into_inner().trim().to_string()),
         place_kind,
         actors: e.actors,
-        era: e.era.into_inner(),
+        era: era?.into_inner(),
         tags: e.tags,
         figures,
         sources,

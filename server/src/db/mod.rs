@@ -10,6 +10,7 @@ pub mod sessions;
 pub mod stats;
 pub mod study;
 pub mod sync;
+pub mod teacher_decks;
 pub mod tokens;
 pub mod users;
 pub mod wal;
@@ -96,6 +97,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0006_device_cookie_key.sql"),
     include_str!("../../../migrations/0007_class_removals.sql"),
     include_str!("../../../migrations/0008_password_resets.sql"),
+    include_str!("../../../migrations/0010_teacher_decks.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::clock::now;
 use crate::dataset::Deck;
 use crate::db::{self, study as store, study::LearnerHistory};
+use crate::routes::deck_access;
 use crate::routes::state::AppState;
 use crate::srs::Scheduler;
 use crate::web::error::PageError;
@@ -20,12 +21,6 @@ use std::collections::HashMap;
 pub const MAX_NOTES: usize = 5_000;
 /// The most answers a learner's export carries: about 60 bytes each in the collection.
 pub const MAX_REVIEWS: i64 = 500_000;
-
-/// The deck, if this user may see it: for now every loaded deck is open to every signed-in
-/// user (the browse page's rule). Decks of a teacher's own would be checked here.
-fn visible_deck<'a>(catalog: &'a Catalog, _user: &CurrentUser, id: &str) -> Option<&'a Deck> {
-    catalog.deck(id)
-}
 
 /// The collection's first day: ten years back, so that no due day of an overdue card is
 /// negative (Anki counts review days from it).
@@ -98,10 +93,11 @@ pub async fn deck(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    if visible_deck(&state.catalog, &user, &id).is_none() {
+    let catalog = state.catalog();
+    // An uploaded deck is another teacher's business: 404, as on its other pages.
+    if !deck_access::may_see(&state, &catalog, user.id, &id).await? {
         return Err(PageError::NotFound);
     }
-    let catalog = state.catalog.clone();
     let clock = user.clock.clone();
     let built = web::block(move || {
         let deck = catalog.deck(&id).expect("checked above");
@@ -145,7 +141,8 @@ pub async fn learner(
     })
     .await?
     .map_err(|n| too_large(format!("You have given {n} answers.")))?;
-    let catalog = state.catalog.clone();
+    // Only decks the learner may still see (not one of a class they have left).
+    let catalog = deck_access::catalog_for(&state, user.id).await?;
     let username = user.username.clone();
     let built =
         web::block(move || learner_package(&catalog, history, MAX_NOTES).map(|p| anki::write(&p)))

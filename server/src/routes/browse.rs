@@ -81,11 +81,9 @@ pub async fn show(
     state: web::Data<AppState>,
     query: web::Query<BrowseQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let catalog = state.catalog.clone();
-    let deck = match query.deck.as_deref().filter(|d| !d.is_empty()) {
-        Some(id) => catalog.deck(id).ok_or(PageError::NotFound)?,
-        None => catalog.decks.first().ok_or(PageError::NotFound)?,
-    };
+    let catalog = state.catalog();
+    let deck = crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref())
+        .await?;
     let era = query.era.clone().unwrap_or_default();
     if !era.is_empty() && deck.era(&era).is_none() {
         return Err(PageError::BadRequest(format!(

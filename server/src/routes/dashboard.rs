@@ -141,11 +141,13 @@ pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let user_id = user.id;
     let new_per_day = user.new_per_day;
     let now = now();
-    let deck_ids: Vec<String> = catalog.decks.iter().map(|d| d.id.clone()).collect();
+    // Shipped decks, and the uploaded ones this user may see (their own, their classes').
+    let shown = crate::routes::deck_access::decks_of(&state, &catalog, user.id).await?;
+    let deck_ids: Vec<String> = shown.iter().map(|d| d.id.clone()).collect();
     let (states, started, (answered, right), days, missed, today) =
         db::run(&state.pool, move |conn| {
             // "Today" is the learner's day, in their zone, from their rollover hour.
@@ -174,8 +176,7 @@ pub async fn show(
     };
     let open_assignments = assignments.iter().filter(|a| a.is_open()).count();
     let empty = HashMap::new();
-    let decks = catalog
-        .decks
+    let decks = shown
         .iter()
         .map(|d| {
             deck_row(

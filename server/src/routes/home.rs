@@ -29,7 +29,11 @@ pub async fn home(
     let (token, _) = csrf::anonymous_token(&req, state.settings.secure_cookies);
     html(&Landing {
         page: PageCtx::anonymous(token),
-        events: state.catalog.decks.iter().map(|d| d.events.len()).sum(),
-        cards: state.catalog.cards.len(),
+        events: state.catalog().shipped().map(|d| d.events.len()).sum(),
+        cards: state
+            .catalog()
+            .shipped()
+            .map(|d| state.catalog().deck_cards(&d.id).count())
+            .sum(),
     })
 }

@@ -34,7 +34,7 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let user_id = user.id;
     let missed = db::run(&state.pool, move |conn| Ok(store::missed(conn, user_id)?)).await?;
-    let catalog = &state.catalog;
+    let catalog = &state.catalog();
     let rows = missed
         .into_iter()
         .filter_map(|m| {

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod browse;
 pub mod classes;
 pub mod dashboard;
+pub mod deck_access;
+pub mod decks;
 pub mod event_view;
 pub mod health;
 pub mod home;

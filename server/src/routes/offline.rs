@@ -28,11 +28,9 @@ pub async fn page(
     state: web::Data<AppState>,
     query: web::Query<StudyQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let catalog = &state.catalog;
-    let deck = match query.deck.as_deref().filter(|d| !d.is_empty()) {
-        Some(id) => catalog.deck(id).ok_or(PageError::NotFound)?,
-        None => catalog.decks.first().ok_or(PageError::NotFound)?,
-    };
+    let catalog = state.catalog();
+    let deck = crate::routes::deck_access::chosen(&state, &catalog, user.id, query.deck.as_deref())
+        .await?;
     html(&OfflinePage {
         page: user.page_ctx(),
         deck_id: deck.id.clone(),

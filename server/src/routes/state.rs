@@ -15,7 +15,16 @@ pub struct AppState {
     pub join_throttle: JoinThrottle,
     /// Signs device cookies (see `auth::device`).
     pub device_key: DeviceKey,
-    pub catalog: Arc<Catalog>,
+    /// Every deck, shipped and uploaded; see [`AppState::catalog`].
+    pub decks: crate::catalog::Live,
     /// The background checkpointer runs while this lives (see `db::spawn_checkpointer`).
     pub checkpoints: Arc<()>,
+}
+
+impl AppState {
+    /// The decks as they are now: a request holds on to this one for its whole run, so an
+    /// upload meanwhile never shows it half a change.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.decks.now()
+    }
 }

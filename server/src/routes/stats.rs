@@ -95,7 +95,8 @@ pub async fn show(
         ))
     })
     .await?;
-    let page = build(user.page_ctx(), &state.catalog, &answers, &states, now());
+    let catalog = crate::routes::deck_access::catalog_for(&state, user.id).await?;
+    let page = build(user.page_ctx(), &catalog, &answers, &states, now());
     html(&page)
 }
 

@@ -6,6 +6,7 @@ mod auth;
 mod classes;
 mod days;
 mod exports;
+mod decks;
 mod helpers;
 mod learner;
 mod study;

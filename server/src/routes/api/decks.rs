@@ -59,10 +59,14 @@ fn deck_out(catalog: &Catalog, deck: &Deck) -> DeckOut {
         (status = 401, description = "No live credentials", body = ErrorBody),
     )
 )]
-pub async fn list(_user: ApiUser, state: web::Data<AppState>) -> HttpResponse {
-    let c = &state.catalog;
-    let decks: Vec<DeckOut> = c.decks.iter().map(|d| deck_out(c, d)).collect();
-    HttpResponse::Ok().json(decks)
+pub async fn list(user: ApiUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let c = &state.catalog();
+    let decks: Vec<DeckOut> = crate::routes::deck_access::decks_of(&state, c, user.id)
+        .await?
+        .into_iter()
+        .map(|d| deck_out(c, d))
+        .collect();
+    Ok(HttpResponse::Ok().json(decks))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -163,10 +167,19 @@ fn parse_cursor(raw: Option<&str>) -> Result<Option<Cursor>, ApiError> {
         .map_err(|e| ApiError::BadRequest("bad_cursor", e.to_string()))
 }
 
-fn find_deck<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Deck, ApiError> {
-    catalog
-        .deck(id)
-        .ok_or_else(|| ApiError::NotFound(format!("no deck {id:?}")))
+/// The deck `id` when the user may see it (an uploaded deck is its teacher's and their
+/// classes'); 404 otherwise, the same as for no such deck.
+async fn find_deck<'a>(
+    state: &AppState,
+    catalog: &'a Catalog,
+    user_id: i64,
+    id: &str,
+) -> Result<&'a Deck, ApiError> {
+    let not_found = || ApiError::NotFound(format!("no deck {id:?}"));
+    if !crate::routes::deck_access::may_see(state, catalog, user_id, id).await? {
+        return Err(not_found());
+    }
+    catalog.deck(id).ok_or_else(not_found)
 }
 
 /// A deck's cards with their questions, its events, and your states changed since a cursor.
@@ -189,8 +202,8 @@ pub async fn cards(
     path: web::Path<String>,
     query: web::Query<CursorQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let catalog = state.catalog.clone();
-    let deck = find_deck(&catalog, &path)?.clone();
+    let catalog = state.catalog();
+    let deck = find_deck(&state, &catalog, user.id, &path).await?.clone();
     let cursor = parse_cursor(query.cursor.as_deref())?;
     let version = deck_version(&deck);
     let unchanged = cursor.and_then(|c| c.deck_version) == Some(version);
@@ -332,9 +345,9 @@ pub async fn study_pack(
     state: web::Data<AppState>,
     query: web::Query<PackQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let deck = match query.deck.as_deref().filter(|d| !d.is_empty()) {
-        Some(id) => find_deck(&catalog, id)?,
+        Some(id) => find_deck(&state, &catalog, user.id, id).await?,
         None => catalog
             .decks
             .first()

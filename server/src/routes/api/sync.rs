@@ -139,7 +139,9 @@ pub async fn sync(
         .map(Cursor::parse)
         .transpose()
         .map_err(|e| ApiError::BadRequest("bad_cursor", e.to_string()))?;
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
+    // A card of an uploaded deck the learner may not see is as unknown as no card at all.
+    let visible = crate::routes::deck_access::visible(&state, &catalog, user.id).await?;
     let exit_after_commit = state.settings.exit_after_sync_commit;
     let user_id = user.id;
     let sent = body.reviews.len();
@@ -151,7 +153,13 @@ pub async fn sync(
             body.reviews,
             cursor,
             now_ms(),
-            |card| catalog.card(card).is_some(),
+            |card| {
+                catalog.card(card).is_some_and(|c| {
+                    catalog.owner(&c.deck_id).is_none_or(|o| {
+                        o == user_id || visible.as_ref().is_none_or(|v| v.contains(&c.deck_id))
+                    })
+                })
+            },
             |tx, reviews| keep_only_possible_answers(tx, &catalog, user_id, reviews),
         )?;
         // The failure the retry test needs: committed, and the reply never sent. Compiled

@@ -66,10 +66,10 @@ pub async fn show(
         .items
         .into_iter()
         .map(|i| {
-            let (prompt, answer) = question_text(&state.catalog, &i.card);
+            let (prompt, answer) = question_text(&state.catalog(), &i.card);
             ItemView {
                 kind: state
-                    .catalog
+                    .catalog()
                     .card(&i.card)
                     .map_or("", |c| kind_label(c.kind))
                     .to_string(),

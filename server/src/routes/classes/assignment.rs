@@ -135,8 +135,8 @@ pub async fn show(
             html(&TeacherAssignmentPage {
                 page: user.page_ctx(),
                 due: due_label(&a, &user.clock),
-                selection: describe_selection(&state.catalog, &a),
-                missed: missed_rows(&state.catalog, missed),
+                selection: describe_selection(&state.catalog(), &a),
+                missed: missed_rows(&state.catalog(), missed),
                 rows,
                 class,
                 a,
@@ -160,7 +160,7 @@ pub async fn review_draft(
     class_id: i64,
     from: Option<i64>,
 ) -> Result<Option<Option<ReviewDraft>>, PageError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     Ok(db::run(&state.pool, move |conn| {
         let source = match from {
             Some(aid) => match store::assignment(conn, class_id, aid)? {

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::classes::goal::Goal;
 use crate::classes::selection::{self, Selection};
 use crate::clock::now;
+use crate::dataset::Deck;
 use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
 use crate::questions::Kind;
@@ -121,8 +122,7 @@ fn form_page(
     form: &AssignmentForm,
     errors: Errors,
 ) -> FormPage {
-    let deck = catalog
-        .deck(&form.deck)
+    let deck = offered(catalog, user.id, &form.deck)
         .or(catalog.decks.first())
         .expect("the catalog has a deck");
     let checked = |list: &[String], v: &str| list.iter().any(|x| x == v);
@@ -151,6 +151,7 @@ fn form_page(
         decks: catalog
             .decks
             .iter()
+            .filter(|d| catalog.owner(&d.id).is_none_or(|o| o == user.id))
             .map(|d| Opt {
                 value: d.id.clone(),
                 label: d.title.clone(),
@@ -250,8 +251,16 @@ struct Valid {
 
 /// Checks a posted form; `kept_due` is the saved due moment, which may stay as it is even
 /// once it has passed. The due time is read on the teacher's own clock.
+/// The deck `id` when the teacher may assign it: a shipped deck, or one they uploaded.
+fn offered<'a>(catalog: &'a Catalog, teacher: i64, id: &str) -> Option<&'a Deck> {
+    catalog
+        .deck(id)
+        .filter(|d| catalog.owner(&d.id).is_none_or(|o| o == teacher))
+}
+
 fn validate(
     catalog: &Catalog,
+    teacher: i64,
     form: &AssignmentForm,
     kept_due: Option<i64>,
     clock: &DayClock,
@@ -265,7 +274,11 @@ fn validate(
     } else if let Some(c) = crate::text::forbidden_char(&title) {
         errors.title = Some(crate::text::forbidden_char_message(c));
     }
-    let deck = catalog.deck(&form.deck).or(catalog.decks.first());
+    let deck = if form.deck.is_empty() {
+        catalog.decks.first()
+    } else {
+        offered(catalog, teacher, &form.deck)
+    };
     let selection = Selection {
         eras: form.eras.clone(),
         tags: form.tags.clone(),
@@ -346,18 +359,27 @@ async fn parse_form(body: web::Bytes) -> Result<AssignmentForm, PageError> {
         .map_err(|_| PageError::BadRequest("The form could not be read.".into()))
 }
 
+/// `?deck=`: the deck the new assignment starts from (the deck page links here).
+#[derive(Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    deck: String,
+}
+
 pub async fn new_form(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
+    query: web::Query<NewQuery>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let form = AssignmentForm {
         kinds: Kind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+        deck: query.into_inner().deck,
         ..Default::default()
     };
     html(&form_page(
-        &state.catalog,
+        &state.catalog(),
         &user,
         class,
         None,
@@ -386,11 +408,11 @@ async fn save(
     form: AssignmentForm,
 ) -> Result<HttpResponse, PageError> {
     let kept_due = existing.as_ref().and_then(|a| a.due_at());
-    let valid = match validate(&state.catalog, &form, kept_due, &user.clock) {
+    let valid = match validate(&state.catalog(), user.id, &form, kept_due, &user.clock) {
         Ok(v) => v,
         Err(errors) => {
             let page = form_page(
-                &state.catalog,
+                &state.catalog(),
                 user,
                 class,
                 existing.map(|a| a.id),
@@ -451,7 +473,7 @@ pub async fn edit_form(
         ..Default::default()
     };
     html(&form_page(
-        &state.catalog,
+        &state.catalog(),
         &user,
         class,
         Some(a.id),
@@ -510,7 +532,7 @@ pub async fn review_form(
         ..Default::default()
     };
     html(&form_page(
-        &state.catalog,
+        &state.catalog(),
         &user,
         class,
         None,

@@ -135,9 +135,9 @@ pub async fn questions(
     let mut ordered: Vec<&String> = stats.iter().map(|m| &m.card_id).collect();
     ordered.extend(cards.iter().filter(|c| !by_card.contains_key(c.as_str())));
     for card_id in ordered {
-        let (prompt, answer) = question_text(&state.catalog, card_id);
+        let (prompt, answer) = question_text(&state.catalog(), card_id);
         let kind = state
-            .catalog
+            .catalog()
             .card(card_id)
             .map_or("", |c| c.kind.as_str())
             .to_string();

@@ -270,7 +270,7 @@ pub async fn student(
     let missed = missed
         .into_iter()
         .map(|(card_id, given, at)| {
-            let (prompt, answer) = question_text(&state.catalog, &card_id);
+            let (prompt, answer) = question_text(&state.catalog(), &card_id);
             StudentMiss {
                 prompt,
                 given,
@@ -369,7 +369,7 @@ pub async fn class_missed(
     .await?;
     html(&ClassMissedPage {
         page: user.page_ctx(),
-        missed: missed_rows(&state.catalog, missed),
+        missed: missed_rows(&state.catalog(), missed),
         class,
     })
 }

@@ -203,7 +203,7 @@ pub async fn show(
     query: web::Query<StudyQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let mode = Mode::parse(query.mode.as_deref());
     let scope = assignment_scope(&state, &user, query.assignment.as_deref()).await?;
     let deck_choice = match &scope {
@@ -212,6 +212,10 @@ pub async fn show(
     };
     // Borrowed from the shared catalog: a deck holds every event, too much to copy per request.
     let deck = chosen_deck(&catalog, deck_choice)?;
+    // An uploaded deck is its teacher's and their classes' only (a shipped one costs no query).
+    if !crate::routes::deck_access::may_see(&state, &catalog, user.id, &deck.id).await? {
+        return Err(PageError::NotFound);
+    }
     let focus = if scope.is_some() || mode == Mode::Missed {
         Focus::default()
     } else {
@@ -324,12 +328,15 @@ pub async fn answer(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.verify_csrf(&form.csrf_token)?;
-    let catalog = state.catalog.clone();
+    let catalog = state.catalog();
     let bad = |m: &str| PageError::BadRequest(m.to_string());
     let card = catalog
         .card(&form.card_id)
         .ok_or_else(|| bad("That card does not exist."))?
         .clone();
+    if !crate::routes::deck_access::may_see(&state, &catalog, user.id, &card.deck_id).await? {
+        return Err(PageError::NotFound);
+    }
     let review_id = uuid::Uuid::parse_str(form.review_id.trim())
         .map_err(|_| bad("The form is missing its review id."))?
         .to_string();

@@ -1,0 +1,630 @@
+//! Decks as pages: the list a user may see, one deck's page, its download, and a teacher's
+//! upload (a new deck or a new version): form, preview, confirm. Nothing is stored until the
+//! teacher confirms a deck that loads and passes the lint as a whole.
+
+use crate::auth::extract::{CurrentUser, MaybeUser};
+use crate::catalog::Catalog;
+use crate::clock::now;
+use crate::dataset::Deck;
+use crate::db::{self, users::Role};
+use crate::questions::{Kind, Question};
+use crate::routes::classes::assignment_form::kind_label;
+use crate::routes::deck_access::{decks_of, may_see};
+use crate::routes::state::AppState;
+use crate::upload::{self, Problem as DeckProblem};
+use crate::web::error::PageError;
+use crate::web::form::Problem;
+use crate::web::page::PageCtx;
+use crate::web::redirect::redirect;
+use crate::web::respond::{html, with_status};
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use futures_util::StreamExt;
+
+/// A request body past this is not read further: the page says the file is too big.
+const HARD_CAP: usize = 4 * upload::MAX_BYTES;
+
+pub struct DeckRow {
+    pub id: String,
+    pub title: String,
+    pub events: usize,
+    pub cards: usize,
+    pub mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "decks.html")]
+struct DecksPage {
+    page: PageCtx,
+    is_teacher: bool,
+    decks: Vec<DeckRow>,
+}
+
+/// `GET /decks`: every deck the user may see, with its downloads; a teacher's upload link.
+pub async fn list(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = state.catalog();
+    let decks = decks_of(&state, &catalog, user.id)
+        .await?
+        .into_iter()
+        .map(|d| DeckRow {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            events: d.events.len(),
+            cards: catalog.deck_cards(&d.id).count(),
+            mine: catalog.owner(&d.id) == Some(user.id),
+        })
+        .collect();
+    html(&DecksPage {
+        page: user.page_ctx(),
+        is_teacher: user.role == Role::Teacher,
+        decks,
+    })
+}
+
+pub struct EventRow {
+    pub date: String,
+    pub title: String,
+    pub era: String,
+    pub place: String,
+}
+
+fn event_rows(deck: &Deck) -> Vec<EventRow> {
+    deck.events
+        .iter()
+        .map(|e| EventRow {
+            date: crate::questions::fair::when(&e.date, e.end_date.as_ref()),
+            title: e.title.clone(),
+            era: deck.era(&e.era).map_or(e.era.clone(), |x| x.title.clone()),
+            place: e.place.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+pub struct ClassLink {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "deck.html")]
+struct DeckPage {
+    page: PageCtx,
+    id: String,
+    title: String,
+    description: String,
+    events: Vec<EventRow>,
+    cards: usize,
+    mine: bool,
+    version: i64,
+    classes: Vec<ClassLink>,
+}
+
+/// The deck `id` when the (maybe signed-out) visitor may see it; 404 otherwise. A visitor
+/// who is not signed in sees only the shipped decks.
+async fn visible_deck<'a>(
+    state: &AppState,
+    catalog: &'a Catalog,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<&'a Deck, PageError> {
+    let allowed = match user {
+        Some(u) => may_see(state, catalog, u.id, id).await?,
+        None => catalog.deck(id).is_some() && catalog.owner(id).is_none(),
+    };
+    if !allowed {
+        return Err(PageError::NotFound);
+    }
+    catalog.deck(id).ok_or(PageError::NotFound)
+}
+
+/// `GET /decks/{id}`: the deck's events; for its teacher, assigning it and a new version.
+pub async fn show(
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let Some(user) = user.0 else {
+        return Err(PageError::NotFound);
+    };
+    let catalog = state.catalog();
+    let deck = visible_deck(&state, &catalog, Some(&user), &path).await?;
+    let mine = catalog.owner(&deck.id) == Some(user.id);
+    let (version, classes) = if mine {
+        let (id, teacher) = (deck.id.clone(), user.id);
+        db::run(&state.pool, move |conn| {
+            let version = db::teacher_decks::get(conn, &id)?.map_or(0, |s| s.version);
+            let classes = db::classes::of_teacher(conn, teacher)?
+                .into_iter()
+                .filter(|s| !s.class.archived)
+                .map(|s| ClassLink {
+                    id: s.class.id,
+                    name: s.class.name,
+                })
+                .collect();
+            Ok((version, classes))
+        })
+        .await?
+    } else {
+        (0, Vec::new())
+    };
+    html(&DeckPage {
+        page: user.page_ctx(),
+        id: deck.id.clone(),
+        title: deck.title.clone(),
+        description: deck.description.clone(),
+        events: event_rows(deck),
+        cards: catalog.deck_cards(&deck.id).count(),
+        mine,
+        version,
+        classes,
+    })
+}
+
+/// `GET /decks/{id}/deck.toml`: the deck file as it was written (a shipped deck's file, or
+/// the file its teacher uploaded), so uploading it again gives the same deck.
+pub async fn download_toml(
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = state.catalog();
+    let deck = visible_deck(&state, &catalog, user.0.as_ref(), &path).await?;
+    let (id, file) = (deck.id.clone(), deck.source_file.clone());
+    let uploaded = catalog.owner(&id).is_some();
+    let (name, text) = if uploaded {
+        db::run(&state.pool, move |conn| {
+            Ok(db::teacher_decks::get(conn, &id)?.map(|s| (s.file_name, s.source_text)))
+        })
+        .await?
+        .ok_or(PageError::NotFound)?
+    } else {
+        let text = web::block(move || std::fs::read_to_string(&file))
+            .await
+            .map_err(|e| PageError::Unexpected(anyhow::anyhow!("{e}")))?
+            .map_err(|e| PageError::Unexpected(anyhow::anyhow!("reading the deck file: {e}")))?;
+        let name = deck
+            .source_file
+            .file_name()
+            .map_or("deck.toml".into(), |n| n.to_string_lossy().into_owned());
+        (name, text)
+    };
+    let text = upload::as_toml(&name, &text).map_err(|e| {
+        PageError::Unexpected(anyhow::anyhow!("a stored deck no longer converts: {e}"))
+    })?;
+    let name = download_name(&name, "toml");
+    Ok(HttpResponse::Ok()
+        .content_type("application/toml; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(text))
+}
+
+/// `GET /decks/{id}/deck.csv`: the deck as CSV: the file its teacher uploaded when that was
+/// CSV, else written from the deck (events, their sources and figures, eras, documents).
+pub async fn download_csv(
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = state.catalog();
+    let deck = visible_deck(&state, &catalog, user.0.as_ref(), &path).await?;
+    let id = deck.id.clone();
+    let uploaded = catalog.owner(&id).is_some();
+    let stored = if uploaded {
+        db::run(&state.pool, move |conn| db::teacher_decks::get(conn, &id)).await?
+    } else {
+        None
+    };
+    let (name, text) = match stored {
+        Some(s) if upload::is_csv(&s.file_name) => (s.file_name, s.source_text),
+        other => {
+            let name = other.map_or_else(
+                || {
+                    deck.source_file
+                        .file_name()
+                        .map_or("deck".into(), |n| n.to_string_lossy().into_owned())
+                },
+                |s| s.file_name,
+            );
+            let strip = if uploaded {
+                format!("{}.", deck.id)
+            } else {
+                String::new()
+            };
+            (name, crate::dataset::csv_deck::write(deck, &strip))
+        }
+    };
+    let name = download_name(&name, "csv");
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(text))
+}
+
+/// A file name safe in a header: letters, digits, `-` and `_`, then `.ext`.
+fn download_name(name: &str, ext: &str) -> String {
+    let stem = name
+        .strip_suffix(".toml")
+        .or_else(|| name.strip_suffix(".csv"))
+        .unwrap_or(name);
+    let safe: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let safe = if safe.is_empty() { "deck".into() } else { safe };
+    format!("{safe}.{ext}")
+}
+
+/// What an upload form sends (multipart: it carries a file).
+#[derive(Default)]
+struct UploadForm {
+    csrf_token: String,
+    file_name: String,
+    text: String,
+    /// "yes" on the preview's form: store the deck.
+    confirm: bool,
+    /// The key the preview drew for a new deck, so the stored deck is the one previewed.
+    key: String,
+    /// The size of a file past [`upload::MAX_BYTES`].
+    too_big: Option<usize>,
+}
+
+fn unreadable(e: impl std::fmt::Display) -> PageError {
+    PageError::BadRequest(format!("The upload could not be read: {e}"))
+}
+
+async fn read_upload(mut payload: Multipart) -> Result<UploadForm, PageError> {
+    let mut form = UploadForm::default();
+    let mut total = 0usize;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(unreadable)?;
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_string);
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut size = 0usize;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(unreadable)?;
+            size += chunk.len();
+            total += chunk.len();
+            if total > HARD_CAP {
+                form.too_big = Some(total);
+                return Ok(form);
+            }
+            // Past the limit the rest is read and dropped, so the reply reaches the browser.
+            if size <= upload::MAX_BYTES {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        let value = || String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "csrf_token" => form.csrf_token = value(),
+            "confirm" => form.confirm = value() == "yes",
+            "key" => form.key = value(),
+            "file_name" if form.file_name.is_empty() => form.file_name = value(),
+            "file" | "text" if size > upload::MAX_BYTES => form.too_big = Some(size),
+            "file" if size > 0 => {
+                form.text = String::from_utf8(bytes).map_err(|_| {
+                    PageError::BadRequest("The deck file must be UTF-8 text.".into())
+                })?;
+                form.file_name = file_name.unwrap_or_default();
+            }
+            // A file chosen wins over text pasted beside it.
+            "text" if form.text.is_empty() => form.text = value().replace("\r\n", "\n"),
+            _ => {}
+        }
+    }
+    if form.file_name.trim().is_empty() {
+        form.file_name = if upload::looks_like_csv(&form.text) {
+            "deck.csv".into()
+        } else {
+            "deck.toml".into()
+        };
+    }
+    Ok(form)
+}
+
+#[derive(Template)]
+#[template(path = "deck_upload.html")]
+struct UploadPage {
+    page: PageCtx,
+    heading: String,
+    action: String,
+    /// The deck a new version replaces, for the crumbs.
+    replaces: Option<(String, String)>,
+    text: String,
+    file_name: String,
+    /// Every problem of the deck, in line order.
+    deck_problems: Vec<DeckProblem>,
+    /// What is wrong, next to the field.
+    text_error: Option<String>,
+}
+
+impl UploadPage {
+    fn problems(&self) -> Vec<Problem> {
+        if self.deck_problems.is_empty() {
+            return self
+                .text_error
+                .iter()
+                .map(|m| Problem {
+                    target: "file",
+                    message: m.clone(),
+                })
+                .collect();
+        }
+        self.deck_problems
+            .iter()
+            .map(|p| Problem {
+                target: "text",
+                message: p.text.clone(),
+            })
+            .collect()
+    }
+}
+
+pub struct Sample {
+    pub kind: &'static str,
+    pub prompt: String,
+    pub choices: Vec<String>,
+    pub answer: String,
+}
+
+/// One question of every kind the deck offers, as a learner would meet it first.
+fn samples(catalog_cards: &[crate::questions::CardSpec], deck: &Deck) -> Vec<Sample> {
+    Kind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let card = catalog_cards.iter().find(|c| c.kind == *kind)?;
+            let q: Question = crate::questions::generate(deck, card, 0)?;
+            Some(Sample {
+                kind: kind_label(*kind),
+                prompt: q.prompt,
+                choices: q.choices,
+                answer: q.answer,
+            })
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "deck_preview.html")]
+struct PreviewPage {
+    page: PageCtx,
+    action: String,
+    title: String,
+    description: String,
+    file_name: String,
+    text: String,
+    key: String,
+    events: Vec<EventRow>,
+    cards: usize,
+    samples: Vec<Sample>,
+    new_version: bool,
+}
+
+fn teacher(user: &CurrentUser) -> Result<(), PageError> {
+    if user.role == Role::Teacher {
+        Ok(())
+    } else {
+        Err(PageError::NotFound)
+    }
+}
+
+fn upload_page(
+    user: &CurrentUser,
+    replaces: Option<&Deck>,
+    form: &UploadForm,
+    deck_problems: Vec<DeckProblem>,
+    text_error: Option<String>,
+) -> UploadPage {
+    UploadPage {
+        page: user.page_ctx(),
+        heading: match replaces {
+            Some(d) => format!("New version of {}", d.title),
+            None => "Upload a deck".into(),
+        },
+        action: match replaces {
+            Some(d) => format!("/decks/{}/upload", d.id),
+            None => "/decks/new".into(),
+        },
+        replaces: replaces.map(|d| (d.id.clone(), d.title.clone())),
+        text: form.text.clone(),
+        file_name: form.file_name.clone(),
+        deck_problems,
+        text_error,
+    }
+}
+
+/// `GET /decks/new`: the upload form (teachers only).
+pub async fn new_form(user: CurrentUser) -> Result<HttpResponse, PageError> {
+    teacher(&user)?;
+    html(&upload_page(
+        &user,
+        None,
+        &UploadForm::default(),
+        Vec::new(),
+        None,
+    ))
+}
+
+/// `GET /decks/{id}/upload`: the form for a new version of a deck the teacher uploaded.
+pub async fn version_form(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let catalog = state.catalog();
+    let deck = owned_deck(&catalog, &user, &path)?;
+    html(&upload_page(
+        &user,
+        Some(deck),
+        &UploadForm::default(),
+        Vec::new(),
+        None,
+    ))
+}
+
+fn owned_deck<'a>(
+    catalog: &'a Catalog,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<&'a Deck, PageError> {
+    match catalog.deck(id) {
+        Some(d) if catalog.owner(id) == Some(user.id) => Ok(d),
+        _ => Err(PageError::NotFound),
+    }
+}
+
+/// `POST /decks/new`: preview the deck, or (confirmed) store it.
+pub async fn upload_new(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, PageError> {
+    let form = read_upload(payload).await?;
+    user.verify_csrf(&form.csrf_token)?;
+    teacher(&user)?;
+    let key = if form.confirm && upload::is_key(&form.key) {
+        form.key.clone()
+    } else {
+        upload::new_key(&mut rand::rng())
+    };
+    handle_upload(&state, &user, None, key, form).await
+}
+
+/// `POST /decks/{id}/upload`: preview a new version, or (confirmed) store it.
+pub async fn upload_version(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: Multipart,
+) -> Result<HttpResponse, PageError> {
+    let form = read_upload(payload).await?;
+    user.verify_csrf(&form.csrf_token)?;
+    let catalog = state.catalog();
+    let deck = owned_deck(&catalog, &user, &path)?.clone();
+    handle_upload(&state, &user, Some(deck.clone()), deck.id, form).await
+}
+
+async fn handle_upload(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    replaces: Option<Deck>,
+    key: String,
+    form: UploadForm,
+) -> Result<HttpResponse, PageError> {
+    let refuse = |status, problems: Vec<DeckProblem>, error: String| {
+        with_status(
+            &upload_page(user, replaces.as_ref(), &form, problems, Some(error)),
+            status,
+        )
+    };
+    if let Some(size) = form.too_big {
+        let form = UploadForm {
+            text: String::new(),
+            ..Default::default()
+        };
+        let page = upload_page(
+            user,
+            replaces.as_ref(),
+            &form,
+            Vec::new(),
+            Some(upload::too_big(size)),
+        );
+        return with_status(&page, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    if form.text.trim().is_empty() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Vec::new(),
+            "Choose a deck file (.toml or .csv), or paste the deck below.".into(),
+        );
+    }
+    // Loading and the lint take a while on a big deck: off the async workers.
+    let (name, text, k) = (form.file_name.clone(), form.text.clone(), key.clone());
+    let checked = web::block(move || upload::check(&name, &text, &k))
+        .await
+        .map_err(|e| PageError::Unexpected(anyhow::anyhow!("{e}")))?;
+    let deck = match checked {
+        Ok(deck) => deck,
+        Err(problems) => {
+            let n = problems.len();
+            tracing::info!(problems = n, "uploaded deck refused");
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems,
+                format!(
+                    "This deck has {n} problem{} (listed above, each at its line). Nothing was saved: fix the file and upload it again, or fix it here.",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+        }
+    };
+    let cards = crate::questions::cards(&deck);
+    if !form.confirm {
+        return html(&PreviewPage {
+            page: user.page_ctx(),
+            action: match &replaces {
+                Some(d) => format!("/decks/{}/upload", d.id),
+                None => "/decks/new".into(),
+            },
+            title: deck.title.clone(),
+            description: deck.description.clone(),
+            file_name: form.file_name.clone(),
+            text: form.text.clone(),
+            key,
+            events: event_rows(&deck),
+            cards: cards.len(),
+            samples: samples(&cards, &deck),
+            new_version: replaces.is_some(),
+        });
+    }
+    let (owner, file_name, text) = (user.id, form.file_name.clone(), form.text.clone());
+    let stored_deck = deck.clone();
+    let replacing = replaces.is_some();
+    let live = state.clone();
+    let id = deck.id.clone();
+    let saved = db::run(&state.pool, move |conn| {
+        let _writer = live.decks.writer();
+        let saved = db::teacher_decks::save(
+            conn,
+            db::teacher_decks::Save {
+                owner_id: owner,
+                file_name: &file_name,
+                source_text: &text,
+                deck: &stored_deck,
+                cards: &cards,
+                now: now(),
+            },
+            replacing,
+        )?;
+        if saved.is_some() {
+            live.decks.update(|c| c.with_uploaded(stored_deck, owner));
+        }
+        Ok(saved)
+    })
+    .await?;
+    let Some(version) = saved else {
+        return Err(PageError::NotFound);
+    };
+    tracing::info!(deck = %id, version, "uploaded deck saved");
+    Ok(redirect(format!("/decks/{id}")))
+}
