@@ -40,6 +40,14 @@ struct Args {
     /// Learners seeded with a review history [default: 10000; smoke 50].
     #[arg(long)]
     learners: Option<usize>,
+    /// Cards of the shipped deck in each seeded learner's history [default: 10].
+    /// `--learners 100000 --cards-per-learner 20 --reviews-per-card 5` seeds the
+    /// 10,000,000-review scale run.
+    #[arg(long, default_value_t = 10)]
+    cards_per_learner: usize,
+    /// Reviews of each of those cards, 20 days apart [default: 3].
+    #[arg(long, default_value_t = 3)]
+    reviews_per_card: usize,
     /// Concurrent learners in the study loop, and concurrent clients of the baseline
     /// [default: 200; smoke 5].
     #[arg(long)]
@@ -87,6 +95,8 @@ struct Config {
     server_bin: PathBuf,
     questions: PathBuf,
     learners: usize,
+    cards_per_learner: usize,
+    reviews_per_card: usize,
     concurrency: usize,
     duration: Duration,
     warmup: Duration,
@@ -120,6 +130,8 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| root.join("questions")),
             learners: a.learners.unwrap_or(if s { 50 } else { 10_000 }),
+            cards_per_learner: a.cards_per_learner,
+            reviews_per_card: a.reviews_per_card,
             concurrency: a.concurrency.unwrap_or(if s { 5 } else { 200 }),
             duration: secs(a.duration, 20.0, 1.0),
             warmup: secs(a.warmup, 5.0, 0.5),
@@ -238,8 +250,8 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     let plan = seed::SeedPlan {
         learners: cfg.learners.max(cfg.concurrency),
         sync_learners: cfg.sync_reps,
-        cards_per_learner: 10,
-        reviews_per_card: 3,
+        cards_per_learner: cfg.cards_per_learner,
+        reviews_per_card: cfg.reviews_per_card,
     };
     eprintln!("seeding {} learners ...", plan.learners);
     let seeded = {
@@ -305,6 +317,7 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     eprintln!("sync ...");
     let sync = scenarios::sync(
         &server,
+        &db,
         &seeded.sync_learners,
         &sync_cards,
         PER_CARD,
@@ -482,6 +495,15 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         compared: cmp,
         target: "≤ 1.0× Anki".into(),
         met,
+        ..Row::default()
+    });
+    rows.push(Row {
+        scenario: "WAL peak during the sync scenario (its file, sampled every 2 ms)".into(),
+        median: format!("{:.1} MiB", sync.wal_peak as f64 / 1_048_576.0),
+        compared: format!(
+            "the checkpointer truncates past {} MiB",
+            chronicle::db::wal::TRUNCATE_ABOVE / 1_048_576
+        ),
         ..Row::default()
     });
     rows.push(Row {

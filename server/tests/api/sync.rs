@@ -597,7 +597,7 @@ async fn a_multiple_choice_answer_that_is_not_one_of_its_choices_is_stored_as_no
     let given = |n: u128| -> String {
         app.db()
             .query_row(
-                "SELECT given_answer FROM reviews WHERE id = ?1",
+                "SELECT given_answer FROM reviews_as_text WHERE id = ?1",
                 [uuid::Uuid::from_u128(n + 1).to_string()],
                 |r| r.get(0),
             )
