@@ -189,4 +189,45 @@ mod tests {
             .unwrap();
         assert_eq!(n, 1);
     }
+    /// A review already in the log is a duplicate whatever else it says, and is set aside
+    /// before `tidy` (which draws questions again) ever sees it.
+    #[test]
+    fn a_review_sent_again_is_a_duplicate_and_never_tidied() {
+        let mut conn = db();
+        let incoming = |n: u128, rating: i64| IncomingReview {
+            id: uuid::Uuid::from_u128(n).to_string(),
+            card_id: "e1/date".into(),
+            rating,
+            answered_at: T0 + n as i64 * 60_000,
+            duration_ms: 1000,
+            given_answer: "1979".into(),
+        };
+        let mut run = |batch: Vec<IncomingReview>| {
+            let mut tidied = 0;
+            let synced = sync(
+                &mut conn,
+                1,
+                "phone",
+                batch,
+                None,
+                T0 + 86_400_000,
+                |c| c == "e1/date",
+                |_, reviews| {
+                    tidied = reviews.len();
+                    Ok(())
+                },
+            )
+            .unwrap();
+            (synced.outcome, tidied)
+        };
+        let (first, tidied) = run(vec![incoming(1, 3), incoming(2, 1)]);
+        assert_eq!((first.accepted, first.duplicates, tidied), (2, 0, 2));
+        // Sent again, one in capitals and one with a rating that would be refused: both are
+        // the stored reviews; with them a new one, which alone is tidied.
+        let mut upper = incoming(1, 3);
+        upper.id = upper.id.to_uppercase();
+        let (again, tidied) = run(vec![upper, incoming(2, 9), incoming(3, 4)]);
+        assert_eq!((again.accepted, again.duplicates, tidied), (1, 2, 1));
+        assert!(again.rejected.is_empty());
+    }
 }
