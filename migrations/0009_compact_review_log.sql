@@ -57,6 +57,12 @@ ORDER BY r.entry;
 DROP TABLE reviews;
 ALTER TABLE reviews_compact RENAME TO reviews;
 
+-- Which query each index serves (EXPLAIN QUERY PLAN on the benchmark's database):
+-- reviews_user_id: a sync's or a form's "is this id stored" (and the insert's uniqueness).
+-- reviews_user_card: a card's reviews for replay, new cards today, tallies, missed, an
+--   event's history, the student's missed cards in a class.
+-- reviews_user_time: answers today, study days, the statistics' log, the weekly fit list,
+--   the class roster, class answers, finished cards, first answers, the account's count.
 CREATE UNIQUE INDEX reviews_user_id ON reviews(user_id, id);
 CREATE INDEX reviews_user_card ON reviews(user_id, card, answered_at, correct);
 CREATE INDEX reviews_user_time ON reviews(user_id, answered_at, card, correct);

@@ -212,7 +212,7 @@ pub async fn sync(
     for l in learners {
         let rep = async {
             let token = client::device_token(&http, &server.base, &l.username).await?;
-            let body = client::sync_batch(cards, per_card, seed::now_ms());
+            let body = client::sync_batch(cards, per_card, seed::now_ms(), "1979");
             let (t, v) = client::sync(&http, &server.base, &token, body.clone()).await?;
             check(v["accepted"] == cards.len() * per_card, || {
                 format!(
@@ -253,6 +253,39 @@ pub async fn sync(
     }
     stop_watching.store(true, std::sync::atomic::Ordering::Relaxed);
     out.wal_peak = wal_peak.await.unwrap_or(0);
+    out
+}
+
+/// The fresh batch alone, its reviews without answer text, one repetition per learner: what
+/// storing and replaying costs without the check of multiple-choice answers (which draws
+/// their questions again), as Anki's review log carries no answer either.
+pub async fn sync_without_answers(
+    server: &Server,
+    learners: &[Learner],
+    cards: &[String],
+    per_card: usize,
+) -> SyncTimes {
+    let mut out = SyncTimes {
+        reviews_per_batch: cards.len() * per_card,
+        ..SyncTimes::default()
+    };
+    let http = reqwest::Client::new();
+    for l in learners {
+        let rep = async {
+            let token = client::device_token(&http, &server.base, &l.username).await?;
+            let body = client::sync_batch(cards, per_card, seed::now_ms(), "");
+            let (t, v) = client::sync(&http, &server.base, &token, body).await?;
+            check(v["accepted"] == cards.len() * per_card, || {
+                format!("batch without answers: accepted {}", v["accepted"])
+            })?;
+            out.fresh.push(t);
+            Ok::<(), String>(())
+        };
+        if let Err(e) = rep.await {
+            out.errors.errors += 1;
+            out.errors.first_error.get_or_insert(e);
+        }
+    }
     out
 }
 

@@ -76,6 +76,8 @@ pub fn set_aside_stored(
 ) -> rusqlite::Result<usize> {
     let before = batch.len();
     let mut failed = None;
+    // A canonical id is stored as its 16 bytes (`db::review_id`): probe with them directly.
+    let mut probe = tx.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?;
     batch.retain(|r| {
         if failed.is_some() {
             return true;
@@ -83,8 +85,7 @@ pub fn set_aside_stored(
         let Ok(id) = uuid::Uuid::try_parse(&r.id) else {
             return true;
         };
-        let mut buf = uuid::Uuid::encode_buffer();
-        match study::has_review(tx, user_id, id.hyphenated().encode_lower(&mut buf)) {
+        match probe.exists(params![user_id, &id.as_bytes()[..]]) {
             Ok(stored) => !stored,
             Err(e) => {
                 failed = Some(e);
