@@ -326,8 +326,8 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         if cfg.smoke { 3 } else { 10 },
     )
     .await;
-    let plain = scenarios::sync_without_answers(&server, without_answers, &sync_cards, PER_CARD)
-        .await;
+    let plain =
+        scenarios::sync_without_answers(&server, without_answers, &sync_cards, PER_CARD).await;
     let peak_rss = server.peak_rss_kib();
     let startup = server.startup;
     server.stop();

@@ -171,10 +171,15 @@ pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seed
         for (j, learner) in group.iter().enumerate() {
             let i = chunk * LEARNERS_PER_COMMIT + j;
             let batch = history(i, &study_cards, plan, now);
-            let out =
-                chronicle::db::sync::apply(&tx, &scheduler, learner.id, "seed", &batch, now, |c| {
-                    catalog.card(c).is_some()
-                })?;
+            let out = chronicle::db::sync::apply(
+                &tx,
+                &scheduler,
+                learner.id,
+                "seed",
+                &batch,
+                now,
+                |c| catalog.card(c).is_some(),
+            )?;
             anyhow::ensure!(
                 out.rejected.is_empty(),
                 "seed review rejected: {:?}",

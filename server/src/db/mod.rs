@@ -300,12 +300,24 @@ mod tests {
             .map(|r| (r.answered_at, r.rating, r.fuzz))
             .collect();
         assert_eq!(got, want);
-        for (user, id) in [(1, ids[0]), (1, ids[1]), (1, ids[2]), (2, ids[0]), (2, ids[3])] {
-            assert!(super::study::has_review(&conn, user, id).unwrap(), "{user} {id}");
+        for (user, id) in [
+            (1, ids[0]),
+            (1, ids[1]),
+            (1, ids[2]),
+            (2, ids[0]),
+            (2, ids[3]),
+        ] {
+            assert!(
+                super::study::has_review(&conn, user, id).unwrap(),
+                "{user} {id}"
+            );
         }
         assert!(!super::study::has_review(&conn, 2, ids[1]).unwrap());
         let tallies = super::study::tallies(&conn, 1).unwrap();
-        assert_eq!((tallies["e1/date"].answers, tallies["e1/date"].misses), (2, 1));
+        assert_eq!(
+            (tallies["e1/date"].answers, tallies["e1/date"].misses),
+            (2, 1)
+        );
         assert_eq!(tallies["e2/place"].answers, 1);
         // A card added later takes the next key, and its reviews are stored.
         conn.execute(
@@ -314,9 +326,11 @@ mod tests {
         )
         .unwrap();
         let key: i64 = conn
-            .query_row("SELECT key FROM card_keys WHERE card_id = 'e3/date'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT key FROM card_keys WHERE card_id = 'e3/date'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(key, 3);
     }

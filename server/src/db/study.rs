@@ -1,9 +1,9 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
+use super::review_id::{Stored, with_text};
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
-use super::review_id::{Stored, with_text};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashMap;
@@ -129,11 +129,10 @@ pub fn save_state(
 
 /// The learner's whole log, as the optimiser reads it.
 pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<LoggedReview>> {
-    let mut stmt =
-        conn.prepare_cached(
-            "SELECT k.card_id, r.answered_at, r.rating FROM reviews r
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.card_id, r.answered_at, r.rating FROM reviews r
              CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1",
-        )?;
+    )?;
     let rows = stmt.query_map([user_id], |r| {
         Ok(LoggedReview {
             card_id: r.get(0)?,

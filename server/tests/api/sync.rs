@@ -656,7 +656,10 @@ async fn an_answer_from_an_earlier_draw_of_the_question_is_kept() {
         reviews.push(r);
     }
     let (status, out) = app.sync(&token, &batch("phone", None, &reviews)).await;
-    assert_eq!((status, out["accepted"].as_u64()), (StatusCode::OK, Some(ids.len() as u64)));
+    assert_eq!(
+        (status, out["accepted"].as_u64()),
+        (StatusCode::OK, Some(ids.len() as u64))
+    );
     let second = pack().await;
     // A card whose first draw offered a choice its second draw does not.
     let (card, old_choice) = ids
@@ -676,7 +679,10 @@ async fn an_answer_from_an_earlier_draw_of_the_question_is_kept() {
     let (status, out) = app
         .sync(&token, &batch("laptop", None, &[from_old_pack, made_up]))
         .await;
-    assert_eq!((status, out["accepted"].as_u64()), (StatusCode::OK, Some(2)));
+    assert_eq!(
+        (status, out["accepted"].as_u64()),
+        (StatusCode::OK, Some(2))
+    );
     let given = |n: u128| -> String {
         app.db()
             .query_row(
@@ -686,6 +692,10 @@ async fn an_answer_from_an_earlier_draw_of_the_question_is_kept() {
             )
             .unwrap()
     };
-    assert_eq!(given(100), old_choice, "a choice of the earlier draw is kept");
+    assert_eq!(
+        given(100),
+        old_choice,
+        "a choice of the earlier draw is kept"
+    );
     assert_eq!(given(101), "", "an answer no draw offered is not");
 }
