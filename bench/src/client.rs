@@ -308,8 +308,9 @@ pub async fn sync(
     Ok((took, v))
 }
 
-/// `per_card` reviews of each card, days apart over the past year, with fresh UUIDs.
-pub fn sync_batch(cards: &[String], per_card: usize, now_ms: i64) -> Vec<u8> {
+/// `per_card` reviews of each card, days apart over the past year, with fresh UUIDs, each
+/// with `given` as the learner's answer.
+pub fn sync_batch(cards: &[String], per_card: usize, now_ms: i64, given: &str) -> Vec<u8> {
     let start = now_ms - 365 * 86_400_000;
     let mut reviews = Vec::with_capacity(cards.len() * per_card);
     for (c, card) in cards.iter().enumerate() {
@@ -320,7 +321,7 @@ pub fn sync_batch(cards: &[String], per_card: usize, now_ms: i64) -> Vec<u8> {
                 "rating": 1 + ((c * 7 + k * 3) % 4),
                 "answered_at": start + (k as i64 * 30 + c as i64 % 30) * 86_400_000,
                 "duration_ms": 4000,
-                "given_answer": "1979",
+                "given_answer": given,
             }));
         }
     }

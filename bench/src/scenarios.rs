@@ -185,6 +185,8 @@ pub struct SyncTimes {
     pub empty: Vec<Duration>,
     pub errors: Tally,
     pub reviews_per_batch: usize,
+    /// The largest the server's WAL file was seen while the repetitions ran, in bytes.
+    pub wal_peak: u64,
 }
 
 fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
@@ -195,6 +197,7 @@ fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
 /// reviews of each card, the same batch again, then empty syncs with the new cursor.
 pub async fn sync(
     server: &Server,
+    db: &std::path::Path,
     learners: &[Learner],
     cards: &[String],
     per_card: usize,
@@ -205,10 +208,11 @@ pub async fn sync(
         ..SyncTimes::default()
     };
     let http = reqwest::Client::new();
+    let (wal_peak, stop_watching) = watch_size(chronicle::db::wal::wal_path(db));
     for l in learners {
         let rep = async {
             let token = client::device_token(&http, &server.base, &l.username).await?;
-            let body = client::sync_batch(cards, per_card, seed::now_ms());
+            let body = client::sync_batch(cards, per_card, seed::now_ms(), "1979");
             let (t, v) = client::sync(&http, &server.base, &token, body.clone()).await?;
             check(v["accepted"] == cards.len() * per_card, || {
                 format!(
@@ -247,5 +251,61 @@ pub async fn sync(
             out.errors.first_error.get_or_insert(e);
         }
     }
+    stop_watching.store(true, std::sync::atomic::Ordering::Relaxed);
+    out.wal_peak = wal_peak.await.unwrap_or(0);
     out
+}
+
+/// The fresh batch alone, its reviews without answer text, one repetition per learner: what
+/// storing and replaying costs without the check of multiple-choice answers (which draws
+/// their questions again), as Anki's review log carries no answer either.
+pub async fn sync_without_answers(
+    server: &Server,
+    learners: &[Learner],
+    cards: &[String],
+    per_card: usize,
+) -> SyncTimes {
+    let mut out = SyncTimes {
+        reviews_per_batch: cards.len() * per_card,
+        ..SyncTimes::default()
+    };
+    let http = reqwest::Client::new();
+    for l in learners {
+        let rep = async {
+            let token = client::device_token(&http, &server.base, &l.username).await?;
+            let body = client::sync_batch(cards, per_card, seed::now_ms(), "");
+            let (t, v) = client::sync(&http, &server.base, &token, body).await?;
+            check(v["accepted"] == cards.len() * per_card, || {
+                format!("batch without answers: accepted {}", v["accepted"])
+            })?;
+            out.fresh.push(t);
+            Ok::<(), String>(())
+        };
+        if let Err(e) = rep.await {
+            out.errors.errors += 1;
+            out.errors.first_error.get_or_insert(e);
+        }
+    }
+    out
+}
+
+/// Samples the size of `file` every 2 ms (a stat call) until told to stop; the task's result
+/// is the largest size seen. A missing file counts as empty.
+fn watch_size(
+    file: std::path::PathBuf,
+) -> (
+    tokio::task::JoinHandle<u64>,
+    Arc<std::sync::atomic::AtomicBool>,
+) {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let task = tokio::spawn(async move {
+        let mut peak = 0;
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            peak = peak.max(std::fs::metadata(&file).map_or(0, |m| m.len()));
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        peak
+    });
+    (task, stop)
 }

@@ -116,9 +116,14 @@ pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// Learners whose histories are written in one transaction: large enough that seeding takes
+/// seconds, small enough that the WAL is checkpointed between them (one transaction of ten
+/// million reviews would grow a WAL of several GiB).
+const LEARNERS_PER_COMMIT: usize = 2_000;
+
 /// Creates the database (real migrations), loads the decks, and writes every learner with a
 /// review history through `db::sync::apply`, which stores the reviews and replays them into
-/// card states exactly as a sync would. One transaction: seconds, not minutes.
+/// card states exactly as a sync would. A transaction per 2,000 learners: seconds, not minutes.
 pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seeded> {
     let t0 = Instant::now();
     let catalog = Catalog::load(questions).map_err(|e| anyhow::anyhow!("decks: {e}"))?;
@@ -160,20 +165,30 @@ pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seed
     let sync_learners = (0..plan.sync_learners)
         .map(|i| create(format!("syncer{i:03}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    for (i, learner) in learners.iter().enumerate() {
-        let batch = history(i, &study_cards, plan, now);
-        let out =
-            chronicle::db::sync::apply(&tx, &scheduler, learner.id, "seed", &batch, now, |c| {
-                catalog.card(c).is_some()
-            })?;
-        anyhow::ensure!(
-            out.rejected.is_empty(),
-            "seed review rejected: {:?}",
-            out.rejected[0]
-        );
-        reviews += out.accepted;
-    }
     tx.commit()?;
+    for (chunk, group) in learners.chunks(LEARNERS_PER_COMMIT).enumerate() {
+        let tx = conn.transaction()?;
+        for (j, learner) in group.iter().enumerate() {
+            let i = chunk * LEARNERS_PER_COMMIT + j;
+            let batch = history(i, &study_cards, plan, now);
+            let out = chronicle::db::sync::apply(
+                &tx,
+                &scheduler,
+                learner.id,
+                "seed",
+                &batch,
+                now,
+                |c| catalog.card(c).is_some(),
+            )?;
+            anyhow::ensure!(
+                out.rejected.is_empty(),
+                "seed review rejected: {:?}",
+                out.rejected[0]
+            );
+            reviews += out.accepted;
+        }
+        tx.commit()?;
+    }
     drop(conn);
     drop(pool);
     Ok(Seeded {
@@ -186,14 +201,16 @@ pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seed
     })
 }
 
-/// A learner's past: a few cards of the study deck, each reviewed a few times over the last
-/// two months with a mix of ratings, so some cards are due now and some later.
+/// A learner's past: a few cards of the study deck, each reviewed a few times, 20 days apart
+/// (over the last two months for three reviews a card), with a mix of ratings, so some
+/// cards are due now and some later.
 fn history(i: usize, cards: &[String], plan: &SeedPlan, now: i64) -> Vec<IncomingReview> {
     let mut out = Vec::new();
+    let span = 20 * plan.reviews_per_card.max(3) as i64;
     for k in 0..plan.cards_per_learner.min(cards.len()) {
         let card = &cards[(i * 13 + k * 7) % cards.len()];
         for r in 0..plan.reviews_per_card {
-            let days_ago = 60 - 20 * r as i64 - ((i + k) % 7) as i64;
+            let days_ago = span - 20 * r as i64 - ((i + k) % 7) as i64;
             out.push(IncomingReview {
                 id: uuid::Uuid::new_v4().to_string(),
                 card_id: card.clone(),

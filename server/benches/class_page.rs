@@ -148,9 +148,10 @@ async fn main() {
             .unwrap();
         let mut review = tx
             .prepare(
-                "INSERT INTO reviews (id, user_id, card_id, answered_at, rating, correct,
+                "INSERT INTO reviews (id, user_id, card, answered_at, rating, correct,
                      given_answer, duration_ms, presentation, device_id, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 4000, 'multiple_choice', 'web', ?4)",
+                 VALUES (?1, ?2, (SELECT key FROM card_keys WHERE card_id = ?3), ?4, ?5, ?6,
+                         ?7, 4000, 'multiple_choice', 'web', ?4)",
             )
             .unwrap();
         let mut state = tx

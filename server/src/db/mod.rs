@@ -6,6 +6,7 @@ pub mod decks;
 pub mod fits;
 pub mod keys;
 pub mod resets;
+pub mod review_id;
 pub mod sessions;
 pub mod stats;
 pub mod study;
@@ -97,6 +98,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0006_device_cookie_key.sql"),
     include_str!("../../../migrations/0007_class_removals.sql"),
     include_str!("../../../migrations/0008_password_resets.sql"),
+    include_str!("../../../migrations/0009_compact_review_log.sql"),
     include_str!("../../../migrations/0010_teacher_decks.sql"),
 ];
 
@@ -214,7 +216,8 @@ mod tests {
         let (reviews_before, states_before) = (dump(&conn, reviews), dump(&conn, states));
         assert_eq!((reviews_before.len(), states_before.len()), (3, 3));
 
-        super::migrations().to_latest(&mut conn).unwrap();
+        // Up to 0008: the review table as this migration left it (0009 compacts it again).
+        super::migrations().to_version(&mut conn, 8).unwrap();
         assert_eq!(dump(&conn, reviews), reviews_before);
         assert_eq!(dump(&conn, states), states_before);
         // The append-ordered key follows arrival order.
@@ -232,5 +235,105 @@ mod tests {
             .unwrap()
         };
         assert_eq!((insert(2), insert(1)), (1, 0));
+    }
+    /// A database at 0008 with reviews (canonical UUIDs, an id in capitals, an id that is no
+    /// UUID) reads the same after the log is compacted: every column through the text view,
+    /// and through the server's own reads each review's time, rating and the fuzz its id
+    /// seeds. Only canonical UUIDs become 16-byte blobs.
+    #[test]
+    fn the_compact_review_log_reads_the_same() {
+        use crate::srs::{Rating, fuzz};
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 8).unwrap();
+        let ids = [
+            "0b9a3c51-7d2e-4f60-8a1b-2c3d4e5f6a7b",
+            "0B9A3C51-7D2E-4F60-8A1B-2C3D4E5F6A7C",
+            "not-a-uuid",
+            "0b9a3c51-7d2e-4f60-8a1b-2c3d4e5f6a7d",
+        ];
+        conn.execute_batch(&format!(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards VALUES ('e1/date', 'd', 'e1', 'date', 0, 0),
+                                      ('e2/place', 'd', 'e2', 'place', 1, 1);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0), (2, 'bob', 'Bob', 'x', 'learner', 0);
+             INSERT INTO reviews (id, user_id, card_id, answered_at, rating, correct,
+                                  given_answer, duration_ms, presentation, device_id, received_at)
+             VALUES ('{0}', 1, 'e1/date', 1750000000123, 3, 1, '1979', 10, 'typed', 'web', 5),
+                    ('{1}', 1, 'e1/date', 1750000900456, 1, 0, 'Hanoi', 20, 'offline', 'phone', 6),
+                    ('{2}', 1, 'e2/place', 1750000500000, 4, 1, '', 30, 'flashcard', 'web', 7),
+                    ('{0}', 2, 'e1/date', 1750000000999, 2, 1, 'x', 40, 'multiple_choice', 'web', 8),
+                    ('{3}', 2, 'e1/date', 1750086400000, 3, 1, 'y', 50, 'typed', 'web', 9);",
+            ids[0], ids[1], ids[2], ids[3]
+        ))
+        .unwrap();
+        let columns = "entry, id, user_id, card_id, answered_at, rating, correct, given_answer,
+                       duration_ms, presentation, device_id, received_at";
+        let dump = |conn: &rusqlite::Connection, table: &str| -> Vec<Vec<rusqlite::types::Value>> {
+            let mut stmt = conn
+                .prepare(&format!("SELECT {columns} FROM {table} ORDER BY entry"))
+                .unwrap();
+            stmt.query_map([], |r| (0..12).map(|i| r.get(i)).collect())
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let before = dump(&conn, "reviews");
+        assert_eq!(before.len(), 5);
+
+        super::migrations().to_latest(&mut conn).unwrap();
+        assert_eq!(dump(&conn, "reviews_as_text"), before);
+        let kinds: Vec<String> = conn
+            .prepare("SELECT typeof(id) FROM reviews ORDER BY entry")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kinds, ["blob", "text", "text", "blob", "blob"]);
+        // The server's own reads: Ann's e1 in time order, with the fuzz of each id as sent.
+        let got = super::study::card_reviews(&conn, 1, "e1/date").unwrap();
+        let want = [
+            (1_750_000_000, Rating::Good, fuzz::factor(ids[0])),
+            (1_750_000_900, Rating::Again, fuzz::factor(ids[1])),
+        ];
+        let got: Vec<_> = got
+            .iter()
+            .map(|r| (r.answered_at, r.rating, r.fuzz))
+            .collect();
+        assert_eq!(got, want);
+        for (user, id) in [
+            (1, ids[0]),
+            (1, ids[1]),
+            (1, ids[2]),
+            (2, ids[0]),
+            (2, ids[3]),
+        ] {
+            assert!(
+                super::study::has_review(&conn, user, id).unwrap(),
+                "{user} {id}"
+            );
+        }
+        assert!(!super::study::has_review(&conn, 2, ids[1]).unwrap());
+        let tallies = super::study::tallies(&conn, 1).unwrap();
+        assert_eq!(
+            (tallies["e1/date"].answers, tallies["e1/date"].misses),
+            (2, 1)
+        );
+        assert_eq!(tallies["e2/place"].answers, 1);
+        // A card added later takes the next key, and its reviews are stored.
+        conn.execute(
+            "INSERT INTO cards VALUES ('e3/date', 'd', 'e3', 'date', 2, 0)",
+            [],
+        )
+        .unwrap();
+        let key: i64 = conn
+            .query_row(
+                "SELECT key FROM card_keys WHERE card_id = 'e3/date'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(key, 3);
     }
 }

@@ -11,8 +11,9 @@ use std::collections::HashMap;
 pub fn answers(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Answer>> {
     // Served by reviews_user_time without reading the table for all but duration.
     let mut stmt = conn.prepare_cached(
-        "SELECT card_id, answered_at, correct, duration_ms FROM reviews WHERE user_id = ?1
-         ORDER BY answered_at, rowid",
+        "SELECT k.card_id, r.answered_at, r.correct, r.duration_ms FROM reviews r
+         CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1
+         ORDER BY r.answered_at, r.rowid",
     )?;
     let rows = stmt.query_map([user_id], |r| {
         Ok(Answer {
@@ -52,8 +53,8 @@ pub fn history(
 ) -> rusqlite::Result<Vec<Past>> {
     let mut out = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT card_id, answered_at, correct, given_answer FROM reviews
-         WHERE user_id = ?1 AND card_id = ?2",
+        "SELECT ?2, answered_at, correct, given_answer FROM reviews
+         WHERE user_id = ?1 AND card = (SELECT key FROM card_keys WHERE card_id = ?2)",
     )?;
     for id in card_ids {
         let rows = stmt.query_map(params![user_id, id], |r| {

@@ -1,8 +1,10 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
+use super::review_id::{Stored, with_text};
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashMap;
 
@@ -28,15 +30,19 @@ pub fn insert_review(
     r: &NewReview<'_>,
     received_at: i64,
 ) -> rusqlite::Result<bool> {
-    // Cached: a sync batch inserts thousands of reviews through this one statement.
+    // Cached: a sync batch inserts thousands of reviews through this one statement. Only a
+    // repeated id is skipped (not `OR IGNORE`, which would also skip a card without a key
+    // as if it were a duplicate).
     let n = tx
         .prepare_cached(
-            "INSERT OR IGNORE INTO reviews (id, user_id, card_id, answered_at, rating, correct,
+            "INSERT INTO reviews (id, user_id, card, answered_at, rating, correct,
              given_answer, duration_ms, presentation, device_id, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, (SELECT key FROM card_keys WHERE card_id = ?3), ?4, ?5, ?6, ?7, ?8,
+                 ?9, ?10, ?11)
+         ON CONFLICT (user_id, id) DO NOTHING",
         )?
         .execute(params![
-            r.id,
+            Stored(r.id),
             r.user_id,
             r.card_id,
             r.answered_at,
@@ -54,7 +60,7 @@ pub fn insert_review(
 /// Whether this learner's log already holds a review with this id (ids are per learner).
 pub fn has_review(conn: &Connection, user_id: i64, id: &str) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?
-        .query_row(params![user_id, id], |_| Ok(()))
+        .query_row(params![user_id, Stored(id)], |_| Ok(()))
         .optional()
         .map(|found| found.is_some())
 }
@@ -123,8 +129,10 @@ pub fn save_state(
 
 /// The learner's whole log, as the optimiser reads it.
 pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<LoggedReview>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT card_id, answered_at, rating FROM reviews WHERE user_id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.card_id, r.answered_at, r.rating FROM reviews r
+             CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1",
+    )?;
     let rows = stmt.query_map([user_id], |r| {
         Ok(LoggedReview {
             card_id: r.get(0)?,
@@ -169,7 +177,8 @@ pub fn card_reviews(
     card_id: &str,
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT answered_at, rating, id FROM reviews WHERE user_id = ?1 AND card_id = ?2
+        "SELECT answered_at, rating, id FROM reviews
+         WHERE user_id = ?1 AND card = (SELECT key FROM card_keys WHERE card_id = ?2)
          ORDER BY answered_at, id",
     )?;
     let rows = stmt.query_map(params![user_id, card_id], |row| {
@@ -178,7 +187,8 @@ pub fn card_reviews(
             answered_at: row.get::<_, i64>(0)? / 1000,
             rating: Rating::from_number(rating)
                 .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
-            fuzz: fuzz::factor(row.get_ref(2)?.as_str()?),
+            fuzz: with_text(row.get_ref(2)?, fuzz::factor)
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, Type::Blob, e.into()))?,
         })
     })?;
     rows.collect()
@@ -203,8 +213,8 @@ pub fn replay_card(
 /// How many distinct cards the learner saw for the first time at or after `since`.
 pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite::Result<i64> {
     conn.prepare_cached(
-        "SELECT COUNT(*) FROM (SELECT card_id FROM reviews WHERE user_id = ?1
-         GROUP BY card_id HAVING MIN(answered_at) >= ?2)",
+        "SELECT COUNT(*) FROM (SELECT card FROM reviews WHERE user_id = ?1
+         GROUP BY card HAVING MIN(answered_at) >= ?2)",
     )?
     .query_row(params![user_id, since * 1000], |r| r.get(0))
 }
@@ -217,7 +227,8 @@ pub fn answered_since(
     deck_id: Option<&str>,
 ) -> rusqlite::Result<(i64, i64)> {
     conn.prepare_cached(
-        "SELECT COUNT(*), COALESCE(SUM(r.correct), 0) FROM reviews r JOIN cards c ON c.id = r.card_id
+        "SELECT COUNT(*), COALESCE(SUM(r.correct), 0) FROM reviews r
+         CROSS JOIN card_keys k ON k.key = r.card CROSS JOIN cards c ON c.id = k.card_id
          WHERE r.user_id = ?1 AND r.answered_at >= ?2 AND (?3 IS NULL OR c.deck_id = ?3)",
     )?
     .query_row(params![user_id, since * 1000, deck_id], |r| {
@@ -259,11 +270,12 @@ pub struct Missed {
 pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> {
     let mut stmt = conn.prepare_cached(
         "WITH ranked AS (
-             SELECT r.card_id, r.answered_at, r.correct, r.given_answer,
-                    ROW_NUMBER() OVER (PARTITION BY r.card_id ORDER BY r.answered_at DESC, r.rowid DESC) AS n,
-                    SUM(1 - r.correct) OVER (PARTITION BY r.card_id) AS misses,
-                    COUNT(*) OVER (PARTITION BY r.card_id) AS reps
-             FROM reviews r JOIN cards c ON c.id = r.card_id
+             SELECT k.card_id, r.answered_at, r.correct, r.given_answer,
+                    ROW_NUMBER() OVER (PARTITION BY r.card ORDER BY r.answered_at DESC, r.rowid DESC) AS n,
+                    SUM(1 - r.correct) OVER (PARTITION BY r.card) AS misses,
+                    COUNT(*) OVER (PARTITION BY r.card) AS reps
+             FROM reviews r CROSS JOIN card_keys k ON k.key = r.card
+                  CROSS JOIN cards c ON c.id = k.card_id
              WHERE r.user_id = ?1 AND c.retired = 0)
          SELECT card_id, answered_at, given_answer, misses, reps FROM ranked
          WHERE n = 1 AND correct = 0 ORDER BY answered_at DESC, card_id DESC",
@@ -286,8 +298,8 @@ pub fn tallies(
     user_id: i64,
 ) -> rusqlite::Result<HashMap<String, crate::srs::Tally>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT card_id, COUNT(*), COALESCE(SUM(1 - correct), 0) FROM reviews WHERE user_id = ?1
-         GROUP BY card_id",
+        "SELECT k.card_id, COUNT(*), COALESCE(SUM(1 - r.correct), 0) FROM reviews r
+         CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1 GROUP BY r.card",
     )?;
     let rows = stmt.query_map([user_id], |r| {
         Ok((
@@ -347,8 +359,9 @@ pub fn learner_history(
 /// The learner's whole log, card by card, oldest first within a card.
 pub fn history(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<HistoryEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT card_id, answered_at, rating, id, duration_ms FROM reviews WHERE user_id = ?1
-         ORDER BY card_id, answered_at, id",
+        "SELECT k.card_id, r.answered_at, r.rating, r.id, r.duration_ms FROM reviews r
+             CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1
+         ORDER BY k.card_id, r.answered_at, r.id",
     )?;
     let rows = stmt.query_map([user_id], |row| {
         let rating: i64 = row.get(2)?;
@@ -360,7 +373,9 @@ pub fn history(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<HistoryE
                 answered_at: answered_at_ms / 1000,
                 rating: Rating::from_number(rating)
                     .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
-                fuzz: fuzz::factor(row.get_ref(3)?.as_str()?),
+                fuzz: with_text(row.get_ref(3)?, fuzz::factor).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(3, Type::Blob, e.into())
+                })?,
             },
             duration_ms: row.get(4)?,
         })

@@ -66,6 +66,39 @@ pub fn apply(
     Ok(out)
 }
 
+/// Takes out of `batch` every review whose id (a UUID, in any case) this learner's log holds
+/// already, keeping the others in order; returns how many it took out. Ids that are not
+/// UUIDs stay, to be refused by validation.
+pub fn set_aside_stored(
+    tx: &Transaction<'_>,
+    user_id: i64,
+    batch: &mut Vec<IncomingReview>,
+) -> rusqlite::Result<usize> {
+    let before = batch.len();
+    let mut failed = None;
+    // A canonical id is stored as its 16 bytes (`db::review_id`): probe with them directly.
+    let mut probe = tx.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?;
+    batch.retain(|r| {
+        if failed.is_some() {
+            return true;
+        }
+        let Ok(id) = uuid::Uuid::try_parse(&r.id) else {
+            return true;
+        };
+        match probe.exists(params![user_id, &id.as_bytes()[..]]) {
+            Ok(stored) => !stored,
+            Err(e) => {
+                failed = Some(e);
+                true
+            }
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(before - batch.len()),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Changed {
     pub card_id: String,

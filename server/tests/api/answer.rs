@@ -49,7 +49,7 @@ async fn post(app: &TestApp, form: &[(String, String)]) -> (StatusCode, String) 
 fn stored_log(app: &TestApp) -> Vec<Value> {
     let conn = app.db();
     let mut stmt = conn
-        .prepare("SELECT id, card_id, rating, answered_at FROM reviews ORDER BY entry")
+        .prepare("SELECT id, card_id, rating, answered_at FROM reviews_as_text ORDER BY entry")
         .unwrap();
     stmt.query_map([], |r| {
         Ok(json!({
@@ -161,7 +161,7 @@ async fn concurrent_answers_on_one_card_from_forms_and_sync_all_land_in_its_stat
         }
         assert!(saved <= 1, "two forms for one position were both saved");
         let reviews = app.count(&format!(
-            "SELECT COUNT(*) FROM reviews WHERE card_id = '{card}'"
+            "SELECT COUNT(*) FROM reviews_as_text WHERE card_id = '{card}'"
         ));
         let reps = app.count(&format!(
             "SELECT reps FROM card_states WHERE card_id = '{card}'"

@@ -249,7 +249,7 @@ async fn a_class_with_two_students_shows_exactly_what_they_did() {
     let conn = app.db();
     let wrong: Vec<(String, String)> = conn
         .prepare(
-            "SELECT card_id, given_answer FROM reviews WHERE correct = 0 ORDER BY given_answer",
+            "SELECT card_id, given_answer FROM reviews_as_text WHERE correct = 0 ORDER BY given_answer",
         )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

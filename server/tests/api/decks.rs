@@ -232,7 +232,7 @@ async fn a_teacher_uploads_previews_confirms_and_assigns_and_a_student_studies_i
     let student_id = app.user_id("minh");
     assert_eq!(
         app.count(&format!(
-            "SELECT COUNT(*) FROM reviews WHERE user_id = {student_id} AND card_id = '{card}'"
+            "SELECT COUNT(*) FROM reviews_as_text WHERE user_id = {student_id} AND card_id = '{card}'"
         )),
         1
     );

@@ -597,7 +597,7 @@ async fn a_multiple_choice_answer_that_is_not_one_of_its_choices_is_stored_as_no
     let given = |n: u128| -> String {
         app.db()
             .query_row(
-                "SELECT given_answer FROM reviews WHERE id = ?1",
+                "SELECT given_answer FROM reviews_as_text WHERE id = ?1",
                 [uuid::Uuid::from_u128(n + 1).to_string()],
                 |r| r.get(0),
             )
@@ -608,4 +608,94 @@ async fn a_multiple_choice_answer_that_is_not_one_of_its_choices_is_stored_as_no
     assert_eq!(given(3), "", "a bidi override");
     assert_eq!(given(4), "Phnom Penh", "a typed answer is kept");
     assert_eq!(given(5), "", "a NUL byte");
+}
+
+/// A device may hold a pack drawn before another device answered the card: an answer from
+/// one of the recent draws counts, even when the newest draw no longer offers it.
+#[tokio::test]
+async fn an_answer_from_an_earlier_draw_of_the_question_is_kept() {
+    let app = spawn_app().await;
+    let token = app.api_token("ann").await;
+    let choices_of = |deck: &Value, id: &str| -> Vec<String> {
+        deck["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["question"]["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    };
+    let pack = || async {
+        let r = client()
+            .get(app.url("/api/v1/decks/fixture/cards"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        r.json::<Value>().await.unwrap()
+    };
+    let first = pack().await;
+    let ids: Vec<String> = first["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "event_on_date")
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!ids.is_empty(), "the fixture has event-on-date cards");
+    // Answer each card once from the first pack; the next pack draws each question again.
+    let t0 = now_ms() - 3 * 86_400_000;
+    let mut reviews = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let mut r = review(i as u128, id, 3, t0, 0);
+        r["given_answer"] = json!(choices_of(&first, id)[0]);
+        reviews.push(r);
+    }
+    let (status, out) = app.sync(&token, &batch("phone", None, &reviews)).await;
+    assert_eq!(
+        (status, out["accepted"].as_u64()),
+        (StatusCode::OK, Some(ids.len() as u64))
+    );
+    let second = pack().await;
+    // A card whose first draw offered a choice its second draw does not.
+    let (card, old_choice) = ids
+        .iter()
+        .find_map(|id| {
+            let now = choices_of(&second, id);
+            choices_of(&first, id)
+                .into_iter()
+                .find(|c| !now.contains(c))
+                .map(|c| (id.clone(), c))
+        })
+        .expect("some card's second draw changed its choices");
+    let mut from_old_pack = review(100, &card, 3, t0, 60);
+    from_old_pack["given_answer"] = json!(old_choice);
+    let mut made_up = review(101, &card, 3, t0, 120);
+    made_up["given_answer"] = json!("no draw offered this");
+    let (status, out) = app
+        .sync(&token, &batch("laptop", None, &[from_old_pack, made_up]))
+        .await;
+    assert_eq!(
+        (status, out["accepted"].as_u64()),
+        (StatusCode::OK, Some(2))
+    );
+    let given = |n: u128| -> String {
+        app.db()
+            .query_row(
+                "SELECT given_answer FROM reviews_as_text WHERE id = ?1",
+                [uuid::Uuid::from_u128(n + 1).to_string()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        given(100),
+        old_choice,
+        "a choice of the earlier draw is kept"
+    );
+    assert_eq!(given(101), "", "an answer no draw offered is not");
 }

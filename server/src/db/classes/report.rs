@@ -12,9 +12,10 @@ use std::collections::HashMap;
 // ---- Report queries, named so that their plans can be checked for full scans ----
 
 /// Every answer of every member since they joined. Covered by `reviews_user_time`.
-const ROSTER_REVIEWS: &str = "SELECT m.user_id, r.card_id, r.correct, r.answered_at
+const ROSTER_REVIEWS: &str = "SELECT m.user_id, k.card_id, r.correct, r.answered_at
      FROM class_members m
      JOIN reviews r ON r.user_id = m.user_id AND r.answered_at >= m.joined_at * 1000
+     JOIN card_keys k ON k.key = r.card
      WHERE m.class_id = ?1";
 
 /// Every graduated card of every member, with its stability.
@@ -23,10 +24,11 @@ const ROSTER_STATES: &str = "SELECT m.user_id, s.card_id, s.stability, s.state
      WHERE m.class_id = ?1";
 
 /// Every answer of every member since they joined, with the answer given when wrong.
-const CLASS_ANSWERS: &str = "SELECT m.user_id, r.card_id, r.correct,
+const CLASS_ANSWERS: &str = "SELECT m.user_id, k.card_id, r.correct,
             CASE WHEN r.correct = 0 THEN r.given_answer END
      FROM class_members m
      JOIN reviews r ON r.user_id = m.user_id AND r.answered_at >= m.joined_at * 1000
+     JOIN card_keys k ON k.key = r.card
      WHERE m.class_id = ?1";
 
 /// The queries behind the class page, most-missed lists and exports.
@@ -50,7 +52,8 @@ pub fn finished_cards(
         Goal::RightOnce => conn
             .prepare_cached(
                 "SELECT DISTINCT ac.card_id FROM assignment_cards ac
-                 JOIN reviews r ON r.user_id = ?1 AND r.card_id = ac.card_id AND r.correct = 1
+                 JOIN card_keys k ON k.card_id = ac.card_id
+                 JOIN reviews r ON r.user_id = ?1 AND r.card = k.key AND r.correct = 1
                       AND r.answered_at >= ?3 * 1000
                  WHERE ac.assignment_id = ?2",
             )?
@@ -309,12 +312,14 @@ pub fn student_missed(
         "WITH class_cards AS (
              SELECT DISTINCT ac.card_id FROM assignment_cards ac
              JOIN assignments a ON a.id = ac.assignment_id WHERE a.class_id = ?1),
+         class_keys AS (
+             SELECT k.key FROM class_cards cc JOIN card_keys k ON k.card_id = cc.card_id),
          ranked AS (
-             SELECT r.card_id, r.correct, r.given_answer, r.answered_at,
-                    ROW_NUMBER() OVER (PARTITION BY r.card_id
+             SELECT k.card_id, r.correct, r.given_answer, r.answered_at,
+                    ROW_NUMBER() OVER (PARTITION BY r.card
                                        ORDER BY r.answered_at DESC, r.rowid DESC) AS n
-             FROM reviews r
-             WHERE r.user_id = ?2 AND r.answered_at >= ?3 * 1000 AND r.card_id IN class_cards)
+             FROM reviews r CROSS JOIN card_keys k ON k.key = r.card
+             WHERE r.user_id = ?2 AND r.answered_at >= ?3 * 1000 AND r.card IN class_keys)
          SELECT card_id, given_answer, answered_at FROM ranked
          WHERE n = 1 AND correct = 0 ORDER BY answered_at DESC",
     )?;
@@ -332,13 +337,14 @@ pub fn first_answers(
     a: &Assignment,
 ) -> rusqlite::Result<Vec<FirstAnswer>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.user_id, r.card_id, r.correct, r.given_answer
+        "SELECT r.user_id, ac.card_id, r.correct, r.given_answer
          FROM class_members m
          JOIN assignment_cards ac ON ac.assignment_id = ?2
-         JOIN reviews r ON r.user_id = m.user_id AND r.card_id = ac.card_id
+         JOIN card_keys k ON k.card_id = ac.card_id
+         JOIN reviews r ON r.user_id = m.user_id AND r.card = k.key
               AND r.answered_at >= MAX(m.joined_at, ?3) * 1000
          WHERE m.class_id = ?1
-         ORDER BY r.user_id, r.card_id, r.answered_at, r.rowid",
+         ORDER BY r.user_id, ac.card_id, r.answered_at, r.rowid",
     )?;
     let rows = stmt.query_map(params![class_id, a.id, a.created_at], |r| {
         Ok(FirstAnswer {
@@ -426,13 +432,18 @@ mod tests {
         // e3 strong but relearning.
         exec(
             &conn,
-            "INSERT INTO reviews (id, user_id, card_id, answered_at, rating, correct, given_answer,
-                                  duration_ms, presentation, device_id, received_at) VALUES
+            "WITH v(id, user_id, card_id, answered_at, rating, correct, given_answer,
+                    duration_ms, presentation, device_id, received_at) AS (VALUES
                ('a', 2, 'e1/date', 150000, 3, 1, 'x', 1, 'mc', 'web', 0),
                ('b', 2, 'e2/date', 250000, 3, 1, 'x', 1, 'mc', 'web', 0),
                ('c', 2, 'e3/date', 260000, 1, 0, 'y', 1, 'mc', 'web', 0),
                ('d', 3, 'e1/date', 300000, 3, 1, 'x', 1, 'mc', 'web', 0),
-               ('e', 3, 'e2/date', 50000, 3, 1, 'x', 1, 'mc', 'web', 0);
+               ('e', 3, 'e2/date', 50000, 3, 1, 'x', 1, 'mc', 'web', 0))
+             INSERT INTO reviews (id, user_id, card, answered_at, rating, correct, given_answer,
+                                  duration_ms, presentation, device_id, received_at)
+             SELECT v.id, v.user_id, k.key, v.answered_at, v.rating, v.correct, v.given_answer,
+                    v.duration_ms, v.presentation, v.device_id, v.received_at
+             FROM v JOIN card_keys k ON k.card_id = v.card_id;
              INSERT INTO card_states (user_id, card_id, stability, difficulty, due,
                                       last_review, reps, lapses, state) VALUES
                (2, 'e1/date', 9.0, 5, 0, 0, 1, 0, 'review'),
@@ -482,7 +493,9 @@ mod tests {
             "m",
             "a",
             "ac",
+            "k",
             "reviews",
+            "card_keys",
             "card_states",
             "class_members",
         ];
