@@ -5,3 +5,4 @@ pub mod csv_cell;
 pub mod goal;
 pub mod item_analysis;
 pub mod selection;
+pub mod title;

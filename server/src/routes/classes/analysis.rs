@@ -8,7 +8,6 @@ use crate::auth::extract::CurrentUser;
 use crate::classes::item_analysis::{self, Tally, WrongAnswer};
 use crate::db;
 use crate::db::classes::{self as store, Assignment, Class};
-use crate::routes::classes::assignment_form::kind_label;
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
@@ -71,7 +70,7 @@ pub async fn show(
                 kind: state
                     .catalog
                     .card(&i.card)
-                    .map_or("", |c| kind_label(c.kind))
+                    .map_or("", |c| c.kind.label())
                     .to_string(),
                 prompt,
                 answer,

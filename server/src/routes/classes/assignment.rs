@@ -2,10 +2,10 @@
 //! of a review assignment made from the most-missed questions, and who may study it.
 
 use super::access::{Access, access};
-use super::assignment_form::MAX_TITLE;
 use super::report::*;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
+use crate::classes::title::MAX_TITLE;
 use crate::db::classes::{self as store, Assignment, Class};
 use crate::db::{self, users::Role};
 use crate::questions::Kind;

@@ -7,6 +7,7 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal::Goal;
 use crate::classes::selection::{self, Selection};
+use crate::classes::title::MAX_TITLE;
 use crate::clock::now;
 use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
@@ -22,8 +23,6 @@ use crate::web::respond::{html, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-
-pub const MAX_TITLE: usize = 120;
 
 pub struct Opt {
     pub value: String,
@@ -97,20 +96,6 @@ pub struct AssignmentForm {
     stability_days: String,
     #[serde(default)]
     due_date: String,
-}
-
-pub fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Date => "Date of an event",
-        Kind::EventOnDate => "Event on a date",
-        Kind::Place => "Place",
-        Kind::Figure => "Figures (how many, how much)",
-        Kind::Chronology => "Chronology (put in order)",
-        Kind::Speaker => "Who said it",
-        Kind::Cloze => "Fill in the blank",
-        Kind::TrueFalse => "True or false",
-        Kind::Flashcard => "Flashcard",
-    }
 }
 
 fn form_page(
@@ -195,7 +180,7 @@ fn form_page(
             .iter()
             .map(|k| Opt {
                 value: k.as_str().to_string(),
-                label: kind_label(*k).to_string(),
+                label: k.label().to_string(),
                 checked: checked(&form.kinds, k.as_str()),
             })
             .collect(),

@@ -2,7 +2,6 @@
 //! recent activity, one student's page, and the questions the class misses most.
 
 use super::access::{owned, student_of};
-use super::assignment_form::kind_label;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal;
@@ -325,7 +324,7 @@ pub fn missed_rows(catalog: &Catalog, cards: Vec<MissedCard>) -> Vec<MissedRow> 
             MissedRow {
                 kind: catalog
                     .card(&m.card_id)
-                    .map_or("", |c| kind_label(c.kind))
+                    .map_or("", |c| c.kind.label())
                     .to_string(),
                 prompt,
                 answer,
