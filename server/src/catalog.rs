@@ -1,13 +1,14 @@
 //! Every deck loaded from `questions/`, with the cards each offers: what the app studies from.
 
 use crate::dataset::{self, DatasetErrors, Deck};
+use crate::ids::UserId;
 use crate::questions::{self, CardSpec, Question};
 use std::collections::HashMap;
 use std::path::Path;
 
 /// The seed a card's question is drawn with: the same until the card is answered, so a
 /// reload shows the same distractors.
-pub fn seed_for(user_id: i64, card_id: &str, reps: u32) -> u64 {
+pub fn seed_for(user_id: UserId, card_id: &str, reps: u32) -> u64 {
     questions::stable_hash(&[&user_id.to_string(), card_id, &reps.to_string()])
 }
 

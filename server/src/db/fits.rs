@@ -1,6 +1,7 @@
 //! Fits of a learner's own FSRS parameters: each run, kept or not, with how well the old and
 //! the new parameters predicted the learner's answers.
 
+use crate::ids::UserId;
 use crate::srs::optimiser::{Fit, Verdict};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -17,7 +18,7 @@ pub struct FitRow {
 /// in the last `running_for` seconds and not finished).
 pub fn start(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     now: i64,
     running_for: i64,
 ) -> rusqlite::Result<Option<i64>> {
@@ -70,7 +71,11 @@ pub fn finish(
 }
 
 /// The learner's own parameters from now on (`None`: the defaults).
-pub fn set_parameters(conn: &Connection, user_id: i64, p: Option<&[f32]>) -> rusqlite::Result<()> {
+pub fn set_parameters(
+    conn: &Connection,
+    user_id: UserId,
+    p: Option<&[f32]>,
+) -> rusqlite::Result<()> {
     let json = p.map(|p| serde_json::to_string(p).unwrap_or_default());
     conn.execute(
         "UPDATE users SET fsrs_parameters = ?2 WHERE id = ?1",
@@ -79,7 +84,7 @@ pub fn set_parameters(conn: &Connection, user_id: i64, p: Option<&[f32]>) -> rus
     Ok(())
 }
 
-pub fn latest(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<FitRow>> {
+pub fn latest(conn: &Connection, user_id: UserId) -> rusqlite::Result<Option<FitRow>> {
     conn.prepare_cached(
         "SELECT started_at, finished_at, reviews, log_loss_before, rmse_before, log_loss_after,
                 rmse_after, kept, parameters, error
@@ -115,7 +120,7 @@ pub fn latest(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<FitRow
 }
 
 /// Learners who answered in the last week and have had no fit in it: the weekly run's list.
-pub fn due_weekly(conn: &Connection, now: i64) -> rusqlite::Result<Vec<i64>> {
+pub fn due_weekly(conn: &Connection, now: i64) -> rusqlite::Result<Vec<UserId>> {
     let week = 7 * 86_400;
     let mut stmt = conn.prepare_cached(
         "SELECT u.id FROM users u

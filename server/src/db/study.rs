@@ -1,6 +1,7 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
+use crate::ids::UserId;
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -10,7 +11,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone)]
 pub struct NewReview<'a> {
     pub id: &'a str,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub card_id: &'a str,
     /// Unix milliseconds.
     pub answered_at: i64,
@@ -52,7 +53,7 @@ pub fn insert_review(
 }
 
 /// Whether this learner's log already holds a review with this id (ids are per learner).
-pub fn has_review(conn: &Connection, user_id: i64, id: &str) -> rusqlite::Result<bool> {
+pub fn has_review(conn: &Connection, user_id: UserId, id: &str) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?
         .query_row(params![user_id, id], |_| Ok(()))
         .optional()
@@ -75,7 +76,7 @@ pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
 
 pub fn card_state(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
 ) -> rusqlite::Result<Option<CardState>> {
     conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1 AND card_id = ?2")?
@@ -85,7 +86,7 @@ pub fn card_state(
 
 pub fn save_state(
     tx: &Transaction<'_>,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
     s: &CardState,
 ) -> rusqlite::Result<()> {
@@ -122,7 +123,7 @@ pub fn save_state(
 }
 
 /// The learner's whole log, as the optimiser reads it.
-pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<LoggedReview>> {
+pub fn learner_log(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<LoggedReview>> {
     let mut stmt =
         conn.prepare_cached("SELECT card_id, answered_at, rating FROM reviews WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |r| {
@@ -136,7 +137,7 @@ pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Logg
 }
 
 /// Every card this learner has a state for.
-pub fn card_ids_with_state(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<String>> {
+pub fn card_ids_with_state(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT card_id FROM card_states WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |r| r.get(0))?;
     rows.collect()
@@ -145,7 +146,7 @@ pub fn card_ids_with_state(conn: &Connection, user_id: i64) -> rusqlite::Result<
 /// Every state this learner has for the cards of one deck.
 pub fn deck_states(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     deck_id: &str,
 ) -> rusqlite::Result<HashMap<String, CardState>> {
     // CROSS JOIN keeps this order: the learner's own states first (a range of the primary
@@ -165,7 +166,7 @@ pub fn deck_states(
 /// A card's reviews, oldest first, as replay needs them.
 pub fn card_reviews(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
@@ -189,7 +190,7 @@ pub fn card_reviews(
 pub fn replay_card(
     tx: &Transaction<'_>,
     scheduler: &Scheduler,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
 ) -> rusqlite::Result<Option<CardState>> {
     let reviews = card_reviews(tx, user_id, card_id)?;
@@ -201,7 +202,7 @@ pub fn replay_card(
 }
 
 /// How many distinct cards the learner saw for the first time at or after `since`.
-pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite::Result<i64> {
+pub fn new_cards_since(conn: &Connection, user_id: UserId, since: i64) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "SELECT COUNT(*) FROM (SELECT card_id FROM reviews WHERE user_id = ?1
          GROUP BY card_id HAVING MIN(answered_at) >= ?2)",
@@ -212,7 +213,7 @@ pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite:
 /// Reviews answered at or after `since`: (all, right), optionally for one deck.
 pub fn answered_since(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     since: i64,
     deck_id: Option<&str>,
 ) -> rusqlite::Result<(i64, i64)> {
@@ -230,7 +231,7 @@ pub fn answered_since(
 /// hour of the rollover may count for the neighbouring day, which a streak can bear.
 pub fn study_days(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     clock: &DayClock,
     now: i64,
 ) -> rusqlite::Result<Vec<i64>> {
@@ -256,7 +257,7 @@ pub struct Missed {
 
 /// Cards whose latest review is wrong, most recent miss first. A right answer in a later
 /// review takes a card off the list.
-pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> {
+pub fn missed(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Missed>> {
     let mut stmt = conn.prepare_cached(
         "WITH ranked AS (
              SELECT r.card_id, r.answered_at, r.correct, r.given_answer,
@@ -283,7 +284,7 @@ pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> 
 /// Answers and misses per card for this learner, from the log.
 pub fn tallies(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
 ) -> rusqlite::Result<HashMap<String, crate::srs::Tally>> {
     let mut stmt = conn.prepare_cached(
         "SELECT card_id, COUNT(*), COALESCE(SUM(1 - correct), 0) FROM reviews WHERE user_id = ?1

@@ -1,5 +1,6 @@
 //! Accounts.
 
+use crate::ids::UserId;
 use crate::srs::days::{self, DayClock};
 use crate::srs::{Settings, Steps};
 use rusqlite::types::Type;
@@ -30,7 +31,7 @@ impl Role {
 
 #[derive(Debug, Clone)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
@@ -53,7 +54,7 @@ fn row_to_user(row: &Row<'_>) -> rusqlite::Result<User> {
 }
 
 /// The learner's scheduling settings, as the answer path needs them.
-pub fn scheduling(conn: &Connection, id: i64) -> rusqlite::Result<Settings> {
+pub fn scheduling(conn: &Connection, id: UserId) -> rusqlite::Result<Settings> {
     conn.prepare_cached(
         "SELECT desired_retention, learning_steps, relearning_steps, maximum_interval,
                 fsrs_parameters, time_zone, rollover_hour FROM users WHERE id = ?1",
@@ -90,7 +91,7 @@ fn clock_from(zone: Option<String>, rollover_hour: u8) -> DayClock {
 }
 
 /// The learner's calendar alone, for pages that count "today".
-pub fn day_clock(conn: &Connection, id: i64) -> rusqlite::Result<DayClock> {
+pub fn day_clock(conn: &Connection, id: UserId) -> rusqlite::Result<DayClock> {
     conn.prepare_cached("SELECT time_zone, rollover_hour FROM users WHERE id = ?1")?
         .query_row([id], |r| Ok(clock_from(r.get(0)?, r.get(1)?)))
 }
@@ -102,7 +103,7 @@ pub fn by_username(conn: &Connection, username: &str) -> rusqlite::Result<Option
         .optional()
 }
 
-pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
+pub fn by_id(conn: &Connection, id: UserId) -> rusqlite::Result<Option<User>> {
     conn.prepare_cached("SELECT * FROM users WHERE id = ?1")?
         .query_row([id], row_to_user)
         .optional()
@@ -115,16 +116,16 @@ pub fn create(
     password_hash: &str,
     role: Role,
     now: i64,
-) -> rusqlite::Result<Option<i64>> {
+) -> rusqlite::Result<Option<UserId>> {
     let inserted = conn.execute(
         "INSERT INTO users (username, display_name, password_hash, role, created_at)
          VALUES (?1, ?1, ?2, ?3, ?4) ON CONFLICT(username) DO NOTHING",
         params![username, password_hash, role.as_str(), now],
     )?;
-    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+    Ok((inserted == 1).then(|| UserId(conn.last_insert_rowid())))
 }
 
-pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite::Result<()> {
+pub fn set_password(conn: &Connection, id: UserId, password_hash: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![id, password_hash],
@@ -136,7 +137,7 @@ pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite
 /// theirs, in one transaction. Returns how many tokens were live.
 pub fn change_password(
     conn: &mut Connection,
-    id: i64,
+    id: UserId,
     password_hash: &str,
     now: i64,
 ) -> rusqlite::Result<usize> {
@@ -149,7 +150,7 @@ pub fn change_password(
 }
 
 /// The learner's zone (`None`: the server's) and the rest of their schedule's settings.
-pub fn set_schedule(conn: &Connection, id: i64, s: &ScheduleChange<'_>) -> rusqlite::Result<()> {
+pub fn set_schedule(conn: &Connection, id: UserId, s: &ScheduleChange<'_>) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET time_zone = ?2, rollover_hour = ?3, learning_steps = ?4,
                           relearning_steps = ?5, maximum_interval = ?6 WHERE id = ?1",
@@ -176,13 +177,13 @@ pub struct ScheduleChange<'a> {
 }
 
 /// The zone the learner chose, if any (`None`: they follow the server's).
-pub fn chosen_time_zone(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+pub fn chosen_time_zone(conn: &Connection, id: UserId) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT time_zone FROM users WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
 }
 
 /// The zone a learner chose at registration (`None`: the server's).
-pub fn set_time_zone(conn: &Connection, id: i64, zone: Option<&str>) -> rusqlite::Result<()> {
+pub fn set_time_zone(conn: &Connection, id: UserId, zone: Option<&str>) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET time_zone = ?2 WHERE id = ?1",
         params![id, zone],
@@ -192,7 +193,7 @@ pub fn set_time_zone(conn: &Connection, id: i64, zone: Option<&str>) -> rusqlite
 
 pub fn set_study_settings(
     conn: &Connection,
-    id: i64,
+    id: UserId,
     desired_retention: f64,
     new_per_day: i64,
 ) -> rusqlite::Result<()> {

@@ -5,6 +5,7 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::{password, reset};
 use crate::clock::now;
 use crate::db;
+use crate::ids::{ClassId, UserId};
 use crate::routes::auth::{anonymous_page, check_anonymous_csrf, start_session};
 use crate::routes::classes::access::student_of;
 use crate::routes::state::AppState;
@@ -24,7 +25,7 @@ use serde::Deserialize;
 pub async fn confirm(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, student_id) = path.into_inner();
     let (class, member) = student_of(&state, &user, class_id, student_id).await?;
@@ -53,7 +54,7 @@ pub async fn confirm(
 #[template(path = "reset_issued.html")]
 struct IssuedPage {
     page: PageCtx,
-    class_id: i64,
+    class_id: ClassId,
     class_name: String,
     student: String,
     link: String,
@@ -70,7 +71,7 @@ pub async fn issue(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
     form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -87,9 +88,9 @@ pub async fn issue(
     })
     .await?;
     tracing::info!(
-        teacher_id = teacher,
-        student_id,
-        class_id,
+        teacher_id = %teacher,
+        student_id = %student_id,
+        class_id = %class_id,
         "password reset link made"
     );
     let mut response = html(&IssuedPage {
@@ -215,7 +216,7 @@ pub async fn complete(
         return gone(&req, &state);
     };
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         "password reset by link; sessions and device tokens ended"
     );
     let cookie = start_session(&state, user_id, None).await?;

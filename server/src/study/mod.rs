@@ -11,6 +11,7 @@ pub mod fit;
 use crate::db::study::{self as store, NewReview};
 use crate::db::sync::{self as sync_store, Changed, Outcome};
 use crate::db::users;
+use crate::ids::UserId;
 use crate::srs::{CardState, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::cursor::Cursor;
@@ -55,7 +56,7 @@ pub fn answer(
 /// Replays every card of the learner with their current settings, in one transaction: what
 /// changing retention, steps, time zone or parameters does. The log never changes. Returns
 /// how many cards were rescheduled.
-pub fn reschedule(conn: &mut Connection, user_id: i64) -> rusqlite::Result<usize> {
+pub fn reschedule(conn: &mut Connection, user_id: UserId) -> rusqlite::Result<usize> {
     reschedule_after(conn, user_id, |_| Ok(()))
 }
 
@@ -63,7 +64,7 @@ pub fn reschedule(conn: &mut Connection, user_id: i64) -> rusqlite::Result<usize
 /// transaction: no state is ever left computed under settings that were not saved.
 pub fn reschedule_after(
     conn: &mut Connection,
-    user_id: i64,
+    user_id: UserId,
     change: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -93,7 +94,7 @@ pub struct Synced {
 #[allow(clippy::too_many_arguments)]
 pub fn sync(
     conn: &mut Connection,
-    user_id: i64,
+    user_id: UserId,
     device_id: &str,
     mut batch: Vec<IncomingReview>,
     cursor: Option<Cursor>,
@@ -149,7 +150,7 @@ mod tests {
     fn review(id: &str, at: i64, rating: Rating) -> NewReview<'_> {
         NewReview {
             id,
-            user_id: 1,
+            user_id: UserId(1),
             card_id: "e1/date",
             answered_at: at,
             rating,

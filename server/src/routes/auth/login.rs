@@ -120,7 +120,7 @@ pub async fn login(
     };
     let old = req.cookie(session::COOKIE).map(|c| c.value().to_string());
     let cookie = start_session(&state, user.id, old).await?;
-    tracing::info!(user_id = user.id, "logged in");
+    tracing::info!(user_id = %user.id, "logged in");
     let to = after_sign_in(&state, user.id, user.role, join.as_ref(), &next).await?;
     let mut response = redirect(to);
     response

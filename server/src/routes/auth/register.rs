@@ -127,7 +127,7 @@ pub async fn register(
         })
         .await?;
         if let Some(user_id) = created {
-            tracing::info!(user_id, "registered");
+            tracing::info!(user_id = %user_id, "registered");
             let cookie = start_session(&state, user_id, None).await?;
             let to = after_sign_in(&state, user_id, role_value, join.as_ref(), "/").await?;
             let mut response = redirect(to);

@@ -8,6 +8,7 @@ use crate::auth::extract::CurrentUser;
 use crate::classes::item_analysis::{self, Tally, WrongAnswer};
 use crate::db;
 use crate::db::classes::{self as store, Assignment, Class};
+use crate::ids::{AssignmentId, ClassId};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
@@ -48,7 +49,7 @@ struct AnalysisPage {
 pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     let (class, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;

@@ -8,6 +8,7 @@ use crate::catalog::Catalog;
 use crate::classes::title::MAX_TITLE;
 use crate::db::classes::{self as store, Assignment, Class};
 use crate::db::{self, users::Role};
+use crate::ids::{AssignmentId, ClassId, UserId};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
@@ -17,7 +18,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 pub struct ProgressRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub cell: AssignmentCell,
 }
@@ -82,7 +83,7 @@ fn describe_selection(catalog: &Catalog, a: &Assignment) -> String {
 pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     match access(&state, &user, class_id).await? {
@@ -157,8 +158,8 @@ pub struct ReviewDraft {
 /// `Some(None)` when nobody has missed anything yet.
 pub async fn review_draft(
     state: &AppState,
-    class_id: i64,
-    from: Option<i64>,
+    class_id: ClassId,
+    from: Option<AssignmentId>,
 ) -> Result<Option<Option<ReviewDraft>>, PageError> {
     let catalog = state.catalog.clone();
     Ok(db::run(&state.pool, move |conn| {
@@ -204,7 +205,7 @@ pub async fn review_draft(
 pub async fn for_study(
     state: &AppState,
     user: &CurrentUser,
-    assignment_id: i64,
+    assignment_id: AssignmentId,
 ) -> Result<(Assignment, i64), PageError> {
     if user.role != Role::Learner {
         return Err(PageError::NotFound);

@@ -11,6 +11,7 @@ use crate::classes::title::MAX_TITLE;
 use crate::clock::now;
 use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
+use crate::ids::{AssignmentId, ClassId};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
@@ -102,7 +103,7 @@ fn form_page(
     catalog: &Catalog,
     user: &CurrentUser,
     class: Class,
-    editing: Option<i64>,
+    editing: Option<AssignmentId>,
     form: &AssignmentForm,
     errors: Errors,
 ) -> FormPage {
@@ -334,7 +335,7 @@ async fn parse_form(body: web::Bytes) -> Result<AssignmentForm, PageError> {
 pub async fn new_form(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let form = AssignmentForm {
@@ -354,7 +355,7 @@ pub async fn new_form(
 pub async fn create(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = parse_form(body).await?;
@@ -411,7 +412,7 @@ async fn save(
 pub async fn edit_form(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     let (class, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;
@@ -448,7 +449,7 @@ pub async fn edit_form(
 pub async fn update(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = parse_form(body).await?;
@@ -470,11 +471,11 @@ pub struct ReviewQuery {
 pub async fn review_form(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     query: web::Query<ReviewQuery>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
-    let from: Option<i64> = match query.from.trim() {
+    let from: Option<AssignmentId> = match query.from.trim() {
         "" => None,
         s => Some(s.parse().map_err(|_| PageError::NotFound)?),
     };
@@ -519,7 +520,7 @@ fn review_due(clock: &DayClock, now: i64) -> String {
 pub async fn delete_confirm(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     let (_, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;
@@ -544,7 +545,7 @@ pub async fn delete_confirm(
 pub async fn delete(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
     form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;

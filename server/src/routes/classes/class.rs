@@ -8,6 +8,7 @@ use crate::classes::code;
 use crate::clock::now;
 use crate::db::classes::{self as store, Class};
 use crate::db::{self, users::Role};
+use crate::ids::{ClassId, UserId};
 use crate::routes::state::AppState;
 use crate::web::confirm::{ConfirmPage, ConfirmedForm};
 use crate::web::error::PageError;
@@ -37,7 +38,7 @@ fn check_name(name: &str) -> Result<String, String> {
 }
 
 pub struct ClassRow {
-    pub id: i64,
+    pub id: ClassId,
     pub name: String,
     pub code: String,
     pub detail: String,
@@ -157,7 +158,7 @@ pub async fn create(
         )?)
     })
     .await?;
-    tracing::info!(class_id = id, "class created");
+    tracing::info!(class_id = %id, "class created");
     Ok(redirect(format!("/classes/{id}")))
 }
 
@@ -176,7 +177,7 @@ struct ClassPage {
 
 /// A student the teacher removed, with a button to take them back.
 pub struct RemovedRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub username: String,
 }
@@ -242,7 +243,7 @@ pub async fn show(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     match access(&state, &user, path.into_inner()).await? {
         Access::Teacher(class) => {
@@ -271,7 +272,7 @@ pub async fn rename(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -300,7 +301,7 @@ pub struct ArchiveForm {
 pub async fn archive(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     form: web::Form<ArchiveForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -318,7 +319,7 @@ pub async fn archive(
 pub async fn rotate_code_confirm(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     html(&ConfirmPage {
@@ -342,7 +343,7 @@ pub async fn rotate_code_confirm(
 pub async fn rotate_code(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;

@@ -6,6 +6,7 @@ use crate::auth::extract::CurrentUser;
 use crate::classes::csv_cell::text;
 use crate::clock::{moment, moment_ms};
 use crate::db::{self, classes as store};
+use crate::ids::ClassId;
 use crate::routes::classes::access::owned;
 use crate::routes::classes::report::{cell, class_report, question_text};
 use crate::routes::state::AppState;
@@ -44,7 +45,7 @@ fn yes(b: bool) -> String {
 pub async fn students(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let report = class_report(&state, class.id).await?;
@@ -99,7 +100,7 @@ pub async fn students(
 pub async fn questions(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let class_id = class.id;

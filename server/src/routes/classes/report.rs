@@ -8,6 +8,7 @@ use crate::classes::goal;
 use crate::clock::now;
 use crate::db;
 use crate::db::classes::{self as store, Activity, Assignment, Class, Member, MissedCard};
+use crate::ids::{AssignmentId, ClassId, UserId};
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
 use crate::web::error::PageError;
@@ -27,7 +28,7 @@ pub struct AssignmentCell {
 }
 
 pub struct RosterRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub username: String,
     pub cells: Vec<AssignmentCell>,
@@ -38,7 +39,7 @@ pub struct RosterRow {
 }
 
 pub struct AssignmentRow {
-    pub id: i64,
+    pub id: AssignmentId,
     pub title: String,
     pub cards: usize,
     pub due: String,
@@ -61,11 +62,11 @@ pub struct ClassReport {
     pub members: Vec<Member>,
     pub assignments: Vec<Assignment>,
     /// completion[assignment index][user id] = cards done.
-    pub completion: Vec<HashMap<i64, usize>>,
-    pub activity: HashMap<i64, Activity>,
+    pub completion: Vec<HashMap<UserId, usize>>,
+    pub activity: HashMap<UserId, Activity>,
 }
 
-pub async fn class_report(state: &AppState, class_id: i64) -> Result<ClassReport, PageError> {
+pub async fn class_report(state: &AppState, class_id: ClassId) -> Result<ClassReport, PageError> {
     let recent_since = now() - RECENT_DAYS * 86_400;
     Ok(db::run(&state.pool, move |conn| {
         let assignments = store::assignments(conn, class_id)?;
@@ -161,8 +162,8 @@ pub fn assignment_rows(report: &ClassReport, clock: &DayClock) -> Vec<Assignment
 }
 
 pub struct MyAssignment {
-    pub id: i64,
-    pub class_id: i64,
+    pub id: AssignmentId,
+    pub class_id: ClassId,
     pub class_name: String,
     pub title: String,
     pub due: String,
@@ -182,8 +183,8 @@ impl MyAssignment {
 /// A learner's open assignments (in one class or all), with their progress.
 pub async fn my_assignments(
     state: &AppState,
-    user_id: i64,
-    class_id: Option<i64>,
+    user_id: UserId,
+    class_id: Option<ClassId>,
     clock: &DayClock,
 ) -> Result<Vec<MyAssignment>, PageError> {
     let rows = db::run(&state.pool, move |conn| {
@@ -235,7 +236,7 @@ struct StudentPage {
 pub async fn student(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, student_id) = path.into_inner();
     let (class, member) = student_of(&state, &user, class_id, student_id).await?;
@@ -352,7 +353,7 @@ struct ClassMissedPage {
 pub async fn class_missed(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let class_id = class.id;

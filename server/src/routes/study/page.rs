@@ -6,6 +6,7 @@ use crate::catalog::{Catalog, seed_for};
 use crate::clock::now;
 use crate::db::{self, study as store};
 use crate::focus::Focus;
+use crate::ids::AssignmentId;
 use crate::questions::{Question, SourceRef, answer};
 use crate::routes::state::AppState;
 use crate::routes::study::grade::{AnswerForm, Graded, grade};
@@ -35,7 +36,7 @@ struct StudyPage {
     deck_id: String,
     deck_title: String,
     mode: &'static str,
-    assignment_id: Option<i64>,
+    assignment_id: Option<AssignmentId>,
     card_id: String,
     review_id: String,
     reps: u32,
