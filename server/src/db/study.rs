@@ -1,7 +1,7 @@
 //! The review log and the card states derived from it. `answered_at` and `received_at` are unix
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
-use crate::ids::UserId;
+use crate::ids::{ReviewId, UserId};
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -10,7 +10,7 @@ use std::collections::HashMap;
 /// One answer, as appended to the log.
 #[derive(Debug, Clone)]
 pub struct NewReview<'a> {
-    pub id: &'a str,
+    pub id: &'a ReviewId,
     pub user_id: UserId,
     pub card_id: &'a str,
     /// Unix milliseconds.
@@ -53,7 +53,7 @@ pub fn insert_review(
 }
 
 /// Whether this learner's log already holds a review with this id (ids are per learner).
-pub fn has_review(conn: &Connection, user_id: UserId, id: &str) -> rusqlite::Result<bool> {
+pub fn has_review(conn: &Connection, user_id: UserId, id: &ReviewId) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?
         .query_row(params![user_id, id], |_| Ok(()))
         .optional()

@@ -2,7 +2,7 @@
 //! it touched is replayed from its whole log, in one transaction.
 
 use crate::db::study::{self, NewReview};
-use crate::ids::UserId;
+use crate::ids::{ReviewId, UserId};
 use crate::srs::{CardState, Rating, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::batch::{Rejected, triage};
@@ -40,7 +40,7 @@ pub fn apply(
         let inserted = study::insert_review(
             tx,
             &NewReview {
-                id: &id,
+                id: &ReviewId::from_stored(id),
                 user_id,
                 card_id: &r.card_id,
                 answered_at: r.answered_at,

@@ -130,6 +130,7 @@ pub fn sync(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::ReviewId;
     use crate::srs::Rating;
 
     const T0: i64 = 1_750_000_000_000;
@@ -147,7 +148,7 @@ mod tests {
         conn
     }
 
-    fn review(id: &str, at: i64, rating: Rating) -> NewReview<'_> {
+    fn review(id: &ReviewId, at: i64, rating: Rating) -> NewReview<'_> {
         NewReview {
             id,
             user_id: UserId(1),
@@ -165,12 +166,13 @@ mod tests {
     #[test]
     fn a_second_form_for_the_same_position_is_stale_and_a_resent_one_already_saved() {
         let mut conn = db();
-        let first = review("a", T0, Rating::Good);
+        let (a, b) = (ReviewId::from_stored("a"), ReviewId::from_stored("b"));
+        let first = review(&a, T0, Rating::Good);
         assert!(matches!(
             answer(&mut conn, &first, 0, T0).unwrap(),
             Answered::Saved(state) if state.reps == 1
         ));
-        let other_tab = review("b", T0 + 1000, Rating::Again);
+        let other_tab = review(&b, T0 + 1000, Rating::Again);
         assert_eq!(
             answer(&mut conn, &other_tab, 0, T0).unwrap(),
             Answered::Stale
