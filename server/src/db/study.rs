@@ -130,7 +130,12 @@ pub fn learner_log(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<L
         Ok(LoggedReview {
             card_id: r.get(0)?,
             answered_at: r.get::<_, i64>(1)? / 1000,
-            rating: r.get(2)?,
+            rating: {
+                let rating: u32 = r.get(2)?;
+                Rating::from_number(i64::from(rating))
+                    .ok_or_else(|| super::invalid_value(r, "rating", rating))?;
+                rating
+            },
         })
     })?;
     rows.collect()
@@ -300,4 +305,69 @@ pub fn tallies(
         ))
     })?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A learner with one card state and one review, both well formed; each test then breaks
+    /// one stored value with raw SQL (CHECK constraints off, as a damaged file would be).
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards (id, deck_id, subject_id, kind, position) VALUES ('e/date', 'd', 'e', 'date', 0);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);
+             INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review,
+                                      reps, lapses, state, seq, step)
+               VALUES (1, 'e/date', 3.0, 5.0, 100, 0, 1, 0, 'review', 1, 0);
+             INSERT INTO reviews (id, user_id, card_id, answered_at, rating, correct,
+                                  given_answer, duration_ms, presentation, device_id, received_at)
+               VALUES ('r1', 1, 'e/date', 1000, 3, 1, '', 0, 'flashcard', 'web', 1000);
+             PRAGMA ignore_check_constraints = ON;",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn is_conversion_failure(e: rusqlite::Error) -> bool {
+        matches!(e, rusqlite::Error::FromSqlConversionFailure(..))
+    }
+
+    #[test]
+    fn a_card_state_with_an_unknown_phase_fails_the_read() {
+        let conn = db();
+        assert!(card_state(&conn, UserId(1), "e/date").unwrap().is_some());
+        conn.execute("UPDATE card_states SET state = 'lost'", [])
+            .unwrap();
+        let e = card_state(&conn, UserId(1), "e/date").unwrap_err();
+        assert!(e.to_string().contains("lost"), "{e}");
+        assert!(is_conversion_failure(e));
+    }
+
+    #[test]
+    fn a_card_state_with_negative_reps_fails_the_read() {
+        let conn = db();
+        conn.execute("UPDATE card_states SET reps = -1", [])
+            .unwrap();
+        assert!(card_state(&conn, UserId(1), "e/date").is_err());
+        assert!(deck_states(&conn, UserId(1), "d").is_err());
+    }
+
+    #[test]
+    fn a_review_with_an_unknown_rating_fails_replay_and_the_optimiser_log() {
+        let conn = db();
+        assert_eq!(card_reviews(&conn, UserId(1), "e/date").unwrap().len(), 1);
+        assert_eq!(learner_log(&conn, UserId(1)).unwrap().len(), 1);
+        conn.execute("UPDATE reviews SET rating = 7", []).unwrap();
+        assert!(is_conversion_failure(
+            card_reviews(&conn, UserId(1), "e/date").unwrap_err()
+        ));
+        assert!(is_conversion_failure(
+            learner_log(&conn, UserId(1)).unwrap_err()
+        ));
+    }
 }

@@ -76,24 +76,38 @@ pub fn scheduling(conn: &Connection, id: UserId) -> rusqlite::Result<Settings> {
             relearning_steps: steps(2)?,
             maximum_interval: r.get(3)?,
             parameters,
-            days: clock_from(r.get(5)?, r.get(6)?),
+            days: clock_from(r, 5, 6)?,
         })
     })
 }
 
-/// A learner's zone (the server's when unset or unknown) and rollover hour.
-fn clock_from(zone: Option<String>, rollover_hour: u8) -> DayClock {
-    let zone = zone
-        .as_deref()
-        .and_then(days::zone)
-        .unwrap_or_else(days::server_zone);
-    DayClock::new(zone, rollover_hour)
+/// A learner's zone (the server's when unset) and rollover hour, from columns `zone_at` and
+/// `hour_at`. A zone name the bundled database does not know, or an hour past 23, fails the
+/// read: only checked values are written, so either means the row was damaged.
+fn clock_from(r: &Row<'_>, zone_at: usize, hour_at: usize) -> rusqlite::Result<DayClock> {
+    let bad = |i: usize, v: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            Type::Text,
+            format!("unexpected value {v:?}").into(),
+        )
+    };
+    let zone: Option<String> = r.get(zone_at)?;
+    let zone = match zone {
+        None => days::server_zone(),
+        Some(name) => days::zone(&name).ok_or_else(|| bad(zone_at, name))?,
+    };
+    let rollover_hour: u8 = r.get(hour_at)?;
+    if rollover_hour > 23 {
+        return Err(bad(hour_at, rollover_hour.to_string()));
+    }
+    Ok(DayClock::new(zone, rollover_hour))
 }
 
 /// The learner's calendar alone, for pages that count "today".
 pub fn day_clock(conn: &Connection, id: UserId) -> rusqlite::Result<DayClock> {
     conn.prepare_cached("SELECT time_zone, rollover_hour FROM users WHERE id = ?1")?
-        .query_row([id], |r| Ok(clock_from(r.get(0)?, r.get(1)?)))
+        .query_row([id], |r| clock_from(r, 0, 1))
 }
 
 /// Looks a user up by name, ignoring case.
@@ -202,4 +216,79 @@ pub fn set_study_settings(
         params![id, desired_retention, new_per_day],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);
+             PRAGMA ignore_check_constraints = ON;",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn an_unknown_role_fails_the_read() {
+        let conn = db();
+        assert_eq!(
+            by_id(&conn, UserId(1)).unwrap().unwrap().role,
+            Role::Learner
+        );
+        conn.execute("UPDATE users SET role = 'admin'", []).unwrap();
+        let e = by_id(&conn, UserId(1)).unwrap_err();
+        assert!(
+            matches!(e, rusqlite::Error::FromSqlConversionFailure(..)),
+            "{e:?}"
+        );
+        assert!(by_username(&conn, "ann").is_err());
+    }
+
+    #[test]
+    fn an_unknown_time_zone_fails_the_read_instead_of_becoming_the_servers() {
+        let conn = db();
+        conn.execute("UPDATE users SET time_zone = 'Asia/Ho_Chi_Minh'", [])
+            .unwrap();
+        assert_eq!(
+            day_clock(&conn, UserId(1)).unwrap().zone_name(),
+            "Asia/Ho_Chi_Minh"
+        );
+        conn.execute("UPDATE users SET time_zone = 'Mars/Olympus'", [])
+            .unwrap();
+        let e = day_clock(&conn, UserId(1)).unwrap_err();
+        assert!(e.to_string().contains("Mars/Olympus"), "{e}");
+        assert!(scheduling(&conn, UserId(1)).is_err());
+    }
+
+    #[test]
+    fn a_rollover_hour_past_23_fails_the_read() {
+        let conn = db();
+        assert!(day_clock(&conn, UserId(1)).is_ok());
+        conn.execute("UPDATE users SET rollover_hour = 30", [])
+            .unwrap();
+        assert!(day_clock(&conn, UserId(1)).is_err());
+        assert!(scheduling(&conn, UserId(1)).is_err());
+    }
+
+    #[test]
+    fn bad_learning_steps_or_parameters_fail_the_read() {
+        let conn = db();
+        assert!(scheduling(&conn, UserId(1)).is_ok());
+        conn.execute("UPDATE users SET learning_steps = 'soon'", [])
+            .unwrap();
+        assert!(scheduling(&conn, UserId(1)).is_err());
+        conn.execute(
+            "UPDATE users SET learning_steps = (SELECT relearning_steps FROM users),
+                              fsrs_parameters = '[1, 2,'",
+            [],
+        )
+        .unwrap();
+        assert!(scheduling(&conn, UserId(1)).is_err());
+    }
 }

@@ -43,6 +43,14 @@ pub fn due_text(t: i64) -> Option<String> {
 fn assignment_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
     let selection: String = r.get("selection_json")?;
     let goal: String = r.get("goal")?;
+    let due_date: Option<String> = r.get("due_date")?;
+    // A due date that is neither an instant nor a day would read as "no due date": refuse it.
+    if let Some(due) = &due_date
+        && due.parse::<jiff::Timestamp>().is_err()
+        && due.parse::<jiff::civil::Date>().is_err()
+    {
+        return Err(crate::db::invalid_value(r, "due_date", due));
+    }
     Ok(Assignment {
         id: r.get("id")?,
         class_id: r.get("class_id")?,
@@ -52,7 +60,7 @@ fn assignment_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
             .map_err(|_| crate::db::invalid_value(r, "selection_json", &selection))?,
         goal: Goal::from_db(&goal, r.get("goal_stability")?)
             .ok_or_else(|| crate::db::invalid_value(r, "goal", &goal))?,
-        due_date: r.get("due_date")?,
+        due_date,
         created_at: r.get("created_at")?,
         cards: r.get::<_, i64>("n_cards")? as usize,
     })
@@ -237,5 +245,38 @@ mod tests {
             assignment(&conn, ClassId(1), AssignmentId(1)).is_err(),
             "stability with no days"
         );
+    }
+
+    /// A due date that parses as neither an instant nor a day would read as "not due".
+    #[test]
+    fn an_unreadable_due_date_fails_the_read() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 't', 'T', 'x', 'teacher', 0);
+             INSERT INTO classes VALUES (1, 1, 'C', 'ABCDEFGH', 0, NULL);
+             INSERT INTO assignments (id, class_id, title, deck_id, selection_json, goal,
+                                      goal_stability, due_date, created_at, updated_at)
+               VALUES (1, 1, 'a', 'd', '{}', 'right_once', NULL, '2026-12-08T16:30:00Z', 0, 0);",
+        )
+        .unwrap();
+        let a = assignment(&conn, ClassId(1), AssignmentId(1))
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.due_at(), Some(1_796_747_400));
+        conn.execute("UPDATE assignments SET due_date = '2026-12-08'", [])
+            .unwrap();
+        assert!(
+            assignment(&conn, ClassId(1), AssignmentId(1))
+                .unwrap()
+                .is_some(),
+            "older rows"
+        );
+        conn.execute("UPDATE assignments SET due_date = 'next friday'", [])
+            .unwrap();
+        let e = assignments(&conn, ClassId(1)).unwrap_err();
+        assert!(e.to_string().contains("next friday"), "{e}");
     }
 }
