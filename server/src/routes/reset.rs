@@ -226,3 +226,53 @@ pub async fn complete(
         .map_err(|e| PageError::Unexpected(e.into()))?;
     Ok(response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issued_page_shows_the_link_once_and_links_back_to_the_class() {
+        let html = IssuedPage {
+            page: PageCtx::teacher_for_tests(),
+            class_id: ClassId(7),
+            class_name: "9A".into(),
+            student: "<script>x</script>".into(),
+            link: "https://chronicle.test/reset/abc".into(),
+            until: "2 December 2026, 10:00".into(),
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("id=\"reset-link\">https://chronicle.test/reset/abc</code>"), "{html}");
+        assert!(html.contains("until 2 December 2026, 10:00"));
+        assert!(html.contains("href=\"/classes/7\""));
+        assert!(!html.contains("<script>x"));
+        assert!(html.contains("Reset link for &#60;script&#62;x&#60;/script&#62;"));
+    }
+
+    #[test]
+    fn the_reset_form_posts_to_its_token_and_a_dead_link_says_so() {
+        let live = ResetPage {
+            page: PageCtx::anonymous("tok".into()),
+            username: Some("ann".into()),
+            token: "abc123".into(),
+            password_error: Some("Too short.".into()),
+        }
+        .render()
+        .unwrap();
+        assert!(live.contains("action=\"/reset/abc123\""), "{live}");
+        assert!(live.contains("<strong>ann</strong>"));
+        assert!(live.contains("name=\"csrf_token\" value=\"tok\""));
+        assert!(live.contains("id=\"password-error\">Too short.</p>"));
+        let dead = ResetPage {
+            page: PageCtx::anonymous("tok".into()),
+            username: None,
+            token: "abc123".into(),
+            password_error: None,
+        }
+        .render()
+        .unwrap();
+        assert!(dead.contains("<h1>This link no longer works</h1>"));
+        assert!(!dead.contains("action=\"/reset/"));
+    }
+}
