@@ -221,3 +221,86 @@ pub async fn for_study(
     .await?
     .ok_or(PageError::NotFound)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{self, ESCAPED_NAME};
+    use super::*;
+
+    #[test]
+    fn a_students_assignment_page_shows_progress_and_a_study_link_until_finished() {
+        let page = |done| {
+            MemberAssignmentPage {
+                page: PageCtx::learner_for_tests(),
+                class: fixtures::class(),
+                a: fixtures::my_assignment(done),
+            }
+            .render()
+            .unwrap()
+        };
+        let html = page(5);
+        assert!(html.contains(&format!("<a href=\"/classes/7\">{ESCAPED_NAME}</a>")), "{html}");
+        assert!(html.contains("Due: 8 December 2026, 23:30 · Goal: answer every card right once"));
+        assert!(html.contains("</span> 5 of 12 cards done · <strong class=\"behind\">due soon</strong>"));
+        assert!(html.contains("href=\"/study?assignment=3\""));
+        let done = page(12);
+        assert!(!done.contains("href=\"/study?assignment=3\""), "{done}");
+        assert!(done.contains("Finished. Well done."));
+    }
+
+    #[test]
+    fn the_teachers_assignment_page_links_each_student_and_the_review_of_its_misses() {
+        let html = TeacherAssignmentPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            a: fixtures::assignment(),
+            due: "8 December 2026, 23:30".into(),
+            selection: "the whole deck; every kind of question".into(),
+            rows: vec![
+                ProgressRow {
+                    user_id: UserId(42),
+                    name: "Bình".into(),
+                    cell: fixtures::cell(12, 12, false),
+                },
+                ProgressRow {
+                    user_id: UserId(43),
+                    name: "Chi".into(),
+                    cell: fixtures::cell(2, 12, true),
+                },
+            ],
+            missed: vec![fixtures::missed_row()],
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("<h1>Week 1 &#60;b&#62;dates&#60;/b&#62;</h1>"), "{html}");
+        assert!(html.contains("<dd>12: the whole deck; every kind of question</dd>"));
+        assert!(html.contains("<dd>answer every card right once</dd>"));
+        assert!(html.contains("href=\"/classes/7/assignments/3/edit\""));
+        assert!(html.contains("href=\"/classes/7/assignments/3/analysis\""));
+        assert!(html.contains("href=\"/classes/7/assignments/3/delete\""));
+        assert!(html.contains("<a href=\"/classes/7/students/42\">Bình</a>"));
+        assert!(html.contains("</span> 12 of 12</td>\n      <td>finished</td>"));
+        assert!(html.contains("</span> 2 of 12</td>\n      <td><strong class=\"behind\">behind</strong>"));
+        assert!(html.contains("<td>3 of 4 (75%)</td>"));
+        assert!(html.contains("1976 <span class=\"help\">(2×)</span>"));
+        assert!(html.contains("href=\"/classes/7/review?from=3\""));
+    }
+
+    #[test]
+    fn with_nobody_and_no_misses_the_teachers_page_says_so_and_offers_no_review() {
+        let html = TeacherAssignmentPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            a: fixtures::assignment(),
+            due: "no due date".into(),
+            selection: String::new(),
+            rows: vec![],
+            missed: vec![],
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("No student in the class yet."));
+        assert!(html.contains("Nobody in the class has missed a question here yet."));
+        assert!(!html.contains("/review?from="), "{html}");
+    }
+}

@@ -373,3 +373,60 @@ pub async fn class_missed(
         class,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{self, ESCAPED_NAME};
+    use super::*;
+
+    #[test]
+    fn the_class_missed_page_lists_the_misses_and_offers_a_review() {
+        let html = ClassMissedPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            missed: vec![fixtures::missed_row()],
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains(&format!("<title>Most missed · {ESCAPED_NAME}")), "{html}");
+        assert!(html.contains("When did Saigon fall?<br><span class=\"help\">Date of an event · 2 students answered</span>"));
+        assert!(html.contains("<td>30 April 1975</td>"));
+        assert!(html.contains("href=\"/classes/7/review\""));
+        let empty = ClassMissedPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            missed: vec![],
+        }
+        .render()
+        .unwrap();
+        assert!(!empty.contains("href=\"/classes/7/review\""), "{empty}");
+    }
+
+    #[test]
+    fn a_students_page_shows_their_assignments_misses_and_the_remove_form() {
+        let html = StudentPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            student: fixtures::member(),
+            joined: "1 September 2026".into(),
+            rows: vec![("Week 1".into(), "8 December".into(), fixtures::cell(3, 12, true))],
+            missed: vec![StudentMiss {
+                prompt: "When did Saigon fall?".into(),
+                given: "<i>1976</i>".into(),
+                answer: "30 April 1975".into(),
+                when: "2 December 2026".into(),
+            }],
+            accuracy: "80%".into(),
+            last_active: "today".into(),
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("<h1>Bình</h1>"), "{html}");
+        assert!(html.contains("binh · joined 1 September 2026 · last active today · accuracy over 7 days: 80%"));
+        assert!(html.contains("<th scope=\"row\">Week 1</th><td>8 December</td>"));
+        assert!(html.contains("3 of 12 <strong class=\"behind\">behind</strong>"));
+        assert!(html.contains("<dt>Their answer</dt><dd>&#60;i&#62;1976&#60;/i&#62;</dd>"));
+        assert!(html.contains("action=\"/classes/7/students/42/remove\""));
+        assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
+    }
+}
