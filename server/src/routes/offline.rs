@@ -71,7 +71,10 @@ mod tests {
         }
         .render()
         .unwrap();
-        assert!(html.contains("data-deck=\"vn\" data-user=\"ann\""), "{html}");
+        assert!(
+            html.contains("data-deck=\"vn\" data-user=\"ann\""),
+            "{html}"
+        );
         assert!(html.contains("<h1>Study offline: Vietnam &#60;1975&#62;</h1>"));
         assert!(html.contains("href=\"/study?deck=vn\""));
         assert!(html.contains("src=\"/static/offline.js\""));

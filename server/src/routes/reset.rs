@@ -243,7 +243,10 @@ mod tests {
         }
         .render()
         .unwrap();
-        assert!(html.contains("id=\"reset-link\">https://chronicle.test/reset/abc</code>"), "{html}");
+        assert!(
+            html.contains("id=\"reset-link\">https://chronicle.test/reset/abc</code>"),
+            "{html}"
+        );
         assert!(html.contains("until 2 December 2026, 10:00"));
         assert!(html.contains("href=\"/classes/7\""));
         assert!(!html.contains("<script>x"));

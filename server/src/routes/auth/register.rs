@@ -182,7 +182,9 @@ mod tests {
         let html = page(Field::new("teacher"), None);
         assert!(html.contains("action=\"/register\""), "{html}");
         assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
-        assert!(html.contains("value=\"ann\" aria-describedby=\"username-help username-error\" aria-invalid=\"true\""));
+        assert!(html.contains(
+            "value=\"ann\" aria-describedby=\"username-help username-error\" aria-invalid=\"true\""
+        ));
         assert!(html.contains("id=\"username-error\">That username is taken.</p>"));
         assert!(html.contains("value=\"kept secret\""));
         assert!(html.contains("value=\"teacher\" checked"));

@@ -239,9 +239,16 @@ mod tests {
             .unwrap()
         };
         let html = page(5);
-        assert!(html.contains(&format!("<a href=\"/classes/7\">{ESCAPED_NAME}</a>")), "{html}");
+        assert!(
+            html.contains(&format!("<a href=\"/classes/7\">{ESCAPED_NAME}</a>")),
+            "{html}"
+        );
         assert!(html.contains("Due: 8 December 2026, 23:30 · Goal: answer every card right once"));
-        assert!(html.contains("</span> 5 of 12 cards done · <strong class=\"behind\">due soon</strong>"));
+        assert!(
+            html.contains(
+                "</span> 5 of 12 cards done · <strong class=\"behind\">due soon</strong>"
+            )
+        );
         assert!(html.contains("href=\"/study?assignment=3\""));
         let done = page(12);
         assert!(!done.contains("href=\"/study?assignment=3\""), "{done}");
@@ -272,7 +279,10 @@ mod tests {
         }
         .render()
         .unwrap();
-        assert!(html.contains("<h1>Week 1 &#60;b&#62;dates&#60;/b&#62;</h1>"), "{html}");
+        assert!(
+            html.contains("<h1>Week 1 &#60;b&#62;dates&#60;/b&#62;</h1>"),
+            "{html}"
+        );
         assert!(html.contains("<dd>12: the whole deck; every kind of question</dd>"));
         assert!(html.contains("<dd>answer every card right once</dd>"));
         assert!(html.contains("href=\"/classes/7/assignments/3/edit\""));
@@ -280,7 +290,11 @@ mod tests {
         assert!(html.contains("href=\"/classes/7/assignments/3/delete\""));
         assert!(html.contains("<a href=\"/classes/7/students/42\">Bình</a>"));
         assert!(html.contains("</span> 12 of 12</td>\n      <td>finished</td>"));
-        assert!(html.contains("</span> 2 of 12</td>\n      <td><strong class=\"behind\">behind</strong>"));
+        assert!(
+            html.contains(
+                "</span> 2 of 12</td>\n      <td><strong class=\"behind\">behind</strong>"
+            )
+        );
         assert!(html.contains("<td>3 of 4 (75%)</td>"));
         assert!(html.contains("1976 <span class=\"help\">(2×)</span>"));
         assert!(html.contains("href=\"/classes/7/review?from=3\""));

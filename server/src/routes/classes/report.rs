@@ -388,7 +388,10 @@ mod tests {
         }
         .render()
         .unwrap();
-        assert!(html.contains(&format!("<title>Most missed · {ESCAPED_NAME}")), "{html}");
+        assert!(
+            html.contains(&format!("<title>Most missed · {ESCAPED_NAME}")),
+            "{html}"
+        );
         assert!(html.contains("When did Saigon fall?<br><span class=\"help\">Date of an event · 2 students answered</span>"));
         assert!(html.contains("<td>30 April 1975</td>"));
         assert!(html.contains("href=\"/classes/7/review\""));
@@ -409,7 +412,11 @@ mod tests {
             class: fixtures::class(),
             student: fixtures::member(),
             joined: "1 September 2026".into(),
-            rows: vec![("Week 1".into(), "8 December".into(), fixtures::cell(3, 12, true))],
+            rows: vec![(
+                "Week 1".into(),
+                "8 December".into(),
+                fixtures::cell(3, 12, true),
+            )],
             missed: vec![StudentMiss {
                 prompt: "When did Saigon fall?".into(),
                 given: "<i>1976</i>".into(),
@@ -422,7 +429,9 @@ mod tests {
         .render()
         .unwrap();
         assert!(html.contains("<h1>Bình</h1>"), "{html}");
-        assert!(html.contains("binh · joined 1 September 2026 · last active today · accuracy over 7 days: 80%"));
+        assert!(html.contains(
+            "binh · joined 1 September 2026 · last active today · accuracy over 7 days: 80%"
+        ));
         assert!(html.contains("<th scope=\"row\">Week 1</th><td>8 December</td>"));
         assert!(html.contains("3 of 12 <strong class=\"behind\">behind</strong>"));
         assert!(html.contains("<dt>Their answer</dt><dd>&#60;i&#62;1976&#60;/i&#62;</dd>"));
