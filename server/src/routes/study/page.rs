@@ -505,3 +505,7 @@ pub async fn answer(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "page_views_tests.rs"]
+mod tests;
