@@ -102,3 +102,85 @@ pub async fn show(
         items,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures;
+    use super::*;
+
+    fn item(facility: &str, discrimination: &str) -> ItemView {
+        ItemView {
+            card_id: "fall/date".into(),
+            kind: "Date of an event".into(),
+            prompt: "When did <i>Saigon</i> fall?".into(),
+            answer: "30 April 1975".into(),
+            facility: facility.into(),
+            all: Tally {
+                right: 9,
+                answers: 10,
+            },
+            upper: Tally {
+                right: 3,
+                answers: 3,
+            },
+            lower: Tally {
+                right: 2,
+                answers: 3,
+            },
+            discrimination: discrimination.into(),
+            wrong: vec![WrongAnswer {
+                given: "1976".into(),
+                stronger: 0,
+                weaker: 1,
+            }],
+            flags: vec!["Most students get it right: it may be too easy."],
+        }
+    }
+
+    fn page(items: Vec<ItemView>) -> String {
+        AnalysisPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            a: fixtures::assignment(),
+            students: 10,
+            group: 3,
+            half: 5,
+            min_answers: 5,
+            min_students: 10,
+            items,
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn each_question_shows_its_facility_discrimination_flags_and_wrong_answers() {
+        let html = page(vec![item("0.90", "+0.33")]);
+        assert!(
+            html.contains(
+                "<a href=\"/classes/7/assignments/3\">Week 1 &#60;b&#62;dates&#60;/b&#62;</a>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("10 students have answered."));
+        assert!(html.contains("data-card=\"fall/date\""));
+        assert!(html.contains("When did &#60;i&#62;Saigon&#60;/i&#62; fall?</h2>"));
+        assert!(html.contains("<dd class=\"facility\">0.90 (9 of 10 right the first time)</dd>"));
+        assert!(html.contains("+0.33 (strongest: 3 of 3 right; weakest: 2 of 3)"));
+        assert!(
+            html.contains("<strong>Look at this question.</strong> Most students get it right")
+        );
+        assert!(html.contains("<th scope=\"row\">1976</th><td>0</td><td>1</td>"));
+    }
+
+    #[test]
+    fn a_question_with_too_few_answers_says_how_many_it_needs() {
+        let html = page(vec![item("", "")]);
+        assert!(
+            html.contains("Not enough answers yet: 10 of the 5 needed."),
+            "{html}"
+        );
+        assert!(!html.contains("class=\"facility\""));
+        assert!(page(vec![]).contains("This assignment has no questions."));
+    }
+}

@@ -562,3 +562,7 @@ pub async fn delete(
     .await?;
     Ok(redirect(format!("/classes/{class_id}")))
 }
+
+#[cfg(test)]
+#[path = "assignment_form_tests.rs"]
+mod tests;
