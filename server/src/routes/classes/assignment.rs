@@ -283,6 +283,7 @@ mod tests {
             html.contains("<h1>Week 1 &#60;b&#62;dates&#60;/b&#62;</h1>"),
             "{html}"
         );
+        assert!(html.contains(&format!("<a href=\"/classes/7\">{ESCAPED_NAME}</a>")));
         assert!(html.contains("<dd>12: the whole deck; every kind of question</dd>"));
         assert!(html.contains("<dd>answer every card right once</dd>"));
         assert!(html.contains("href=\"/classes/7/assignments/3/edit\""));

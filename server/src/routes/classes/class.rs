@@ -497,6 +497,7 @@ mod tests {
         .render()
         .unwrap();
         assert!(html.contains("Taught by Ms Lan."), "{html}");
+        assert!(html.contains(&format!("<h1>{ESCAPED_NAME}</h1>")));
         assert!(html.contains("<a href=\"/classes/7/assignments/3\">Week 1</a>"));
         assert!(html.contains("href=\"/study?assignment=3\">Study “Week 1”</a>"));
         assert!(html.contains("action=\"/classes/7/leave\""));
