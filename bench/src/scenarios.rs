@@ -88,7 +88,7 @@ pub async fn sign_in(
                 deck: deck.to_string(),
                 key: Arc::clone(key),
                 right_share,
-                rng: l.id as u64,
+                rng: l.id.get() as u64,
                 answered: 0,
                 right: 0,
                 think: Duration::ZERO,

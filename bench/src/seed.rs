@@ -16,7 +16,7 @@ pub const SYNC_DECK: &str = "loadbench";
 const DAY_MS: i64 = 86_400_000;
 
 pub struct Learner {
-    pub id: i64,
+    pub id: chronicle::ids::UserId,
     pub username: String,
 }
 

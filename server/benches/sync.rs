@@ -249,7 +249,7 @@ async fn main() {
             [format!("direct{round}")],
         )
         .unwrap();
-        let user_id = conn.last_insert_rowid();
+        let user_id = chronicle::ids::UserId(conn.last_insert_rowid());
         let t = Instant::now();
         let tx = conn.transaction().unwrap();
         let out =
@@ -335,7 +335,7 @@ async fn main() {
         .unwrap();
         conn.last_insert_rowid()
     };
-    let apply_batch = |conn: &mut rusqlite::Connection, user_id: i64| {
+    let apply_batch = |conn: &mut rusqlite::Connection, user_id: chronicle::ids::UserId| {
         let body = batch(&cards, now_ms);
         let req: serde_json::Value = serde_json::from_slice(&body).unwrap();
         let reviews: Vec<chronicle::sync::IncomingReview> =
@@ -356,15 +356,15 @@ async fn main() {
     for conn in [&mut old_key, &mut new_key] {
         for i in 0..background.div_ceil(CARDS * PER_CARD) {
             let user = add_learner(conn, format!("background{i}"));
-            apply_batch(conn, user);
+            apply_batch(conn, chronicle::ids::UserId(user));
         }
     }
     let (mut before, mut after) = (Vec::new(), Vec::new());
     for round in 0..n {
         let user = add_learner(&mut old_key, format!("timed{round}"));
-        before.push(apply_batch(&mut old_key, user));
+        before.push(apply_batch(&mut old_key, chronicle::ids::UserId(user)));
         let user = add_learner(&mut new_key, format!("timed{round}"));
-        after.push(apply_batch(&mut new_key, user));
+        after.push(apply_batch(&mut new_key, chronicle::ids::UserId(user)));
     }
 
     let baseline = median(&health);

@@ -1,6 +1,7 @@
 //! Every deck loaded from `questions/`, with the cards each offers: what the app studies from.
 
 use crate::dataset::{self, DatasetErrors, Deck};
+use crate::ids::UserId;
 use crate::questions::{self, CardSpec, Question};
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// The seed a card's question is drawn with: the same until the card is answered, so a
 /// reload shows the same distractors.
-pub fn seed_for(user_id: i64, card_id: &str, reps: u32) -> u64 {
+pub fn seed_for(user_id: UserId, card_id: &str, reps: u32) -> u64 {
     questions::stable_hash(&[&user_id.to_string(), card_id, &reps.to_string()])
 }
 
@@ -19,7 +20,7 @@ pub struct Catalog {
     card_index: HashMap<String, usize>,
     deck_index: HashMap<String, usize>,
     /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
-    owners: HashMap<String, i64>,
+    owners: HashMap<String, UserId>,
 }
 
 impl Catalog {
@@ -34,12 +35,12 @@ impl Catalog {
 
     /// This catalog with `deck` uploaded by `owner` added, or put in place of its earlier
     /// version. Only the new deck's cards are drawn up; the others are kept as they are.
-    pub fn with_uploaded(&self, deck: Deck, owner: i64) -> Catalog {
+    pub fn with_uploaded(&self, deck: Deck, owner: UserId) -> Catalog {
         self.with_uploads(vec![(deck, owner)])
     }
 
     /// [`Catalog::with_uploaded`] for several decks at once (start-up loads them all).
-    pub fn with_uploads(&self, uploads: Vec<(Deck, i64)>) -> Catalog {
+    pub fn with_uploads(&self, uploads: Vec<(Deck, UserId)>) -> Catalog {
         let replaced = |id: &str| uploads.iter().any(|(d, _)| d.id == id);
         let mut decks: Vec<Deck> = Vec::with_capacity(self.decks.len() + uploads.len());
         let mut cards: Vec<CardSpec> = Vec::with_capacity(self.cards.len());
@@ -96,7 +97,7 @@ impl Catalog {
     }
 
     /// The teacher who uploaded the deck; `None` for a shipped deck (or no deck).
-    pub fn owner(&self, deck_id: &str) -> Option<i64> {
+    pub fn owner(&self, deck_id: &str) -> Option<UserId> {
         self.owners.get(deck_id).copied()
     }
 

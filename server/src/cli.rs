@@ -199,7 +199,7 @@ pub fn reset_password(
     let now = crate::clock::now();
     let token = crate::auth::reset::issue(&conn, user.id, None, now)?;
     tracing::info!(
-        user_id = user.id,
+        user_id = %user.id,
         "password reset link made from the command line"
     );
     writeln!(

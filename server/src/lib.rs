@@ -10,6 +10,7 @@ pub mod config;
 pub mod dataset;
 pub mod db;
 pub mod focus;
+pub mod ids;
 pub mod questions;
 pub mod routes;
 pub mod srs;

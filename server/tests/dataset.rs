@@ -2,6 +2,7 @@
 //! keeps its promises for every card and many seeds.
 
 use chronicle::catalog::Catalog;
+use chronicle::ids::UserId;
 use chronicle::questions::{Kind, lint};
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -217,7 +218,7 @@ fn new_learners_meet_the_shipped_deck_mixed() {
                 catalog().deck_cards(&deck.id),
                 &Default::default(),
                 |_| true,
-                learner_seed(user),
+                learner_seed(UserId(user)),
             );
             let mut order: Vec<_> = c.iter().collect();
             order.sort_by_key(|c| c.position);

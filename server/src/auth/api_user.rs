@@ -9,6 +9,7 @@
 
 use super::{csrf, session};
 use crate::db::{self, tokens, users};
+use crate::ids::UserId;
 use crate::web::api_error::ApiError;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
@@ -27,7 +28,7 @@ pub enum Credential {
 
 #[derive(Debug, Clone)]
 pub struct ApiUser {
-    pub id: i64,
+    pub id: UserId,
     pub desired_retention: f64,
     pub new_per_day: i64,
     pub credential: Credential,

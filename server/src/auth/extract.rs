@@ -4,6 +4,7 @@
 use super::{csrf, session};
 use crate::db::users::Role;
 use crate::db::{self, sessions, users};
+use crate::ids::UserId;
 use crate::srs::days::DayClock;
 use crate::web::error::PageError;
 use crate::web::page::{NavUser, PageCtx};
@@ -13,7 +14,7 @@ use std::pin::Pin;
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,

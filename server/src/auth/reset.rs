@@ -6,6 +6,7 @@
 use super::session;
 use crate::clock::DAY;
 use crate::db::{resets, users};
+use crate::ids::UserId;
 use rusqlite::Connection;
 
 /// How long a link works: a day, long enough to reach a student at home, short enough that a
@@ -21,8 +22,8 @@ pub fn path(token: &str) -> String {
 /// which is not stored and cannot be shown again.
 pub fn issue(
     conn: &Connection,
-    user_id: i64,
-    made_by: Option<i64>,
+    user_id: UserId,
+    made_by: Option<UserId>,
     now: i64,
 ) -> rusqlite::Result<String> {
     let token = session::random_token();
@@ -53,6 +54,6 @@ pub fn complete(
     token: &str,
     password_hash: &str,
     now: i64,
-) -> rusqlite::Result<Option<i64>> {
+) -> rusqlite::Result<Option<UserId>> {
     resets::use_link(conn, &session::hash_token(token), password_hash, now)
 }

@@ -6,6 +6,7 @@
 //! (a signed device cookie, `device`) is counted on its own: strangers' failures lock neither
 //! the account nor the address for it. Anyone else is counted per account and per address.
 
+use crate::ids::UserId;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
@@ -135,7 +136,7 @@ impl LoginThrottle {
 /// Join-code guesses: wrong codes counted per account and per address, like failed logins.
 /// Unthrottled, one client tried about 590 codes a second.
 pub struct JoinThrottle {
-    accounts: Budget<i64>,
+    accounts: Budget<UserId>,
     addresses: Budget<IpAddr>,
 }
 
@@ -159,7 +160,7 @@ impl JoinThrottle {
     }
 
     /// `Err(wait)` when this account or address must wait before trying another code.
-    pub fn check(&self, user_id: i64, ip: Option<IpAddr>) -> Result<(), Duration> {
+    pub fn check(&self, user_id: UserId, ip: Option<IpAddr>) -> Result<(), Duration> {
         let a = self.accounts.check(&user_id);
         let b = ip.map_or(Ok(()), |ip| self.addresses.check(&ip));
         match (a, b) {
@@ -169,7 +170,7 @@ impl JoinThrottle {
         }
     }
 
-    pub fn record_failure(&self, user_id: i64, ip: Option<IpAddr>) {
+    pub fn record_failure(&self, user_id: UserId, ip: Option<IpAddr>) {
         self.accounts.record_failure(user_id);
         if let Some(ip) = ip {
             self.addresses.record_failure(ip);
@@ -285,18 +286,21 @@ mod tests {
         let t = JoinThrottle::new();
         let ip: Option<IpAddr> = Some("10.0.0.1".parse().unwrap());
         for _ in 0..JOIN_ACCOUNT.1 {
-            assert!(t.check(1, ip).is_ok());
-            t.record_failure(1, ip);
+            assert!(t.check(UserId(1), ip).is_ok());
+            t.record_failure(UserId(1), ip);
         }
-        assert!(t.check(1, ip).is_ok(), "ten wrong codes pass");
-        t.record_failure(1, ip);
-        assert!(t.check(1, None).is_err(), "the eleventh locks the account");
-        assert!(t.check(2, ip).is_ok(), "not the address yet");
+        assert!(t.check(UserId(1), ip).is_ok(), "ten wrong codes pass");
+        t.record_failure(UserId(1), ip);
+        assert!(
+            t.check(UserId(1), None).is_err(),
+            "the eleventh locks the account"
+        );
+        assert!(t.check(UserId(2), ip).is_ok(), "not the address yet");
         for n in 0..JOIN_ADDRESS.1 {
-            t.record_failure(100 + i64::from(n), ip);
+            t.record_failure(UserId(100 + i64::from(n)), ip);
         }
-        assert!(t.check(2, ip).is_err(), "the address is locked");
-        assert!(t.check(2, None).is_ok());
+        assert!(t.check(UserId(2), ip).is_err(), "the address is locked");
+        assert!(t.check(UserId(2), None).is_ok());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use super::csv_cell::text;
 use super::goal::percent;
+use crate::ids::UserId;
 use std::collections::HashMap;
 
 /// One assignment as a gradebook column pair.
@@ -13,14 +14,14 @@ pub struct Column<'a> {
     pub title: &'a str,
     pub cards: usize,
     /// Cards done per student id.
-    pub done: &'a HashMap<i64, usize>,
+    pub done: &'a HashMap<UserId, usize>,
     /// Cards right on the first try per student id.
-    pub first_right: &'a HashMap<i64, usize>,
+    pub first_right: &'a HashMap<UserId, usize>,
 }
 
 /// One student as a gradebook row.
 pub struct Student<'a> {
-    pub id: i64,
+    pub id: UserId,
     pub username: &'a str,
     pub name: &'a str,
 }
@@ -63,17 +64,17 @@ mod tests {
 
     #[test]
     fn one_row_per_student_and_two_columns_per_assignment() {
-        let done_a = HashMap::from([(1, 4), (2, 1)]);
-        let right_a = HashMap::from([(1, 3)]);
+        let done_a = HashMap::from([(UserId(1), 4), (UserId(2), 1)]);
+        let right_a = HashMap::from([(UserId(1), 3)]);
         let none = HashMap::new();
         let students = [
             Student {
-                id: 1,
+                id: UserId(1),
                 username: "ann",
                 name: "=Ann",
             },
             Student {
-                id: 2,
+                id: UserId(2),
                 username: "bo",
                 name: "Bo",
             },

@@ -6,3 +6,4 @@ pub mod goal;
 pub mod gradebook;
 pub mod item_analysis;
 pub mod selection;
+pub mod title;

@@ -1,7 +1,9 @@
 //! Fits of a learner's own FSRS parameters: each run, kept or not, with how well the old and
 //! the new parameters predicted the learner's answers.
 
+use crate::ids::UserId;
 use crate::srs::optimiser::{Fit, Verdict};
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A fit as the account page shows it.
@@ -17,7 +19,7 @@ pub struct FitRow {
 /// in the last `running_for` seconds and not finished).
 pub fn start(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     now: i64,
     running_for: i64,
 ) -> rusqlite::Result<Option<i64>> {
@@ -70,7 +72,11 @@ pub fn finish(
 }
 
 /// The learner's own parameters from now on (`None`: the defaults).
-pub fn set_parameters(conn: &Connection, user_id: i64, p: Option<&[f32]>) -> rusqlite::Result<()> {
+pub fn set_parameters(
+    conn: &Connection,
+    user_id: UserId,
+    p: Option<&[f32]>,
+) -> rusqlite::Result<()> {
     let json = p.map(|p| serde_json::to_string(p).unwrap_or_default());
     conn.execute(
         "UPDATE users SET fsrs_parameters = ?2 WHERE id = ?1",
@@ -79,7 +85,7 @@ pub fn set_parameters(conn: &Connection, user_id: i64, p: Option<&[f32]>) -> rus
     Ok(())
 }
 
-pub fn latest(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<FitRow>> {
+pub fn latest(conn: &Connection, user_id: UserId) -> rusqlite::Result<Option<FitRow>> {
     conn.prepare_cached(
         "SELECT started_at, finished_at, reviews, log_loss_before, rmse_before, log_loss_after,
                 rmse_after, kept, parameters, error
@@ -94,16 +100,24 @@ pub fn latest(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<FitRow
         };
         let candidate: Option<String> = r.get(8)?;
         let candidate: Vec<f32> = candidate
-            .and_then(|c| serde_json::from_str(&c).ok())
+            .map(|c| serde_json::from_str(&c))
+            .transpose()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(8, Type::Text, e.into()))?
             .unwrap_or_default();
         let kept: bool = r.get(7)?;
-        let verdict = fit(3)?.zip(fit(5)?).map(|(before, after)| Verdict {
-            reviews: r.get::<_, i64>(2).unwrap_or(0) as usize,
-            before,
-            after,
-            keep: kept.then(|| candidate.clone()),
-            candidate,
-        });
+        let verdict = match (fit(3)?, fit(5)?) {
+            (Some(before), Some(after)) => Some(Verdict {
+                // A finished fit always counted its reviews: no count, no verdict.
+                reviews: usize::try_from(r.get::<_, i64>(2)?).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(2, Type::Integer, e.into())
+                })?,
+                before,
+                after,
+                keep: kept.then(|| candidate.clone()),
+                candidate,
+            }),
+            _ => None,
+        };
         Ok(FitRow {
             started_at: r.get(0)?,
             finished_at: r.get(1)?,
@@ -115,7 +129,7 @@ pub fn latest(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<FitRow
 }
 
 /// Learners who answered in the last week and have had no fit in it: the weekly run's list.
-pub fn due_weekly(conn: &Connection, now: i64) -> rusqlite::Result<Vec<i64>> {
+pub fn due_weekly(conn: &Connection, now: i64) -> rusqlite::Result<Vec<UserId>> {
     let week = 7 * 86_400;
     let mut stmt = conn.prepare_cached(
         "SELECT u.id FROM users u
@@ -125,4 +139,38 @@ pub fn due_weekly(conn: &Connection, now: i64) -> rusqlite::Result<Vec<i64>> {
     )?;
     let rows = stmt.query_map(params![(now - week) * 1000, now - week], |r| r.get(0))?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_fit_with_unreadable_parameters_fails_the_read() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);
+             INSERT INTO parameter_fits (user_id, started_at, finished_at, reviews,
+                 log_loss_before, rmse_before, log_loss_after, rmse_after, kept, parameters)
+               VALUES (1, 10, 20, 400, 0.5, 0.1, 0.4, 0.09, 1, '[0.5, 1.5]');",
+        )
+        .unwrap();
+        let v = latest(&conn, UserId(1)).unwrap().unwrap().verdict.unwrap();
+        assert_eq!((v.reviews, v.keep), (400, Some(vec![0.5, 1.5])));
+        conn.execute("UPDATE parameter_fits SET parameters = 'lost'", [])
+            .unwrap();
+        let e = latest(&conn, UserId(1)).unwrap_err();
+        assert!(
+            matches!(e, rusqlite::Error::FromSqlConversionFailure(8, ..)),
+            "{e:?}"
+        );
+        conn.execute(
+            "UPDATE parameter_fits SET parameters = '[0.5]', reviews = -3",
+            [],
+        )
+        .unwrap();
+        assert!(latest(&conn, UserId(1)).is_err(), "a negative count");
+    }
 }

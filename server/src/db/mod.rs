@@ -292,7 +292,7 @@ mod tests {
             .unwrap();
         assert_eq!(kinds, ["blob", "text", "text", "blob", "blob"]);
         // The server's own reads: Ann's e1 in time order, with the fuzz of each id as sent.
-        let got = super::study::card_reviews(&conn, 1, "e1/date").unwrap();
+        let got = super::study::card_reviews(&conn, crate::ids::UserId(1), "e1/date").unwrap();
         let want = [
             (1_750_000_000, Rating::Good, fuzz::factor(ids[0])),
             (1_750_000_900, Rating::Again, fuzz::factor(ids[1])),
@@ -310,12 +310,24 @@ mod tests {
             (2, ids[3]),
         ] {
             assert!(
-                super::study::has_review(&conn, user, id).unwrap(),
+                super::study::has_review(
+                    &conn,
+                    crate::ids::UserId(user),
+                    &crate::ids::ReviewId::from_stored(id)
+                )
+                .unwrap(),
                 "{user} {id}"
             );
         }
-        assert!(!super::study::has_review(&conn, 2, ids[1]).unwrap());
-        let tallies = super::study::tallies(&conn, 1).unwrap();
+        assert!(
+            !super::study::has_review(
+                &conn,
+                crate::ids::UserId(2),
+                &crate::ids::ReviewId::from_stored(ids[1])
+            )
+            .unwrap()
+        );
+        let tallies = super::study::tallies(&conn, crate::ids::UserId(1)).unwrap();
         assert_eq!(
             (tallies["e1/date"].answers, tallies["e1/date"].misses),
             (2, 1)

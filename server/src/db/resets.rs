@@ -1,5 +1,6 @@
 //! Password reset links. Only the SHA-256 of a link's token is stored, like session tokens.
 
+use crate::ids::UserId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Stores a new link for `user_id`, valid until `expires_at`; any older unused link of theirs
@@ -7,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub fn create(
     conn: &Connection,
     token_hash: &str,
-    user_id: i64,
-    made_by: Option<i64>,
+    user_id: UserId,
+    made_by: Option<UserId>,
     now: i64,
     expires_at: i64,
 ) -> rusqlite::Result<()> {
@@ -25,7 +26,7 @@ pub fn create(
 }
 
 /// The user a link resets, while it is unused and unexpired.
-pub fn live(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<Option<i64>> {
+pub fn live(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<Option<UserId>> {
     conn.prepare_cached(
         "SELECT user_id FROM password_resets
          WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
@@ -36,7 +37,7 @@ pub fn live(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<O
 
 /// Marks a live link used and returns its user; `None` if it was used, expired or unknown
 /// (also when two tabs race: only one update matches).
-pub fn consume(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<Option<i64>> {
+pub fn consume(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<Option<UserId>> {
     let user = live(conn, token_hash, now)?;
     if user.is_some() {
         let n = conn.execute(
@@ -59,7 +60,7 @@ pub fn use_link(
     token_hash: &str,
     password_hash: &str,
     now: i64,
-) -> rusqlite::Result<Option<i64>> {
+) -> rusqlite::Result<Option<UserId>> {
     let tx = conn.transaction()?;
     let Some(user_id) = consume(&tx, token_hash, now)? else {
         return Ok(None);
@@ -89,12 +90,12 @@ mod tests {
     #[test]
     fn a_link_works_once_until_it_expires_and_a_newer_one_replaces_it() {
         let conn = db();
-        create(&conn, "h1", 1, None, 100, 200).unwrap();
-        assert_eq!(live(&conn, "h1", 199).unwrap(), Some(1));
+        create(&conn, "h1", UserId(1), None, 100, 200).unwrap();
+        assert_eq!(live(&conn, "h1", 199).unwrap(), Some(UserId(1)));
         assert_eq!(live(&conn, "h1", 200).unwrap(), None, "expired at 200");
-        create(&conn, "h2", 1, None, 150, 250).unwrap();
+        create(&conn, "h2", UserId(1), None, 150, 250).unwrap();
         assert_eq!(live(&conn, "h1", 160).unwrap(), None, "replaced by h2");
-        assert_eq!(consume(&conn, "h2", 160).unwrap(), Some(1));
+        assert_eq!(consume(&conn, "h2", 160).unwrap(), Some(UserId(1)));
         assert_eq!(consume(&conn, "h2", 161).unwrap(), None, "used");
         assert_eq!(consume(&conn, "nope", 161).unwrap(), None);
     }

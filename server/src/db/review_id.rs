@@ -4,45 +4,20 @@
 //! (it seeds the scheduler's fuzz).
 
 use rusqlite::ToSql;
-use rusqlite::types::{FromSqlError, FromSqlResult, ToSqlOutput, Value, ValueRef};
+use rusqlite::types::{FromSqlResult, ToSqlOutput, ValueRef};
 
 /// A review id as a statement parameter.
 pub struct Stored<'a>(pub &'a str);
 
 impl ToSql for Stored<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match canonical_uuid(self.0) {
-            Some(bytes) => ToSqlOutput::Owned(Value::Blob(bytes.to_vec())),
-            None => ToSqlOutput::Borrowed(ValueRef::Text(self.0.as_bytes())),
-        })
+        Ok(crate::ids::stored_review_id(self.0))
     }
 }
 
-/// The 16 bytes of `id` when it is a UUID written in canonical form, else `None` (an id in
-/// capitals or without hyphens stays text, so it is never rewritten on the way back).
-fn canonical_uuid(id: &str) -> Option<[u8; 16]> {
-    if id.len() != 36 {
-        return None;
-    }
-    let u = uuid::Uuid::try_parse(id).ok()?;
-    let mut buf = uuid::Uuid::encode_buffer();
-    (u.hyphenated().encode_lower(&mut buf) == id).then(|| *u.as_bytes())
-}
-
-/// Calls `f` with the stored id as text. A blob that is not 16 bytes, or a value of another
-/// type, fails: the decoder does not guess.
+/// Calls `f` with the stored id as text; see [`crate::ids::review_id_text`].
 pub fn with_text<T>(v: ValueRef<'_>, f: impl FnOnce(&str) -> T) -> FromSqlResult<T> {
-    match v {
-        ValueRef::Blob(b) => {
-            let u = uuid::Uuid::from_slice(b).map_err(|e| FromSqlError::Other(Box::new(e)))?;
-            let mut buf = uuid::Uuid::encode_buffer();
-            Ok(f(u.hyphenated().encode_lower(&mut buf)))
-        }
-        ValueRef::Text(t) => std::str::from_utf8(t)
-            .map(f)
-            .map_err(|e| FromSqlError::Other(Box::new(e))),
-        _ => Err(FromSqlError::InvalidType),
-    }
+    crate::ids::review_id_text(v, f)
 }
 
 #[cfg(test)]

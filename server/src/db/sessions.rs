@@ -1,10 +1,11 @@
 //! Server-side sessions. Only the SHA-256 of a token is stored.
 
+use crate::ids::UserId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, Clone)]
 pub struct SessionRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub csrf_secret: String,
     pub created_at: i64,
     pub last_seen: i64,
@@ -14,7 +15,7 @@ pub struct SessionRow {
 pub fn insert(
     conn: &Connection,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     csrf_secret: &str,
     now: i64,
     expires_at: i64,
@@ -32,7 +33,7 @@ pub fn insert(
 pub fn start(
     conn: &mut Connection,
     token_hash: &str,
-    user_id: i64,
+    user_id: UserId,
     csrf_secret: &str,
     replacing_hash: Option<&str>,
     now: i64,
@@ -76,7 +77,7 @@ pub fn delete(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
 }
 
 /// Ends every session of a user, as a password change must.
-pub fn delete_for_user(conn: &Connection, user_id: i64) -> rusqlite::Result<()> {
+pub fn delete_for_user(conn: &Connection, user_id: UserId) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
     Ok(())
 }

@@ -2,13 +2,14 @@
 //! compact form, every card state, and one event's history.
 
 use crate::db::study::row_to_state;
+use crate::ids::UserId;
 use crate::srs::CardState;
 use crate::stats::Answer;
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
 /// Every answer of the learner, oldest first (times in seconds).
-pub fn answers(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Answer>> {
+pub fn answers(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Answer>> {
     // Served by reviews_user_time without reading the table for all but duration.
     let mut stmt = conn.prepare_cached(
         "SELECT k.card_id, r.answered_at, r.correct, r.duration_ms FROM reviews r
@@ -27,7 +28,7 @@ pub fn answers(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Answer>>
 }
 
 /// Every card state of the learner, by card id.
-pub fn states(conn: &Connection, user_id: i64) -> rusqlite::Result<HashMap<String, CardState>> {
+pub fn states(conn: &Connection, user_id: UserId) -> rusqlite::Result<HashMap<String, CardState>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |row| {
         Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
@@ -48,7 +49,7 @@ pub struct Past {
 /// The learner's answers on these cards, newest first.
 pub fn history(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     card_ids: &[String],
 ) -> rusqlite::Result<Vec<Past>> {
     let mut out = Vec::new();

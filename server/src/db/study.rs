@@ -2,6 +2,7 @@
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
 use super::review_id::{Stored, with_text};
+use crate::ids::{ReviewId, UserId};
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::types::Type;
@@ -11,8 +12,8 @@ use std::collections::HashMap;
 /// One answer, as appended to the log.
 #[derive(Debug, Clone)]
 pub struct NewReview<'a> {
-    pub id: &'a str,
-    pub user_id: i64,
+    pub id: &'a ReviewId,
+    pub user_id: UserId,
     pub card_id: &'a str,
     /// Unix milliseconds.
     pub answered_at: i64,
@@ -42,7 +43,7 @@ pub fn insert_review(
          ON CONFLICT (user_id, id) DO NOTHING",
         )?
         .execute(params![
-            Stored(r.id),
+            Stored(r.id.as_str()),
             r.user_id,
             r.card_id,
             r.answered_at,
@@ -58,9 +59,9 @@ pub fn insert_review(
 }
 
 /// Whether this learner's log already holds a review with this id (ids are per learner).
-pub fn has_review(conn: &Connection, user_id: i64, id: &str) -> rusqlite::Result<bool> {
+pub fn has_review(conn: &Connection, user_id: UserId, id: &ReviewId) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?
-        .query_row(params![user_id, Stored(id)], |_| Ok(()))
+        .query_row(params![user_id, Stored(id.as_str())], |_| Ok(()))
         .optional()
         .map(|found| found.is_some())
 }
@@ -81,7 +82,7 @@ pub(crate) fn row_to_state(row: &Row<'_>) -> rusqlite::Result<CardState> {
 
 pub fn card_state(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
 ) -> rusqlite::Result<Option<CardState>> {
     conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1 AND card_id = ?2")?
@@ -91,7 +92,7 @@ pub fn card_state(
 
 pub fn save_state(
     tx: &Transaction<'_>,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
     s: &CardState,
 ) -> rusqlite::Result<()> {
@@ -128,7 +129,7 @@ pub fn save_state(
 }
 
 /// The learner's whole log, as the optimiser reads it.
-pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<LoggedReview>> {
+pub fn learner_log(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<LoggedReview>> {
     let mut stmt = conn.prepare_cached(
         "SELECT k.card_id, r.answered_at, r.rating FROM reviews r
              CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1",
@@ -137,14 +138,19 @@ pub fn learner_log(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Logg
         Ok(LoggedReview {
             card_id: r.get(0)?,
             answered_at: r.get::<_, i64>(1)? / 1000,
-            rating: r.get(2)?,
+            rating: {
+                let rating: u32 = r.get(2)?;
+                Rating::from_number(i64::from(rating))
+                    .ok_or_else(|| super::invalid_value(r, "rating", rating))?;
+                rating
+            },
         })
     })?;
     rows.collect()
 }
 
 /// Every card this learner has a state for.
-pub fn card_ids_with_state(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<String>> {
+pub fn card_ids_with_state(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT card_id FROM card_states WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |r| r.get(0))?;
     rows.collect()
@@ -153,7 +159,7 @@ pub fn card_ids_with_state(conn: &Connection, user_id: i64) -> rusqlite::Result<
 /// Every state this learner has for the cards of one deck.
 pub fn deck_states(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     deck_id: &str,
 ) -> rusqlite::Result<HashMap<String, CardState>> {
     // CROSS JOIN keeps this order: the learner's own states first (a range of the primary
@@ -173,7 +179,7 @@ pub fn deck_states(
 /// A card's reviews, oldest first, as replay needs them.
 pub fn card_reviews(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
 ) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
@@ -199,7 +205,7 @@ pub fn card_reviews(
 pub fn replay_card(
     tx: &Transaction<'_>,
     scheduler: &Scheduler,
-    user_id: i64,
+    user_id: UserId,
     card_id: &str,
 ) -> rusqlite::Result<Option<CardState>> {
     let reviews = card_reviews(tx, user_id, card_id)?;
@@ -211,7 +217,7 @@ pub fn replay_card(
 }
 
 /// How many distinct cards the learner saw for the first time at or after `since`.
-pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite::Result<i64> {
+pub fn new_cards_since(conn: &Connection, user_id: UserId, since: i64) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "SELECT COUNT(*) FROM (SELECT card FROM reviews WHERE user_id = ?1
          GROUP BY card HAVING MIN(answered_at) >= ?2)",
@@ -222,7 +228,7 @@ pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite:
 /// Reviews answered at or after `since`: (all, right), optionally for one deck.
 pub fn answered_since(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     since: i64,
     deck_id: Option<&str>,
 ) -> rusqlite::Result<(i64, i64)> {
@@ -241,7 +247,7 @@ pub fn answered_since(
 /// hour of the rollover may count for the neighbouring day, which a streak can bear.
 pub fn study_days(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     clock: &DayClock,
     now: i64,
 ) -> rusqlite::Result<Vec<i64>> {
@@ -267,7 +273,7 @@ pub struct Missed {
 
 /// Cards whose latest review is wrong, most recent miss first. A right answer in a later
 /// review takes a card off the list.
-pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> {
+pub fn missed(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Missed>> {
     let mut stmt = conn.prepare_cached(
         "WITH ranked AS (
              SELECT k.card_id, r.answered_at, r.correct, r.given_answer,
@@ -295,7 +301,7 @@ pub fn missed(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Missed>> 
 /// Answers and misses per card for this learner, from the log.
 pub fn tallies(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
 ) -> rusqlite::Result<HashMap<String, crate::srs::Tally>> {
     let mut stmt = conn.prepare_cached(
         "SELECT k.card_id, COUNT(*), COALESCE(SUM(1 - r.correct), 0) FROM reviews r
@@ -324,7 +330,7 @@ pub struct HistoryEntry {
 }
 
 /// How many answers the learner has given.
-pub fn review_count(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
+pub fn review_count(conn: &Connection, user_id: UserId) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT COUNT(*) FROM reviews WHERE user_id = ?1")?
         .query_row([user_id], |r| r.get(0))
 }
@@ -341,7 +347,7 @@ pub struct LearnerHistory {
 /// there are more than `max_answers` (nothing more is read).
 pub fn learner_history(
     conn: &mut Connection,
-    user_id: i64,
+    user_id: UserId,
     max_answers: i64,
 ) -> rusqlite::Result<Result<LearnerHistory, i64>> {
     let tx = conn.transaction()?;
@@ -357,7 +363,7 @@ pub fn learner_history(
 }
 
 /// The learner's whole log, card by card, oldest first within a card.
-pub fn history(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<HistoryEntry>> {
+pub fn history(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<HistoryEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT k.card_id, r.answered_at, r.rating, r.id, r.duration_ms FROM reviews r
              CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1
@@ -384,10 +390,75 @@ pub fn history(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<HistoryE
 }
 
 /// Every card state of the learner, by card.
-pub fn states(conn: &Connection, user_id: i64) -> rusqlite::Result<HashMap<String, CardState>> {
+pub fn states(conn: &Connection, user_id: UserId) -> rusqlite::Result<HashMap<String, CardState>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |row| {
         Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
     })?;
     rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A learner with one card state and one review, both well formed; each test then breaks
+    /// one stored value with raw SQL (CHECK constraints off, as a damaged file would be).
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards (id, deck_id, subject_id, kind, position) VALUES ('e/date', 'd', 'e', 'date', 0);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);
+             INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review,
+                                      reps, lapses, state, seq, step)
+               VALUES (1, 'e/date', 3.0, 5.0, 100, 0, 1, 0, 'review', 1, 0);
+             INSERT INTO reviews (id, user_id, card, answered_at, rating, correct,
+                                  given_answer, duration_ms, presentation, device_id, received_at)
+               VALUES ('r1', 1, (SELECT key FROM card_keys WHERE card_id = 'e/date'), 1000, 3, 1, '', 0, 'flashcard', 'web', 1000);
+             PRAGMA ignore_check_constraints = ON;",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn is_conversion_failure(e: rusqlite::Error) -> bool {
+        matches!(e, rusqlite::Error::FromSqlConversionFailure(..))
+    }
+
+    #[test]
+    fn a_card_state_with_an_unknown_phase_fails_the_read() {
+        let conn = db();
+        assert!(card_state(&conn, UserId(1), "e/date").unwrap().is_some());
+        conn.execute("UPDATE card_states SET state = 'lost'", [])
+            .unwrap();
+        let e = card_state(&conn, UserId(1), "e/date").unwrap_err();
+        assert!(e.to_string().contains("lost"), "{e}");
+        assert!(is_conversion_failure(e));
+    }
+
+    #[test]
+    fn a_card_state_with_negative_reps_fails_the_read() {
+        let conn = db();
+        conn.execute("UPDATE card_states SET reps = -1", [])
+            .unwrap();
+        assert!(card_state(&conn, UserId(1), "e/date").is_err());
+        assert!(deck_states(&conn, UserId(1), "d").is_err());
+    }
+
+    #[test]
+    fn a_review_with_an_unknown_rating_fails_replay_and_the_optimiser_log() {
+        let conn = db();
+        assert_eq!(card_reviews(&conn, UserId(1), "e/date").unwrap().len(), 1);
+        assert_eq!(learner_log(&conn, UserId(1)).unwrap().len(), 1);
+        conn.execute("UPDATE reviews SET rating = 7", []).unwrap();
+        assert!(is_conversion_failure(
+            card_reviews(&conn, UserId(1), "e/date").unwrap_err()
+        ));
+        assert!(is_conversion_failure(
+            learner_log(&conn, UserId(1)).unwrap_err()
+        ));
+    }
 }

@@ -2,6 +2,7 @@
 //! it touched is replayed from its whole log, in one transaction.
 
 use crate::db::study::{self, NewReview};
+use crate::ids::{ReviewId, UserId};
 use crate::srs::{CardState, Rating, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::batch::{Rejected, triage};
@@ -21,7 +22,7 @@ pub struct Outcome {
 pub fn apply(
     tx: &Transaction<'_>,
     scheduler: &Scheduler,
-    user_id: i64,
+    user_id: UserId,
     device_id: &str,
     batch: &[IncomingReview],
     now_ms: i64,
@@ -39,7 +40,7 @@ pub fn apply(
         let inserted = study::insert_review(
             tx,
             &NewReview {
-                id: &id,
+                id: &ReviewId::from_stored(id),
                 user_id,
                 card_id: &r.card_id,
                 answered_at: r.answered_at,
@@ -71,7 +72,7 @@ pub fn apply(
 /// UUIDs stay, to be refused by validation.
 pub fn set_aside_stored(
     tx: &Transaction<'_>,
-    user_id: i64,
+    user_id: UserId,
     batch: &mut Vec<IncomingReview>,
 ) -> rusqlite::Result<usize> {
     let before = batch.len();
@@ -109,7 +110,7 @@ pub struct Changed {
 /// Card states changed after `since`, oldest change first: one range of `card_states_seq`.
 pub fn changed_since(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     since: i64,
 ) -> rusqlite::Result<Vec<Changed>> {
     let mut stmt = conn
@@ -125,7 +126,7 @@ pub fn changed_since(
 }
 
 /// The learner's newest change number: the cursor to hand back.
-pub fn current_seq(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
+pub fn current_seq(conn: &Connection, user_id: UserId) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT sync_seq FROM users WHERE id = ?1")?
         .query_row([user_id], |r| r.get(0))
 }
@@ -171,7 +172,7 @@ mod tests {
         let out = apply(
             &tx,
             &Scheduler::new(0.9),
-            1,
+            UserId(1),
             device,
             batch,
             T0 + 1_000_000_000,
@@ -186,7 +187,7 @@ mod tests {
         CARDS
             .iter()
             .filter_map(|c| {
-                study::card_state(conn, 1, c)
+                study::card_state(conn, UserId(1), c)
                     .unwrap()
                     .map(|s| (c.to_string(), s))
             })
@@ -204,11 +205,11 @@ mod tests {
         let first = sync(&mut conn, "phone", &batch);
         assert_eq!((first.accepted, first.duplicates), (3, 0));
         let after_first = states(&conn);
-        let cursor = current_seq(&conn, 1).unwrap();
+        let cursor = current_seq(&conn, UserId(1)).unwrap();
         let again = sync(&mut conn, "phone", &batch);
         assert_eq!((again.accepted, again.duplicates), (0, 3));
         assert_eq!(states(&conn), after_first);
-        assert!(changed_since(&conn, 1, cursor).unwrap().is_empty());
+        assert!(changed_since(&conn, UserId(1), cursor).unwrap().is_empty());
         let n: i64 = conn
             .query_row("SELECT COUNT(*) FROM reviews", [], |r| r.get(0))
             .unwrap();

@@ -3,6 +3,7 @@
 
 use super::DbError;
 use crate::dataset::Deck;
+use crate::ids::UserId;
 use crate::questions::CardSpec;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
@@ -11,7 +12,7 @@ use std::collections::HashSet;
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub id: String,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub file_name: String,
     pub source_text: String,
     pub version: i64,
@@ -49,7 +50,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<Stored>, DbError> {
 }
 
 /// The uploaded decks `user_id` may see: their own, and those assigned to a class they are in.
-pub fn visible_to(conn: &Connection, user_id: i64) -> Result<HashSet<String>, DbError> {
+pub fn visible_to(conn: &Connection, user_id: UserId) -> Result<HashSet<String>, DbError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM teacher_decks WHERE owner_id = ?1
          UNION
@@ -63,7 +64,7 @@ pub fn visible_to(conn: &Connection, user_id: i64) -> Result<HashSet<String>, Db
 
 /// What one save writes.
 pub struct Save<'a> {
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub file_name: &'a str,
     pub source_text: &'a str,
     pub deck: &'a Deck,

@@ -1,6 +1,7 @@
 //! API tokens: one per device, stored as a SHA-256 hash like session tokens. Revoking keeps
 //! the row (with `revoked_at`) so the account page can show when a device was cut off.
 
+use crate::ids::UserId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 #[derive(Debug, Clone)]
@@ -15,7 +16,7 @@ pub struct Token {
 
 pub fn create(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     device_name: &str,
     token_hash: &str,
     now: i64,
@@ -34,8 +35,8 @@ pub fn authenticate(
     conn: &Connection,
     token_hash: &str,
     now: i64,
-) -> rusqlite::Result<Option<(i64, i64)>> {
-    let found: Option<(i64, i64, Option<i64>)> = conn
+) -> rusqlite::Result<Option<(UserId, i64)>> {
+    let found: Option<(UserId, i64, Option<i64>)> = conn
         .prepare_cached(
             "SELECT user_id, id, last_used FROM api_tokens
              WHERE token_hash = ?1 AND revoked_at IS NULL",
@@ -55,7 +56,7 @@ pub fn authenticate(
 }
 
 /// The user's tokens, live ones first, newest first.
-pub fn list(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Token>> {
+pub fn list(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Token>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, device_name, created_at, last_used, revoked_at FROM api_tokens
          WHERE user_id = ?1 ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC",
@@ -73,7 +74,7 @@ pub fn list(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<Token>> {
 }
 
 /// Revokes one of the user's live tokens; false when it is not theirs or already revoked.
-pub fn revoke(conn: &Connection, user_id: i64, id: i64, now: i64) -> rusqlite::Result<bool> {
+pub fn revoke(conn: &Connection, user_id: UserId, id: i64, now: i64) -> rusqlite::Result<bool> {
     Ok(conn.execute(
         "UPDATE api_tokens SET revoked_at = ?3
          WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
@@ -83,7 +84,7 @@ pub fn revoke(conn: &Connection, user_id: i64, id: i64, now: i64) -> rusqlite::R
 
 /// Revokes every live token of a user, as a password change or reset must: a stolen device
 /// token would otherwise outlive the password it was issued for. Returns how many were live.
-pub fn revoke_all(conn: &Connection, user_id: i64, now: i64) -> rusqlite::Result<usize> {
+pub fn revoke_all(conn: &Connection, user_id: UserId, now: i64) -> rusqlite::Result<usize> {
     conn.execute(
         "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
         params![user_id, now],
@@ -108,13 +109,22 @@ mod tests {
     #[test]
     fn a_revoked_token_no_longer_authenticates_and_only_its_owner_can_revoke_it() {
         let conn = db();
-        let id = create(&conn, 1, "phone", "hash-a", 100).unwrap();
-        assert_eq!(authenticate(&conn, "hash-a", 200).unwrap(), Some((1, id)));
-        assert_eq!(list(&conn, 1).unwrap()[0].last_used, Some(200));
-        assert!(!revoke(&conn, 2, id, 300).unwrap(), "not Bob's token");
-        assert!(revoke(&conn, 1, id, 300).unwrap());
-        assert!(!revoke(&conn, 1, id, 301).unwrap(), "already revoked");
+        let id = create(&conn, UserId(1), "phone", "hash-a", 100).unwrap();
+        assert_eq!(
+            authenticate(&conn, "hash-a", 200).unwrap(),
+            Some((UserId(1), id))
+        );
+        assert_eq!(list(&conn, UserId(1)).unwrap()[0].last_used, Some(200));
+        assert!(
+            !revoke(&conn, UserId(2), id, 300).unwrap(),
+            "not Bob's token"
+        );
+        assert!(revoke(&conn, UserId(1), id, 300).unwrap());
+        assert!(
+            !revoke(&conn, UserId(1), id, 301).unwrap(),
+            "already revoked"
+        );
         assert_eq!(authenticate(&conn, "hash-a", 400).unwrap(), None);
-        assert_eq!(list(&conn, 1).unwrap()[0].revoked_at, Some(300));
+        assert_eq!(list(&conn, UserId(1)).unwrap()[0].revoked_at, Some(300));
     }
 }

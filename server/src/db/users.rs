@@ -1,5 +1,6 @@
 //! Accounts.
 
+use crate::ids::UserId;
 use crate::srs::days::{self, DayClock};
 use crate::srs::{Settings, Steps};
 use rusqlite::types::Type;
@@ -30,7 +31,7 @@ impl Role {
 
 #[derive(Debug, Clone)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
@@ -53,7 +54,7 @@ fn row_to_user(row: &Row<'_>) -> rusqlite::Result<User> {
 }
 
 /// The learner's scheduling settings, as the answer path needs them.
-pub fn scheduling(conn: &Connection, id: i64) -> rusqlite::Result<Settings> {
+pub fn scheduling(conn: &Connection, id: UserId) -> rusqlite::Result<Settings> {
     conn.prepare_cached(
         "SELECT desired_retention, learning_steps, relearning_steps, maximum_interval,
                 fsrs_parameters, time_zone, rollover_hour FROM users WHERE id = ?1",
@@ -75,24 +76,38 @@ pub fn scheduling(conn: &Connection, id: i64) -> rusqlite::Result<Settings> {
             relearning_steps: steps(2)?,
             maximum_interval: r.get(3)?,
             parameters,
-            days: clock_from(r.get(5)?, r.get(6)?),
+            days: clock_from(r, 5, 6)?,
         })
     })
 }
 
-/// A learner's zone (the server's when unset or unknown) and rollover hour.
-fn clock_from(zone: Option<String>, rollover_hour: u8) -> DayClock {
-    let zone = zone
-        .as_deref()
-        .and_then(days::zone)
-        .unwrap_or_else(days::server_zone);
-    DayClock::new(zone, rollover_hour)
+/// A learner's zone (the server's when unset) and rollover hour, from columns `zone_at` and
+/// `hour_at`. A zone name the bundled database does not know, or an hour past 23, fails the
+/// read: only checked values are written, so either means the row was damaged.
+fn clock_from(r: &Row<'_>, zone_at: usize, hour_at: usize) -> rusqlite::Result<DayClock> {
+    let bad = |i: usize, v: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            Type::Text,
+            format!("unexpected value {v:?}").into(),
+        )
+    };
+    let zone: Option<String> = r.get(zone_at)?;
+    let zone = match zone {
+        None => days::server_zone(),
+        Some(name) => days::zone(&name).ok_or_else(|| bad(zone_at, name))?,
+    };
+    let rollover_hour: u8 = r.get(hour_at)?;
+    if rollover_hour > 23 {
+        return Err(bad(hour_at, rollover_hour.to_string()));
+    }
+    Ok(DayClock::new(zone, rollover_hour))
 }
 
 /// The learner's calendar alone, for pages that count "today".
-pub fn day_clock(conn: &Connection, id: i64) -> rusqlite::Result<DayClock> {
+pub fn day_clock(conn: &Connection, id: UserId) -> rusqlite::Result<DayClock> {
     conn.prepare_cached("SELECT time_zone, rollover_hour FROM users WHERE id = ?1")?
-        .query_row([id], |r| Ok(clock_from(r.get(0)?, r.get(1)?)))
+        .query_row([id], |r| clock_from(r, 0, 1))
 }
 
 /// Looks a user up by name, ignoring case.
@@ -102,7 +117,7 @@ pub fn by_username(conn: &Connection, username: &str) -> rusqlite::Result<Option
         .optional()
 }
 
-pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
+pub fn by_id(conn: &Connection, id: UserId) -> rusqlite::Result<Option<User>> {
     conn.prepare_cached("SELECT * FROM users WHERE id = ?1")?
         .query_row([id], row_to_user)
         .optional()
@@ -115,16 +130,16 @@ pub fn create(
     password_hash: &str,
     role: Role,
     now: i64,
-) -> rusqlite::Result<Option<i64>> {
+) -> rusqlite::Result<Option<UserId>> {
     let inserted = conn.execute(
         "INSERT INTO users (username, display_name, password_hash, role, created_at)
          VALUES (?1, ?1, ?2, ?3, ?4) ON CONFLICT(username) DO NOTHING",
         params![username, password_hash, role.as_str(), now],
     )?;
-    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
+    Ok((inserted == 1).then(|| UserId(conn.last_insert_rowid())))
 }
 
-pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite::Result<()> {
+pub fn set_password(conn: &Connection, id: UserId, password_hash: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![id, password_hash],
@@ -136,7 +151,7 @@ pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> rusqlite
 /// theirs, in one transaction. Returns how many tokens were live.
 pub fn change_password(
     conn: &mut Connection,
-    id: i64,
+    id: UserId,
     password_hash: &str,
     now: i64,
 ) -> rusqlite::Result<usize> {
@@ -149,7 +164,7 @@ pub fn change_password(
 }
 
 /// The learner's zone (`None`: the server's) and the rest of their schedule's settings.
-pub fn set_schedule(conn: &Connection, id: i64, s: &ScheduleChange<'_>) -> rusqlite::Result<()> {
+pub fn set_schedule(conn: &Connection, id: UserId, s: &ScheduleChange<'_>) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET time_zone = ?2, rollover_hour = ?3, learning_steps = ?4,
                           relearning_steps = ?5, maximum_interval = ?6 WHERE id = ?1",
@@ -176,13 +191,13 @@ pub struct ScheduleChange<'a> {
 }
 
 /// The zone the learner chose, if any (`None`: they follow the server's).
-pub fn chosen_time_zone(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+pub fn chosen_time_zone(conn: &Connection, id: UserId) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT time_zone FROM users WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
 }
 
 /// The zone a learner chose at registration (`None`: the server's).
-pub fn set_time_zone(conn: &Connection, id: i64, zone: Option<&str>) -> rusqlite::Result<()> {
+pub fn set_time_zone(conn: &Connection, id: UserId, zone: Option<&str>) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET time_zone = ?2 WHERE id = ?1",
         params![id, zone],
@@ -192,7 +207,7 @@ pub fn set_time_zone(conn: &Connection, id: i64, zone: Option<&str>) -> rusqlite
 
 pub fn set_study_settings(
     conn: &Connection,
-    id: i64,
+    id: UserId,
     desired_retention: f64,
     new_per_day: i64,
 ) -> rusqlite::Result<()> {
@@ -201,4 +216,79 @@ pub fn set_study_settings(
         params![id, desired_retention, new_per_day],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);
+             PRAGMA ignore_check_constraints = ON;",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn an_unknown_role_fails_the_read() {
+        let conn = db();
+        assert_eq!(
+            by_id(&conn, UserId(1)).unwrap().unwrap().role,
+            Role::Learner
+        );
+        conn.execute("UPDATE users SET role = 'admin'", []).unwrap();
+        let e = by_id(&conn, UserId(1)).unwrap_err();
+        assert!(
+            matches!(e, rusqlite::Error::FromSqlConversionFailure(..)),
+            "{e:?}"
+        );
+        assert!(by_username(&conn, "ann").is_err());
+    }
+
+    #[test]
+    fn an_unknown_time_zone_fails_the_read_instead_of_becoming_the_servers() {
+        let conn = db();
+        conn.execute("UPDATE users SET time_zone = 'Asia/Ho_Chi_Minh'", [])
+            .unwrap();
+        assert_eq!(
+            day_clock(&conn, UserId(1)).unwrap().zone_name(),
+            "Asia/Ho_Chi_Minh"
+        );
+        conn.execute("UPDATE users SET time_zone = 'Mars/Olympus'", [])
+            .unwrap();
+        let e = day_clock(&conn, UserId(1)).unwrap_err();
+        assert!(e.to_string().contains("Mars/Olympus"), "{e}");
+        assert!(scheduling(&conn, UserId(1)).is_err());
+    }
+
+    #[test]
+    fn a_rollover_hour_past_23_fails_the_read() {
+        let conn = db();
+        assert!(day_clock(&conn, UserId(1)).is_ok());
+        conn.execute("UPDATE users SET rollover_hour = 30", [])
+            .unwrap();
+        assert!(day_clock(&conn, UserId(1)).is_err());
+        assert!(scheduling(&conn, UserId(1)).is_err());
+    }
+
+    #[test]
+    fn bad_learning_steps_or_parameters_fail_the_read() {
+        let conn = db();
+        assert!(scheduling(&conn, UserId(1)).is_ok());
+        conn.execute("UPDATE users SET learning_steps = 'soon'", [])
+            .unwrap();
+        assert!(scheduling(&conn, UserId(1)).is_err());
+        conn.execute(
+            "UPDATE users SET learning_steps = (SELECT relearning_steps FROM users),
+                              fsrs_parameters = '[1, 2,'",
+            [],
+        )
+        .unwrap();
+        assert!(scheduling(&conn, UserId(1)).is_err());
+    }
 }

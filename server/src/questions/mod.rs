@@ -67,6 +67,21 @@ impl Kind {
         }
     }
 
+    /// The kind in a teacher's words, as the assignment form and the class reports name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Date => "Date of an event",
+            Kind::EventOnDate => "Event on a date",
+            Kind::Place => "Place",
+            Kind::Figure => "Figures (how many, how much)",
+            Kind::Chronology => "Chronology (put in order)",
+            Kind::Speaker => "Who said it",
+            Kind::Cloze => "Fill in the blank",
+            Kind::TrueFalse => "True or false",
+            Kind::Flashcard => "Flashcard",
+        }
+    }
+
     /// Whether the learner can type the answer instead of picking it.
     pub fn accepts_typed(self) -> bool {
         matches!(

@@ -153,7 +153,7 @@ pub async fn learner(
         Err(n) => return Err(too_large(format!("You have studied {n} cards."))),
     };
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         bytes = bytes.len(),
         "learner's cards exported for Anki"
     );

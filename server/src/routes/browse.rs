@@ -155,3 +155,56 @@ pub async fn show(
         total: deck.events.len(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browse_keeps_the_search_lists_each_event_and_links_its_cards() {
+        let html = BrowsePage {
+            page: PageCtx::learner_for_tests(),
+            deck_id: "vn".into(),
+            deck_title: "Vietnam".into(),
+            q: "<saigon>".into(),
+            q_error: None,
+            eras: vec![EraOption {
+                id: "fall".into(),
+                title: "The fall".into(),
+                selected: true,
+            }],
+            events: vec![EventRow {
+                id: "fall".into(),
+                title: "Fall of Saigon".into(),
+                date: "30 April 1975".into(),
+                era_title: "The fall".into(),
+                place: Some("Saigon".into()),
+                actors: vec!["PAVN".into(), "ARVN".into()],
+                tags: vec!["war".into()],
+                summary: "The city is taken.".into(),
+                standing: Standing::Learning,
+                sources: vec![],
+                cards: vec![CardRow {
+                    id: "fall/date".into(),
+                    kind: "date".into(),
+                    standing: Standing::NotSeen,
+                }],
+            }],
+            total: 40,
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains("name=\"q\" type=\"text\" value=\"&#60;saigon&#62;\""),
+            "{html}"
+        );
+        assert!(html.contains("<option value=\"fall\" selected>The fall</option>"));
+        assert!(html.contains("1 of 40 events matching “&#60;saigon&#62;”."));
+        assert!(html.contains(
+            "30 April 1975 · Saigon · The fall · <span class=\"standing learning\">learning</span>"
+        ));
+        assert!(html.contains("With PAVN, ARVN <span class=\"tag\">war</span>"));
+        assert!(html.contains("href=\"/study?deck=vn&amp;card=fall%2Fdate&amp;more=1\""));
+        assert!(html.contains("href=\"/timeline?deck=vn&amp;event=fall#event-detail\""));
+    }
+}

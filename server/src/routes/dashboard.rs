@@ -216,3 +216,117 @@ fn open_first(mut assignments: Vec<MyAssignment>) -> Vec<MyAssignment> {
     });
     assignments
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classes::goal::Goal;
+    use crate::ids::{AssignmentId, ClassId};
+    use crate::routes::classes::report::AssignmentCell;
+
+    fn deck() -> DeckRow {
+        DeckRow {
+            id: "vn".into(),
+            title: "Vietnam <1975>".into(),
+            description: "Wars and after.".into(),
+            due: 4,
+            new: 10,
+            seen: 30,
+            total: 120,
+            eras: vec![EraRow {
+                id: "fall & after".into(),
+                title: "The fall".into(),
+                due: 2,
+                unseen: 5,
+                total: 20,
+                seen: 15,
+                mastered: 8,
+                mastered_percent: 40,
+            }],
+            tags: vec!["war".into()],
+            kinds: vec![KindChoice {
+                id: "date",
+                label: "Date of an event".into(),
+                cards: 40,
+            }],
+        }
+    }
+
+    fn dashboard(first_visit: bool, assignments: Vec<MyAssignment>) -> String {
+        let open_assignments = assignments.iter().filter(|a| a.is_open()).count();
+        DashboardPage {
+            page: PageCtx::learner_for_tests(),
+            display_name: "Ann <3".into(),
+            first_visit,
+            answered_today: 12,
+            right_today: 9,
+            streak: 1,
+            missed: 3,
+            decks: vec![deck()],
+            is_teacher: false,
+            assignments,
+            open_assignments,
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn the_dashboard_counts_today_and_links_each_way_to_study_a_deck() {
+        let html = dashboard(false, vec![]);
+        assert!(html.contains("<h1>Welcome back, Ann &#60;3</h1>"), "{html}");
+        assert!(
+            html.contains(
+                "12 answered, 9 right · streak: 1 day · <a href=\"/missed\">3 missed</a>"
+            )
+        );
+        assert!(html.contains("<h2 id=\"deck-vn\">Vietnam &#60;1975&#62;</h2>"));
+        assert!(html.contains(
+            "<strong>4</strong> due · <strong>10</strong> new today · 30 of 120 cards seen"
+        ));
+        assert!(html.contains("<a class=\"button primary\" href=\"/study?deck=vn\">Study</a>"));
+        assert!(html.contains("href=\"/study?deck=vn&amp;mode=flashcard\""));
+        assert!(html.contains("href=\"/study/offline?deck=vn\""));
+        // The era id is URL-encoded in the link, so `&` cannot start another parameter.
+        assert!(
+            html.contains("href=\"/study?deck=vn&amp;era=fall%20%26%20after\""),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<input type=\"checkbox\" name=\"kind\" value=\"date\"> Date of an event"
+            )
+        );
+        assert!(html.contains("<option value=\"war\">war</option>"));
+    }
+
+    #[test]
+    fn an_open_assignment_takes_the_primary_study_button() {
+        let a = MyAssignment {
+            id: AssignmentId(3),
+            class_id: ClassId(7),
+            class_name: "9A".into(),
+            title: "Week 1".into(),
+            due: "8 December".into(),
+            due_date: None,
+            goal: Goal::RightOnce.describe(),
+            cell: AssignmentCell {
+                done: 2,
+                total: 12,
+                percent: 16,
+                behind: true,
+            },
+        };
+        let html = dashboard(true, vec![a]);
+        assert!(
+            html.contains("<h1>Welcome to Chronicle, Ann &#60;3</h1>"),
+            "{html}"
+        );
+        assert!(html.contains("<h2 id=\"assignments-h\">Your assignments</h2>"));
+        assert!(html.contains("href=\"/classes/7/assignments/3\">Week 1</a>"));
+        assert!(html.contains("href=\"/study?assignment=3\">Study “Week 1”</a>"));
+        assert!(
+            html.contains("<a class=\"button\" href=\"/study?deck=vn\">Study the whole deck</a>")
+        );
+    }
+}

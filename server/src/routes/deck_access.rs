@@ -5,6 +5,7 @@
 use crate::catalog::Catalog;
 use crate::dataset::Deck;
 use crate::db::{self, DbError};
+use crate::ids::UserId;
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use std::collections::HashSet;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 pub async fn may_see(
     state: &AppState,
     catalog: &Catalog,
-    user_id: i64,
+    user_id: UserId,
     deck_id: &str,
 ) -> Result<bool, DbError> {
     if catalog.deck(deck_id).is_none() {
@@ -34,7 +35,7 @@ pub async fn may_see(
 pub async fn visible(
     state: &AppState,
     catalog: &Catalog,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<HashSet<String>>, DbError> {
     if !catalog.has_uploads() {
         return Ok(None);
@@ -50,7 +51,7 @@ pub async fn visible(
 pub async fn decks_of<'a>(
     state: &AppState,
     catalog: &'a Catalog,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<&'a Deck>, DbError> {
     let visible = visible(state, catalog, user_id).await?;
     Ok(catalog
@@ -64,7 +65,7 @@ pub async fn decks_of<'a>(
 
 /// The catalog as `user_id` may see it, for pages that sum over every deck: the live one
 /// when nobody has uploaded a deck, else a copy without the decks hidden from them.
-pub async fn catalog_for(state: &AppState, user_id: i64) -> Result<Arc<Catalog>, DbError> {
+pub async fn catalog_for(state: &AppState, user_id: UserId) -> Result<Arc<Catalog>, DbError> {
     let catalog = state.catalog();
     let Some(visible) = visible(state, &catalog, user_id).await? else {
         return Ok(catalog);
@@ -79,7 +80,7 @@ pub async fn catalog_for(state: &AppState, user_id: i64) -> Result<Arc<Catalog>,
 pub async fn chosen<'a>(
     state: &AppState,
     catalog: &'a Catalog,
-    user_id: i64,
+    user_id: UserId,
     requested: Option<&str>,
 ) -> Result<&'a Deck, PageError> {
     match requested.filter(|d| !d.is_empty()) {

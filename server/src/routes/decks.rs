@@ -8,7 +8,6 @@ use crate::clock::now;
 use crate::dataset::Deck;
 use crate::db::{self, users::Role};
 use crate::questions::{Kind, Question};
-use crate::routes::classes::assignment_form::kind_label;
 use crate::routes::deck_access::{decks_of, may_see};
 use crate::routes::state::AppState;
 use crate::upload::{self, Problem as DeckProblem};
@@ -86,7 +85,7 @@ fn event_rows(deck: &Deck) -> Vec<EventRow> {
 }
 
 pub struct ClassLink {
-    pub id: i64,
+    pub id: crate::ids::ClassId,
     pub name: String,
 }
 
@@ -395,7 +394,7 @@ fn samples(catalog_cards: &[crate::questions::CardSpec], deck: &Deck) -> Vec<Sam
             let card = catalog_cards.iter().find(|c| c.kind == *kind)?;
             let q: Question = crate::questions::generate(deck, card, 0)?;
             Some(Sample {
-                kind: kind_label(*kind),
+                kind: kind.label(),
                 prompt: q.prompt,
                 choices: q.choices,
                 answer: q.answer,

@@ -37,3 +37,22 @@ pub async fn home(
             .sum(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_landing_page_counts_the_deck_and_links_to_register_and_login() {
+        let html = Landing {
+            page: PageCtx::anonymous("tok".into()),
+            events: 123,
+            cards: 456,
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("123 events, 456 cards."), "{html}");
+        assert!(html.contains("href=\"/register\""));
+        assert!(html.contains("href=\"/login\""));
+    }
+}

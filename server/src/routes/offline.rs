@@ -54,3 +54,27 @@ pub async fn script() -> HttpResponse {
         .insert_header(("Cache-Control", "no-cache"))
         .body(SCRIPT)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_offline_page_names_its_deck_and_links_back_online() {
+        let html = OfflinePage {
+            page: PageCtx::learner_for_tests(),
+            deck_id: "vn".into(),
+            deck_title: "Vietnam <1975>".into(),
+            username: "ann".into(),
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains("data-deck=\"vn\" data-user=\"ann\""),
+            "{html}"
+        );
+        assert!(html.contains("<h1>Study offline: Vietnam &#60;1975&#62;</h1>"));
+        assert!(html.contains("href=\"/study?deck=vn\""));
+        assert!(html.contains("src=\"/static/offline.js\""));
+    }
+}

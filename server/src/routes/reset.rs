@@ -5,6 +5,7 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::{password, reset};
 use crate::clock::now;
 use crate::db;
+use crate::ids::{ClassId, UserId};
 use crate::routes::auth::{anonymous_page, check_anonymous_csrf, start_session};
 use crate::routes::classes::access::student_of;
 use crate::routes::state::AppState;
@@ -24,7 +25,7 @@ use serde::Deserialize;
 pub async fn confirm(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, student_id) = path.into_inner();
     let (class, member) = student_of(&state, &user, class_id, student_id).await?;
@@ -53,7 +54,7 @@ pub async fn confirm(
 #[template(path = "reset_issued.html")]
 struct IssuedPage {
     page: PageCtx,
-    class_id: i64,
+    class_id: ClassId,
     class_name: String,
     student: String,
     link: String,
@@ -70,7 +71,7 @@ pub async fn issue(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
     form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -87,9 +88,9 @@ pub async fn issue(
     })
     .await?;
     tracing::info!(
-        teacher_id = teacher,
-        student_id,
-        class_id,
+        teacher_id = %teacher,
+        student_id = %student_id,
+        class_id = %class_id,
         "password reset link made"
     );
     let mut response = html(&IssuedPage {
@@ -215,7 +216,7 @@ pub async fn complete(
         return gone(&req, &state);
     };
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         "password reset by link; sessions and device tokens ended"
     );
     let cookie = start_session(&state, user_id, None).await?;
@@ -224,4 +225,57 @@ pub async fn complete(
         .add_cookie(&cookie)
         .map_err(|e| PageError::Unexpected(e.into()))?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issued_page_shows_the_link_once_and_links_back_to_the_class() {
+        let html = IssuedPage {
+            page: PageCtx::teacher_for_tests(),
+            class_id: ClassId(7),
+            class_name: "9A".into(),
+            student: "<script>x</script>".into(),
+            link: "https://chronicle.test/reset/abc".into(),
+            until: "2 December 2026, 10:00".into(),
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains("id=\"reset-link\">https://chronicle.test/reset/abc</code>"),
+            "{html}"
+        );
+        assert!(html.contains("until 2 December 2026, 10:00"));
+        assert!(html.contains("href=\"/classes/7\""));
+        assert!(!html.contains("<script>x"));
+        assert!(html.contains("Reset link for &#60;script&#62;x&#60;/script&#62;"));
+    }
+
+    #[test]
+    fn the_reset_form_posts_to_its_token_and_a_dead_link_says_so() {
+        let live = ResetPage {
+            page: PageCtx::anonymous("tok".into()),
+            username: Some("ann".into()),
+            token: "abc123".into(),
+            password_error: Some("Too short.".into()),
+        }
+        .render()
+        .unwrap();
+        assert!(live.contains("action=\"/reset/abc123\""), "{live}");
+        assert!(live.contains("<strong>ann</strong>"));
+        assert!(live.contains("name=\"csrf_token\" value=\"tok\""));
+        assert!(live.contains("id=\"password-error\">Too short.</p>"));
+        let dead = ResetPage {
+            page: PageCtx::anonymous("tok".into()),
+            username: None,
+            token: "abc123".into(),
+            password_error: None,
+        }
+        .render()
+        .unwrap();
+        assert!(dead.contains("<h1>This link no longer works</h1>"));
+        assert!(!dead.contains("action=\"/reset/"));
+    }
 }

@@ -238,3 +238,89 @@ fn rows(counts: Vec<(Standing, usize)>) -> Vec<StandingRow> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::chart::{bars, heatmap};
+
+    fn day(iso: &str, label: &str, count: usize) -> DayRow {
+        DayRow {
+            iso: iso.into(),
+            label: label.into(),
+            count,
+        }
+    }
+
+    #[test]
+    fn the_stats_page_shows_today_each_chart_with_its_table_and_the_eras() {
+        let known = || StandingRow {
+            key: "known",
+            label: "Known",
+            count: 7,
+        };
+        let html = StatsPage {
+            page: PageCtx::learner_for_tests(),
+            today_cards: 5,
+            today_answers: 8,
+            today_right: 6,
+            today_accuracy: Some(75),
+            today_time: "4 min".into(),
+            streak: 2,
+            total_answers: 40,
+            days: vec![day("2026-12-01", "1 Dec", 8)],
+            days_total: 40,
+            days_summary: "Bar chart of answers per day".into(),
+            forecast_summary: "Bar chart of cards due".into(),
+            day_bars: bars(&[("1 Dec".into(), 8)], None, 1),
+            heatmap: heatmap(&[(20_423, 8)]),
+            weeks: vec![WeekRow {
+                first: "2026-11-30".into(),
+                label: "30 Nov".into(),
+                due: 10,
+                right: 9,
+                retention: Some(90),
+            }],
+            week_bars: bars(&[("30 Nov".into(), 90)], Some(100), 1),
+            forecast: vec![day("2026-12-02", "2 Dec", 3)],
+            forecast_total: 1,
+            forecast_bars: bars(&[("2 Dec".into(), 3)], None, 1),
+            standings: vec![known()],
+            standing_bars: bars(&[("Known".into(), 7)], None, 1),
+            eras: vec![EraRow {
+                title: "The <fall>".into(),
+                counts: vec![known()],
+                total: 7,
+                segments: vec![Segment {
+                    key: "known",
+                    x: 0.0,
+                    w: 100.0,
+                }],
+            }],
+            width: 600.0,
+            height: 160.0,
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("<dt>Cards studied</dt><dd>5</dd>"), "{html}");
+        assert!(html.contains("<dt>Accuracy</dt><dd>75%</dd>"));
+        assert!(html.contains("<dt>Streak</dt><dd>2 days</dd>"));
+        assert!(!html.contains("No answers yet"));
+        assert!(html.contains("40 answers in 90 days."));
+        assert!(
+            html.contains(
+                "<tr data-day=\"2026-12-01\"><th scope=\"row\">1 Dec</th><td>8</td></tr>"
+            )
+        );
+        assert!(html.contains("<tr data-week=\"2026-11-30\"><th scope=\"row\">30 Nov</th><td>10</td><td>9</td><td>90%</td></tr>"));
+        assert!(html.contains("1 card come due in 30 days"));
+        assert!(html.contains("id=\"days-chart\" viewBox=\"0 0 600 160\" role=\"img\" aria-label=\"Bar chart of answers per day\""));
+        assert!(html.contains("data-value=\"8\"><title>1 Dec: 8</title>"));
+        assert!(html.contains("<title>30 Nov: 90%</title>"));
+        assert!(
+            html.contains(
+                "<th scope=\"row\">The &#60;fall&#62;</th><td data-state=\"known\">7</td>"
+            )
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
+use crate::ids::AssignmentId;
 
 use crate::db::classes::{self as class_store, Assignment};
 use crate::db::{study as store, users};
@@ -37,7 +38,7 @@ pub async fn assignment_scope(
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(id) => {
-            let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+            let id: AssignmentId = id.parse().map_err(|_| PageError::NotFound)?;
             Ok(Some(assignments::for_study(state, user, id).await?))
         }
     }

@@ -241,7 +241,7 @@ fn round(v: f32) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::year_of;
+    use super::*;
     use crate::dataset::HistDate;
 
     #[test]
@@ -250,5 +250,80 @@ mod tests {
             assert_eq!(year_of(HistDate::year(y).first_day()), y);
             assert_eq!(year_of(HistDate::year(y).last_day()), y);
         }
+    }
+
+    #[test]
+    fn the_timeline_marks_each_event_and_details_the_chosen_one() {
+        let mark = |id: &str, selected| Mark {
+            id: id.into(),
+            title: "Fall of <Saigon>".into(),
+            date: "30 Apr 1975".into(),
+            standing: Standing::Known,
+            left: 25.0,
+            width: 0.0,
+            is_span: false,
+            label_left: false,
+            selected,
+        };
+        let html = TimelinePage {
+            page: PageCtx::learner_for_tests(),
+            deck_id: "vn".into(),
+            deck_title: "Vietnam".into(),
+            eras: vec![EraTrack {
+                id: "fall".into(),
+                title: "The fall".into(),
+                ticks: vec![Tick {
+                    left: 0.0,
+                    year: 1975,
+                }],
+                marks: vec![mark("fall", true), mark("after", false)],
+            }],
+            selected: Some(Selected {
+                id: "fall".into(),
+                era: "fall".into(),
+                note: EventNote {
+                    title: "Fall of <Saigon>".into(),
+                    date: "30 April 1975".into(),
+                    place: Some("Saigon".into()),
+                    summary: "The city is taken.".into(),
+                    disputes: vec![],
+                },
+                standing: Standing::Known,
+                sources: vec![],
+                cards: vec![CardRow {
+                    id: "fall/date".into(),
+                    kind: "date".into(),
+                    standing: Standing::Known,
+                }],
+                history: vec![PastRow {
+                    when: "1 Dec 2026".into(),
+                    kind: "date".into(),
+                    correct: false,
+                    given: "<b>1976</b>".into(),
+                }],
+            }),
+            legend: [
+                Standing::NotSeen,
+                Standing::Learning,
+                Standing::Known,
+                Standing::OftenMissed,
+            ],
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains("<h2 id=\"event-detail-h\">Fall of &#60;Saigon&#62;</h2>"),
+            "{html}"
+        );
+        assert!(html.contains("30 April 1975 · Saigon · <span class=\"standing known\">"));
+        assert!(html.contains("href=\"/study?deck=vn&amp;event=fall&amp;more=1\""));
+        assert!(html.contains("href=\"/study?deck=vn&amp;era=fall\""));
+        assert!(html.contains("<td>&#60;b&#62;1976&#60;/b&#62;</td><td>wrong</td>"));
+        assert!(html.contains("<span style=\"left: 0%\">1975</span>"));
+        assert!(html.contains(
+            "href=\"/timeline?deck=vn&amp;event=fall#event-detail\" aria-current=\"true\""
+        ));
+        assert!(html.contains("href=\"/timeline?deck=vn&amp;event=after#event-detail\">"));
+        assert_eq!(html.matches("aria-current=\"true\"").count(), 1);
     }
 }

@@ -6,6 +6,7 @@
 //! while another event is left, so a learner does not answer sixty "When?" in a row.
 
 use super::CardState;
+use crate::ids::UserId;
 use crate::questions::{CardSpec, Kind};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -58,7 +59,7 @@ pub fn candidates<'a>(
 }
 
 /// The seed of a learner's order of new cards: the same on every device and every visit.
-pub fn learner_seed(user_id: i64) -> u64 {
+pub fn learner_seed(user_id: UserId) -> u64 {
     crate::questions::stable_hash(&["new-cards", &user_id.to_string()])
 }
 

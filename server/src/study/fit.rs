@@ -3,6 +3,7 @@
 //! predicts better, use it and reschedule every card by replaying the log under it.
 
 use crate::db::{Pool, fits, study as store, users};
+use crate::ids::UserId;
 use crate::srs::Scheduler;
 use crate::srs::optimiser;
 use rusqlite::TransactionBehavior;
@@ -12,14 +13,14 @@ use std::time::Duration;
 pub const RUNNING_FOR: i64 = 30 * 60;
 
 /// Runs the fit `fit_id` (already recorded as started) for the learner to the end.
-pub fn run(pool: &Pool, user_id: i64, fit_id: i64) -> anyhow::Result<()> {
+pub fn run(pool: &Pool, user_id: UserId, fit_id: i64) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let log = store::learner_log(&conn, user_id)?;
     let settings = users::scheduling(&conn, user_id)?;
     let started = std::time::Instant::now();
     let verdict = optimiser::optimise(&log, &settings.days, settings.parameters.as_deref());
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         reviews = log.len(),
         ms = started.elapsed().as_millis() as u64,
         kept = verdict.as_ref().is_ok_and(|v| v.keep.is_some()),
@@ -45,7 +46,7 @@ pub fn run(pool: &Pool, user_id: i64, fit_id: i64) -> anyhow::Result<()> {
 }
 
 /// Starts a fit for the learner on its own thread; false when one is already running.
-pub fn start(pool: &Pool, user_id: i64) -> anyhow::Result<bool> {
+pub fn start(pool: &Pool, user_id: UserId) -> anyhow::Result<bool> {
     let conn = pool.get()?;
     let Some(fit_id) = fits::start(&conn, user_id, crate::clock::now(), RUNNING_FOR)? else {
         return Ok(false);
@@ -56,7 +57,7 @@ pub fn start(pool: &Pool, user_id: i64) -> anyhow::Result<bool> {
         .name("fit-parameters".into())
         .spawn(move || {
             if let Err(e) = run(&pool, user_id, fit_id) {
-                tracing::warn!(user_id, error = %e, "fitting parameters failed");
+                tracing::warn!(user_id = %user_id, error = %e, "fitting parameters failed");
             }
         })?;
     Ok(true)
@@ -84,7 +85,7 @@ pub fn spawn_weekly(pool: Pool, alive: std::sync::Weak<()>, every: Duration) {
                     if let Ok(Some(fit_id)) = started
                         && let Err(e) = run(&pool, user_id, fit_id)
                     {
-                        tracing::warn!(user_id, error = %e, "weekly fit failed");
+                        tracing::warn!(user_id = %user_id, error = %e, "weekly fit failed");
                     }
                 }
             }

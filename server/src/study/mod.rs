@@ -11,6 +11,7 @@ pub mod fit;
 use crate::db::study::{self as store, NewReview};
 use crate::db::sync::{self as sync_store, Changed, Outcome};
 use crate::db::users;
+use crate::ids::UserId;
 use crate::srs::{CardState, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::cursor::Cursor;
@@ -55,7 +56,7 @@ pub fn answer(
 /// Replays every card of the learner with their current settings, in one transaction: what
 /// changing retention, steps, time zone or parameters does. The log never changes. Returns
 /// how many cards were rescheduled.
-pub fn reschedule(conn: &mut Connection, user_id: i64) -> rusqlite::Result<usize> {
+pub fn reschedule(conn: &mut Connection, user_id: UserId) -> rusqlite::Result<usize> {
     reschedule_after(conn, user_id, |_| Ok(()))
 }
 
@@ -63,7 +64,7 @@ pub fn reschedule(conn: &mut Connection, user_id: i64) -> rusqlite::Result<usize
 /// transaction: no state is ever left computed under settings that were not saved.
 pub fn reschedule_after(
     conn: &mut Connection,
-    user_id: i64,
+    user_id: UserId,
     change: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<usize> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -94,7 +95,7 @@ pub struct Synced {
 #[allow(clippy::too_many_arguments)]
 pub fn sync(
     conn: &mut Connection,
-    user_id: i64,
+    user_id: UserId,
     device_id: &str,
     mut batch: Vec<IncomingReview>,
     cursor: Option<Cursor>,
@@ -135,6 +136,7 @@ pub fn sync(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::ReviewId;
     use crate::srs::Rating;
 
     const T0: i64 = 1_750_000_000_000;
@@ -152,10 +154,10 @@ mod tests {
         conn
     }
 
-    fn review(id: &str, at: i64, rating: Rating) -> NewReview<'_> {
+    fn review(id: &ReviewId, at: i64, rating: Rating) -> NewReview<'_> {
         NewReview {
             id,
-            user_id: 1,
+            user_id: UserId(1),
             card_id: "e1/date",
             answered_at: at,
             rating,
@@ -170,12 +172,13 @@ mod tests {
     #[test]
     fn a_second_form_for_the_same_position_is_stale_and_a_resent_one_already_saved() {
         let mut conn = db();
-        let first = review("a", T0, Rating::Good);
+        let (a, b) = (ReviewId::from_stored("a"), ReviewId::from_stored("b"));
+        let first = review(&a, T0, Rating::Good);
         assert!(matches!(
             answer(&mut conn, &first, 0, T0).unwrap(),
             Answered::Saved(state) if state.reps == 1
         ));
-        let other_tab = review("b", T0 + 1000, Rating::Again);
+        let other_tab = review(&b, T0 + 1000, Rating::Again);
         assert_eq!(
             answer(&mut conn, &other_tab, 0, T0).unwrap(),
             Answered::Stale
@@ -206,7 +209,7 @@ mod tests {
             let mut tidied = 0;
             let synced = sync(
                 &mut conn,
-                1,
+                UserId(1),
                 "phone",
                 batch,
                 None,

@@ -27,3 +27,24 @@ impl PageCtx {
         }
     }
 }
+
+/// Fixed layouts for render tests of the views (kanidm's habit: a view rendered without a
+/// server, from fixed values).
+#[cfg(test)]
+impl PageCtx {
+    pub fn learner_for_tests() -> PageCtx {
+        let user = NavUser {
+            username: "ann".into(),
+            is_teacher: false,
+        };
+        PageCtx::signed_in(user, "tok".into())
+    }
+
+    pub fn teacher_for_tests() -> PageCtx {
+        let user = NavUser {
+            username: "lan".into(),
+            is_teacher: true,
+        };
+        PageCtx::signed_in(user, "tok".into())
+    }
+}

@@ -395,7 +395,10 @@ async fn the_verdict_and_right_answer_come_before_the_sources_and_the_way_on() {
     let result = app.answer_page(&page, false).await;
     let q = app
         .catalog
-        .question(&card, chronicle::catalog::seed_for(uid, &card, 0))
+        .question(
+            &card,
+            chronicle::catalog::seed_for(chronicle::ids::UserId(uid), &card, 0),
+        )
         .unwrap();
     let verdict = result.find("id=\"verdict\"").unwrap();
     let right = result

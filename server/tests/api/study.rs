@@ -157,7 +157,8 @@ async fn the_kept_state_equals_a_replay_of_the_review_log() {
     assert!(!states.is_empty());
     let scheduler = Scheduler::new(0.9);
     for (card_id, stability, difficulty, due, reps) in states {
-        let log = chronicle::db::study::card_reviews(&conn, user, &card_id).unwrap();
+        let log = chronicle::db::study::card_reviews(&conn, chronicle::ids::UserId(user), &card_id)
+            .unwrap();
         let replayed = scheduler.replay(&log).unwrap();
         assert_eq!(replayed.stability as f64, stability, "{card_id}");
         assert_eq!(replayed.difficulty as f64, difficulty, "{card_id}");

@@ -2,12 +2,13 @@
 
 use crate::classes::goal::Goal;
 use crate::classes::selection::Selection;
+use crate::ids::{AssignmentId, ClassId, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct Assignment {
-    pub id: i64,
-    pub class_id: i64,
+    pub id: AssignmentId,
+    pub class_id: ClassId,
     pub title: String,
     pub deck_id: String,
     pub selection: Selection,
@@ -42,6 +43,14 @@ pub fn due_text(t: i64) -> Option<String> {
 fn assignment_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
     let selection: String = r.get("selection_json")?;
     let goal: String = r.get("goal")?;
+    let due_date: Option<String> = r.get("due_date")?;
+    // A due date that is neither an instant nor a day would read as "no due date": refuse it.
+    if let Some(due) = &due_date
+        && due.parse::<jiff::Timestamp>().is_err()
+        && due.parse::<jiff::civil::Date>().is_err()
+    {
+        return Err(crate::db::invalid_value(r, "due_date", due));
+    }
     Ok(Assignment {
         id: r.get("id")?,
         class_id: r.get("class_id")?,
@@ -51,7 +60,7 @@ fn assignment_row(r: &Row<'_>) -> rusqlite::Result<Assignment> {
             .map_err(|_| crate::db::invalid_value(r, "selection_json", &selection))?,
         goal: Goal::from_db(&goal, r.get("goal_stability")?)
             .ok_or_else(|| crate::db::invalid_value(r, "goal", &goal))?,
-        due_date: r.get("due_date")?,
+        due_date,
         created_at: r.get("created_at")?,
         cards: r.get::<_, i64>("n_cards")? as usize,
     })
@@ -61,7 +70,7 @@ const ASSIGNMENT_COLUMNS: &str = "a.*, (SELECT COUNT(*) FROM assignment_cards ac
     WHERE ac.assignment_id = a.id) AS n_cards";
 
 /// A class's assignments, soonest due first, undated last.
-pub fn assignments(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Assignment>> {
+pub fn assignments(conn: &Connection, class_id: ClassId) -> rusqlite::Result<Vec<Assignment>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ASSIGNMENT_COLUMNS} FROM assignments a WHERE a.class_id = ?1
          ORDER BY a.due_date IS NULL, a.due_date, a.id"
@@ -72,8 +81,8 @@ pub fn assignments(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Ass
 
 pub fn assignment(
     conn: &Connection,
-    class_id: i64,
-    assignment_id: i64,
+    class_id: ClassId,
+    assignment_id: AssignmentId,
 ) -> rusqlite::Result<Option<Assignment>> {
     conn.prepare_cached(&format!(
         "SELECT {ASSIGNMENT_COLUMNS} FROM assignments a WHERE a.class_id = ?1 AND a.id = ?2"
@@ -82,7 +91,10 @@ pub fn assignment(
     .optional()
 }
 
-pub fn assignment_cards(conn: &Connection, assignment_id: i64) -> rusqlite::Result<Vec<String>> {
+pub fn assignment_cards(
+    conn: &Connection,
+    assignment_id: AssignmentId,
+) -> rusqlite::Result<Vec<String>> {
     let mut stmt =
         conn.prepare_cached("SELECT card_id FROM assignment_cards WHERE assignment_id = ?1")?;
     let rows = stmt.query_map([assignment_id], |r| r.get(0))?;
@@ -102,11 +114,11 @@ pub struct AssignmentInput<'a> {
 /// Creates (`id` None) or replaces an assignment and its card list, in one transaction.
 pub fn save_assignment(
     conn: &mut Connection,
-    class_id: i64,
-    id: Option<i64>,
+    class_id: ClassId,
+    id: Option<AssignmentId>,
     a: &AssignmentInput<'_>,
     now: i64,
-) -> rusqlite::Result<i64> {
+) -> rusqlite::Result<AssignmentId> {
     let tx = conn.transaction()?;
     let selection = serde_json::to_string(a.selection).expect("a selection serializes");
     let stability = match a.goal {
@@ -153,7 +165,7 @@ pub fn save_assignment(
                     now
                 ],
             )?;
-            tx.last_insert_rowid()
+            AssignmentId(tx.last_insert_rowid())
         }
     };
     let mut insert = tx.prepare_cached(
@@ -167,7 +179,11 @@ pub fn save_assignment(
     Ok(id)
 }
 
-pub fn delete_assignment(conn: &Connection, class_id: i64, id: i64) -> rusqlite::Result<bool> {
+pub fn delete_assignment(
+    conn: &Connection,
+    class_id: ClassId,
+    id: AssignmentId,
+) -> rusqlite::Result<bool> {
     let n = conn.execute(
         "DELETE FROM assignments WHERE id = ?1 AND class_id = ?2",
         params![id, class_id],
@@ -178,7 +194,7 @@ pub fn delete_assignment(conn: &Connection, class_id: i64, id: i64) -> rusqlite:
 /// Open assignments of every class `user_id` belongs to, soonest due first.
 pub fn assignments_of_member(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
 ) -> rusqlite::Result<Vec<(Assignment, String, i64)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ASSIGNMENT_COLUMNS}, c.name AS class_name, m.joined_at FROM assignments a
@@ -216,15 +232,51 @@ mod tests {
                VALUES (1, 1, 'fine', 'd', '{}', 'right_once', NULL, NULL, 0, 0);",
         )
         .unwrap();
-        assert_eq!(assignments(&conn, 1).unwrap().len(), 1);
+        assert_eq!(assignments(&conn, ClassId(1)).unwrap().len(), 1);
         conn.execute("UPDATE assignments SET selection_json = 'not json'", [])
             .unwrap();
-        assert!(assignments(&conn, 1).is_err());
+        assert!(assignments(&conn, ClassId(1)).is_err());
         conn.execute(
             "UPDATE assignments SET selection_json = '{}', goal = 'stability'",
             [],
         )
         .unwrap();
-        assert!(assignment(&conn, 1, 1).is_err(), "stability with no days");
+        assert!(
+            assignment(&conn, ClassId(1), AssignmentId(1)).is_err(),
+            "stability with no days"
+        );
+    }
+
+    /// A due date that parses as neither an instant nor a day would read as "not due".
+    #[test]
+    fn an_unreadable_due_date_fails_the_read() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 't', 'T', 'x', 'teacher', 0);
+             INSERT INTO classes VALUES (1, 1, 'C', 'ABCDEFGH', 0, NULL);
+             INSERT INTO assignments (id, class_id, title, deck_id, selection_json, goal,
+                                      goal_stability, due_date, created_at, updated_at)
+               VALUES (1, 1, 'a', 'd', '{}', 'right_once', NULL, '2026-12-08T16:30:00Z', 0, 0);",
+        )
+        .unwrap();
+        let a = assignment(&conn, ClassId(1), AssignmentId(1))
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.due_at(), Some(1_796_747_400));
+        conn.execute("UPDATE assignments SET due_date = '2026-12-08'", [])
+            .unwrap();
+        assert!(
+            assignment(&conn, ClassId(1), AssignmentId(1))
+                .unwrap()
+                .is_some(),
+            "older rows"
+        );
+        conn.execute("UPDATE assignments SET due_date = 'next friday'", [])
+            .unwrap();
+        let e = assignments(&conn, ClassId(1)).unwrap_err();
+        assert!(e.to_string().contains("next friday"), "{e}");
     }
 }

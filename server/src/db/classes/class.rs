@@ -1,11 +1,12 @@
 //! A class: its teacher, name, join code and whether it is archived.
 
+use crate::ids::{ClassId, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
 pub struct Class {
-    pub id: i64,
-    pub teacher_id: i64,
+    pub id: ClassId,
+    pub teacher_id: UserId,
     pub name: String,
     pub join_code: String,
     pub created_at: i64,
@@ -26,18 +27,18 @@ pub(super) fn class_row(r: &Row<'_>) -> rusqlite::Result<Class> {
 /// Creates a class; `code` is asked again if the first code is taken.
 pub fn create(
     conn: &Connection,
-    teacher_id: i64,
+    teacher_id: UserId,
     name: &str,
     mut code: impl FnMut() -> String,
     now: i64,
-) -> rusqlite::Result<i64> {
+) -> rusqlite::Result<ClassId> {
     loop {
         let result = conn.execute(
             "INSERT INTO classes (teacher_id, name, join_code, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![teacher_id, name, code(), now],
         );
         match result {
-            Ok(_) => return Ok(conn.last_insert_rowid()),
+            Ok(_) => return Ok(ClassId(conn.last_insert_rowid())),
             Err(e) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e),
         }
@@ -46,7 +47,7 @@ pub fn create(
 
 pub fn rotate_code(
     conn: &Connection,
-    class_id: i64,
+    class_id: ClassId,
     mut code: impl FnMut() -> String,
 ) -> rusqlite::Result<()> {
     loop {
@@ -66,7 +67,7 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
-pub fn rename(conn: &Connection, class_id: i64, name: &str) -> rusqlite::Result<()> {
+pub fn rename(conn: &Connection, class_id: ClassId, name: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE classes SET name = ?2 WHERE id = ?1",
         params![class_id, name],
@@ -76,7 +77,7 @@ pub fn rename(conn: &Connection, class_id: i64, name: &str) -> rusqlite::Result<
 
 pub fn set_archived(
     conn: &Connection,
-    class_id: i64,
+    class_id: ClassId,
     archived: bool,
     now: i64,
 ) -> rusqlite::Result<()> {
@@ -88,7 +89,11 @@ pub fn set_archived(
 }
 
 /// The class when `teacher_id` teaches it.
-pub fn owned(conn: &Connection, class_id: i64, teacher_id: i64) -> rusqlite::Result<Option<Class>> {
+pub fn owned(
+    conn: &Connection,
+    class_id: ClassId,
+    teacher_id: UserId,
+) -> rusqlite::Result<Option<Class>> {
     conn.prepare_cached("SELECT * FROM classes WHERE id = ?1 AND teacher_id = ?2")?
         .query_row(params![class_id, teacher_id], class_row)
         .optional()
@@ -106,7 +111,7 @@ pub struct ClassSummary {
     pub assignments: i64,
 }
 
-pub fn of_teacher(conn: &Connection, teacher_id: i64) -> rusqlite::Result<Vec<ClassSummary>> {
+pub fn of_teacher(conn: &Connection, teacher_id: UserId) -> rusqlite::Result<Vec<ClassSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.*,
                 (SELECT COUNT(*) FROM class_members m WHERE m.class_id = c.id) AS students,

@@ -1,13 +1,14 @@
 //! Who belongs to a class, and since when (members' times are unix seconds).
 
 use super::class::{Class, class_row};
+use crate::ids::{ClassId, UserId};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The class and when `user_id` joined it, when they are a member of a class still open.
 pub fn joined(
     conn: &Connection,
-    class_id: i64,
-    user_id: i64,
+    class_id: ClassId,
+    user_id: UserId,
 ) -> rusqlite::Result<Option<(Class, i64)>> {
     conn.prepare_cached(
         "SELECT c.*, m.joined_at FROM classes c JOIN class_members m ON m.class_id = c.id
@@ -20,7 +21,7 @@ pub fn joined(
 }
 
 /// Open classes `user_id` belongs to, with the teacher's display name.
-pub fn of_member(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<(Class, String)>> {
+pub fn of_member(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<(Class, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.*, u.display_name AS teacher FROM classes c
          JOIN class_members m ON m.class_id = c.id JOIN users u ON u.id = c.teacher_id
@@ -31,7 +32,12 @@ pub fn of_member(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<(Class
 }
 
 /// Adds a member; false when they were one already.
-pub fn join(conn: &Connection, class_id: i64, user_id: i64, now: i64) -> rusqlite::Result<bool> {
+pub fn join(
+    conn: &Connection,
+    class_id: ClassId,
+    user_id: UserId,
+    now: i64,
+) -> rusqlite::Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO class_members (class_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
         params![class_id, user_id, now],
@@ -39,7 +45,11 @@ pub fn join(conn: &Connection, class_id: i64, user_id: i64, now: i64) -> rusqlit
     Ok(n == 1)
 }
 
-pub fn remove_member(conn: &Connection, class_id: i64, user_id: i64) -> rusqlite::Result<bool> {
+pub fn remove_member(
+    conn: &Connection,
+    class_id: ClassId,
+    user_id: UserId,
+) -> rusqlite::Result<bool> {
     let n = conn.execute(
         "DELETE FROM class_members WHERE class_id = ?1 AND user_id = ?2",
         params![class_id, user_id],
@@ -51,8 +61,8 @@ pub fn remove_member(conn: &Connection, class_id: i64, user_id: i64) -> rusqlite
 /// it has now. False when they were not a member.
 pub fn remove_by_teacher(
     conn: &mut Connection,
-    class_id: i64,
-    user_id: i64,
+    class_id: ClassId,
+    user_id: UserId,
     now: i64,
 ) -> rusqlite::Result<bool> {
     let tx = conn.transaction()?;
@@ -69,7 +79,7 @@ pub fn remove_by_teacher(
 }
 
 /// True when the teacher removed `user_id` and the class still has the code it had then.
-pub fn barred(conn: &Connection, class_id: i64, user_id: i64) -> rusqlite::Result<bool> {
+pub fn barred(conn: &Connection, class_id: ClassId, user_id: UserId) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "SELECT 1 FROM class_removals r JOIN classes c ON c.id = r.class_id
          WHERE r.class_id = ?1 AND r.user_id = ?2 AND r.join_code = c.join_code",
@@ -80,13 +90,13 @@ pub fn barred(conn: &Connection, class_id: i64, user_id: i64) -> rusqlite::Resul
 /// A student the teacher removed, as the class page lists them.
 #[derive(Debug, Clone)]
 pub struct Removed {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
     pub removed_at: i64,
 }
 
-pub fn removed(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Removed>> {
+pub fn removed(conn: &Connection, class_id: ClassId) -> rusqlite::Result<Vec<Removed>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.id, u.username, u.display_name, r.removed_at FROM class_removals r
          JOIN users u ON u.id = r.user_id WHERE r.class_id = ?1
@@ -107,8 +117,8 @@ pub fn removed(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Removed
 /// student was not removed from this class.
 pub fn readmit(
     conn: &mut Connection,
-    class_id: i64,
-    user_id: i64,
+    class_id: ClassId,
+    user_id: UserId,
     now: i64,
 ) -> rusqlite::Result<bool> {
     let tx = conn.transaction()?;
@@ -125,13 +135,13 @@ pub fn readmit(
 
 #[derive(Debug, Clone)]
 pub struct Member {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub username: String,
     pub display_name: String,
     pub joined_at: i64,
 }
 
-pub fn members(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Member>> {
+pub fn members(conn: &Connection, class_id: ClassId) -> rusqlite::Result<Vec<Member>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.id, u.username, u.display_name, m.joined_at FROM class_members m
          JOIN users u ON u.id = m.user_id WHERE m.class_id = ?1
@@ -148,7 +158,11 @@ pub fn members(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Member>
     rows.collect()
 }
 
-pub fn member(conn: &Connection, class_id: i64, user_id: i64) -> rusqlite::Result<Option<Member>> {
+pub fn member(
+    conn: &Connection,
+    class_id: ClassId,
+    user_id: UserId,
+) -> rusqlite::Result<Option<Member>> {
     conn.prepare_cached(
         "SELECT u.id, u.username, u.display_name, m.joined_at FROM class_members m
          JOIN users u ON u.id = m.user_id WHERE m.class_id = ?1 AND m.user_id = ?2",

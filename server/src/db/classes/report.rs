@@ -6,6 +6,7 @@ use super::assignment::{Assignment, assignment_cards, assignments};
 use super::membership::{Member, members};
 use crate::classes::goal::Goal;
 use crate::classes::item_analysis::FirstAnswer;
+use crate::ids::{AssignmentId, ClassId, UserId};
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
@@ -43,7 +44,7 @@ pub const REPORT_QUERIES: &[(&str, &str)] = &[
 /// Which of `cards` one learner has finished for an assignment (for the study queue).
 pub fn finished_cards(
     conn: &Connection,
-    user_id: i64,
+    user_id: UserId,
     a: &Assignment,
     since: i64,
 ) -> rusqlite::Result<std::collections::HashSet<String>> {
@@ -84,19 +85,19 @@ pub struct Activity {
 /// What the roster shows: cards done per assignment and each member's activity.
 pub struct Roster {
     /// completion[assignment index][user id] = cards done.
-    pub completion: Vec<HashMap<i64, usize>>,
-    pub activity: HashMap<i64, Activity>,
+    pub completion: Vec<HashMap<UserId, usize>>,
+    pub activity: HashMap<UserId, Activity>,
 }
 
 /// The member slot and card index a roster row (user_id, card_id, ...) is about; `None` for a
 /// card outside the class's assignments or someone no longer in the class.
 fn locate(
     row: &rusqlite::Row<'_>,
-    slot: &HashMap<i64, usize>,
+    slot: &HashMap<UserId, usize>,
     index: &HashMap<String, usize>,
 ) -> rusqlite::Result<Option<(usize, usize)>> {
     let card = index.get(row.get_ref(1)?.as_str()?).copied();
-    let who = slot.get(&row.get::<_, i64>(0)?).copied();
+    let who = slot.get(&row.get::<_, UserId>(0)?).copied();
     Ok(who.zip(card))
 }
 
@@ -106,7 +107,7 @@ fn locate(
 /// `recent_since` is in unix seconds.
 pub fn roster(
     conn: &Connection,
-    class_id: i64,
+    class_id: ClassId,
     assignments: &[Assignment],
     recent_since: i64,
 ) -> rusqlite::Result<Roster> {
@@ -125,7 +126,7 @@ pub fn roster(
     }
     let n = index.len();
     let members: Vec<Member> = members(conn, class_id)?;
-    let slot: HashMap<i64, usize> = members
+    let slot: HashMap<UserId, usize> = members
         .iter()
         .enumerate()
         .map(|(i, m)| (m.user_id, i))
@@ -215,7 +216,7 @@ impl MissedCard {
 }
 
 /// Every card of a class's assignments, once each, in the order first assigned.
-pub fn class_cards(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<String>> {
+pub fn class_cards(conn: &Connection, class_id: ClassId) -> rusqlite::Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for a in assignments(conn, class_id)? {
@@ -233,8 +234,8 @@ pub fn class_cards(conn: &Connection, class_id: i64) -> rusqlite::Result<Vec<Str
 /// nobody missed; the most missed come first (then the highest miss rate).
 pub fn missed_cards(
     conn: &Connection,
-    class_id: i64,
-    assignment_id: Option<i64>,
+    class_id: ClassId,
+    assignment_id: Option<AssignmentId>,
     only_missed: bool,
     limit: Option<usize>,
 ) -> rusqlite::Result<Vec<MissedCard>> {
@@ -251,7 +252,7 @@ pub fn missed_cards(
     struct Tally {
         answers: i64,
         misses: i64,
-        students: std::collections::HashSet<i64>,
+        students: std::collections::HashSet<UserId>,
         wrong: HashMap<String, i64>,
     }
     let mut tally: Vec<Tally> = (0..cards.len()).map(|_| Tally::default()).collect();
@@ -305,7 +306,7 @@ pub fn missed_cards(
 /// answer since joining is wrong.
 pub fn student_missed(
     conn: &Connection,
-    class_id: i64,
+    class_id: ClassId,
     member: &Member,
 ) -> rusqlite::Result<Vec<(String, String, i64)>> {
     let mut stmt = conn.prepare_cached(
@@ -333,7 +334,7 @@ pub fn student_missed(
 /// or the assignment was set, whichever is later: the input of an item analysis.
 pub fn first_answers(
     conn: &Connection,
-    class_id: i64,
+    class_id: ClassId,
     a: &Assignment,
 ) -> rusqlite::Result<Vec<FirstAnswer>> {
     let mut stmt = conn.prepare_cached(
@@ -413,7 +414,7 @@ mod tests {
         for (title, goal) in [("once", Goal::RightOnce), ("strong", Goal::Stability(5.0))] {
             save_assignment(
                 &mut conn,
-                1,
+                ClassId(1),
                 None,
                 &AssignmentInput {
                     title,
@@ -450,31 +451,38 @@ mod tests {
                (2, 'e2/date', 2.0, 5, 0, 0, 1, 0, 'review'),
                (2, 'e3/date', 9.0, 5, 0, 0, 2, 1, 'relearning');",
         );
-        let assignments = assignments(&conn, 1).unwrap();
-        let r = roster(&conn, 1, &assignments, 0).unwrap();
+        let assignments = assignments(&conn, ClassId(1)).unwrap();
+        let r = roster(&conn, ClassId(1), &assignments, 0).unwrap();
         assert_eq!(
-            r.completion[0][&2], 1,
+            r.completion[0][&UserId(2)],
+            1,
             "only e2 was right after the assignment was set"
         );
-        assert_eq!(r.completion[0][&3], 1, "e2 before joining does not count");
         assert_eq!(
-            r.completion[1][&2], 1,
+            r.completion[0][&UserId(3)],
+            1,
+            "e2 before joining does not count"
+        );
+        assert_eq!(
+            r.completion[1][&UserId(2)],
+            1,
             "only e1 is graduated and strong enough"
         );
-        assert_eq!(r.completion[1][&3], 0);
-        let ann = &r.activity[&2];
+        assert_eq!(r.completion[1][&UserId(3)], 0);
+        let ann = &r.activity[&UserId(2)];
         assert_eq!((ann.recent_answers, ann.recent_right), (3, 2));
         assert_eq!(ann.last_active, Some(260000));
         assert_eq!(ann.cards_learned, 2);
         assert_eq!(
-            r.activity[&3].recent_answers, 1,
+            r.activity[&UserId(3)].recent_answers,
+            1,
             "answers before joining are private"
         );
         // The learner's own view agrees with the teacher's.
         let a = &assignments[0];
-        assert_eq!(finished_cards(&conn, 2, a, 100).unwrap().len(), 1);
+        assert_eq!(finished_cards(&conn, UserId(2), a, 100).unwrap().len(), 1);
         assert_eq!(
-            finished_cards(&conn, 2, &assignments[1], 100)
+            finished_cards(&conn, UserId(2), &assignments[1], 100)
                 .unwrap()
                 .len(),
             1

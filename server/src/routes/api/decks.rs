@@ -172,7 +172,7 @@ fn parse_cursor(raw: Option<&str>) -> Result<Option<Cursor>, ApiError> {
 async fn find_deck<'a>(
     state: &AppState,
     catalog: &'a Catalog,
-    user_id: i64,
+    user_id: crate::ids::UserId,
     id: &str,
 ) -> Result<&'a Deck, ApiError> {
     let not_found = || ApiError::NotFound(format!("no deck {id:?}"));

@@ -5,6 +5,7 @@ use crate::auth::api_user::ApiUser;
 use crate::catalog::seed_for;
 use crate::clock::now_ms;
 use crate::db;
+use crate::ids::UserId;
 use crate::routes::state::AppState;
 use crate::study;
 use crate::sync::cursor::Cursor;
@@ -64,7 +65,7 @@ pub struct SyncResponse {
 fn keep_only_possible_answers(
     conn: &rusqlite::Connection,
     catalog: &crate::catalog::Catalog,
-    user_id: i64,
+    user_id: UserId,
     reviews: &mut [IncomingReview],
 ) -> rusqlite::Result<()> {
     use std::collections::{HashMap, HashSet};
@@ -198,7 +199,7 @@ pub async fn sync(
         seq,
     } = synced;
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         sent,
         accepted = outcome.accepted,
         duplicates = outcome.duplicates,

@@ -104,7 +104,7 @@ pub async fn create(
         Ok(tokens::create(conn, user_id, &name, &hash, created_at)?)
     })
     .await?;
-    tracing::info!(user_id, token_id = id, "api token issued");
+    tracing::info!(user_id = %user_id, token_id = id, "api token issued");
     Ok(HttpResponse::Created().json(TokenCreated {
         id,
         token,
@@ -143,7 +143,7 @@ pub async fn revoke(
             "no live token of yours has that id".into(),
         ));
     }
-    tracing::info!(user_id, token_id = id, "api token revoked");
+    tracing::info!(user_id = %user_id, token_id = id, "api token revoked");
     Ok(HttpResponse::NoContent().finish())
 }
 

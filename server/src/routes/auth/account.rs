@@ -180,3 +180,79 @@ pub async fn account(
     };
     html(&page)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(devices: Vec<DeviceRow>) -> String {
+        AccountPage {
+            page: PageCtx::learner_for_tests(),
+            notice: Some("Settings saved.".into()),
+            current_password_error: Some("That is not your password.".into()),
+            new_password_error: None,
+            retention: Field::invalid("0.99", "Choose 0.70 to 0.97."),
+            retention_meaning: vec!["About 1 card in 10 forgotten.".into()],
+            new_per_day: Field::new("20"),
+            time_zone: ZoneField::server_default(),
+            rollover_hour: Field::new("4"),
+            learning_steps: Field::invalid("<1m>", "Steps look like 1m 10m."),
+            relearning_steps: Field::new("10m"),
+            maximum_interval: Field::new("36500"),
+            fit_status: Some("Fitted on 1 December: kept.".into()),
+            reviews: 321,
+            fit_minimum: 400,
+            devices,
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn the_settings_form_keeps_each_value_typed_with_its_error_beside_it() {
+        let html = account(vec![]);
+        assert!(
+            html.contains("role=\"status\">Settings saved.</p>"),
+            "{html}"
+        );
+        assert!(html.contains("action=\"/account/settings\""));
+        assert!(
+            html.contains("value=\"0.99\" aria-describedby=\"retention-help retention-error\"")
+        );
+        assert!(html.contains("id=\"retention-error\">Choose 0.70 to 0.97.</p>"));
+        assert!(html.contains("<p>About 1 card in 10 forgotten.</p>"));
+        assert!(html.contains("value=\"&#60;1m&#62;\" aria-describedby=\"learning-help learning-error\" aria-invalid=\"true\""));
+        assert!(html.contains("id=\"current-error\">That is not your password.</p>"));
+        assert!(html.contains("With 400 reviews or more (you have 321)"));
+        assert!(html.contains("action=\"/account/parameters\""));
+        assert!(html.contains("action=\"/account/password\""));
+        assert!(html.contains("No devices yet."));
+    }
+
+    #[test]
+    fn each_live_device_gets_a_sign_out_form_and_a_revoked_one_says_when() {
+        let html = account(vec![
+            DeviceRow {
+                id: 5,
+                name: "Ann's <phone>".into(),
+                created: "1 November".into(),
+                last_used: "today".into(),
+                revoked: None,
+            },
+            DeviceRow {
+                id: 6,
+                name: "Old laptop".into(),
+                created: "1 October".into(),
+                last_used: "never".into(),
+                revoked: Some("2 November".into()),
+            },
+        ]);
+        assert!(
+            html.contains("<th scope=\"row\">Ann&#39;s &#60;phone&#62;</th>"),
+            "{html}"
+        );
+        assert!(html.contains("action=\"/account/tokens/5/revoke\""));
+        assert!(!html.contains("action=\"/account/tokens/6/revoke\""));
+        assert!(html.contains("revoked 2 November"));
+    }
+}

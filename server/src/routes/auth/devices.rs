@@ -35,7 +35,7 @@ pub async fn revoke_device(
         return Err(PageError::NotFound);
     }
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         token_id = id,
         "api token revoked from the account page"
     );

@@ -120,7 +120,7 @@ pub async fn login(
     };
     let old = req.cookie(session::COOKIE).map(|c| c.value().to_string());
     let cookie = start_session(&state, user.id, old).await?;
-    tracing::info!(user_id = user.id, "logged in");
+    tracing::info!(user_id = %user.id, "logged in");
     let to = after_sign_in(&state, user.id, user.role, join.as_ref(), &next).await?;
     let mut response = redirect(to);
     response
@@ -145,4 +145,59 @@ pub async fn logout(
         .add_cookie(&session::removal_cookie(state.settings.secure_cookies))
         .map_err(|e| PageError::Unexpected(e.into()))?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ClassId;
+
+    fn invitation() -> Invitation {
+        Invitation {
+            code: "ABCDEFGH".into(),
+            class_id: ClassId(7),
+            class_name: "<script>alert(1)</script>".into(),
+            teacher: "Ms Lan".into(),
+        }
+    }
+
+    #[test]
+    fn the_login_form_keeps_the_username_and_says_what_is_wrong() {
+        let html = LoginPage {
+            page: PageCtx::anonymous("tok".into()),
+            username: Field::new("ann<b>"),
+            password_error: None,
+            form_error: Some("Wrong username or password.".into()),
+            next: "/stats".into(),
+            join: None,
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("action=\"/login\""), "{html}");
+        assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
+        assert!(html.contains("name=\"next\" value=\"/stats\""));
+        assert!(html.contains("value=\"ann&#60;b&#62;\""), "{html}");
+        assert!(html.contains("id=\"login-error\">Wrong username or password.</p>"));
+        assert!(html.contains("aria-describedby=\"login-error\""));
+        assert!(!html.contains("name=\"join\""));
+    }
+
+    #[test]
+    fn a_join_link_is_carried_through_the_login_form_and_its_class_name_escaped() {
+        let html = LoginPage {
+            page: PageCtx::anonymous("tok".into()),
+            username: Field::default(),
+            password_error: None,
+            form_error: None,
+            next: "/".into(),
+            join: Some(invitation()),
+        }
+        .render()
+        .unwrap();
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        assert!(html.contains("name=\"join\" value=\"ABCDEFGH\""));
+        assert!(html.contains("href=\"/register?join=ABCDEFGH\""));
+        assert!(html.contains("Log in and join</button>"));
+    }
 }

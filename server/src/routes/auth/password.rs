@@ -60,7 +60,7 @@ pub async fn change_password(
     .await?;
     let cookie = start_session(&state, user_id, None).await?;
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         tokens_revoked = revoked,
         "password changed; other sessions and device tokens ended"
     );

@@ -127,7 +127,7 @@ pub async fn register(
         })
         .await?;
         if let Some(user_id) = created {
-            tracing::info!(user_id, "registered");
+            tracing::info!(user_id = %user_id, "registered");
             let cookie = start_session(&state, user_id, None).await?;
             let to = after_sign_in(&state, user_id, role_value, join.as_ref(), "/").await?;
             let mut response = redirect(to);
@@ -157,4 +157,54 @@ pub async fn register(
             time_zone,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(role: Field, join: Option<Invitation>) -> String {
+        RegisterPage {
+            page: PageCtx::anonymous("tok".into()),
+            username: Field::invalid("ann", "That username is taken."),
+            password: "kept secret".into(),
+            password_error: None,
+            role,
+            join,
+            time_zone: ZoneField::server_default(),
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn the_register_form_keeps_what_was_typed_and_marks_the_field_in_error() {
+        let html = page(Field::new("teacher"), None);
+        assert!(html.contains("action=\"/register\""), "{html}");
+        assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
+        assert!(html.contains(
+            "value=\"ann\" aria-describedby=\"username-help username-error\" aria-invalid=\"true\""
+        ));
+        assert!(html.contains("id=\"username-error\">That username is taken.</p>"));
+        assert!(html.contains("value=\"kept secret\""));
+        assert!(html.contains("value=\"teacher\" checked"));
+        assert!(html.contains("name=\"time_zone\""));
+    }
+
+    #[test]
+    fn joining_by_link_registers_a_learner_without_asking_the_role() {
+        let html = page(
+            Field::default(),
+            Some(Invitation {
+                code: "ABCDEFGH".into(),
+                class_id: crate::ids::ClassId(7),
+                class_name: "9A".into(),
+                teacher: "Ms Lan".into(),
+            }),
+        );
+        assert!(html.contains("<input type=\"hidden\" name=\"role\" value=\"learner\">"));
+        assert!(!html.contains("value=\"teacher\""), "{html}");
+        assert!(html.contains("name=\"join\" value=\"ABCDEFGH\""));
+        assert!(html.contains("href=\"/login?join=ABCDEFGH\""));
+    }
 }

@@ -128,7 +128,7 @@ pub async fn change_settings(
     })
     .await?;
     tracing::info!(
-        user_id,
+        user_id = %user_id,
         rescheduled,
         "study settings changed; cards rescheduled"
     );

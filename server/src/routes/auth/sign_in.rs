@@ -5,6 +5,7 @@ use crate::auth::{device, session};
 use crate::clock::now;
 use crate::db::users::Role;
 use crate::db::{self, sessions};
+use crate::ids::UserId;
 use crate::routes::classes::membership::{self, Invitation, Joined};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
@@ -33,7 +34,7 @@ pub(super) async fn invitation_for(
 /// Where a learner who came by a join link goes once signed in: into the class.
 pub(super) async fn after_sign_in(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
     join: Option<&Invitation>,
     otherwise: &str,
@@ -48,7 +49,7 @@ pub(super) async fn after_sign_in(
     Ok(
         match membership::join_by_code(state, user_id, &invitation.code).await? {
             Joined::Member(class_id) => {
-                tracing::info!(user_id, class_id, "joined a class by its link");
+                tracing::info!(user_id = %user_id, class_id = %class_id, "joined a class by its link");
                 format!("/classes/{class_id}")
             }
             // The join page says the teacher removed them.
@@ -61,7 +62,7 @@ pub(super) async fn after_sign_in(
 /// Starts a fresh session (a new token every time) and returns its cookie.
 pub(crate) async fn start_session(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     replacing: Option<String>,
 ) -> Result<actix_web::cookie::Cookie<'static>, PageError> {
     let token = session::random_token();

@@ -4,6 +4,7 @@
 use crate::auth::extract::CurrentUser;
 use crate::db::classes::{self as store, Assignment, Class, Member};
 use crate::db::{self, users::Role};
+use crate::ids::{AssignmentId, ClassId, UserId};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 
@@ -17,7 +18,7 @@ pub enum Access {
 pub async fn access(
     state: &AppState,
     user: &CurrentUser,
-    class_id: i64,
+    class_id: ClassId,
 ) -> Result<Access, PageError> {
     let (user_id, role) = (user.id, user.role);
     db::run(&state.pool, move |conn| {
@@ -35,7 +36,7 @@ pub async fn access(
 pub async fn owned(
     state: &AppState,
     user: &CurrentUser,
-    class_id: i64,
+    class_id: ClassId,
 ) -> Result<Class, PageError> {
     match access(state, user, class_id).await? {
         Access::Teacher(class) => Ok(class),
@@ -47,8 +48,8 @@ pub async fn owned(
 pub async fn student_of(
     state: &AppState,
     user: &CurrentUser,
-    class_id: i64,
-    student_id: i64,
+    class_id: ClassId,
+    student_id: UserId,
 ) -> Result<(Class, Member), PageError> {
     let class = owned(state, user, class_id).await?;
     let member = db::run(&state.pool, move |conn| {
@@ -63,8 +64,8 @@ pub async fn student_of(
 pub async fn owned_assignment(
     state: &AppState,
     user: &CurrentUser,
-    class_id: i64,
-    assignment_id: i64,
+    class_id: ClassId,
+    assignment_id: AssignmentId,
 ) -> Result<(Class, Assignment), PageError> {
     let class = owned(state, user, class_id).await?;
     let a = db::run(&state.pool, move |conn| {

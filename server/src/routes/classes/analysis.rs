@@ -8,7 +8,7 @@ use crate::auth::extract::CurrentUser;
 use crate::classes::item_analysis::{self, Tally, WrongAnswer};
 use crate::db;
 use crate::db::classes::{self as store, Assignment, Class};
-use crate::routes::classes::assignment_form::kind_label;
+use crate::ids::{AssignmentId, ClassId};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
@@ -49,7 +49,7 @@ struct AnalysisPage {
 pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     let (class, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;
@@ -71,7 +71,7 @@ pub async fn show(
                 kind: state
                     .catalog()
                     .card(&i.card)
-                    .map_or("", |c| kind_label(c.kind))
+                    .map_or("", |c| c.kind.label())
                     .to_string(),
                 prompt,
                 answer,
@@ -101,4 +101,86 @@ pub async fn show(
         min_students: item_analysis::MIN_STUDENTS,
         items,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures;
+    use super::*;
+
+    fn item(facility: &str, discrimination: &str) -> ItemView {
+        ItemView {
+            card_id: "fall/date".into(),
+            kind: "Date of an event".into(),
+            prompt: "When did <i>Saigon</i> fall?".into(),
+            answer: "30 April 1975".into(),
+            facility: facility.into(),
+            all: Tally {
+                right: 9,
+                answers: 10,
+            },
+            upper: Tally {
+                right: 3,
+                answers: 3,
+            },
+            lower: Tally {
+                right: 2,
+                answers: 3,
+            },
+            discrimination: discrimination.into(),
+            wrong: vec![WrongAnswer {
+                given: "1976".into(),
+                stronger: 0,
+                weaker: 1,
+            }],
+            flags: vec!["Most students get it right: it may be too easy."],
+        }
+    }
+
+    fn page(items: Vec<ItemView>) -> String {
+        AnalysisPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            a: fixtures::assignment(),
+            students: 10,
+            group: 3,
+            half: 5,
+            min_answers: 5,
+            min_students: 10,
+            items,
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn each_question_shows_its_facility_discrimination_flags_and_wrong_answers() {
+        let html = page(vec![item("0.90", "+0.33")]);
+        assert!(
+            html.contains(
+                "<a href=\"/classes/7/assignments/3\">Week 1 &#60;b&#62;dates&#60;/b&#62;</a>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("10 students have answered."));
+        assert!(html.contains("data-card=\"fall/date\""));
+        assert!(html.contains("When did &#60;i&#62;Saigon&#60;/i&#62; fall?</h2>"));
+        assert!(html.contains("<dd class=\"facility\">0.90 (9 of 10 right the first time)</dd>"));
+        assert!(html.contains("+0.33 (strongest: 3 of 3 right; weakest: 2 of 3)"));
+        assert!(
+            html.contains("<strong>Look at this question.</strong> Most students get it right")
+        );
+        assert!(html.contains("<th scope=\"row\">1976</th><td>0</td><td>1</td>"));
+    }
+
+    #[test]
+    fn a_question_with_too_few_answers_says_how_many_it_needs() {
+        let html = page(vec![item("", "")]);
+        assert!(
+            html.contains("Not enough answers yet: 10 of the 5 needed."),
+            "{html}"
+        );
+        assert!(!html.contains("class=\"facility\""));
+        assert!(page(vec![]).contains("This assignment has no questions."));
+    }
 }

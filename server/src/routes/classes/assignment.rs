@@ -2,12 +2,13 @@
 //! of a review assignment made from the most-missed questions, and who may study it.
 
 use super::access::{Access, access};
-use super::assignment_form::MAX_TITLE;
 use super::report::*;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
+use crate::classes::title::MAX_TITLE;
 use crate::db::classes::{self as store, Assignment, Class};
 use crate::db::{self, users::Role};
+use crate::ids::{AssignmentId, ClassId, UserId};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
@@ -17,7 +18,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 pub struct ProgressRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub cell: AssignmentCell,
 }
@@ -82,7 +83,7 @@ fn describe_selection(catalog: &Catalog, a: &Assignment) -> String {
 pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     match access(&state, &user, class_id).await? {
@@ -157,8 +158,8 @@ pub struct ReviewDraft {
 /// `Some(None)` when nobody has missed anything yet.
 pub async fn review_draft(
     state: &AppState,
-    class_id: i64,
-    from: Option<i64>,
+    class_id: ClassId,
+    from: Option<AssignmentId>,
 ) -> Result<Option<Option<ReviewDraft>>, PageError> {
     let catalog = state.catalog();
     Ok(db::run(&state.pool, move |conn| {
@@ -204,7 +205,7 @@ pub async fn review_draft(
 pub async fn for_study(
     state: &AppState,
     user: &CurrentUser,
-    assignment_id: i64,
+    assignment_id: AssignmentId,
 ) -> Result<(Assignment, i64), PageError> {
     if user.role != Role::Learner {
         return Err(PageError::NotFound);
@@ -219,4 +220,102 @@ pub async fn for_study(
     })
     .await?
     .ok_or(PageError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{self, ESCAPED_NAME};
+    use super::*;
+
+    #[test]
+    fn a_students_assignment_page_shows_progress_and_a_study_link_until_finished() {
+        let page = |done| {
+            MemberAssignmentPage {
+                page: PageCtx::learner_for_tests(),
+                class: fixtures::class(),
+                a: fixtures::my_assignment(done),
+            }
+            .render()
+            .unwrap()
+        };
+        let html = page(5);
+        assert!(
+            html.contains(&format!("<a href=\"/classes/7\">{ESCAPED_NAME}</a>")),
+            "{html}"
+        );
+        assert!(html.contains("Due: 8 December 2026, 23:30 · Goal: answer every card right once"));
+        assert!(
+            html.contains(
+                "</span> 5 of 12 cards done · <strong class=\"behind\">due soon</strong>"
+            )
+        );
+        assert!(html.contains("href=\"/study?assignment=3\""));
+        let done = page(12);
+        assert!(!done.contains("href=\"/study?assignment=3\""), "{done}");
+        assert!(done.contains("Finished. Well done."));
+    }
+
+    #[test]
+    fn the_teachers_assignment_page_links_each_student_and_the_review_of_its_misses() {
+        let html = TeacherAssignmentPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            a: fixtures::assignment(),
+            due: "8 December 2026, 23:30".into(),
+            selection: "the whole deck; every kind of question".into(),
+            rows: vec![
+                ProgressRow {
+                    user_id: UserId(42),
+                    name: "Bình".into(),
+                    cell: fixtures::cell(12, 12, false),
+                },
+                ProgressRow {
+                    user_id: UserId(43),
+                    name: "Chi".into(),
+                    cell: fixtures::cell(2, 12, true),
+                },
+            ],
+            missed: vec![fixtures::missed_row()],
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains("<h1>Week 1 &#60;b&#62;dates&#60;/b&#62;</h1>"),
+            "{html}"
+        );
+        assert!(html.contains(&format!("<a href=\"/classes/7\">{ESCAPED_NAME}</a>")));
+        assert!(html.contains("<dd>12: the whole deck; every kind of question</dd>"));
+        assert!(html.contains("<dd>answer every card right once</dd>"));
+        assert!(html.contains("href=\"/classes/7/assignments/3/edit\""));
+        assert!(html.contains("href=\"/classes/7/assignments/3/analysis\""));
+        assert!(html.contains("href=\"/classes/7/assignments/3/delete\""));
+        assert!(html.contains("<a href=\"/classes/7/students/42\">Bình</a>"));
+        assert!(html.contains("</span> 12 of 12</td>\n      <td>finished</td>"));
+        assert!(
+            html.contains(
+                "</span> 2 of 12</td>\n      <td><strong class=\"behind\">behind</strong>"
+            )
+        );
+        assert!(html.contains("<td>3 of 4 (75%)</td>"));
+        assert!(html.contains("1976 <span class=\"help\">(2×)</span>"));
+        assert!(html.contains("href=\"/classes/7/review?from=3\""));
+    }
+
+    #[test]
+    fn with_nobody_and_no_misses_the_teachers_page_says_so_and_offers_no_review() {
+        let html = TeacherAssignmentPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            a: fixtures::assignment(),
+            due: "no due date".into(),
+            selection: String::new(),
+            rows: vec![],
+            missed: vec![],
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("No student in the class yet."));
+        assert!(html.contains("Nobody in the class has missed a question here yet."));
+        assert!(!html.contains("/review?from="), "{html}");
+    }
 }

@@ -7,10 +7,12 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal::Goal;
 use crate::classes::selection::{self, Selection};
+use crate::classes::title::MAX_TITLE;
 use crate::clock::now;
 use crate::dataset::Deck;
 use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
+use crate::ids::{AssignmentId, ClassId, UserId};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
@@ -23,8 +25,6 @@ use crate::web::respond::{html, unprocessable};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-
-pub const MAX_TITLE: usize = 120;
 
 pub struct Opt {
     pub value: String,
@@ -100,25 +100,11 @@ pub struct AssignmentForm {
     due_date: String,
 }
 
-pub fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Date => "Date of an event",
-        Kind::EventOnDate => "Event on a date",
-        Kind::Place => "Place",
-        Kind::Figure => "Figures (how many, how much)",
-        Kind::Chronology => "Chronology (put in order)",
-        Kind::Speaker => "Who said it",
-        Kind::Cloze => "Fill in the blank",
-        Kind::TrueFalse => "True or false",
-        Kind::Flashcard => "Flashcard",
-    }
-}
-
 fn form_page(
     catalog: &Catalog,
     user: &CurrentUser,
     class: Class,
-    editing: Option<i64>,
+    editing: Option<AssignmentId>,
     form: &AssignmentForm,
     errors: Errors,
 ) -> FormPage {
@@ -196,7 +182,7 @@ fn form_page(
             .iter()
             .map(|k| Opt {
                 value: k.as_str().to_string(),
-                label: kind_label(*k).to_string(),
+                label: k.label().to_string(),
                 checked: checked(&form.kinds, k.as_str()),
             })
             .collect(),
@@ -252,7 +238,7 @@ struct Valid {
 /// Checks a posted form; `kept_due` is the saved due moment, which may stay as it is even
 /// once it has passed. The due time is read on the teacher's own clock.
 /// The deck `id` when the teacher may assign it: a shipped deck, or one they uploaded.
-fn offered<'a>(catalog: &'a Catalog, teacher: i64, id: &str) -> Option<&'a Deck> {
+fn offered<'a>(catalog: &'a Catalog, teacher: UserId, id: &str) -> Option<&'a Deck> {
     catalog
         .deck(id)
         .filter(|d| catalog.owner(&d.id).is_none_or(|o| o == teacher))
@@ -260,7 +246,7 @@ fn offered<'a>(catalog: &'a Catalog, teacher: i64, id: &str) -> Option<&'a Deck>
 
 fn validate(
     catalog: &Catalog,
-    teacher: i64,
+    teacher: UserId,
     form: &AssignmentForm,
     kept_due: Option<i64>,
     clock: &DayClock,
@@ -369,7 +355,7 @@ pub struct NewQuery {
 pub async fn new_form(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     query: web::Query<NewQuery>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
@@ -391,7 +377,7 @@ pub async fn new_form(
 pub async fn create(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = parse_form(body).await?;
@@ -448,7 +434,7 @@ async fn save(
 pub async fn edit_form(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     let (class, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;
@@ -485,7 +471,7 @@ pub async fn edit_form(
 pub async fn update(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let form = parse_form(body).await?;
@@ -507,11 +493,11 @@ pub struct ReviewQuery {
 pub async fn review_form(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     query: web::Query<ReviewQuery>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
-    let from: Option<i64> = match query.from.trim() {
+    let from: Option<AssignmentId> = match query.from.trim() {
         "" => None,
         s => Some(s.parse().map_err(|_| PageError::NotFound)?),
     };
@@ -556,7 +542,7 @@ fn review_due(clock: &DayClock, now: i64) -> String {
 pub async fn delete_confirm(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, assignment_id) = path.into_inner();
     let (_, a) = owned_assignment(&state, &user, class_id, assignment_id).await?;
@@ -581,7 +567,7 @@ pub async fn delete_confirm(
 pub async fn delete(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, AssignmentId)>,
     form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -598,3 +584,7 @@ pub async fn delete(
     .await?;
     Ok(redirect(format!("/classes/{class_id}")))
 }
+
+#[cfg(test)]
+#[path = "assignment_form_tests.rs"]
+mod tests;

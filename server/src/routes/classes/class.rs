@@ -8,6 +8,7 @@ use crate::classes::code;
 use crate::clock::now;
 use crate::db::classes::{self as store, Class};
 use crate::db::{self, users::Role};
+use crate::ids::{ClassId, UserId};
 use crate::routes::state::AppState;
 use crate::web::confirm::{ConfirmPage, ConfirmedForm};
 use crate::web::error::PageError;
@@ -37,7 +38,7 @@ fn check_name(name: &str) -> Result<String, String> {
 }
 
 pub struct ClassRow {
-    pub id: i64,
+    pub id: ClassId,
     pub name: String,
     pub code: String,
     pub detail: String,
@@ -157,7 +158,7 @@ pub async fn create(
         )?)
     })
     .await?;
-    tracing::info!(class_id = id, "class created");
+    tracing::info!(class_id = %id, "class created");
     Ok(redirect(format!("/classes/{id}")))
 }
 
@@ -176,7 +177,7 @@ struct ClassPage {
 
 /// A student the teacher removed, with a button to take them back.
 pub struct RemovedRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub username: String,
 }
@@ -242,7 +243,7 @@ pub async fn show(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     match access(&state, &user, path.into_inner()).await? {
         Access::Teacher(class) => {
@@ -271,7 +272,7 @@ pub async fn rename(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -300,7 +301,7 @@ pub struct ArchiveForm {
 pub async fn archive(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     form: web::Form<ArchiveForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -318,7 +319,7 @@ pub async fn archive(
 pub async fn rotate_code_confirm(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     html(&ConfirmPage {
@@ -342,7 +343,7 @@ pub async fn rotate_code_confirm(
 pub async fn rotate_code(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -358,4 +359,156 @@ pub async fn rotate_code(
     })
     .await?;
     Ok(redirect(format!("/classes/{id}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{self, ESCAPED_NAME};
+    use super::*;
+    use crate::ids::AssignmentId;
+
+    fn list(is_teacher: bool, classes: Vec<ClassRow>) -> String {
+        ClassesPage {
+            page: if is_teacher {
+                PageCtx::teacher_for_tests()
+            } else {
+                PageCtx::learner_for_tests()
+            },
+            is_teacher,
+            classes,
+            name: Field::invalid("<b>", "A class needs a name."),
+            code: Field::invalid("XYZ", "That code does not work."),
+            notice: Some("You left “9A”.".into()),
+        }
+        .render()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_teachers_class_list_links_each_class_and_keeps_the_new_name_with_its_error() {
+        let html = list(
+            true,
+            vec![ClassRow {
+                id: ClassId(7),
+                name: "<script>9A</script>".into(),
+                code: "ABCD-EFGH".into(),
+                detail: "12 students · 2 assignments".into(),
+                archived: true,
+            }],
+        );
+        assert!(
+            html.contains(&format!(
+                "<a href=\"/classes/7\">{ESCAPED_NAME}</a> <span class=\"tag\">archived</span>"
+            )),
+            "{html}"
+        );
+        assert!(html.contains("12 students · 2 assignments · code <code>ABCD-EFGH</code>"));
+        assert!(html.contains("action=\"/classes\""));
+        assert!(html.contains(
+            "value=\"&#60;b&#62;\" aria-invalid=\"true\" aria-describedby=\"name-error\""
+        ));
+        assert!(html.contains("id=\"name-error\">A class needs a name.</p>"));
+        assert!(!html.contains("action=\"/classes/join\""));
+        assert!(html.contains("role=\"status\">You left “9A”.</p>"));
+    }
+
+    #[test]
+    fn a_learner_with_no_class_gets_the_join_form_with_what_they_typed() {
+        let html = list(false, vec![]);
+        assert!(html.contains("You are not in a class yet."), "{html}");
+        assert!(html.contains("action=\"/classes/join\""));
+        assert!(html.contains(
+            "value=\"XYZ\" aria-describedby=\"code-help code-error\" aria-invalid=\"true\""
+        ));
+        assert!(!html.contains("action=\"/classes\" "));
+    }
+
+    #[test]
+    fn the_class_page_shows_the_code_the_roster_and_every_teacher_action() {
+        let mut class = fixtures::class();
+        class.archived = true;
+        let html = ClassPage {
+            page: PageCtx::teacher_for_tests(),
+            class,
+            code: "ABCD-EFGH".into(),
+            join_link: "https://chronicle.test/join/ABCDEFGH".into(),
+            name: Field::new("9A"),
+            assignments: vec![AssignmentRow {
+                id: AssignmentId(3),
+                title: "Week 1".into(),
+                cards: 12,
+                due: "8 December".into(),
+                goal: "answer every card right once".into(),
+                finished: 1,
+                behind: 1,
+            }],
+            roster: vec![RosterRow {
+                user_id: UserId(42),
+                name: "Bình".into(),
+                username: "binh".into(),
+                cells: vec![fixtures::cell(3, 12, true)],
+                learned: 9,
+                accuracy: "80%".into(),
+                last_active: "today".into(),
+                behind: true,
+            }],
+            removed: vec![RemovedRow {
+                user_id: UserId(43),
+                name: "Chi".into(),
+                username: "chi".into(),
+            }],
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains(&format!(
+                "<h1>{ESCAPED_NAME} <span class=\"tag\">archived</span></h1>"
+            )),
+            "{html}"
+        );
+        assert!(html.contains("<code data-copy=\"ABCD-EFGH\">ABCD-EFGH</code>"));
+        assert!(html.contains("https://chronicle.test/join/ABCDEFGH</code>"));
+        assert!(html.contains("<a href=\"/classes/7/assignments/3\">Week 1</a>"));
+        assert!(html.contains("<td>1 of 1</td><td><strong class=\"behind\">1</strong></td>"));
+        assert!(html.contains(
+            "<a href=\"/classes/7/students/42\">Bình</a> <strong class=\"behind\">behind</strong>"
+        ));
+        assert!(html.contains("<td class=\"progress-cell\">3/12 <strong"));
+        assert!(html.contains("href=\"/classes/7/students/42/reset\""));
+        assert!(html.contains("href=\"/classes/7/students/42/remove\""));
+        assert!(html.contains("action=\"/classes/7/students/43/readmit\""));
+        assert!(html.contains("href=\"/classes/7/export/students.csv\""));
+        assert!(html.contains("action=\"/classes/7/rename\""));
+        assert!(
+            html.contains("name=\"archived\" value=\"0\""),
+            "an archived class offers to reopen"
+        );
+        assert!(html.contains("href=\"/classes/7/assignments/new\""));
+    }
+
+    #[test]
+    fn a_members_class_page_lists_open_assignments_with_a_study_link_and_the_leave_form() {
+        let html = MemberPage {
+            page: PageCtx::learner_for_tests(),
+            class: fixtures::class(),
+            teacher: "Ms Lan".into(),
+            assignments: vec![fixtures::my_assignment(5)],
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("Taught by Ms Lan."), "{html}");
+        assert!(html.contains(&format!("<h1>{ESCAPED_NAME}</h1>")));
+        assert!(html.contains("<a href=\"/classes/7/assignments/3\">Week 1</a>"));
+        assert!(html.contains("href=\"/study?assignment=3\">Study “Week 1”</a>"));
+        assert!(html.contains("action=\"/classes/7/leave\""));
+        let none = MemberPage {
+            page: PageCtx::learner_for_tests(),
+            class: fixtures::class(),
+            teacher: "Ms Lan".into(),
+            assignments: vec![],
+        }
+        .render()
+        .unwrap();
+        assert!(none.contains("Your teacher has not set an assignment yet."));
+    }
 }

@@ -7,6 +7,7 @@ use crate::classes::csv_cell::text;
 use crate::classes::gradebook;
 use crate::clock::{moment, moment_ms};
 use crate::db::{self, classes as store};
+use crate::ids::{ClassId, UserId};
 use crate::routes::classes::access::owned;
 use crate::routes::classes::report::{cell, class_report, question_text};
 use crate::routes::state::AppState;
@@ -46,7 +47,7 @@ fn yes(b: bool) -> String {
 pub async fn students(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let report = class_report(&state, class.id).await?;
@@ -101,7 +102,7 @@ pub async fn students(
 pub async fn questions(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let class_id = class.id;
@@ -177,21 +178,21 @@ pub async fn questions(
 pub async fn gradebook(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let report = class_report(&state, class.id).await?;
     let class_id = class.id;
     let assignments = report.assignments.clone();
     // Cards right on the first try, per assignment and student.
-    let first_right: Vec<HashMap<i64, usize>> = db::run(&state.pool, move |conn| {
+    let first_right: Vec<HashMap<UserId, usize>> = db::run(&state.pool, move |conn| {
         assignments
             .iter()
             .map(|a| {
                 let mut right = HashMap::new();
                 for f in store::first_answers(conn, class_id, a)? {
                     if f.correct {
-                        *right.entry(f.student).or_default() += 1;
+                        *right.entry(UserId(f.student)).or_default() += 1;
                     }
                 }
                 Ok(right)

@@ -8,6 +8,7 @@ use crate::classes::code;
 use crate::clock::now;
 use crate::db::classes::{self as store};
 use crate::db::{self, users::Role};
+use crate::ids::{ClassId, UserId};
 use crate::routes::state::AppState;
 use crate::web::confirm::{ConfirmPage, ConfirmedForm};
 use crate::web::error::PageError;
@@ -54,7 +55,7 @@ pub async fn join(
         return unprocessable(&page);
     }
     if let Err(wait) = state.join_throttle.check(user.id, ip) {
-        tracing::warn!(user_id = user.id, ip = ?ip, "join codes throttled");
+        tracing::warn!(user_id = %user.id, ip = ?ip, "join codes throttled");
         let message = format!(
             "Too many wrong codes. Try again in {}.",
             throttle::describe_minutes(wait)
@@ -96,7 +97,7 @@ pub async fn join(
 
 /// What came of a learner's attempt to join with a code.
 pub enum Joined {
-    Member(i64),
+    Member(ClassId),
     NoSuchCode,
     /// The teacher removed this learner while the code was the one they had.
     Barred,
@@ -110,7 +111,7 @@ pub const BARRED: &str =
 /// followed through registering or logging in.
 pub async fn join_by_code(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     normalized: &str,
 ) -> Result<Joined, PageError> {
     let code = normalized.to_string();
@@ -132,7 +133,7 @@ pub async fn join_by_code(
 pub struct Invitation {
     /// The code as stored (no dash), for links and hidden fields.
     pub code: String,
-    pub class_id: i64,
+    pub class_id: ClassId,
     pub class_name: String,
     pub teacher: String,
 }
@@ -215,7 +216,7 @@ pub async fn join_link(
 pub async fn leave(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -236,7 +237,7 @@ pub async fn leave(
 pub async fn remove_confirm(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, student_id) = path.into_inner();
     let (class, member) = student_of(&state, &user, class_id, student_id).await?;
@@ -264,7 +265,7 @@ pub async fn remove_confirm(
 pub async fn remove_student(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
     form: web::Form<ConfirmedForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -279,7 +280,7 @@ pub async fn remove_student(
         Ok(store::remove_by_teacher(conn, class_id, student_id, now())?)
     })
     .await?;
-    tracing::info!(class_id, student_id, "student removed by the teacher");
+    tracing::info!(class_id = %class_id, student_id = %student_id, "student removed by the teacher");
     Ok(redirect(format!("/classes/{class_id}")))
 }
 
@@ -287,7 +288,7 @@ pub async fn remove_student(
 pub async fn readmit(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
@@ -300,7 +301,7 @@ pub async fn readmit(
     if !readmitted {
         return Err(PageError::NotFound);
     }
-    tracing::info!(class_id, student_id, "student re-admitted by the teacher");
+    tracing::info!(class_id = %class_id, student_id = %student_id, "student re-admitted by the teacher");
     Ok(redirect(format!("/classes/{class_id}")))
 }
 
@@ -314,7 +315,7 @@ mod tests {
             code: "ABCD-EFGH".into(),
             invitation: Invitation {
                 code: "ABCDEFGH".into(),
-                class_id: 7,
+                class_id: ClassId(7),
                 class_name: "History \"9A\"".into(),
                 teacher: "Ms Lan".into(),
             },

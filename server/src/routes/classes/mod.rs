@@ -7,5 +7,7 @@ pub mod assignment;
 pub mod assignment_form;
 pub mod class;
 pub mod export;
+#[cfg(test)]
+mod fixtures;
 pub mod membership;
 pub mod report;

@@ -2,13 +2,13 @@
 //! recent activity, one student's page, and the questions the class misses most.
 
 use super::access::{owned, student_of};
-use super::assignment_form::kind_label;
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal;
 use crate::clock::now;
 use crate::db;
 use crate::db::classes::{self as store, Activity, Assignment, Class, Member, MissedCard};
+use crate::ids::{AssignmentId, ClassId, UserId};
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
 use crate::web::error::PageError;
@@ -28,7 +28,7 @@ pub struct AssignmentCell {
 }
 
 pub struct RosterRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub username: String,
     pub cells: Vec<AssignmentCell>,
@@ -39,7 +39,7 @@ pub struct RosterRow {
 }
 
 pub struct AssignmentRow {
-    pub id: i64,
+    pub id: AssignmentId,
     pub title: String,
     pub cards: usize,
     pub due: String,
@@ -62,11 +62,11 @@ pub struct ClassReport {
     pub members: Vec<Member>,
     pub assignments: Vec<Assignment>,
     /// completion[assignment index][user id] = cards done.
-    pub completion: Vec<HashMap<i64, usize>>,
-    pub activity: HashMap<i64, Activity>,
+    pub completion: Vec<HashMap<UserId, usize>>,
+    pub activity: HashMap<UserId, Activity>,
 }
 
-pub async fn class_report(state: &AppState, class_id: i64) -> Result<ClassReport, PageError> {
+pub async fn class_report(state: &AppState, class_id: ClassId) -> Result<ClassReport, PageError> {
     let recent_since = now() - RECENT_DAYS * 86_400;
     Ok(db::run(&state.pool, move |conn| {
         let assignments = store::assignments(conn, class_id)?;
@@ -162,8 +162,8 @@ pub fn assignment_rows(report: &ClassReport, clock: &DayClock) -> Vec<Assignment
 }
 
 pub struct MyAssignment {
-    pub id: i64,
-    pub class_id: i64,
+    pub id: AssignmentId,
+    pub class_id: ClassId,
     pub class_name: String,
     pub title: String,
     pub due: String,
@@ -183,8 +183,8 @@ impl MyAssignment {
 /// A learner's open assignments (in one class or all), with their progress.
 pub async fn my_assignments(
     state: &AppState,
-    user_id: i64,
-    class_id: Option<i64>,
+    user_id: UserId,
+    class_id: Option<ClassId>,
     clock: &DayClock,
 ) -> Result<Vec<MyAssignment>, PageError> {
     let rows = db::run(&state.pool, move |conn| {
@@ -236,7 +236,7 @@ struct StudentPage {
 pub async fn student(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ClassId, UserId)>,
 ) -> Result<HttpResponse, PageError> {
     let (class_id, student_id) = path.into_inner();
     let (class, member) = student_of(&state, &user, class_id, student_id).await?;
@@ -325,7 +325,7 @@ pub fn missed_rows(catalog: &Catalog, cards: Vec<MissedCard>) -> Vec<MissedRow> 
             MissedRow {
                 kind: catalog
                     .card(&m.card_id)
-                    .map_or("", |c| kind_label(c.kind))
+                    .map_or("", |c| c.kind.label())
                     .to_string(),
                 prompt,
                 answer,
@@ -353,7 +353,7 @@ struct ClassMissedPage {
 pub async fn class_missed(
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<ClassId>,
 ) -> Result<HttpResponse, PageError> {
     let class = owned(&state, &user, path.into_inner()).await?;
     let class_id = class.id;
@@ -372,4 +372,70 @@ pub async fn class_missed(
         missed: missed_rows(&state.catalog(), missed),
         class,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{self, ESCAPED_NAME};
+    use super::*;
+
+    #[test]
+    fn the_class_missed_page_lists_the_misses_and_offers_a_review() {
+        let html = ClassMissedPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            missed: vec![fixtures::missed_row()],
+        }
+        .render()
+        .unwrap();
+        assert!(
+            html.contains(&format!("<title>Most missed · {ESCAPED_NAME}")),
+            "{html}"
+        );
+        assert!(html.contains("When did Saigon fall?<br><span class=\"help\">Date of an event · 2 students answered</span>"));
+        assert!(html.contains("<td>30 April 1975</td>"));
+        assert!(html.contains("href=\"/classes/7/review\""));
+        let empty = ClassMissedPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            missed: vec![],
+        }
+        .render()
+        .unwrap();
+        assert!(!empty.contains("href=\"/classes/7/review\""), "{empty}");
+    }
+
+    #[test]
+    fn a_students_page_shows_their_assignments_misses_and_the_remove_form() {
+        let html = StudentPage {
+            page: PageCtx::teacher_for_tests(),
+            class: fixtures::class(),
+            student: fixtures::member(),
+            joined: "1 September 2026".into(),
+            rows: vec![(
+                "Week 1".into(),
+                "8 December".into(),
+                fixtures::cell(3, 12, true),
+            )],
+            missed: vec![StudentMiss {
+                prompt: "When did Saigon fall?".into(),
+                given: "<i>1976</i>".into(),
+                answer: "30 April 1975".into(),
+                when: "2 December 2026".into(),
+            }],
+            accuracy: "80%".into(),
+            last_active: "today".into(),
+        }
+        .render()
+        .unwrap();
+        assert!(html.contains("<h1>Bình</h1>"), "{html}");
+        assert!(html.contains(
+            "binh · joined 1 September 2026 · last active today · accuracy over 7 days: 80%"
+        ));
+        assert!(html.contains("<th scope=\"row\">Week 1</th><td>8 December</td>"));
+        assert!(html.contains("3 of 12 <strong class=\"behind\">behind</strong>"));
+        assert!(html.contains("<dt>Their answer</dt><dd>&#60;i&#62;1976&#60;/i&#62;</dd>"));
+        assert!(html.contains("action=\"/classes/7/students/42/remove\""));
+        assert!(html.contains("name=\"csrf_token\" value=\"tok\""));
+    }
 }

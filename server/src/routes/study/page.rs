@@ -6,6 +6,7 @@ use crate::catalog::{Catalog, seed_for};
 use crate::clock::now;
 use crate::db::{self, study as store};
 use crate::focus::Focus;
+use crate::ids::{AssignmentId, ReviewId};
 use crate::questions::{Question, SourceRef, answer};
 use crate::routes::state::AppState;
 use crate::routes::study::grade::{AnswerForm, Graded, grade};
@@ -35,7 +36,7 @@ struct StudyPage {
     deck_id: String,
     deck_title: String,
     mode: &'static str,
-    assignment_id: Option<i64>,
+    assignment_id: Option<AssignmentId>,
     card_id: String,
     review_id: String,
     reps: u32,
@@ -156,7 +157,7 @@ fn study_page(
         deck_title: deck.title.clone(),
         mode: mode.as_str(),
         card_id: card_id.to_string(),
-        review_id: uuid::Uuid::new_v4().to_string(),
+        review_id: ReviewId::new_random().to_string(),
         reps,
         shown_at: time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
         presentation: presentation.as_str(),
@@ -337,9 +338,8 @@ pub async fn answer(
     if !crate::routes::deck_access::may_see(&state, &catalog, user.id, &card.deck_id).await? {
         return Err(PageError::NotFound);
     }
-    let review_id = uuid::Uuid::parse_str(form.review_id.trim())
-        .map_err(|_| bad("The form is missing its review id."))?
-        .to_string();
+    let review_id = ReviewId::parse(form.review_id.trim())
+        .ok_or_else(|| bad("The form is missing its review id."))?;
     let reps: u32 = form
         .reps
         .trim()
@@ -512,3 +512,7 @@ pub async fn answer(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "page_views_tests.rs"]
+mod tests;
