@@ -317,10 +317,8 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     )
     .await;
     eprintln!("pages: GET /, GET /stats, the class page ...");
-    let page_reads = pages::measure(&server, &learners, &class, cfg.concurrency, || {
-        cfg.window()
-    })
-    .await;
+    let page_reads =
+        pages::measure(&server, &learners, &class, cfg.concurrency, || cfg.window()).await;
     eprintln!("wrk cross-check ...");
     // A learner of the study set: a member of the class, as the dashboard row's learners are.
     let wrk_learner = &study_set[0];

@@ -126,7 +126,10 @@ impl Worker for PageReader {
             return Err(format!("GET {}: status {status}", self.url));
         }
         if !body.contains(&self.marker) {
-            return Err(format!("GET {}: no {:?} on the page", self.url, self.marker));
+            return Err(format!(
+                "GET {}: no {:?} on the page",
+                self.url, self.marker
+            ));
         }
         Ok(vec![(0, took)])
     }

@@ -2,8 +2,8 @@
 //! healthz, a signed-in `GET /study` and `GET /`, with a small Lua script that sends the
 //! session cookie and counts every reply that is not a 200.
 
-use crate::scenarios::CpuUse;
 use crate::report::{Row, ms, yes_no};
+use crate::scenarios::CpuUse;
 use crate::server::{Server, process_cpu_time};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -177,10 +177,24 @@ pub async fn cross_check(
         (study_path, Some(cookie.clone())),
         ("/".to_string(), Some(cookie)),
     ] {
-        let (wrk, work, base, pid) = (wrk.clone(), work.to_path_buf(), server.base.clone(), server.pid);
+        let (wrk, work, base, pid) = (
+            wrk.clone(),
+            work.to_path_buf(),
+            server.base.clone(),
+            server.pid,
+        );
         let p = path.clone();
         let run = tokio::task::spawn_blocking(move || {
-            run(&wrk, &work, &base, pid, &p, cookie.as_deref(), connections, duration)
+            run(
+                &wrk,
+                &work,
+                &base,
+                pid,
+                &p,
+                cookie.as_deref(),
+                connections,
+                duration,
+            )
         })
         .await
         .unwrap_or_else(|e| Err(format!("wrk task failed: {e}")));

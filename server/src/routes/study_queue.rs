@@ -5,7 +5,7 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 
 use crate::db::classes::{self as class_store, Assignment};
-use crate::db::{study as store, users};
+use crate::db::study as store;
 use crate::focus::Focus;
 use crate::routes::classes::assignment as assignments;
 use crate::routes::state::AppState;
@@ -109,8 +109,9 @@ pub fn locate(
     focus: &Focus,
     now: i64,
 ) -> rusqlite::Result<Position> {
-    // "Today" is the learner's day: their zone, from their rollover hour.
-    let today = users::day_clock(conn, user.id)?.start_of_day(now);
+    // "Today" is the learner's day: their zone, from their rollover hour (read with the
+    // session, so not asked of the database again).
+    let today = user.clock.start_of_day(now);
     if let Some((a, joined_at)) = scope {
         let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
         let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?
