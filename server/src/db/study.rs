@@ -142,6 +142,20 @@ pub fn card_ids_with_state(conn: &Connection, user_id: i64) -> rusqlite::Result<
     rows.collect()
 }
 
+/// Every state this learner has, whatever the deck (retired cards too): one range of the
+/// primary key. For callers that look states up by the cards they already hold; cheaper
+/// than [`deck_states`], which must look each state's card up to know its deck.
+pub fn learner_states(
+    conn: &Connection,
+    user_id: i64,
+) -> rusqlite::Result<HashMap<String, CardState>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |row| {
+        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+    })?;
+    rows.collect()
+}
+
 /// Every state this learner has for the cards of one deck.
 pub fn deck_states(
     conn: &Connection,

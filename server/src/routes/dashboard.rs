@@ -165,14 +165,26 @@ pub async fn show(
     let now = now();
     let deck_ids: Vec<String> = catalog.decks.iter().map(|d| d.id.clone()).collect();
     let clock = user.clock.clone();
+    let lookup = std::sync::Arc::clone(&catalog);
     let (states, started, (answered, right), days, missed, today) =
         db::run(&state.pool, move |conn| {
             // "Today" is the learner's day, in their zone, from their rollover hour.
             let today = clock.start_of_day(now);
-            let states = deck_ids
+            // One read of the learner's states, each put with its deck by the catalog: the
+            // cards a deck offers now are exactly its unretired ones (the import retires the
+            // rest), which `deck_states` asked SQLite to look up card by card.
+            let mut states: HashMap<String, HashMap<String, CardState>> = deck_ids
                 .iter()
-                .map(|id| Ok((id.clone(), store::deck_states(conn, user_id, id)?)))
-                .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+                .map(|id| (id.clone(), HashMap::new()))
+                .collect();
+            for (card_id, state) in store::learner_states(conn, user_id)? {
+                if let Some(deck) = lookup
+                    .card(&card_id)
+                    .and_then(|c| states.get_mut(&c.deck_id))
+                {
+                    deck.insert(card_id, state);
+                }
+            }
             Ok((
                 states,
                 store::new_cards_since(conn, user_id, today)?,

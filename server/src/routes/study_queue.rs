@@ -117,7 +117,8 @@ pub fn locate(
         let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?
             .into_iter()
             .collect();
-        let states = store::deck_states(conn, user.id, &a.deck_id)?;
+        // Looked up by the deck's own cards only, so states of other decks do no harm.
+        let states = store::learner_states(conn, user.id)?;
         let candidates = queue::candidates(
             catalog.deck_cards(&a.deck_id),
             &states,
@@ -160,7 +161,9 @@ pub fn locate(
             more_left: 0,
         });
     }
-    let states = store::deck_states(conn, user.id, deck_id)?;
+    // Looked up by the deck's own cards (`candidates`) only, so states of other decks and
+    // retired cards do no harm; finding each state's deck was a tenth of the study pages' CPU.
+    let states = store::learner_states(conn, user.id)?;
     let started_today = store::new_cards_since(conn, user.id, today)?;
     let new_allowed = (user.new_per_day - started_today).max(0) as usize;
     let chosen = catalog
