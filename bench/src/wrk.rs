@@ -78,9 +78,9 @@ fn parse(out: &str) -> Option<(u64, f64, f64, f64, f64, u64)> {
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Runs wrk (one thread, `connections` connections, on this process's CPU) against `path`
 /// for `duration`, sending `cookie` when given. The Lua script is written into `work`.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     wrk: &Path,
     work: &Path,

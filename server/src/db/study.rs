@@ -214,6 +214,9 @@ pub fn replay_card(
     Ok(state)
 }
 
+/// The cards answered since then (a short range of `reviews_user_time`) that have no earlier
+/// review (one probe of `reviews_user_card` each): the cost follows today's answers, not the
+/// learner's whole history, which grouping every review by card read on each study page.
 const NEW_CARDS_SINCE: &str = "SELECT COUNT(DISTINCT r.card_id) FROM reviews r
      WHERE r.user_id = ?1 AND r.answered_at >= ?2
        AND NOT EXISTS (SELECT 1 FROM reviews p
@@ -221,10 +224,6 @@ const NEW_CARDS_SINCE: &str = "SELECT COUNT(DISTINCT r.card_id) FROM reviews r
 
 /// How many distinct cards the learner saw for the first time at or after `since`.
 pub fn new_cards_since(conn: &Connection, user_id: i64, since: i64) -> rusqlite::Result<i64> {
-    // The cards answered since then (a short range of `reviews_user_time`) that have no
-    // earlier review (one probe of `reviews_user_card` each): the cost follows today's
-    // answers, not the learner's whole history, which grouping every review by card read on
-    // each study page.
     conn.prepare_cached(NEW_CARDS_SINCE)?
         .query_row(params![user_id, since * 1000], |r| r.get(0))
 }
