@@ -415,7 +415,11 @@ impl AnswerKey {
             .map(|r| r.trim_start_matches([':', ' ', '—']))
             .unwrap_or(rest)
             .trim_end_matches('.');
-        if let Some(claim) = said.strip_prefix("this happened ") {
+        // An ongoing event's date is when it "began".
+        let claim = said
+            .strip_prefix("this happened ")
+            .or(said.strip_prefix("this began "));
+        if let Some(claim) = claim {
             if let Some(span) = claim.strip_prefix("between ") {
                 let (a, b) = span.split_once(" and ")?;
                 let (a, b) = (shown_date(a)?, shown_date(b)?);

@@ -111,6 +111,47 @@ pub async fn login(
     Ok((client, vec![(GET_LOGIN, get), (POST_LOGIN, post)]))
 }
 
+/// Logs in through the form and returns the session's `Cookie` header, for a tool that
+/// keeps no cookie jar of its own (the wrk cross-check).
+pub async fn session_cookie(base: &str, username: &str, password: &str) -> Result<String, String> {
+    use reqwest::cookie::CookieStore;
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = Client::builder()
+        .cookie_provider(Arc::clone(&jar))
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| err("a reqwest client", e))?;
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .map_err(|e| err("GET /login", e))?
+        .text()
+        .await
+        .map_err(|e| err("GET /login body", e))?;
+    let csrf = field(&page, "csrf_token").ok_or("GET /login: no csrf_token field")?;
+    let r = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .map_err(|e| err("POST /login", e))?;
+    if r.status() != StatusCode::SEE_OTHER {
+        return Err(format!("POST /login as {username}: status {}", r.status()));
+    }
+    let url = base.parse().map_err(|e| err("the base URL", e))?;
+    let cookie = jar.cookies(&url).ok_or("POST /login: no session cookie")?;
+    cookie
+        .to_str()
+        .map(str::to_string)
+        .map_err(|e| err("the session cookie", e))
+}
+
 /// A tiny deterministic generator (splitmix64): which answers are right must not depend on
 /// a shared RNG's lock.
 fn next_unit(state: &mut u64) -> f64 {

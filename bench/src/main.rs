@@ -7,10 +7,12 @@ mod anki;
 mod answer_key;
 mod client;
 mod load;
+mod pages;
 mod report;
 mod scenarios;
 mod seed;
 mod server;
+mod wrk;
 
 use anyhow::Context;
 use clap::Parser;
@@ -259,6 +261,18 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         let (db, questions) = (db.clone(), questions.clone());
         tokio::task::spawn_blocking(move || seed::seed(&db, &questions, &plan)).await??
     };
+    let class = {
+        let members: Vec<seed::Learner> = seeded
+            .learners
+            .iter()
+            .take(pages::CLASS_SIZE)
+            .map(|l| seed::Learner {
+                id: l.id,
+                username: l.username.clone(),
+            })
+            .collect();
+        pages::seed_class(&db, &seeded.catalog, &seeded.study_deck, &members)?
+    };
     let size = seed::size(&db)?;
     let sync_cards: Vec<String> = seeded
         .catalog
@@ -313,6 +327,22 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         Arc::new(storm_users),
         cfg.login_rate,
         cfg.window(),
+    )
+    .await;
+    eprintln!("pages: GET /, GET /stats, the class page ...");
+    let page_reads =
+        pages::measure(&server, &learners, &class, cfg.concurrency, || cfg.window()).await;
+    eprintln!("wrk cross-check ...");
+    // A learner of the study set: a member of the class, as the dashboard row's learners are.
+    let wrk_learner = &study_set[0];
+    let cookie = client::session_cookie(&server.base, &wrk_learner.username, seed::PASSWORD).await;
+    let cross = wrk::cross_check(
+        &server,
+        &work,
+        cookie,
+        format!("/study?deck={}", seeded.study_deck),
+        cfg.concurrency,
+        cfg.duration,
     )
     .await;
     eprintln!("sync ...");
@@ -453,6 +483,38 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
             ..Row::default()
         });
     }
+    rows.push(pages::page_row(
+        &format!("GET / (dashboard), {} signed-in learners", cfg.concurrency),
+        &page_reads.dashboard,
+        &health,
+        Some(0.3),
+    ));
+    rows.push(pages::page_row(
+        &format!("GET /stats, {} signed-in learners", cfg.concurrency),
+        &page_reads.stats,
+        &health,
+        None,
+    ));
+    let class_name = format!(
+        "GET /classes/ID (teacher's class page, {} students, 2 assignments)",
+        page_reads.class_students
+    );
+    match &page_reads.class {
+        Ok(m) => rows.push(pages::page_row(&class_name, m, &health, None)),
+        Err(e) => rows.push(Row {
+            scenario: class_name,
+            errors: format!("not run: teacher login failed: {}", e.replace('|', "/")),
+            ..Row::default()
+        }),
+    }
+    match &cross {
+        Ok(c) => rows.extend(c.rows(&[("/", 0.3)])),
+        Err(e) => rows.push(Row {
+            scenario: "wrk cross-check (healthz, GET /study, GET /)".into(),
+            compared: e.clone(),
+            ..Row::default()
+        }),
+    }
     let n = sync.fresh.len();
     let anki_cmp = |ours: Option<Duration>, theirs: Option<Duration>| -> (String, String) {
         match (&anki_run, ours, theirs) {
@@ -570,7 +632,11 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         + storm_study.tally.errors
         + storm_logins.tally.errors
         + sync.errors.errors
-        + plain.errors.errors;
+        + plain.errors.errors
+        + page_reads.dashboard.tally.errors
+        + page_reads.stats.tally.errors
+        + page_reads.class.as_ref().map_or(1, |m| m.tally.errors)
+        + cross.as_ref().map_or(0, wrk::CrossCheck::failed);
     let right = learners.iter().map(|l| l.right).sum::<u64>();
     let answered = learners.iter().map(|l| l.answered).sum::<u64>().max(1);
     println!();

@@ -25,7 +25,7 @@ impl CpuUse {
 }
 
 /// Samples CPU time at the window's start and end (run beside the load).
-async fn cpu_during(server_pid: u32, window: Window) -> CpuUse {
+pub async fn cpu_during(server_pid: u32, window: Window) -> CpuUse {
     let read = || (crate::server::process_cpu_time(server_pid), own_cpu_time());
     tokio::time::sleep_until(window.start.into()).await;
     let (s0, b0) = read();

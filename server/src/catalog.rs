@@ -2,7 +2,7 @@
 
 use crate::dataset::{self, DatasetErrors, Deck};
 use crate::ids::UserId;
-use crate::questions::{self, CardSpec, Question};
+use crate::questions::{self, CardSpec, Prepared, Question};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -17,6 +17,8 @@ pub fn seed_for(user_id: UserId, card_id: &str, reps: u32) -> u64 {
 pub struct Catalog {
     pub decks: Vec<Deck>,
     pub cards: Vec<CardSpec>,
+    /// Per card (same index as `cards`): the work its questions share whatever the draw.
+    prepared: Vec<Prepared>,
     card_index: HashMap<String, usize>,
     deck_index: HashMap<String, usize>,
     /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
@@ -71,6 +73,7 @@ impl Catalog {
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
         Catalog {
+            prepared: cards.iter().map(|_| Prepared::default()).collect(),
             decks,
             cards,
             card_index,
@@ -127,8 +130,44 @@ impl Catalog {
 
     /// The question for a card id, drawn with `seed`; `None` for a card no deck offers now.
     pub fn question(&self, card_id: &str, seed: u64) -> Option<Question> {
-        let card = self.card(card_id)?;
-        questions::generate(self.deck(&card.deck_id)?, card, seed)
+        let i = *self.card_index.get(card_id)?;
+        let card = &self.cards[i];
+        questions::generate_with(self.deck(&card.deck_id)?, card, seed, &self.prepared[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questions::Kind;
+
+    /// What the catalog keeps per card changes no question: asked through the catalog twice
+    /// (the second time from what the first kept), a card gives the question `generate`
+    /// draws afresh. A few cards of every kind of the shipped deck (all of them take minutes
+    /// in a debug build; the kept work is only ever reused within a card).
+    #[test]
+    fn kept_work_changes_no_question() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../questions");
+        let catalog = Catalog::load(&dir).unwrap();
+        let mut asked = HashMap::<Kind, usize>::new();
+        for card in &catalog.cards {
+            let n = asked.entry(card.kind).or_default();
+            if *n == 4 {
+                continue;
+            }
+            *n += 1;
+            let deck = catalog.deck(&card.deck_id).unwrap();
+            for user in [3, 8] {
+                let seed = seed_for(UserId(user), &card.id, 0);
+                assert_eq!(
+                    catalog.question(&card.id, seed),
+                    questions::generate(deck, card, seed),
+                    "{}",
+                    card.id
+                );
+            }
+        }
+        assert!(asked.get(&Kind::TrueFalse).is_some_and(|&n| n > 0));
     }
 }
 

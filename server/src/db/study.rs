@@ -156,6 +156,20 @@ pub fn card_ids_with_state(conn: &Connection, user_id: UserId) -> rusqlite::Resu
     rows.collect()
 }
 
+/// Every state this learner has, whatever the deck (retired cards too): one range of the
+/// primary key. For callers that look states up by the cards they already hold; cheaper
+/// than [`deck_states`], which must look each state's card up to know its deck.
+pub fn learner_states(
+    conn: &Connection,
+    user_id: UserId,
+) -> rusqlite::Result<HashMap<String, CardState>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |row| {
+        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+    })?;
+    rows.collect()
+}
+
 /// Every state this learner has for the cards of one deck.
 pub fn deck_states(
     conn: &Connection,
@@ -216,13 +230,18 @@ pub fn replay_card(
     Ok(state)
 }
 
+/// The cards answered since then (a short range of `reviews_user_time`) that have no earlier
+/// review (one probe of `reviews_user_card` each): the cost follows today's answers, not the
+/// learner's whole history, which grouping every review by card read on each study page.
+const NEW_CARDS_SINCE: &str = "SELECT COUNT(DISTINCT r.card) FROM reviews r
+     WHERE r.user_id = ?1 AND r.answered_at >= ?2
+       AND NOT EXISTS (SELECT 1 FROM reviews p
+                       WHERE p.user_id = ?1 AND p.card = r.card AND p.answered_at < ?2)";
+
 /// How many distinct cards the learner saw for the first time at or after `since`.
 pub fn new_cards_since(conn: &Connection, user_id: UserId, since: i64) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
-        "SELECT COUNT(*) FROM (SELECT card FROM reviews WHERE user_id = ?1
-         GROUP BY card HAVING MIN(answered_at) >= ?2)",
-    )?
-    .query_row(params![user_id, since * 1000], |r| r.get(0))
+    conn.prepare_cached(NEW_CARDS_SINCE)?
+        .query_row(params![user_id, since * 1000], |r| r.get(0))
 }
 
 /// Reviews answered at or after `since`: (all, right), optionally for one deck.
@@ -298,6 +317,21 @@ pub fn missed(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Missed
     rows.collect()
 }
 
+/// How many cards [`missed`] lists, without reading their answers: the dashboard's count.
+pub fn missed_count(conn: &Connection, user_id: UserId) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM (
+             SELECT r.correct,
+                    ROW_NUMBER() OVER (PARTITION BY r.card ORDER BY r.answered_at DESC, r.rowid DESC) AS n
+             FROM reviews r CROSS JOIN card_keys k ON k.key = r.card
+                  CROSS JOIN cards c ON c.id = k.card_id
+             WHERE r.user_id = ?1 AND c.retired = 0)
+         WHERE n = 1 AND correct = 0",
+    )?
+    .query_row([user_id], |r| r.get::<_, i64>(0))
+    .map(|n| n as usize)
+}
+
 /// Answers and misses per card for this learner, from the log.
 pub fn tallies(
     conn: &Connection,
@@ -357,7 +391,7 @@ pub fn learner_history(
     }
     Ok(Ok(LearnerHistory {
         settings: super::users::scheduling(&tx, user_id)?,
-        states: states(&tx, user_id)?,
+        states: learner_states(&tx, user_id)?,
         answers: history(&tx, user_id)?,
     }))
 }
@@ -385,15 +419,6 @@ pub fn history(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Histo
             },
             duration_ms: row.get(4)?,
         })
-    })?;
-    rows.collect()
-}
-
-/// Every card state of the learner, by card.
-pub fn states(conn: &Connection, user_id: UserId) -> rusqlite::Result<HashMap<String, CardState>> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
-    let rows = stmt.query_map([user_id], |row| {
-        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
     })?;
     rows.collect()
 }
@@ -460,5 +485,118 @@ mod tests {
         assert!(is_conversion_failure(
             learner_log(&conn, UserId(1)).unwrap_err()
         ));
+    }
+}
+
+#[cfg(test)]
+mod log_range_tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards VALUES ('e1/date', 'd', 'e1', 'date', 0, 0),
+                                      ('e2/date', 'd', 'e2', 'date', 1, 0),
+                                      ('e3/date', 'd', 'e3', 'date', 2, 0);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0), (2, 'bo', 'Bo', 'x', 'learner', 0);",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn answer(conn: &Connection, id: &str, user: i64, card: &str, at_s: i64) {
+        conn.execute(
+            "INSERT INTO reviews (id, user_id, card, answered_at, rating, correct, given_answer,
+                                  duration_ms, presentation, device_id, received_at)
+             VALUES (?1, ?2, (SELECT key FROM card_keys WHERE card_id = ?3), ?4, 3, 1, '', 0,
+                     'mc', 'web', 0)",
+            params![id, user, card, at_s * 1000],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_card_is_new_today_only_when_its_first_review_is_today() {
+        let conn = db();
+        let today = 100 * DAY;
+        // e1: first seen yesterday, again today (not new today). e2: twice today (new, once).
+        // e3: not seen by Ann; Bo's first review of it today is his, not hers.
+        answer(&conn, "a", 1, "e1/date", today - 3_600);
+        answer(&conn, "b", 1, "e1/date", today + 60);
+        answer(&conn, "c", 1, "e2/date", today + 120);
+        answer(&conn, "d", 1, "e2/date", today + 180);
+        answer(&conn, "e", 2, "e3/date", today + 60);
+        assert_eq!(new_cards_since(&conn, UserId(1), today).unwrap(), 1);
+        assert_eq!(new_cards_since(&conn, UserId(1), today - DAY).unwrap(), 2);
+        assert_eq!(new_cards_since(&conn, UserId(1), today + 150).unwrap(), 0);
+        assert_eq!(new_cards_since(&conn, UserId(2), today).unwrap(), 1);
+    }
+
+    #[test]
+    fn the_missed_count_is_the_length_of_the_missed_list() {
+        let conn = db();
+        // e1 wrong then right (not missed), e2 right then wrong (missed), e3 wrong (missed),
+        // Bo's miss is not Ann's.
+        for (id, user, card, at, correct) in [
+            ("a", 1, "e1/date", 10, 0),
+            ("b", 1, "e1/date", 20, 1),
+            ("c", 1, "e2/date", 10, 1),
+            ("d", 1, "e2/date", 30, 0),
+            ("e", 1, "e3/date", 40, 0),
+            ("f", 2, "e1/date", 50, 0),
+        ] {
+            answer(&conn, id, user, card, at);
+            conn.execute(
+                "UPDATE reviews SET correct = ?2 WHERE id = ?1",
+                params![id, correct],
+            )
+            .unwrap();
+        }
+        let listed: Vec<String> = missed(&conn, UserId(1))
+            .unwrap()
+            .into_iter()
+            .map(|m| m.card_id)
+            .collect();
+        assert_eq!(listed, ["e3/date", "e2/date"]);
+        assert_eq!(missed_count(&conn, UserId(1)).unwrap(), 2);
+        assert_eq!(missed_count(&conn, UserId(2)).unwrap(), 1);
+        conn.execute("UPDATE cards SET retired = 1 WHERE id = 'e3/date'", [])
+            .unwrap();
+        assert_eq!(
+            missed_count(&conn, UserId(1)).unwrap(),
+            1,
+            "a retired card is not missed"
+        );
+    }
+
+    /// The study page's count of new cards reads today's reviews and probes each card's
+    /// first one: never a scan of the learner's whole log.
+    #[test]
+    fn new_cards_since_reads_only_a_range_of_the_log() {
+        let conn = db();
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {NEW_CARDS_SINCE}"))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(params![1, 1], |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let text = plan.join("\n");
+        assert!(
+            text.contains(
+                "SEARCH r USING COVERING INDEX reviews_user_time (user_id=? AND answered_at>?)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("SEARCH p USING COVERING INDEX reviews_user_card (user_id=? AND card=? AND answered_at<?)"),
+            "{text}"
+        );
     }
 }

@@ -13,7 +13,7 @@ pub mod when;
 use crate::dataset::Deck;
 pub use answer::Expected;
 pub use fair::{Rule, Why};
-pub use generate::{QuestionRng, generate, source_refs};
+pub use generate::{Prepared, QuestionRng, generate, generate_with, source_refs};
 use serde::Serialize;
 use std::fmt;
 

@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::ids::AssignmentId;
 
 use crate::db::classes::{self as class_store, Assignment};
-use crate::db::{study as store, users};
+use crate::db::study as store;
 use crate::focus::Focus;
 use crate::routes::classes::assignment as assignments;
 use crate::routes::state::AppState;
@@ -110,14 +110,16 @@ pub fn locate(
     focus: &Focus,
     now: i64,
 ) -> rusqlite::Result<Position> {
-    // "Today" is the learner's day: their zone, from their rollover hour.
-    let today = users::day_clock(conn, user.id)?.start_of_day(now);
+    // "Today" is the learner's day: their zone, from their rollover hour (read with the
+    // session, so not asked of the database again).
+    let today = user.clock.start_of_day(now);
     if let Some((a, joined_at)) = scope {
         let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
         let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?
             .into_iter()
             .collect();
-        let states = store::deck_states(conn, user.id, &a.deck_id)?;
+        // Looked up by the deck's own cards only, so states of other decks do no harm.
+        let states = store::learner_states(conn, user.id)?;
         let candidates = queue::candidates(
             catalog.deck_cards(&a.deck_id),
             &states,
@@ -160,7 +162,9 @@ pub fn locate(
             more_left: 0,
         });
     }
-    let states = store::deck_states(conn, user.id, deck_id)?;
+    // Looked up by the deck's own cards (`candidates`) only, so states of other decks and
+    // retired cards do no harm; finding each state's deck was a tenth of the study pages' CPU.
+    let states = store::learner_states(conn, user.id)?;
     let started_today = store::new_cards_since(conn, user.id, today)?;
     let new_allowed = (user.new_per_day - started_today).max(0) as usize;
     let chosen = catalog

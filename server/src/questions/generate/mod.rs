@@ -23,7 +23,8 @@ use flashcard::flashcard;
 use place::{place, place_check};
 use rand::SeedableRng;
 use speaker::speaker;
-use true_false::{statement_kinds, true_false};
+use std::sync::OnceLock;
+use true_false::{Statements, statement_kinds, true_false};
 
 pub use build::{QuestionRng, source_refs};
 
@@ -36,30 +37,74 @@ pub(super) use speaker::speaker_check;
 /// Builds the question for `card`, drawing distractors and order from `seed`.
 /// Returns `None` only when `card` is not one that [`super::cards`] offers for `deck`.
 pub fn generate(deck: &Deck, card: &CardSpec, seed: u64) -> Option<Question> {
+    generate_with(deck, card, seed, &Prepared::default())
+}
+
+/// The part of a card's questions that does not depend on the draw: whether the card may be
+/// asked at all, and what a true/false statement about its event may say. Worked out on the
+/// first question and kept, by whoever asks one card many times (the catalog); a `Prepared`
+/// belongs to one card of one deck, as it was when first used.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    askable: OnceLock<bool>,
+    statements: OnceLock<Statements>,
+}
+
+/// A copy starts empty: it is a cache, filled again on first use.
+impl Clone for Prepared {
+    fn clone(&self) -> Self {
+        Prepared::default()
+    }
+}
+
+impl Prepared {
+    fn askable(&self, check: impl FnOnce() -> bool) -> bool {
+        *self.askable.get_or_init(check)
+    }
+}
+
+/// [`generate`], with the draw-free work kept in `prepared` (the same question, for less).
+pub fn generate_with(
+    deck: &Deck,
+    card: &CardSpec,
+    seed: u64,
+    prepared: &Prepared,
+) -> Option<Question> {
     let mut rng = QuestionRng::seed_from_u64(seed ^ super::stable_hash(&[&card.id]));
     if card.kind == Kind::Speaker {
         let quote = deck.quote(&card.subject_id)?;
-        return speaker_check(deck, quote)
-            .ok()
-            .map(|_| speaker(deck, card, quote, &mut rng));
+        return prepared
+            .askable(|| speaker_check(deck, quote).is_ok())
+            .then(|| speaker(deck, card, quote, &mut rng));
     }
     let event = deck.event(&card.subject_id)?;
     if card.kind == Kind::Figure {
         let figure = event.figures.get(card.figure?)?;
-        return figure_check(deck, event, figure)
-            .ok()
-            .map(|_| figure_question(deck, card, event, figure, &mut rng));
+        return prepared
+            .askable(|| figure_check(deck, event, figure).is_ok())
+            .then(|| figure_question(deck, card, event, figure, &mut rng));
     }
-    event_card_check(deck, event, card.kind).ok()?;
+    if card.kind == Kind::TrueFalse {
+        // The rule `event_card_check` applies, from the kept statements.
+        let statements = prepared
+            .statements
+            .get_or_init(|| Statements::of(deck, event));
+        if statements.is_empty() {
+            return None;
+        }
+        return true_false(deck, card, event, statements, &mut rng);
+    }
+    if !prepared.askable(|| event_card_check(deck, event, card.kind).is_ok()) {
+        return None;
+    }
     match card.kind {
         Kind::Date => Some(date(deck, card, event, &mut rng)),
         Kind::EventOnDate => Some(event_on_date(deck, card, event, &mut rng)),
         Kind::Place => Some(place(deck, card, event, &mut rng)),
         Kind::Chronology => chronology(deck, card, event, &mut rng),
         Kind::Cloze => cloze(deck, card, event, &mut rng),
-        Kind::TrueFalse => true_false(deck, card, event, &mut rng),
         Kind::Flashcard => Some(flashcard(deck, card, event)),
-        Kind::Figure | Kind::Speaker => None,
+        Kind::TrueFalse | Kind::Figure | Kind::Speaker => None,
     }
 }
 

@@ -25,26 +25,68 @@ pub(super) enum About {
 }
 
 pub(super) fn statement_kinds(deck: &Deck, event: &Event) -> Vec<About> {
-    let mut out = Vec::new();
-    if date_check(event).is_ok()
-        && !wrong_dates(deck, event, &mut QuestionRng::seed_from_u64(0)).is_empty()
-    {
-        out.push(About::Date);
-    }
-    if place_check(deck, event).is_ok() && !false_places(deck, event).is_empty() {
-        out.push(About::Place);
-    }
-    if !true_actors(deck, event).is_empty() && !false_actors(deck, event).is_empty() {
-        out.push(About::Actor);
-    }
-    for (i, f) in event.figures.iter().enumerate() {
-        if figure_fact_check(event, f).is_ok()
-            && false_figure(f, &mut QuestionRng::seed_from_u64(0)).is_some()
+    Statements::of(deck, event).kinds
+}
+
+/// What a true/false statement about one event may say, worked out from the deck alone (no
+/// draw): the facts that can be stated falsely, the false places, the true actors, and each
+/// false actor with the cited proof. A false actor takes a scan of the deck for a founding
+/// for every actor of every other event: redone on each question, that was ~80 % of the
+/// server's CPU on the study pages (load benchmark profile), so the catalog keeps one of
+/// these per card ([`super::Prepared`]).
+#[derive(Debug, Clone)]
+pub struct Statements {
+    kinds: Vec<About>,
+    false_places: Vec<String>,
+    true_actors: Vec<String>,
+    /// In the order [`false_actors`] finds them, each with [`refutation`]'s sources.
+    false_actors: Vec<(String, Vec<Source>)>,
+}
+
+impl Statements {
+    pub fn of(deck: &Deck, event: &Event) -> Statements {
+        let mut kinds = Vec::new();
+        if date_check(event).is_ok()
+            && !wrong_dates(deck, event, &mut QuestionRng::seed_from_u64(0)).is_empty()
         {
-            out.push(About::Figure(i));
+            kinds.push(About::Date);
+        }
+        let false_places = if place_check(deck, event).is_ok() {
+            false_places(deck, event)
+        } else {
+            Vec::new()
+        };
+        if !false_places.is_empty() {
+            kinds.push(About::Place);
+        }
+        let true_actors: Vec<String> = true_actors(deck, event).into_iter().cloned().collect();
+        let false_actors = if true_actors.is_empty() {
+            Vec::new()
+        } else {
+            false_actors(deck, event)
+        };
+        if !false_actors.is_empty() {
+            kinds.push(About::Actor);
+        }
+        for (i, f) in event.figures.iter().enumerate() {
+            if figure_fact_check(event, f).is_ok()
+                && false_figure(f, &mut QuestionRng::seed_from_u64(0)).is_some()
+            {
+                kinds.push(About::Figure(i));
+            }
+        }
+        Statements {
+            kinds,
+            false_places,
+            true_actors,
+            false_actors,
         }
     }
-    out
+
+    /// No fact of the event can be stated falsely: no true/false question is asked of it.
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
 }
 
 /// The event's own words (title, summary, quotes), normalised once, so that a statement
@@ -132,14 +174,16 @@ fn refutation<'a>(deck: &'a Deck, event: &'a Event, actor: &str) -> Option<Vec<&
 }
 
 /// Actors of other events who are not this one's, nor its groups or members, whom nothing
-/// the event says mentions, and whom the cited sources show could not have taken part.
-fn false_actors(deck: &Deck, event: &Event) -> Vec<String> {
+/// the event says mentions, and whom the cited sources show could not have taken part: each
+/// with that proof.
+fn false_actors(deck: &Deck, event: &Event) -> Vec<(String, Vec<Source>)> {
     let words = EventWords::of(event);
     let twins = twins(deck, event);
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<(String, Vec<Source>)> = Vec::new();
+    let listed = |out: &[(String, Vec<Source>)], a: &String| out.iter().any(|(o, _)| o == a);
     for other in deck.events.iter().filter(|e| e.id != event.id) {
         for a in &other.actors {
-            if out.contains(a) {
+            if listed(&out, a) {
                 continue;
             }
             let involved = event.actors.iter().any(|mine| {
@@ -147,27 +191,26 @@ fn false_actors(deck: &Deck, event: &Event) -> Vec<String> {
                     || deck.related_names(mine, a)
                     || name_forms(deck, mine).iter().any(|f| mentions(a, f))
             });
-            if !involved
-                && !words.mention(deck, a)
-                && !twins.iter().any(|t| t.actors.contains(a))
-                && !out.contains(a)
-                && refutation(deck, event, a).is_some()
-            {
-                out.push(a.clone());
+            if involved || words.mention(deck, a) || twins.iter().any(|t| t.actors.contains(a)) {
+                continue;
+            }
+            if let Some(proof) = refutation(deck, event, a) {
+                out.push((a.clone(), proof.into_iter().cloned().collect()));
             }
         }
     }
     out
 }
 
+/// The question, drawing from `statements` (which must be [`Statements::of`] this event).
 pub(super) fn true_false(
     deck: &Deck,
     card: &CardSpec,
     event: &Event,
+    statements: &Statements,
     rng: &mut QuestionRng,
 ) -> Option<Question> {
-    let kinds = statement_kinds(deck, event);
-    let about = *kinds.choose(rng)?;
+    let about = *statements.kinds.choose(rng)?;
     let truth = rng.random_bool(0.5);
     let (about_name, said, shown, sources): (&str, String, String, Vec<&Source>) = match about {
         About::Date => {
@@ -195,22 +238,18 @@ pub(super) fn true_false(
             let shown = if truth {
                 place.to_string()
             } else {
-                false_places(deck, event).choose(rng)?.clone()
+                statements.false_places.choose(rng)?.clone()
             };
             ("place", format!("this happened in {shown}"), shown, held)
         }
         About::Actor => {
-            let actors = true_actors(deck, event);
-            let right = (*actors.choose(rng)?).clone();
-            let shown = if truth {
-                right.clone()
+            let right = statements.true_actors.choose(rng)?.clone();
+            let (shown, held) = if truth {
+                let held = sources_holding(event, |q| mentions_name(deck, q, &right));
+                (right, held)
             } else {
-                false_actors(deck, event).choose(rng)?.clone()
-            };
-            let held = if truth {
-                sources_holding(event, |q| mentions_name(deck, q, &right))
-            } else {
-                refutation(deck, event, &shown)?
+                let (actor, proof) = statements.false_actors.choose(rng)?;
+                (actor.clone(), proof.iter().collect())
             };
             ("actor", format!("{shown} took part"), shown, held)
         }
