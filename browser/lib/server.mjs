@@ -28,9 +28,10 @@ function freePort() {
 
 /**
  * Starts a server. Returns { url, dbPath, stop }. Throws if the binary is missing or the
- * server does not answer within `timeoutMs`.
+ * server does not answer within `timeoutMs` (90 s, or CHRONICLE_START_TIMEOUT_MS: a debug build
+ * loading the decks on a busy 2-core machine took 21 s).
  */
-export async function startServer({ timeoutMs = 20_000 } = {}) {
+export async function startServer({ timeoutMs = Number(process.env.CHRONICLE_START_TIMEOUT_MS) || 90_000 } = {}) {
   const bin = binaryPath();
   if (!existsSync(bin)) {
     throw new Error(`${bin} does not exist: run \`cargo build\` first`);
