@@ -1,7 +1,11 @@
-// A learner studies offline in a real browser (headless Chromium): the study pack downloads,
-// the network goes away, they answer cards, close the tab and open the page again (served by
-// the service worker), answer more, the network comes back, the page syncs, and the server
-// has every answer, each once.
+// A learner studies offline in a real browser (headless Chromium), on a 390 x 844 phone: the
+// study pack downloads, the network goes away, they answer cards (the question, then the
+// verdict, in view; the count of cards left going down by one an answer; the result with the
+// event's summary and the sources, as online), the dashboard and the Missed page open an
+// offline view, they close the tab and open the page again (served by the service worker),
+// answer more, the network comes back, the page syncs and says how many answers it saved, and
+// the server has every answer, each once. Answers the server already had (a sync whose reply
+// was lost) are reported as saved earlier.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { newContext, openBrowser } from "../lib/browser.mjs";
@@ -10,15 +14,46 @@ import { pageChecker } from "../lib/check.mjs";
 const PASSWORD = "quiet-river-lantern-42";
 const DECK = "vietnam-cambodia";
 
+/** Where an element sits in the viewport, and whether it is wholly inside it. */
+async function placement(page, selector) {
+  return page.evaluate((sel) => {
+    const r = document.querySelector(sel).getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, inView: r.top >= 0 && r.bottom <= window.innerHeight, height: window.innerHeight };
+  }, selector);
+}
+
+async function assertInView(page, selectors, when) {
+  for (const sel of selectors) {
+    const p = await placement(page, sel);
+    assert.ok(p.inView, `${sel} in view ${when}: top ${p.top}, bottom ${p.bottom} of ${p.height}`);
+  }
+}
+
+/** The deck as the API downloads it: each card's events, by card id, with their summaries. */
+async function deckEvents(page) {
+  // The whole deck with every question: slow in a debug build on a busy machine.
+  const res = await page.request.get(`/api/v1/decks/${DECK}/cards`, { timeout: 120_000 });
+  assert.equal(res.status(), 200);
+  const { cards, events } = await res.json();
+  const byId = new Map(events.map((e) => [e.id, e]));
+  return new Map(cards.map((c) => [c.id, c.event_ids.map((id) => byId.get(id)).filter(Boolean)]));
+}
+
 /**
  * Answers the card on screen (the first choice, or "Good" on a flashcard), with the mouse or
  * with the keyboard as the study page's shortcuts allow; `onResult` runs while the result is
- * shown. Returns the card's id.
+ * shown. With `events` (from `deckEvents`), checks the result as the online one shows it: the
+ * verdict, the right answer and "Next" in view with the focus on "Next", the count of cards
+ * left one down, each event of the card with its summary, and the sources. Returns the
+ * card's id.
  */
-async function answerOne(page, { keys = false, onResult = null } = {}) {
+async function answerOne(page, { keys = false, onResult = null, events = null } = {}) {
   const card = page.locator("#card:not([hidden])");
   await card.waitFor();
   const id = await card.getAttribute("data-card");
+  const left = Number(await page.locator("#offline").getAttribute("data-left"));
+  assert.match(await page.locator("#left").innerText(), new RegExp(`^${left} cards? left`));
+  await assertInView(page, ["#prompt"], "when the card opens");
   const flashcard = !(await page.locator("#flashcard").isHidden());
   const order = !(await page.locator("#order").isHidden());
   if (order) {
@@ -50,11 +85,44 @@ async function answerOne(page, { keys = false, onResult = null } = {}) {
     await page.locator("#choices button").first().click();
   }
   await page.locator("#result:not([hidden])").waitFor();
+  // One answer, one card fewer to go, right or wrong (a missed card comes back after).
+  assert.equal(Number(await page.locator("#offline").getAttribute("data-left")), left - 1, `cards left after ${id}`);
+  assert.match(await page.locator("#left").innerText(), new RegExp(`^${left - 1} cards? left`));
+  if (events) {
+    await assertInView(page, ["#verdict", "#right-answer", "#offline-next"], `when the result of ${id} opens`);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "offline-next");
+    const notes = await page.locator("#event-notes").innerText();
+    const expected = events.get(id);
+    assert.ok(expected.length > 0 || id.includes("/speaker"), `${id} is about an event`);
+    for (const e of expected) {
+      assert.ok(notes.includes(e.title), `${id}: the event ${e.title} beside the answer`);
+      assert.ok(notes.includes(e.summary), `${id}: its summary beside the answer`);
+    }
+    assert.ok((await page.locator("#source-list blockquote").count()) > 0, `${id}: its sources`);
+  }
   if (onResult) await onResult(page);
   if (keys) await page.keyboard.press("Enter");
   else await page.locator("#offline-next").click();
   await page.locator("#result").waitFor({ state: "hidden" });
+  if (events) await assertInView(page, ["#prompt"], `after ${id}, on the next card`);
   return id;
+}
+
+/** This learner's answers waiting in the page's IndexedDB, as the page would send them. */
+async function waiting(page, username) {
+  return page.evaluate((user) => new Promise((resolve, reject) => {
+    const open = indexedDB.open("chronicle-offline", 1);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const r = open.result.transaction(["pending"]).objectStore("pending").index("user").getAll(user);
+      r.onsuccess = () => resolve(r.result.map(({ user: _, ...review }) => review));
+      r.onerror = () => reject(r.error);
+    };
+  }), username);
+}
+
+async function newestSync(page) {
+  return page.locator("#synced .sync-entry").first().innerText();
 }
 
 async function pending(page) {
@@ -68,6 +136,7 @@ test("answers given offline reach the server once the network returns", async (t
   const check = pageChecker("offline");
   const context = await newContext(env.browser, server);
   let page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
 
   await page.goto("/register");
   await check(page, "register");
@@ -83,43 +152,8 @@ test("answers given offline reach the server once the network returns", async (t
   // The page is controlled once the worker has claimed it: from then on it opens offline.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   await check(page, "pack-ready");
-
-  await context.setOffline(true);
-  const answered = [];
-  await page.locator("#connection", { hasText: "Offline" }).waitFor();
-  await check(page, "offline-card");
-  answered.push(await answerOne(page, { onResult: (p) => check(p, "offline-result") }));
-  for (let i = 1; i < 3; i++) answered.push(await answerOne(page, { keys: i === 1 }));
-  assert.equal(await pending(page), 3);
-
-  // The dashboard, offline: the offline view says it needs the network and offers the saved
-  // cards, instead of the browser's "No internet" page. (The Missed page takes the same path
-  // in sw.js; a second offline navigation is not checked here because Playwright's offline
-  // emulation can miss a service worker that Chromium restarted, which then goes online.)
-  await page.goto("/");
-  await page.locator("#elsewhere", { hasText: "that page needs the network" }).waitFor();
-  await page.locator('#offline[data-pending="3"]').waitFor();
-  await check(page, "offline-dashboard");
-
-  // Close the tab while offline; a new one opens the page from the service worker's cache.
-  await page.close();
-  page = await context.newPage();
-  await page.goto(`/study/offline?deck=${DECK}`);
-  await page.locator("#connection", { hasText: "Offline" }).waitFor();
-  await page.locator('#offline[data-pending="3"]').waitFor();
-  await check(page, "reopened-offline");
-  answered.push(await answerOne(page));
-  assert.equal(await pending(page), 4);
-
-  await context.setOffline(false);
-  // Coming back online syncs by itself; "Sync now" is there when it does not.
-  await page.locator('#offline[data-pending="0"]').waitFor({ timeout: 15_000 });
-  await page.locator("#synced .sync-entry").first().waitFor();
-  const log = await page.locator("#synced").innerText();
-  assert.match(log, /accepted/);
-  await check(page, "synced");
-
-  // The server's view, through the API with a device token of its own.
+  const events = await deckEvents(page);
+  // A device token of the test's own, to look at the server's side.
   const issued = await fetch(`${server.url}/api/v1/tokens`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -127,17 +161,91 @@ test("answers given offline reach the server once the network returns", async (t
   });
   assert.equal(issued.status, 201);
   const { token } = await issued.json();
-  const synced = await fetch(`${server.url}/api/v1/sync`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ device_id: "checker", reviews: [] }),
-  });
-  assert.equal(synced.status, 200);
-  const { changed } = await synced.json();
-  const reps = changed.reduce((sum, s) => sum + s.reps, 0);
-  assert.equal(reps, answered.length, "every answer counted once");
-  const onServer = new Set(changed.map((s) => s.card_id));
-  for (const id of answered) assert.ok(onServer.has(id), `${id} reached the server`);
+  const apiSync = async (reviews) => {
+    const r = await fetch(`${server.url}/api/v1/sync`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ device_id: "checker", reviews }),
+    });
+    assert.equal(r.status, 200);
+    return r.json();
+  };
+
+  // Offline for the page (the browser's own offline mode) and for real: the server goes down
+  // too, since Playwright's emulation misses a service worker that Chromium restarted.
+  const goOffline = async () => {
+    await context.setOffline(true);
+    await server.down();
+  };
+  const goOnline = async () => {
+    await server.up();
+    await context.setOffline(false);
+  };
+
+  await goOffline();
+  const answered = [];
+  await page.locator("#connection", { hasText: "Offline" }).waitFor();
+  await check(page, "offline-card");
+  answered.push(await answerOne(page, { events, onResult: (p) => check(p, "offline-result") }));
+  for (let i = 1; i < 3; i++) answered.push(await answerOne(page, { keys: i === 1, events }));
+  assert.equal(await pending(page), 3);
+
+  // The dashboard and the Missed page, offline: the offline view names the page that needs
+  // the network and offers the saved cards right below, instead of the browser's "No
+  // internet" page.
+  for (const [path, name] of [["/", "The dashboard"], ["/missed", "The Missed page"]]) {
+    await page.goto(path);
+    await page.locator(`#offline[data-elsewhere="${path}"]`).waitFor();
+    assert.match(await page.locator("#elsewhere").innerText(), new RegExp(`^You are offline. ${name} needs the network`));
+    await page.locator('#offline[data-pending="3"]').waitFor();
+    await assertInView(page, ["#elsewhere", "#prompt"], `on the offline view of ${path}`);
+    await check(page, `offline-${path === "/" ? "dashboard" : "missed"}`);
+  }
+
+  // Close the tab while offline; a new one opens the page from the service worker's cache.
+  await page.close();
+  page = await context.newPage();
+  await page.goto(`/study/offline?deck=${DECK}`);
+  await page.locator("#connection", { hasText: "Offline" }).waitFor();
+  await page.locator('#offline[data-pending="3"]').waitFor();
+  await assertInView(page, ["#prompt"], "when the page reopens offline");
+  await check(page, "reopened-offline");
+  answered.push(await answerOne(page, { events }));
+  assert.equal(await pending(page), 4);
+
+  await goOnline();
+  // Coming back online syncs by itself (on the "online" event, or by trying again every few
+  // seconds while answers wait); "Sync now" is there when it does not.
+  await page.locator('#offline[data-pending="0"]').waitFor({ timeout: 40_000 });
+  await page.locator("#synced .sync-entry").first().waitFor();
+  assert.match(await newestSync(page), /: 4 answers saved\.$/);
+  await check(page, "synced");
+
+  // The server's view: every answer, each once.
+  const serverView = async () => {
+    const { changed } = await apiSync([]);
+    const onServer = new Set(changed.map((s) => s.card_id));
+    for (const id of answered) assert.ok(onServer.has(id), `${id} reached the server`);
+    return changed.reduce((sum, s) => sum + s.reps, 0);
+  };
+  assert.equal(await serverView(), answered.length, "every answer counted once");
+
+  // Two more answers offline reach the server by another way first (as when a sync's reply is
+  // lost on the way back); the page's own sync then finds them there and says so.
+  await goOffline();
+  await page.locator("#connection", { hasText: "Offline" }).waitFor();
+  for (let i = 0; i < 2; i++) answered.push(await answerOne(page, { events }));
+  const early = await waiting(page, "ann");
+  assert.equal(early.length, 2);
+  await server.up();
+  const first = await apiSync(early);
+  assert.equal(first.accepted, 2);
+  await context.setOffline(false);
+  await page.locator('#offline[data-pending="0"]').waitFor({ timeout: 40_000 });
+  await page.locator("#synced .sync-entry", { hasText: "already saved earlier" }).first().waitFor();
+  assert.match(await newestSync(page), /: 2 answers already saved earlier\.$/);
+  assert.doesNotMatch(await page.locator("#synced").innerText(), /accepted|already there/);
+  assert.equal(await serverView(), answered.length, "still every answer once");
 
   // "Sync now" with nothing waiting sends nothing and says so.
   await page.click("#sync");
