@@ -2,7 +2,8 @@
 //!
 //! `cargo bench --bench stats_page` starts the real app (release build, temporary SQLite file,
 //! the shipped deck), uploads 10,000 reviews for one learner through `POST /api/v1/sync`
-//! (about twenty per card, spread over the last 300 days, four in five right), then times
+//! (about twenty per card, spread over the last 300 days, four in five right; the learner
+//! lives in Asia/Ho_Chi_Minh, so every day is counted in their own calendar), then times
 //! `GET /stats`, `GET /timeline` and `GET /browse` one request at a time against
 //! `GET /healthz`. `CHRONICLE_BENCH_N` sets the sample count (default 50).
 
@@ -63,6 +64,8 @@ async fn main() {
             ("username", "bench"),
             ("password", password),
             ("role", "learner"),
+            // A zone with an offset, so every day is counted through the learner's calendar.
+            ("time_zone", "Asia/Ho_Chi_Minh"),
         ])
         .send()
         .await
