@@ -10,9 +10,25 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { newContext, openBrowser } from "../lib/browser.mjs";
 import { pageChecker } from "../lib/check.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../lib/server.mjs";
 
 const PASSWORD = "quiet-river-lantern-42";
 const DECK = "vietnam-cambodia";
+
+/** The deck's article titles, read from its TOML file: what every source must be cited by. */
+const ARTICLES = [...readFileSync(join(repoRoot, "questions", `${DECK}.toml`), "utf8")
+  .matchAll(/^\[\[document\]\]\s*\nid = "[^"]*"\s*\ntitle = "([^"]*)"/gm)].map((m) => m[1]);
+
+/** Each source under `selector` is cited by one of the deck's article titles. */
+async function assertCitedByTitle(page, selector) {
+  const citations = await page.locator(selector).allInnerTexts();
+  assert.ok(citations.length > 0, `sources under ${selector}`);
+  for (const c of citations) {
+    assert.ok(ARTICLES.some((title) => c.startsWith(title)), `"${c}" names its article by title`);
+  }
+}
 
 /** Where an element sits in the viewport, and whether it is wholly inside it. */
 async function placement(page, selector) {
@@ -23,11 +39,16 @@ async function placement(page, selector) {
 }
 
 async function assertInView(page, selectors, when) {
-  for (const sel of selectors) {
+  for (const sel of selectors.flatMap((sel) => (sel === QUESTION ? questionParts : [sel]))) {
     const p = await placement(page, sel);
     assert.ok(p.inView, `${sel} in view ${when}: top ${p.top}, bottom ${p.bottom} of ${p.height}`);
   }
 }
+
+// The question on screen: its prompt and the first thing to answer it with (a choice, a
+// position picker, "Show answer"), which is what a learner must see without scrolling.
+const QUESTION = "question";
+const questionParts = ["#prompt", "#card :is(#choices button, #order select, #flashcard:not([hidden]) summary)"];
 
 /** The deck as the API downloads it: each card's events, by card id, with their summaries. */
 async function deckEvents(page) {
@@ -40,20 +61,20 @@ async function deckEvents(page) {
 }
 
 /**
- * Answers the card on screen (the first choice, or "Good" on a flashcard), with the mouse or
+ * Answers the card on screen (the first choice, or `grade` on a flashcard: Good), with the mouse or
  * with the keyboard as the study page's shortcuts allow; `onResult` runs while the result is
  * shown. With `events` (from `deckEvents`), checks the result as the online one shows it: the
  * verdict, the right answer and "Next" in view with the focus on "Next", the count of cards
  * left one down, each event of the card with its summary, and the sources. Returns the
  * card's id.
  */
-async function answerOne(page, { keys = false, onResult = null, events = null } = {}) {
+async function answerOne(page, { keys = false, onResult = null, events = null, grade = 3 } = {}) {
   const card = page.locator("#card:not([hidden])");
   await card.waitFor();
   const id = await card.getAttribute("data-card");
   const left = Number(await page.locator("#offline").getAttribute("data-left"));
   assert.match(await page.locator("#left").innerText(), new RegExp(`^${left} cards? left`));
-  await assertInView(page, ["#prompt"], "when the card opens");
+  await assertInView(page, [QUESTION], "when the card opens");
   const flashcard = !(await page.locator("#flashcard").isHidden());
   const order = !(await page.locator("#order").isHidden());
   if (order) {
@@ -77,14 +98,21 @@ async function answerOne(page, { keys = false, onResult = null, events = null } 
     }
   } else if (keys) {
     if (flashcard) await page.keyboard.press(" ");
-    await page.keyboard.press(flashcard ? "3" : "1");
+    await page.keyboard.press(flashcard ? String(grade) : "1");
   } else if (flashcard) {
     await page.locator("#flashcard summary").click();
-    await page.locator('#flashcard button[data-grade="3"]').click();
+    await page.locator(`#flashcard button[data-grade="${grade}"]`).click();
   } else {
     await page.locator("#choices button").first().click();
   }
   await page.locator("#result:not([hidden])").waitFor();
+  if (flashcard && grade === 1) {
+    // The learner's own grade, not a verdict on them.
+    const verdict = await page.locator("#verdict").innerText();
+    assert.match(verdict, /Again/);
+    assert.doesNotMatch(verdict, /Not quite/);
+    flashcardsAgain += 1;
+  }
   // One answer, one card fewer to go, right or wrong (a missed card comes back after).
   assert.equal(Number(await page.locator("#offline").getAttribute("data-left")), left - 1, `cards left after ${id}`);
   assert.match(await page.locator("#left").innerText(), new RegExp(`^${left - 1} cards? left`));
@@ -98,13 +126,13 @@ async function answerOne(page, { keys = false, onResult = null, events = null } 
       assert.ok(notes.includes(e.title), `${id}: the event ${e.title} beside the answer`);
       assert.ok(notes.includes(e.summary), `${id}: its summary beside the answer`);
     }
-    assert.ok((await page.locator("#source-list blockquote").count()) > 0, `${id}: its sources`);
+    await assertCitedByTitle(page, "#source-list blockquote footer");
   }
   if (onResult) await onResult(page);
   if (keys) await page.keyboard.press("Enter");
   else await page.locator("#offline-next").click();
   await page.locator("#result").waitFor({ state: "hidden" });
-  if (events) await assertInView(page, ["#prompt"], `after ${id}, on the next card`);
+  if (events) await assertInView(page, [QUESTION], `after ${id}, on the next card`);
   return id;
 }
 
@@ -125,6 +153,8 @@ async function newestSync(page) {
   return page.locator("#synced .sync-entry").first().innerText();
 }
 
+let flashcardsAgain = 0;
+
 async function pending(page) {
   return Number(await page.locator("#offline").getAttribute("data-pending"));
 }
@@ -136,6 +166,13 @@ test("answers given offline reach the server once the network returns", async (t
   const check = pageChecker("offline");
   const context = await newContext(env.browser, server);
   let page = await context.newPage();
+  // The offline page's states in both themes: light, then with the system set to dark.
+  const checkBoth = async (p, name) => {
+    await check(p, name);
+    await p.emulateMedia({ colorScheme: "dark" });
+    await check(p, `${name}-dark`);
+    await p.emulateMedia({ colorScheme: "light" });
+  };
   await page.setViewportSize({ width: 390, height: 844 });
 
   await page.goto("/register");
@@ -185,8 +222,8 @@ test("answers given offline reach the server once the network returns", async (t
   await goOffline();
   const answered = [];
   await page.locator("#connection", { hasText: "Offline" }).waitFor();
-  await check(page, "offline-card");
-  answered.push(await answerOne(page, { events, onResult: (p) => check(p, "offline-result") }));
+  await checkBoth(page, "offline-card");
+  answered.push(await answerOne(page, { events, onResult: (p) => checkBoth(p, "offline-result") }));
   for (let i = 1; i < 3; i++) answered.push(await answerOne(page, { keys: i === 1, events }));
   assert.equal(await pending(page), 3);
 
@@ -198,8 +235,8 @@ test("answers given offline reach the server once the network returns", async (t
     await page.locator(`#offline[data-elsewhere="${path}"]`).waitFor();
     assert.match(await page.locator("#elsewhere").innerText(), new RegExp(`^You are offline. ${name} needs the network`));
     await page.locator('#offline[data-pending="3"]').waitFor();
-    await assertInView(page, ["#elsewhere", "#prompt"], `on the offline view of ${path}`);
-    await check(page, `offline-${path === "/" ? "dashboard" : "missed"}`);
+    await assertInView(page, ["#elsewhere", QUESTION], `on the offline view of ${path}`);
+    await checkBoth(page, `offline-${path === "/" ? "dashboard" : "missed"}`);
   }
 
   // Close the tab while offline; a new one opens the page from the service worker's cache.
@@ -208,7 +245,7 @@ test("answers given offline reach the server once the network returns", async (t
   await page.goto(`/study/offline?deck=${DECK}`);
   await page.locator("#connection", { hasText: "Offline" }).waitFor();
   await page.locator('#offline[data-pending="3"]').waitFor();
-  await assertInView(page, ["#prompt"], "when the page reopens offline");
+  await assertInView(page, [QUESTION], "when the page reopens offline");
   await check(page, "reopened-offline");
   answered.push(await answerOne(page, { events }));
   assert.equal(await pending(page), 4);
@@ -219,7 +256,7 @@ test("answers given offline reach the server once the network returns", async (t
   await page.locator('#offline[data-pending="0"]').waitFor({ timeout: 40_000 });
   await page.locator("#synced .sync-entry").first().waitFor();
   assert.match(await newestSync(page), /: 4 answers saved\.$/);
-  await check(page, "synced");
+  await checkBoth(page, "synced");
 
   // The server's view: every answer, each once.
   const serverView = async () => {
@@ -274,7 +311,8 @@ test("a chronology is ordered offline by keyboard, and the right order is shown 
   await page.locator("#card:not([hidden])").waitFor();
   for (let i = 0; await page.locator("#order").isHidden(); i++) {
     assert.ok(i < 50, "a chronology within 50 cards of the pack");
-    await answerOne(page);
+    // Flashcards on the way are graded Again, which the result must not call "Not quite".
+    await answerOne(page, { grade: 1 });
   }
   const pickers = page.locator("#order select");
   assert.equal(await pickers.count(), 4);
@@ -299,4 +337,5 @@ test("a chronology is ordered offline by keyboard, and the right order is shown 
   assert.match(await page.locator("#source-list").innerText(), /Cambodia|Vietnam/, "sources by article title");
   assert.doesNotMatch(await page.locator("#result").innerText(), /\.txt/, "no file names");
   await check(page, "order-result");
+  console.log(`# ${flashcardsAgain} flashcard(s) graded Again on the way, each shown as "Again"`);
 });
