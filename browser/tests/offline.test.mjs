@@ -337,5 +337,33 @@ test("a chronology is ordered offline by keyboard, and the right order is shown 
   assert.match(await page.locator("#source-list").innerText(), /Cambodia|Vietnam/, "sources by article title");
   assert.doesNotMatch(await page.locator("#result").innerText(), /\.txt/, "no file names");
   await check(page, "order-result");
-  console.log(`# ${flashcardsAgain} flashcard(s) graded Again on the way, each shown as "Again"`);
+  await page.locator("#offline-next").click();
+
+  // A flashcard graded Again says "Again", not "Not quite". New cards rarely come as
+  // flashcards, so the next card of the stored pack is made one; an answer waits offline
+  // first, so that opening the page again keeps this pack instead of downloading a new one.
+  await context.setOffline(true);
+  await answerOne(page);
+  await page.evaluate((key) => new Promise((resolve, reject) => {
+    const open = indexedDB.open("chronicle-offline", 1);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const t = open.result.transaction(["meta"], "readwrite");
+      const store = t.objectStore("meta");
+      const r = store.get(key);
+      r.onsuccess = () => {
+        const pack = r.result.value;
+        pack.cards.find((c) => c.card_id === pack.queue[0]).presentation = "flashcard";
+        store.put(r.result);
+      };
+      t.oncomplete = () => resolve();
+      t.onerror = () => reject(t.error);
+    };
+  }), `pack:binh:${DECK}`);
+  await page.reload();
+  await page.locator("#flashcard:not([hidden])").waitFor();
+  flashcardsAgain = 0;
+  await answerOne(page, { grade: 1 });
+  assert.equal(flashcardsAgain, 1, "the flashcard was graded Again and said so");
+  await context.setOffline(false);
 });
