@@ -121,6 +121,29 @@ async fn main() {
         t.elapsed().as_secs_f64()
     );
 
+    // The pure part that the learner's calendar adds: each answer's day in their zone.
+    let clock =
+        chronicle::srs::DayClock::new(chronicle::srs::days::zone("Asia/Ho_Chi_Minh").unwrap(), 4);
+    let answers: Vec<chronicle::stats::Answer> = (0..REVIEWS as i64)
+        .map(|i| chronicle::stats::Answer {
+            card_id: String::new(),
+            at: now_ms / 1000 - 300 * 86_400 + i * 2_592,
+            correct: true,
+            duration_ms: 0,
+        })
+        .collect();
+    let mut samples = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        let dated = chronicle::stats::Dated::new(&answers, &clock);
+        std::hint::black_box(&dated);
+        samples.push(t.elapsed());
+    }
+    println!(
+        "stats::Dated::new over {REVIEWS} answers (their days in Asia/Ho_Chi_Minh): median {:.2} ms",
+        quantile(&samples, 0.5).as_secs_f64() * 1e3
+    );
+
     let mut baseline = Duration::ZERO;
     for path in ["/healthz", "/stats", "/timeline", "/browse"] {
         let mut samples = Vec::new();
