@@ -83,7 +83,9 @@
   }
 
   var packKey = "pack:" + user + ":" + deck;
-  var pack = null;      // { cards, queue: [card ids], fetched_at }
+  // queue: the cards of this round, in order; again: the cards missed in it, asked in the next
+  // round. So "cards left" counts down by one with every answer, right or wrong.
+  var pack = null;      // { cards, queue: [card ids], again: [card ids], round, fetched_at }
   var current = null;   // the card on screen
   var shownAt = 0;
 
@@ -102,6 +104,22 @@
     });
   }
 
+  function answers(n) { return n + (n === 1 ? " answer" : " answers"); }
+
+  // What one sync did, in the learner's words. The server counts an answer it already had
+  // (sent earlier by a sync whose reply was lost, or by another tab) as a duplicate: it is
+  // saved all the same, so it reads "already saved earlier", never as a failure.
+  function syncWords(e) {
+    var parts = [];
+    if (e.accepted > 0) parts.push(answers(e.accepted) + " saved");
+    if (e.duplicates > 0) {
+      parts.push(e.accepted > 0 ? e.duplicates + " already saved earlier"
+        : answers(e.duplicates) + " already saved earlier");
+    }
+    if (parts.length === 0 && !e.rejected.length) parts.push("nothing new to save");
+    return parts.join(", ");
+  }
+
   function showLog() {
     return allFor("log", user).then(function (entries) {
       var list = $("synced");
@@ -110,10 +128,10 @@
       entries.slice(-10).reverse().forEach(function (e) {
         var li = document.createElement("li");
         li.className = "sync-entry";
-        var text = new Date(e.at).toLocaleString() + ": " + e.accepted + " accepted, " +
-          e.duplicates + " already there";
+        var text = new Date(e.at).toLocaleString() + ": " + syncWords(e);
         if (e.rejected.length) {
-          text += ", " + e.rejected.length + " refused (" + e.rejected.map(function (r) { return r.message; }).join("; ") + ")";
+          text += (text.slice(-2) === ": " ? "" : ", ") + e.rejected.length + " refused (" +
+            e.rejected.map(function (r) { return r.message; }).join("; ") + ")";
         }
         li.textContent = text + ".";
         list.appendChild(li);
@@ -126,17 +144,48 @@
     return null;
   }
 
-  function showNext() {
+  // "18 cards left in this pack · 2 to try again", or in a later round "2 missed cards left".
+  function showLeft() {
+    if (!pack) { setText("left", ""); return; }
+    var left = pack.queue.length, again = (pack.again || []).length;
+    var text = pack.round > 0
+      ? left + (left === 1 ? " missed card" : " missed cards") + " left to try again"
+      : left + (left === 1 ? " card" : " cards") + " left in this pack";
+    if (again > 0) text += " · " + again + " to try again after";
+    setText("left", left + again === 0 ? "" : text);
+    root.setAttribute("data-left", String(left));
+  }
+
+  // Brings an element wholly into view when it is not (a long result leaves the page
+  // scrolled): back to the top of the page, as a new study page opens, when that shows it;
+  // else its top a little below the top of the window.
+  function inView(el) {
+    var r = el.getBoundingClientRect();
+    if (r.top >= 0 && r.bottom <= window.innerHeight) return;
+    var bottom = r.bottom + window.scrollY;
+    window.scrollTo(0, bottom <= window.innerHeight ? 0 : Math.max(0, Math.floor(r.top + window.scrollY) - 8));
+  }
+
+  // `moveFocus`: after an answer, the focus goes to the new question (a screen reader reads
+  // it, Tab reaches its choices), as when the study page loads the next card.
+  function showNext(moveFocus) {
     $("result").hidden = true;
-    if (!pack) { $("card").hidden = true; return; }
+    if (!pack) { $("card").hidden = true; showLeft(); return; }
+    pack.again = pack.again || [];
+    pack.round = pack.round || 0;
+    if (pack.queue.length === 0 && pack.again.length > 0) {
+      pack.queue = pack.again;
+      pack.again = [];
+      pack.round += 1;
+    }
     var left = pack.queue.length;
     setText("pack-status", pack.cards.length + " cards ready (downloaded " +
       new Date(pack.fetched_at).toLocaleString() + ").");
+    showLeft();
     if (left === 0) { $("card").hidden = true; $("done").hidden = false; current = null; return; }
     $("done").hidden = true;
     current = byId(pack.queue[0]);
     shownAt = Date.now();
-    setText("left", left + (left === 1 ? " card" : " cards") + " left in this pack");
     setText("prompt", current.question.prompt);
     $("card").setAttribute("data-card", current.card_id);
     var choices = $("choices");
@@ -189,10 +238,58 @@
       });
     }
     $("card").hidden = false;
+    if (moveFocus === true) $("prompt").focus({ preventScroll: true });
+    inView($("card").offsetHeight > window.innerHeight ? $("prompt") : $("card"));
+  }
+
+  // The events beside the answer, as on the result page: title, date and place, summary,
+  // and where the sources disagree.
+  function eventNotes(card) {
+    var box = $("event-notes");
+    box.textContent = "";
+    (card.events || []).forEach(function (ev) {
+      var article = document.createElement("article");
+      article.className = "event-note";
+      var h = document.createElement("h3");
+      h.textContent = ev.title;
+      var when = document.createElement("p");
+      when.className = "when";
+      when.textContent = ev.date + (ev.place ? " · " + ev.place : "");
+      var summary = document.createElement("p");
+      summary.className = "summary";
+      summary.textContent = ev.summary;
+      article.appendChild(h);
+      article.appendChild(when);
+      article.appendChild(summary);
+      (ev.disputes || []).forEach(function (d) {
+        var aside = document.createElement("aside");
+        aside.className = "dispute";
+        var p = document.createElement("p");
+        var strong = document.createElement("strong");
+        strong.textContent = "The sources disagree:";
+        p.appendChild(strong);
+        p.appendChild(document.createTextNode(" " + d.note));
+        var ul = document.createElement("ul");
+        d.sources.forEach(function (src) {
+          var li = document.createElement("li");
+          li.textContent = "“" + src.quote + "” ";
+          var doc = document.createElement("span");
+          doc.className = "doc";
+          doc.textContent = "(" + src.title + ")";
+          li.appendChild(doc);
+          ul.appendChild(li);
+        });
+        aside.appendChild(p);
+        aside.appendChild(ul);
+        article.appendChild(aside);
+      });
+      box.appendChild(article);
+    });
   }
 
   // Keeps the answer (and the shortened queue) in one transaction, then shows the result.
-  function answer(rating, given, correct) {
+  // `selfGraded`: a flashcard the learner graded, whose "Again" is their word, not a verdict.
+  function answer(rating, given, correct, selfGraded) {
     var card = current;
     if (!card) return;
     current = null;
@@ -202,16 +299,26 @@
       given_answer: given.slice(0, 200)
     };
     pack.queue.shift();
-    // A card answered wrong comes back at the end of the pack, as on the study page.
-    if (!correct) pack.queue.push(card.card_id);
+    // A card answered wrong comes back after this round, as on the study page.
+    if (!correct) pack.again.push(card.card_id);
     tx(["pending", "meta"], "readwrite", function (s) {
       s.pending.put(review);
       s.meta.put({ key: packKey, value: pack });
     }).then(function () {
       $("card").hidden = true;
       $("result").hidden = false;
-      $("verdict").className = "verdict " + (correct ? "correct" : "wrong");
-      setText("verdict", correct ? "✓ Right" : "✗ Not quite");
+      showLeft();
+      var verdict = $("verdict");
+      verdict.className = "verdict " + (correct ? "correct" : "wrong");
+      verdict.textContent = "";
+      var mark = document.createElement("span");
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = correct ? "✓" : "✗";
+      verdict.appendChild(mark);
+      verdict.appendChild(document.createTextNode(" " + (correct ? "Right" : selfGraded ? "Again" : "Not quite")));
+      var items = card.question.items || [];
+      setText("prompt-echo", items.length ? card.question.prompt + " " +
+        items.map(function (i) { return i.title; }).join(" · ") : card.question.prompt);
       setText("given", given);
       var right = $("right-answer");
       right.textContent = "";
@@ -226,11 +333,10 @@
             ol.appendChild(li);
           });
         right.appendChild(ol);
-        setText("event", "");
       } else {
         right.textContent = card.question.answer;
-        setText("event", card.event_title ? card.event_title + " (" + card.event_date + ")" : "");
       }
+      eventNotes(card);
       var list = $("source-list");
       list.textContent = "";
       (card.sources || []).forEach(function (src) {
@@ -244,7 +350,9 @@
         list.appendChild(q);
       });
       $("offline-sources").hidden = !(card.sources && card.sources.length);
-      $("offline-next").focus();
+      // The verdict and the right answer in view, the focus on "Next" so Enter goes on.
+      $("offline-next").focus({ preventScroll: true });
+      inView($("verdict-box"));
       return showPending();
     }).then(function () {
       if (navigator.onLine) sync(false);
@@ -284,9 +392,9 @@
     var b = e.target.closest("button[data-grade]");
     if (!b || !current) return;
     var grade = Number(b.getAttribute("data-grade"));
-    answer(grade, ["Again", "Hard", "Good", "Easy"][grade - 1] + " (self-graded)", grade > 1);
+    answer(grade, ["Again", "Hard", "Good", "Easy"][grade - 1] + " (self-graded)", grade > 1, true);
   });
-  $("offline-next").addEventListener("click", showNext);
+  $("offline-next").addEventListener("click", function () { showNext(true); });
 
   // Enter and Space already activate a focused link, button or summary; the shortcuts must
   // not take them away from a keyboard user who tabbed there.
@@ -299,7 +407,7 @@
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "Enter" && !$("result").hidden && !activates(e.target)) {
       e.preventDefault();
-      showNext();
+      showNext(true);
       return;
     }
     if ($("card").hidden || !current) return;
@@ -347,14 +455,18 @@
     }).catch(function (err) {
       var offline = err instanceof TypeError;
       setText("connection", offline ? "Offline: answers are kept in this browser and sent when the network returns." : err.message);
-      // The "online" event can come before requests get through: try again a few times.
-      if (offline && navigator.onLine && retries < 5) {
+      // The "online" event can come before requests get through, and a browser that believes
+      // it is online (a captive Wi-Fi, the server down) sends no "online" event when the
+      // server comes back: while answers wait, try again, 1 s, 2 s ... then every 15 s.
+      var waiting = Number(root.getAttribute("data-pending") || "0") > 0;
+      if (offline && waiting && navigator.onLine && !retryTimer) {
         retries += 1;
-        setTimeout(function () { sync(false); }, 1000 * retries);
+        retryTimer = setTimeout(function () { retryTimer = null; sync(false); },
+          1000 * Math.min(retries, RETRY_MAX_S));
       }
     }).then(showPending).then(showLog);
   }
-  var retries = 0;
+  var retries = 0, retryTimer = null, RETRY_MAX_S = 15;
 
   function send(chunk, device, csrf) {
     var reviews = chunk.map(function (r) {
@@ -392,7 +504,7 @@
           if (!r.ok) throw new Error("The study pack could not be downloaded (" + r.status + ").");
           return r.json();
         }).then(function (p) {
-          pack = { cards: p.cards, queue: p.cards.map(function (c) { return c.card_id; }), fetched_at: Date.now() };
+          pack = { cards: p.cards, queue: p.cards.map(function (c) { return c.card_id; }), again: [], round: 0, fetched_at: Date.now() };
           return tx(["meta"], "readwrite", function (s) { s.meta.put({ key: packKey, value: pack }); });
         }).then(showNext);
     }).catch(function (err) {
@@ -421,10 +533,16 @@
   showConnection();
   // Opened by the service worker in place of another page (the dashboard, Missed ...) that
   // needs the network: say so, and offer what works offline.
+  var ELSEWHERE = { "/": "The dashboard", "/missed": "The Missed page", "/stats": "The statistics page",
+                    "/browse": "The Browse page", "/timeline": "The timeline" };
   if (location.pathname !== "/study/offline") {
     var elsewhere = $("elsewhere");
-    elsewhere.textContent = "You are offline, and that page needs the network. Meanwhile you can study the cards saved in this browser; your answers are sent when the network returns.";
+    var name = ELSEWHERE[location.pathname] || "The online study page";
+    elsewhere.textContent = "You are offline. " + name + " needs the network, so it is not shown; " +
+      "meanwhile you can study the cards saved in this browser below, and your answers are sent when the network returns.";
     elsewhere.hidden = false;
+    root.setAttribute("data-elsewhere", location.pathname);
+    document.title = "Offline · " + document.title;
   }
   get("meta", packKey).then(function (saved) {
     if (saved) pack = saved.value;

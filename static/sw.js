@@ -2,7 +2,9 @@
 // page opens without a network. It never touches the API (answers are sent by the page, from
 // IndexedDB) and never caches any other page, so nothing private is kept beyond the study page.
 "use strict";
-var CACHE = "chronicle-offline-v1";
+// A new name whenever the page and its script change together (v2: the result beside the
+// event's summary), so an old script never runs against a new page.
+var CACHE = "chronicle-offline-v2";
 var PAGE = "/study/offline";
 var ASSETS = ["/static/style.css", "/static/app.js", "/static/offline.js"];
 var ELSEWHERE = ["/", "/missed", "/stats", "/browse", "/timeline"];

@@ -95,7 +95,7 @@ pub fn seed_class(
         )?;
     }
     Ok(SeededClass {
-        id: class_id,
+        id: class_id.get(),
         students: members.len(),
     })
 }

@@ -51,7 +51,8 @@ export async function pressAndWait(page, key, selector) {
 
 /** The right answer of every card of `deck`, from the API (the page's session is enough). */
 export async function answerKey(page, deck) {
-  const res = await page.request.get(`/api/v1/decks/${deck}/cards`);
+  // The whole deck with every question: over 30 s in a debug build on a busy machine.
+  const res = await page.request.get(`/api/v1/decks/${deck}/cards`, { timeout: 120_000 });
   assert.equal(res.status(), 200, `GET /api/v1/decks/${deck}/cards`);
   const { cards } = await res.json();
   return new Map(cards.map((c) => [c.id, c.question.answer]));

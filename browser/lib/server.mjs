@@ -27,10 +27,14 @@ function freePort() {
 }
 
 /**
- * Starts a server. Returns { url, dbPath, stop }. Throws if the binary is missing or the
- * server does not answer within `timeoutMs`.
+ * Starts a server. Returns { url, dbPath, stop, down, up }: `down` ends the process and keeps
+ * the database, `up` starts it again on the same port (a network that is really gone, which
+ * Playwright's offline emulation does not give a service worker that Chromium restarted).
+ * Throws if the binary is missing or the server does not answer within `timeoutMs` (90 s, or
+ * CHRONICLE_START_TIMEOUT_MS: a debug build loading the decks on a busy 2-core machine took
+ * 21 s).
  */
-export async function startServer({ timeoutMs = 60_000 } = {}) {
+export async function startServer({ timeoutMs = Number(process.env.CHRONICLE_START_TIMEOUT_MS) || 90_000 } = {}) {
   const bin = binaryPath();
   if (!existsSync(bin)) {
     throw new Error(`${bin} does not exist: run \`cargo build\` first`);
@@ -39,40 +43,53 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
   const dbPath = join(dir, "chronicle.db");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    bin,
-    ["serve", "--bind", `127.0.0.1:${port}`, "--db", dbPath, "--questions", join(repoRoot, "questions")],
-    { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] },
-  );
+  let child = null;
+  let exited = null;
   let stderr = "";
-  child.stderr.on("data", (chunk) => { stderr += chunk; });
-  const exited = new Promise((resolveExit) => child.on("exit", resolveExit));
 
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+  // Ends the process, keeping the database.
+  const down = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       await exited;
     }
+  };
+  const stop = async () => {
+    await down();
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`chronicle exited with ${child.exitCode} before answering:\n${stderr}`);
+  // Starts the process on the same port and database, and waits until it answers.
+  const up = async () => {
+    child = spawn(
+      bin,
+      ["serve", "--bind", `127.0.0.1:${port}`, "--db", dbPath, "--questions", join(repoRoot, "questions")],
+      { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    stderr = "";
+    child.stderr.on("data", (chunk) => { stderr += chunk; });
+    const running = child;
+    exited = new Promise((resolveExit) => running.on("exit", resolveExit));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (running.exitCode !== null) {
+        await stop();
+        throw new Error(`chronicle exited with ${running.exitCode} before answering:\n${stderr}`);
+      }
+      try {
+        const r = await fetch(`${url}/healthz`);
+        if (r.ok) break;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`chronicle did not answer /healthz within ${timeoutMs} ms:\n${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`chronicle did not answer /healthz within ${timeoutMs} ms:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, dbPath, stop };
+  };
+
+  await up();
+  return { url, dbPath, stop, down, up };
 }

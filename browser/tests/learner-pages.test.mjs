@@ -6,10 +6,26 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { newContext, openBrowser } from "../lib/browser.mjs";
 import { pageChecker } from "../lib/check.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../lib/server.mjs";
 import { answerCard, answerKey, readCard, tabTo } from "../lib/keyboard.mjs";
 
 const PASSWORD = "amber-harbour-violin-17";
 const DECK = "vietnam-cambodia";
+
+/** The deck's article titles, read from its TOML file: what every source must be cited by. */
+const ARTICLES = [...readFileSync(join(repoRoot, "questions", `${DECK}.toml`), "utf8")
+  .matchAll(/^\[\[document\]\]\s*\nid = "[^"]*"\s*\ntitle = "([^"]*)"/gm)].map((m) => m[1]);
+
+/** Each source under `selector` is cited by one of the deck's article titles. */
+async function assertCitedByTitle(page, selector) {
+  const citations = await page.locator(selector).allInnerTexts();
+  assert.ok(citations.length > 0, `sources under ${selector}`);
+  for (const c of citations) {
+    assert.ok(ARTICLES.some((title) => c.startsWith(title)), `"${c}" names its article by title`);
+  }
+}
 
 /** Where an element sits in the viewport, and whether it is wholly inside it. */
 async function placement(page, selector) {
@@ -64,7 +80,9 @@ test("a learner sees the verdict, chooses an era, browses, and reads their stati
     const described = await page.locator("#next").getAttribute("aria-describedby");
     assert.deepEqual(described.split(" "), ["verdict", "right-answer-said"]);
     assert.equal(await page.locator("#verdict-box").getAttribute("role"), "status");
+    await assertCitedByTitle(page, ".sources blockquote footer");
   }
+  assert.equal(ARTICLES.length, 5, "the five articles of the deck");
   await page.setViewportSize({ width: 1280, height: 800 });
   await checkBoth("result");
 

@@ -136,6 +136,40 @@ impl Catalog {
     }
 }
 
+/// The catalog the running app serves. Uploading a deck swaps in a new catalog; a request
+/// keeps the one it started with, so it never sees half a change.
+pub struct Live {
+    current: RwLock<Arc<Catalog>>,
+    writer: Mutex<()>,
+}
+
+impl Live {
+    pub fn new(catalog: Catalog) -> Live {
+        Live {
+            current: RwLock::new(Arc::new(catalog)),
+            writer: Mutex::new(()),
+        }
+    }
+
+    /// The catalog as it is now.
+    pub fn now(&self) -> Arc<Catalog> {
+        Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Held by whoever stores a deck and then swaps the catalog, so that two uploads at once
+    /// reach the catalog in the order they reached the database. Readers never wait on it.
+    pub fn writer(&self) -> MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts `change(current)` in place, one writer at a time.
+    pub fn update(&self, change: impl FnOnce(&Catalog) -> Catalog) {
+        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+        let next = change(&guard);
+        *guard = Arc::new(next);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,39 +202,5 @@ mod tests {
             }
         }
         assert!(asked.get(&Kind::TrueFalse).is_some_and(|&n| n > 0));
-    }
-}
-
-/// The catalog the running app serves. Uploading a deck swaps in a new catalog; a request
-/// keeps the one it started with, so it never sees half a change.
-pub struct Live {
-    current: RwLock<Arc<Catalog>>,
-    writer: Mutex<()>,
-}
-
-impl Live {
-    pub fn new(catalog: Catalog) -> Live {
-        Live {
-            current: RwLock::new(Arc::new(catalog)),
-            writer: Mutex::new(()),
-        }
-    }
-
-    /// The catalog as it is now.
-    pub fn now(&self) -> Arc<Catalog> {
-        Arc::clone(&self.current.read().unwrap_or_else(|e| e.into_inner()))
-    }
-
-    /// Held by whoever stores a deck and then swaps the catalog, so that two uploads at once
-    /// reach the catalog in the order they reached the database. Readers never wait on it.
-    pub fn writer(&self) -> MutexGuard<'_, ()> {
-        self.writer.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Puts `change(current)` in place, one writer at a time.
-    pub fn update(&self, change: impl FnOnce(&Catalog) -> Catalog) {
-        let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
-        let next = change(&guard);
-        *guard = Arc::new(next);
     }
 }

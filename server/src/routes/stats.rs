@@ -6,7 +6,7 @@ use crate::classes::selection::event_of;
 use crate::clock::now;
 use crate::db;
 use crate::routes::state::AppState;
-use crate::srs::{Standing, Tally};
+use crate::srs::{DayClock, Standing, Tally};
 use crate::stats::chart::{self, Bars, Heatmap, iso_day, short_day};
 use crate::stats::{self, Answer};
 use crate::web::error::PageError;
@@ -58,6 +58,8 @@ pub struct EraRow {
 #[template(path = "stats.html")]
 pub struct StatsPage {
     pub page: PageCtx,
+    /// Where the learner's days begin: "Days run from 04:00 to 04:00, Asia/Ho_Chi_Minh time."
+    pub day_words: String,
     pub today_cards: usize,
     pub today_answers: usize,
     pub today_right: usize,
@@ -96,23 +98,33 @@ pub async fn show(
     })
     .await?;
     let catalog = crate::routes::deck_access::catalog_for(&state, user.id).await?;
-    let page = build(user.page_ctx(), &catalog, &answers, &states, now());
+    let page = build(
+        user.page_ctx(),
+        &catalog,
+        &answers,
+        &states,
+        &user.clock,
+        now(),
+    );
     html(&page)
 }
 
-/// The page from the learner's log and states at `now` (unix seconds).
+/// The page from the learner's log and states at `now` (unix seconds), every day counted in
+/// the learner's calendar.
 pub fn build(
     page: PageCtx,
     catalog: &crate::catalog::Catalog,
     answers: &[Answer],
     states: &std::collections::HashMap<String, crate::srs::CardState>,
+    clock: &DayClock,
     now: i64,
 ) -> StatsPage {
-    let today = stats::day_of(now);
-    let t = stats::today(answers, today);
-    let per_day = stats::per_day(answers, today, HISTORY_DAYS);
-    let weeks = stats::retention_by_week(answers, today, RETENTION_WEEKS);
-    let forecast = stats::forecast(states.values(), today, FORECAST_DAYS);
+    let today = clock.day(now);
+    let log = stats::Dated::new(answers, clock);
+    let t = stats::today(&log, today);
+    let per_day = stats::per_day(&log, today, HISTORY_DAYS);
+    let weeks = stats::retention_by_week(&log, today, RETENTION_WEEKS);
+    let forecast = stats::forecast(states.values(), clock, today, FORECAST_DAYS);
     let tallies = stats::tallies(answers);
     let standing = |card_id: &str| {
         Standing::of(
@@ -172,12 +184,17 @@ pub fn build(
     let forecast_total = forecast.iter().map(|d| d.1).sum::<usize>();
     StatsPage {
         page,
+        day_words: format!(
+            "Days run from {h:02}:00 to {h:02}:00, {} time.",
+            clock.zone_name(),
+            h = clock.rollover_hour()
+        ),
         today_cards: t.cards,
         today_answers: t.answers,
         today_right: t.right,
         today_accuracy: t.accuracy(),
         today_time: stats::duration_words(t.duration_ms),
-        streak: stats::streak(&stats::answer_days(answers), today),
+        streak: stats::streak(&stats::answer_days(&log), today),
         total_answers: answers.len(),
         days_total,
         days_summary: format!(
@@ -266,6 +283,7 @@ mod tests {
             today_right: 6,
             today_accuracy: Some(75),
             today_time: "4 min".into(),
+            day_words: "Days run from 04:00 to 04:00, Asia/Ho_Chi_Minh time.".into(),
             streak: 2,
             total_answers: 40,
             days: vec![day("2026-12-01", "1 Dec", 8)],
@@ -302,6 +320,7 @@ mod tests {
         }
         .render()
         .unwrap();
+        assert!(html.contains("Days run from 04:00 to 04:00, Asia/Ho_Chi_Minh time."));
         assert!(html.contains("<dt>Cards studied</dt><dd>5</dd>"), "{html}");
         assert!(html.contains("<dt>Accuracy</dt><dd>75%</dd>"));
         assert!(html.contains("<dt>Streak</dt><dd>2 days</dd>"));

@@ -2,13 +2,12 @@
 //! retention per week, the forecast of due cards, cards by standing, streak. Pure: values in,
 //! values out; the charts that draw them are in `chart`.
 //!
-//! Days are counted by [`day_of`], the one place that says where a learner's day starts (UTC
-//! midnight until learners have their own time zone and rollover hour).
+//! Days are the learner's own ([`DayClock`]: their time zone and rollover hour). Each
+//! answer's day is worked out once, in [`Dated::new`], and every figure counts those days.
 
 pub mod chart;
 
-use crate::clock::{DAY, start_of_day};
-use crate::srs::{CardState, Standing, Tally};
+use crate::srs::{CardState, DayClock, Standing, Tally};
 use std::collections::{BTreeMap, HashMap};
 
 /// One answer from the log, as the statistics need it. Times are unix seconds.
@@ -20,14 +19,27 @@ pub struct Answer {
     pub duration_ms: i64,
 }
 
-/// The learner's day number (days since 1970-01-01 in the learner's days) of a unix time.
-pub fn day_of(t: i64) -> i64 {
-    start_of_day(t) / DAY
+/// The log with the learner's day of each answer ([`DayClock::day`]: days since 1970-01-01
+/// in their calendar), worked out once: a zone lookup per answer, not one per figure.
+#[derive(Debug, Clone)]
+pub struct Dated<'a> {
+    pub answers: &'a [Answer],
+    /// `days[i]` is the day of `answers[i]`.
+    pub days: Vec<i64>,
 }
 
-/// The unix time at which day number `day` starts.
-pub fn day_start(day: i64) -> i64 {
-    day * DAY
+impl<'a> Dated<'a> {
+    pub fn new(answers: &'a [Answer], clock: &DayClock) -> Dated<'a> {
+        Dated {
+            answers,
+            days: answers.iter().map(|a| clock.day(a.at)).collect(),
+        }
+    }
+
+    /// Each answer with its day.
+    fn iter(&self) -> impl Iterator<Item = (&'a Answer, i64)> + '_ {
+        self.answers.iter().zip(self.days.iter().copied())
+    }
 }
 
 /// What today looks like so far.
@@ -52,10 +64,10 @@ pub fn percent(part: usize, whole: usize) -> Option<u32> {
     (whole > 0).then(|| ((part * 200 + whole) / (2 * whole)) as u32)
 }
 
-pub fn today(answers: &[Answer], today: i64) -> Today {
+pub fn today(log: &Dated, today: i64) -> Today {
     let mut cards: Vec<&str> = Vec::new();
     let mut t = Today::default();
-    for a in answers.iter().filter(|a| day_of(a.at) == today) {
+    for (a, _) in log.iter().filter(|(_, d)| *d == today) {
         t.answers += 1;
         t.right += usize::from(a.correct);
         t.duration_ms += a.duration_ms;
@@ -68,11 +80,10 @@ pub fn today(answers: &[Answer], today: i64) -> Today {
 }
 
 /// Answers on each of the `days` days ending today, oldest first: (day, count).
-pub fn per_day(answers: &[Answer], today: i64, days: i64) -> Vec<(i64, usize)> {
+pub fn per_day(log: &Dated, today: i64, days: i64) -> Vec<(i64, usize)> {
     let first = today - days + 1;
     let mut counts = vec![0usize; days.max(0) as usize];
-    for a in answers {
-        let d = day_of(a.at);
+    for &d in &log.days {
         if (first..=today).contains(&d) {
             counts[(d - first) as usize] += 1;
         }
@@ -102,7 +113,7 @@ impl Week {
 }
 
 /// `weeks` seven-day weeks ending today, oldest first.
-pub fn retention_by_week(answers: &[Answer], today: i64, weeks: i64) -> Vec<Week> {
+pub fn retention_by_week(log: &Dated, today: i64, weeks: i64) -> Vec<Week> {
     let mut out: Vec<Week> = (0..weeks)
         .rev()
         .map(|k| Week {
@@ -113,16 +124,15 @@ pub fn retention_by_week(answers: &[Answer], today: i64, weeks: i64) -> Vec<Week
         })
         .collect();
     let first = today - 7 * weeks + 1;
-    let mut by_card: HashMap<&str, Vec<&Answer>> = HashMap::new();
-    for a in answers {
-        by_card.entry(&a.card_id).or_default().push(a);
+    let mut by_card: HashMap<&str, Vec<(&Answer, i64)>> = HashMap::new();
+    for (a, d) in log.iter() {
+        by_card.entry(&a.card_id).or_default().push((a, d));
     }
-    for log in by_card.values_mut() {
-        log.sort_by_key(|a| a.at);
-        for pair in log.windows(2) {
-            let (before, now) = (pair[0], pair[1]);
-            let d = day_of(now.at);
-            if d > day_of(before.at) && (first..=today).contains(&d) {
+    for card_log in by_card.values_mut() {
+        card_log.sort_by_key(|(a, _)| a.at);
+        for pair in card_log.windows(2) {
+            let ((_, before), (now, d)) = (pair[0], pair[1]);
+            if d > before && (first..=today).contains(&d) {
                 let w = &mut out[((d - first) / 7) as usize];
                 w.due += 1;
                 w.right += usize::from(now.correct);
@@ -132,15 +142,17 @@ pub fn retention_by_week(answers: &[Answer], today: i64, weeks: i64) -> Vec<Week
     out
 }
 
-/// Cards falling due on each of the next `days` days, today first; overdue cards count today.
+/// Cards falling due on each of the next `days` learner days, today first; overdue cards
+/// count today.
 pub fn forecast<'a>(
     states: impl IntoIterator<Item = &'a CardState>,
+    clock: &DayClock,
     today: i64,
     days: i64,
 ) -> Vec<(i64, usize)> {
     let mut counts = vec![0usize; days.max(0) as usize];
     for s in states {
-        let d = day_of(s.due).max(today);
+        let d = clock.day(s.due).max(today);
         if d < today + days {
             counts[(d - today) as usize] += 1;
         }
@@ -190,8 +202,8 @@ pub fn streak(days: &[i64], today: i64) -> i64 {
 }
 
 /// The days with answers, newest first, for [`streak`].
-pub fn answer_days(answers: &[Answer]) -> Vec<i64> {
-    let mut days: Vec<i64> = answers.iter().map(|a| day_of(a.at)).collect();
+pub fn answer_days(log: &Dated) -> Vec<i64> {
+    let mut days = log.days.clone();
     days.sort_unstable_by(|a, b| b.cmp(a));
     days.dedup();
     days
@@ -211,8 +223,14 @@ pub fn duration_words(ms: i64) -> String {
 mod tests {
     use super::*;
     use crate::srs::Phase;
+    use crate::srs::days::zone;
 
     const D: i64 = 20_000; // a day number; D * DAY is 2024-10-04 00:00 UTC
+    const DAY: i64 = 86_400;
+
+    fn utc() -> DayClock {
+        DayClock::new(jiff::tz::TimeZone::UTC, 0)
+    }
 
     fn at(day: i64, hour: i64) -> i64 {
         day * DAY + hour * 3600
@@ -235,13 +253,13 @@ mod tests {
             ans("b", D, 3, true),
             ans("c", D - 1, 23, true),
         ];
-        let t = today(&log, D);
+        let t = today(&Dated::new(&log, &utc()), D);
         assert_eq!(
             (t.cards, t.answers, t.right, t.duration_ms),
             (2, 3, 2, 30_000)
         );
         assert_eq!(t.accuracy(), Some(67));
-        assert_eq!(today(&[], D).accuracy(), None);
+        assert_eq!(today(&Dated::new(&[], &utc()), D).accuracy(), None);
     }
 
     #[test]
@@ -252,7 +270,10 @@ mod tests {
             ans("b", D - 2, 5, true),
             ans("c", D - 3, 1, true),
         ];
-        assert_eq!(per_day(&log, D, 3), vec![(D - 2, 2), (D - 1, 0), (D, 1)]);
+        assert_eq!(
+            per_day(&Dated::new(&log, &utc()), D, 3),
+            vec![(D - 2, 2), (D - 1, 0), (D, 1)]
+        );
     }
 
     #[test]
@@ -266,7 +287,7 @@ mod tests {
             ans("b", D, 1, true),      // due review, this week
             ans("c", D, 1, false),     // first sight
         ];
-        let weeks = retention_by_week(&log, D, 2);
+        let weeks = retention_by_week(&Dated::new(&log, &utc()), D, 2);
         assert_eq!(
             weeks,
             vec![
@@ -307,9 +328,64 @@ mod tests {
             state(at(D + 3, 0)),
         ];
         assert_eq!(
-            forecast(&states, D, 3),
+            forecast(&states, &utc(), D, 3),
             vec![(D, 2), (D + 1, 0), (D + 2, 1)]
         );
+    }
+
+    #[test]
+    fn every_figure_counts_the_learners_own_days() {
+        // Hanoi is UTC+7 all year. With the day rolling over at 4 am there, 16:30 UTC is
+        // 23:30 (day D), 20:30 UTC is 03:30 the next morning (still day D), 21:30 UTC is
+        // 04:30 (day D + 1): three answers on one UTC date, on two of the learner's days.
+        let hanoi = DayClock::new(zone("Asia/Ho_Chi_Minh").unwrap(), 4);
+        let utc_time = |hour: i64, min: i64| D * DAY + hour * 3600 + min * 60;
+        let log = [
+            Answer {
+                card_id: "a".into(),
+                at: utc_time(16, 30),
+                correct: true,
+                duration_ms: 1_000,
+            },
+            Answer {
+                card_id: "a".into(),
+                at: utc_time(20, 30),
+                correct: false,
+                duration_ms: 1_000,
+            },
+            Answer {
+                card_id: "a".into(),
+                at: utc_time(21, 30),
+                correct: true,
+                duration_ms: 1_000,
+            },
+        ];
+        let dated = Dated::new(&log, &hanoi);
+        assert_eq!(dated.days, [D, D, D + 1]);
+        assert_eq!(per_day(&dated, D + 1, 2), [(D, 2), (D + 1, 1)]);
+        assert_eq!(today(&dated, D + 1).answers, 1);
+        assert_eq!(answer_days(&dated), [D + 1, D]);
+        assert_eq!(streak(&answer_days(&dated), D + 1), 2);
+        // The 04:30 answer came back on a later day than the 03:30 one: a due review.
+        let week = retention_by_week(&dated, D + 1, 1)[0];
+        assert_eq!((week.due, week.right), (1, 1));
+        // A card due at 20:59 UTC (03:59 in Hanoi) falls on day D; at 21:00 UTC, on D + 1.
+        let due = |t| CardState {
+            stability: 1.0,
+            difficulty: 5.0,
+            due: t,
+            last_review: 0,
+            reps: 1,
+            lapses: 0,
+            phase: Phase::Review,
+            step: 0,
+        };
+        let states = [due(utc_time(20, 59)), due(utc_time(21, 0))];
+        assert_eq!(forecast(&states, &hanoi, D, 2), [(D, 1), (D + 1, 1)]);
+        // The same log in UTC: one day, and no due review in it.
+        let in_utc = Dated::new(&log, &utc());
+        assert_eq!(per_day(&in_utc, D, 1), [(D, 3)]);
+        assert_eq!(retention_by_week(&in_utc, D, 1)[0].due, 0);
     }
 
     #[test]

@@ -36,6 +36,11 @@ async fn upload(app: &TestApp, token: &str, reviews: Vec<Value>) {
 /// gives the learning and relearning steps ("" for FSRS alone: a right answer goes straight
 /// to review).
 async fn settings(app: &TestApp, learning: &str, relearning: &str) {
+    settings_in(app, "UTC", "0", learning, relearning).await;
+}
+
+/// The study settings with the learner's time zone and the hour their day starts.
+async fn settings_in(app: &TestApp, zone: &str, rollover: &str, learning: &str, relearning: &str) {
     let account = app.get_html("/account").await;
     let token = field(&account, "csrf_token").unwrap();
     let r = app
@@ -45,8 +50,8 @@ async fn settings(app: &TestApp, learning: &str, relearning: &str) {
                 ("csrf_token", token.as_str()),
                 ("desired_retention", "0.90"),
                 ("new_per_day", "20"),
-                ("time_zone", "UTC"),
-                ("rollover_hour", "0"),
+                ("time_zone", zone),
+                ("rollover_hour", rollover),
                 ("learning_steps", learning),
                 ("relearning_steps", relearning),
                 ("maximum_interval", "36500"),
@@ -244,6 +249,115 @@ async fn stats_show_the_figures_of_a_known_history() {
             assert!(expected >= 3, "the two missed cards and the overdue one");
         }
     }
+}
+
+#[tokio::test]
+async fn stats_count_the_days_of_a_learner_in_hanoi() {
+    let app = spawn_app().await;
+    let token = app.api_token("lan").await;
+    // Hanoi is UTC+7 all year (no summer time since 1975). With the day starting at
+    // midnight there, learner day n runs from n * 24 h - 7 h to (n + 1) * 24 h - 7 h UTC.
+    settings_in(&app, "Asia/Ho_Chi_Minh", "0", "", "").await;
+    const HOUR_MS: i64 = 3_600_000;
+    let now = now_ms();
+    let today = (now + 7 * HOUR_MS).div_euclid(DAY_MS);
+    let start = |day: i64| day * DAY_MS - 7 * HOUR_MS;
+    let iso_day = |day: i64| iso(day * DAY_MS);
+    // One UTC date, two Hanoi days: 16:30 UTC on date today-2 is 23:30 in Hanoi (day
+    // today-2), 18:30 UTC is 01:30 the next morning (day today-1).
+    let utc_date = (today - 2) * DAY_MS;
+    let (evening, small_hours) = (
+        utc_date + 16 * HOUR_MS + 1_800_000,
+        utc_date + 18 * HOUR_MS + 1_800_000,
+    );
+    assert_eq!(iso(evening), iso(small_hours), "the same UTC date");
+    // And one answer today, between the start of Hanoi's today and now.
+    let this_morning = start(today) + (now - start(today)) / 2;
+    let cards = app.card_ids(2);
+    let (again, good) = (1, 3);
+    upload(
+        &app,
+        &token,
+        vec![
+            answer(1, &cards[0], good, evening),
+            answer(2, &cards[0], good, small_hours),
+            answer(3, &cards[1], again, this_morning),
+        ],
+    )
+    .await;
+    let html = app.get_html("/stats").await;
+    assert!(
+        html.contains("Days run from 00:00 to 00:00, Asia/Ho_Chi_Minh time."),
+        "the page says whose days"
+    );
+    // Today in Hanoi: card 1, answered wrong once.
+    assert_eq!(figure(&html, "Cards studied"), "1");
+    assert_eq!(figure(&html, "Answers"), "1");
+    assert_eq!(figure(&html, "Accuracy"), "0%");
+    // Answers on today-2, today-1 and today: three days running (counted in UTC, the first
+    // two share one date and the streak comes out shorter).
+    assert_eq!(figure(&html, "Streak"), "3 days");
+    let days_table = &html[html.find("id=\"days-table\"").unwrap()..];
+    for (day, n) in [(today - 3, 0), (today - 2, 1), (today - 1, 1), (today, 1)] {
+        assert_eq!(
+            cell(days_table, "data-day", &iso_day(day)),
+            n.to_string(),
+            "day {day}"
+        );
+    }
+    // The calendar's squares carry the same days.
+    let calendar = &html[html.find("id=\"calendar\"").unwrap()..];
+    let calendar = &calendar[..calendar.find("</svg>").unwrap()];
+    let square = |day: i64| {
+        let t = time::OffsetDateTime::from_unix_timestamp(day * 86_400).unwrap();
+        let month: String = t.month().to_string().chars().take(3).collect();
+        format!("<title>{} {month}: ", t.day())
+    };
+    for day in [today - 2, today - 1, today] {
+        assert!(
+            calendar.contains(&format!("{}1</title>", square(day))),
+            "square {day}"
+        );
+    }
+    // Retention: card 0 came back on a later Hanoi day than its first answer, and was right.
+    // This week runs from today-6 to today.
+    assert_eq!(
+        cells(&html, "data-week", &iso_day(today - 6)),
+        ["1", "1", "100%"]
+    );
+    // The forecast buckets each stored due time into Hanoi days; overdue counts today.
+    let dues: Vec<i64> = {
+        let db = app.db();
+        let mut stmt = db.prepare("SELECT due FROM card_states").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(dues.len(), 2);
+    let forecast_table = &html[html.find("id=\"forecast-table\"").unwrap()..];
+    for d in 0..30 {
+        let expected = dues
+            .iter()
+            .filter(|&&due| {
+                let due_day = (due * 1000 + 7 * HOUR_MS).div_euclid(DAY_MS).max(today);
+                due_day == today + d
+            })
+            .count();
+        assert_eq!(
+            cell(forecast_table, "data-day", &iso_day(today + d)),
+            expected.to_string(),
+            "forecast day {d}"
+        );
+    }
+
+    // The day starting at 4 am instead: 01:30 belongs to the evening before, so both of
+    // card 0's answers fall on today-2 and neither is a due review any more.
+    settings_in(&app, "Asia/Ho_Chi_Minh", "4", "", "").await;
+    let html = app.get_html("/stats").await;
+    let days_table = &html[html.find("id=\"days-table\"").unwrap()..];
+    assert_eq!(cell(days_table, "data-day", &iso_day(today - 2)), "2");
+    assert_eq!(cell(days_table, "data-day", &iso_day(today - 3)), "0");
 }
 
 #[tokio::test]

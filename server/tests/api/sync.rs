@@ -533,7 +533,29 @@ async fn the_offline_page_its_worker_and_the_study_pack_are_served() {
             sources.iter().all(|s| s["title"] == "Article A"),
             "sources by the article's title, not its file name: {sources:?}"
         );
+        // The events beside the answer, as the result page shows them: each with the
+        // dataset's summary, date and place.
+        let deck = &app.catalog.decks[0];
+        let events = c["events"].as_array().unwrap();
+        for e in events {
+            let event = deck
+                .events
+                .iter()
+                .find(|d| d.title == e["title"].as_str().unwrap())
+                .expect("an event of the deck");
+            assert_eq!(e["summary"], event.summary.as_str());
+            assert_eq!(e["place"].as_str(), event.place.as_deref());
+            assert!(e["date"].as_str().is_some_and(|d| !d.is_empty()));
+        }
+        if let Some(title) = c["event_title"].as_str() {
+            assert_eq!(events[0]["title"], title, "{c}");
+        }
         if let Some(items) = c["question"]["items"].as_array() {
+            assert_eq!(
+                events.len(),
+                items.len(),
+                "a chronology shows each of its events"
+            );
             // A chronology: each event with its right position, checked offline.
             let mut positions: Vec<u64> = items
                 .iter()

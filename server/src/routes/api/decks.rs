@@ -296,6 +296,49 @@ pub struct PackCard {
     pub event_date: Option<String>,
     /// Where the answer comes from: the article's title, publisher and date, and the quote.
     pub sources: Vec<PackSource>,
+    /// Every event the question is about (a chronology has several), as the result page
+    /// shows them beside the answer: date, place, summary and where the sources disagree.
+    pub events: Vec<PackEvent>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PackEvent {
+    pub title: String,
+    /// Its date, or its span ("1981–1982").
+    pub date: String,
+    pub place: Option<String>,
+    pub summary: String,
+    pub disputes: Vec<PackDispute>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PackDispute {
+    pub note: String,
+    pub sources: Vec<PackSource>,
+}
+
+fn pack_event(deck: &Deck, e: &crate::dataset::Event) -> PackEvent {
+    PackEvent {
+        title: e.title.clone(),
+        date: crate::questions::when::when(e),
+        place: e.place.clone(),
+        summary: e.summary.clone(),
+        disputes: e
+            .disputes
+            .iter()
+            .map(|d| PackDispute {
+                note: d.note.clone(),
+                sources: d
+                    .sources
+                    .iter()
+                    .map(|s| PackSource {
+                        title: deck.citation(&s.document),
+                        quote: s.quote.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -410,6 +453,12 @@ pub async fn study_pack(
                         title: s.citation.clone(),
                         quote: s.quote.clone(),
                     })
+                    .collect(),
+                events: q
+                    .event_ids
+                    .iter()
+                    .filter_map(|e| events.get(e.as_str()))
+                    .map(|e| pack_event(&deck, e))
                     .collect(),
                 question: q.into(),
             })
