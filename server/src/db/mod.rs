@@ -4,6 +4,7 @@
 pub mod classes;
 pub mod decks;
 pub mod fits;
+pub mod history;
 pub mod keys;
 pub mod resets;
 pub mod review_id;

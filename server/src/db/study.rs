@@ -156,6 +156,12 @@ pub fn card_ids_with_state(conn: &Connection, user_id: UserId) -> rusqlite::Resu
     rows.collect()
 }
 
+/// How many answers the learner has given.
+pub fn review_count(conn: &Connection, user_id: UserId) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT COUNT(*) FROM reviews WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))
+}
+
 /// Every state this learner has, whatever the deck (retired cards too): one range of the
 /// primary key. For callers that look states up by the cards they already hold; cheaper
 /// than [`deck_states`], which must look each state's card up to know its deck.
@@ -349,76 +355,6 @@ pub fn tallies(
                 misses: r.get(2)?,
             },
         ))
-    })?;
-    rows.collect()
-}
-
-/// One answer of a learner's log, as an export replays it.
-#[derive(Debug, Clone)]
-pub struct HistoryEntry {
-    pub card_id: String,
-    /// Unix milliseconds.
-    pub answered_at_ms: i64,
-    pub review: Review,
-    pub duration_ms: i64,
-}
-
-/// How many answers the learner has given.
-pub fn review_count(conn: &Connection, user_id: UserId) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT COUNT(*) FROM reviews WHERE user_id = ?1")?
-        .query_row([user_id], |r| r.get(0))
-}
-
-/// Everything an export of a learner's cards needs, read in one transaction so the states
-/// and the answers agree.
-pub struct LearnerHistory {
-    pub settings: crate::srs::Settings,
-    pub states: HashMap<String, CardState>,
-    pub answers: Vec<HistoryEntry>,
-}
-
-/// The learner's settings, card states and whole log; `Err` with the number of answers when
-/// there are more than `max_answers` (nothing more is read).
-pub fn learner_history(
-    conn: &mut Connection,
-    user_id: UserId,
-    max_answers: i64,
-) -> rusqlite::Result<Result<LearnerHistory, i64>> {
-    let tx = conn.transaction()?;
-    let count = review_count(&tx, user_id)?;
-    if count > max_answers {
-        return Ok(Err(count));
-    }
-    Ok(Ok(LearnerHistory {
-        settings: super::users::scheduling(&tx, user_id)?,
-        states: learner_states(&tx, user_id)?,
-        answers: history(&tx, user_id)?,
-    }))
-}
-
-/// The learner's whole log, card by card, oldest first within a card.
-pub fn history(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<HistoryEntry>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT k.card_id, r.answered_at, r.rating, r.id, r.duration_ms FROM reviews r
-             CROSS JOIN card_keys k ON k.key = r.card WHERE r.user_id = ?1
-         ORDER BY k.card_id, r.answered_at, r.id",
-    )?;
-    let rows = stmt.query_map([user_id], |row| {
-        let rating: i64 = row.get(2)?;
-        let answered_at_ms: i64 = row.get(1)?;
-        Ok(HistoryEntry {
-            card_id: row.get(0)?,
-            answered_at_ms,
-            review: Review {
-                answered_at: answered_at_ms / 1000,
-                rating: Rating::from_number(rating)
-                    .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
-                fuzz: with_text(row.get_ref(3)?, fuzz::factor).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(3, Type::Blob, e.into())
-                })?,
-            },
-            duration_ms: row.get(4)?,
-        })
     })?;
     rows.collect()
 }

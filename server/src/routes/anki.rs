@@ -7,7 +7,7 @@ use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::clock::now;
 use crate::dataset::Deck;
-use crate::db::{self, study as store, study::LearnerHistory};
+use crate::db::{self, history as store, history::LearnerHistory};
 use crate::routes::deck_access;
 use crate::routes::state::AppState;
 use crate::srs::Scheduler;
