@@ -7,27 +7,17 @@
 //! `GET /healthz` in the same run. It prints the query plans of the report queries too.
 //! `CHRONICLE_BENCH_N` sets the sample count.
 
+mod support;
+
 use chronicle::app::Application;
 use chronicle::config::Settings;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use support::{field, quantile};
 
 const STUDENTS: i64 = 200;
 const REVIEWS_PER_STUDENT: i64 = 500;
-
-fn field(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_string())
-}
-
-fn quantile(samples: &[Duration], q: f64) -> Duration {
-    let mut s = samples.to_vec();
-    s.sort();
-    s[((s.len() - 1) as f64 * q).round() as usize]
-}
 
 async fn time_get(client: &reqwest::Client, url: &str, n: usize) -> Vec<Duration> {
     let mut out = Vec::with_capacity(n);

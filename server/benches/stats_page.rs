@@ -7,27 +7,17 @@
 //! `GET /stats`, `GET /timeline` and `GET /browse` one request at a time against
 //! `GET /healthz`. `CHRONICLE_BENCH_N` sets the sample count (default 50).
 
+mod support;
+
 use chronicle::app::Application;
 use chronicle::catalog::Catalog;
 use chronicle::config::Settings;
 use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use support::{field, quantile};
 
 const REVIEWS: usize = 10_000;
-
-fn field(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_string())
-}
-
-fn quantile(samples: &[Duration], q: f64) -> Duration {
-    let mut s = samples.to_vec();
-    s.sort();
-    s[((s.len() - 1) as f64 * q).round() as usize]
-}
 
 #[tokio::main]
 async fn main() {
