@@ -427,6 +427,7 @@ async fn outsiders_get_404_on_every_route_that_names_the_deck() {
     let pages = [
         format!("/decks/{deck}"),
         format!("/decks/{deck}/deck.toml"),
+        format!("/decks/{deck}/anki.apkg"),
         format!("/decks/{deck}/upload"),
         format!("/study?deck={deck}"),
         format!("/browse?deck={deck}"),
@@ -435,7 +436,7 @@ async fn outsiders_get_404_on_every_route_that_names_the_deck() {
     ];
     for (who, c) in [("the class's student", &student), ("its teacher", &teacher)] {
         as_user(&mut app, c);
-        for p in &pages[..2] {
+        for p in &pages[..3] {
             assert_eq!(app.get(p).await.status(), StatusCode::OK, "{who}: {p}");
         }
         let stats = app.get_html("/stats").await;
