@@ -55,7 +55,9 @@ impl Server {
         }
         let base = format!("http://127.0.0.1:{port}");
         let client = Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
+        // A debug server loading the whole deck on a machine busy compiling once took over 30 s;
+        // a crash is still caught at once by `try_wait` below.
+        let deadline = Instant::now() + Duration::from_secs(120);
         while client.get(format!("{base}/healthz")).send().await.is_err() {
             if let Some(status) = child.try_wait().unwrap() {
                 std::thread::sleep(Duration::from_millis(200));
