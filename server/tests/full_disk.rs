@@ -92,6 +92,14 @@ async fn on_a_full_disk_the_server_starts_serves_reads_refuses_writes_plainly_an
         sync_one(&server.base, &token, 1).await.status(),
         StatusCode::OK
     );
+    // Empty the WAL first: SQLite reuses a WAL's old frames in place after a checkpoint, so a
+    // small write into a WAL that already holds room needs no new block and would succeed on
+    // a full disk, by luck of the checkpointer's timing.
+    let busy: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(busy, 0, "the WAL could not be emptied");
     fill(&filler);
 
     // Full while running: the write is refused in plain words, the read still answers.
