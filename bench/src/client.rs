@@ -351,8 +351,14 @@ pub async fn sync(
 
 /// `per_card` reviews of each card, days apart over the past year, with fresh UUIDs, each
 /// with `given` as the learner's answer.
-pub fn sync_batch(cards: &[String], per_card: usize, now_ms: i64, given: &str) -> Vec<u8> {
-    let start = now_ms - 365 * 86_400_000;
+pub fn sync_batch(
+    cards: &[String],
+    per_card: usize,
+    now: chronicle::clock::Instant,
+    given: &str,
+) -> Vec<u8> {
+    let start = now - time::Duration::days(365);
+    let day = |n: i64| (start + time::Duration::days(n)).ms();
     let mut reviews = Vec::with_capacity(cards.len() * per_card);
     for (c, card) in cards.iter().enumerate() {
         for k in 0..per_card {
@@ -360,7 +366,7 @@ pub fn sync_batch(cards: &[String], per_card: usize, now_ms: i64, given: &str) -
                 "id": uuid::Uuid::new_v4().to_string(),
                 "card_id": card,
                 "rating": 1 + ((c * 7 + k * 3) % 4),
-                "answered_at": start + (k as i64 * 30 + c as i64 % 30) * 86_400_000,
+                "answered_at": day(k as i64 * 30 + c as i64 % 30),
                 "duration_ms": 4000,
                 "given_answer": given,
             }));

@@ -5,7 +5,7 @@
 use crate::client::StudyLearner;
 use crate::load::{self, Worker};
 use crate::scenarios::{Measured, cpu_during};
-use crate::seed::{Learner, PASSWORD, now_ms};
+use crate::seed::{Learner, PASSWORD};
 use crate::server::Server;
 use anyhow::Context;
 use chronicle::catalog::Catalog;
@@ -40,7 +40,7 @@ pub fn seed_class(
     let mut conn = rusqlite::Connection::open(db)?;
     conn.busy_timeout(Duration::from_secs(10))?;
     let hash = chronicle::auth::password::hash(PASSWORD)?;
-    let now = now_ms() / 1000;
+    let now = chronicle::clock::now();
     let joined = now - 90 * 86_400;
     let tx = conn.transaction()?;
     let teacher = chronicle::db::users::create(&tx, TEACHER, &hash, Role::Teacher, joined)?

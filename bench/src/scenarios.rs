@@ -4,7 +4,7 @@
 use crate::answer_key::AnswerKey;
 use crate::client::{self, HealthChecker, StudyLearner};
 use crate::load::{self, Tally, Window};
-use crate::seed::{self, Learner, PASSWORD};
+use crate::seed::{Learner, PASSWORD};
 use crate::server::{Server, own_cpu_time};
 use std::sync::Arc;
 use std::time::Duration;
@@ -212,7 +212,8 @@ pub async fn sync(
     for l in learners {
         let rep = async {
             let token = client::device_token(&http, &server.base, &l.username).await?;
-            let body = client::sync_batch(cards, per_card, seed::now_ms(), "1979");
+            let body =
+                client::sync_batch(cards, per_card, chronicle::clock::Instant::now(), "1979");
             let (t, v) = client::sync(&http, &server.base, &token, body.clone()).await?;
             check(v["accepted"] == cards.len() * per_card, || {
                 format!(
@@ -273,7 +274,7 @@ pub async fn sync_without_answers(
     for l in learners {
         let rep = async {
             let token = client::device_token(&http, &server.base, &l.username).await?;
-            let body = client::sync_batch(cards, per_card, seed::now_ms(), "");
+            let body = client::sync_batch(cards, per_card, chronicle::clock::Instant::now(), "");
             let (t, v) = client::sync(&http, &server.base, &token, body).await?;
             check(v["accepted"] == cards.len() * per_card, || {
                 format!("batch without answers: accepted {}", v["accepted"])

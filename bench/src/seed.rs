@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 pub const PASSWORD: &str = "quiet-river-lantern-42";
 /// The generated deck that gives the sync scenario its 1,000 cards.
 pub const SYNC_DECK: &str = "loadbench";
-const DAY_MS: i64 = 86_400_000;
 
 pub struct Learner {
     pub id: chronicle::ids::UserId,
@@ -112,10 +111,6 @@ fn generated_deck() -> String {
     s
 }
 
-pub fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 /// Learners whose histories are written in one transaction: large enough that seeding takes
 /// seconds, small enough that the WAL is checkpointed between them (one transaction of ten
 /// million reviews would grow a WAL of several GiB).
@@ -146,8 +141,8 @@ pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seed
     // PHC string (each still has its own account, sessions and history).
     let hash = chronicle::auth::password::hash(PASSWORD)?;
     let scheduler = Scheduler::new(0.9);
-    let now = now_ms();
-    let created = now / 1000 - 120 * 86_400;
+    let now = chronicle::clock::Instant::now();
+    let created = (now - time::Duration::days(120)).secs();
     let tx = conn.transaction()?;
     let mut reviews = 0;
     let create = |name: String| -> anyhow::Result<Learner> {
@@ -204,7 +199,12 @@ pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seed
 /// A learner's past: a few cards of the study deck, each reviewed a few times, 20 days apart
 /// (over the last two months for three reviews a card), with a mix of ratings, so some
 /// cards are due now and some later.
-fn history(i: usize, cards: &[String], plan: &SeedPlan, now: i64) -> Vec<IncomingReview> {
+fn history(
+    i: usize,
+    cards: &[String],
+    plan: &SeedPlan,
+    now: chronicle::clock::Instant,
+) -> Vec<IncomingReview> {
     let mut out = Vec::new();
     let span = 20 * plan.reviews_per_card.max(3) as i64;
     for k in 0..plan.cards_per_learner.min(cards.len()) {
@@ -215,7 +215,7 @@ fn history(i: usize, cards: &[String], plan: &SeedPlan, now: i64) -> Vec<Incomin
                 id: uuid::Uuid::new_v4().to_string(),
                 card_id: card.clone(),
                 rating: 1 + ((i + 3 * k + r) % 4) as i64,
-                answered_at: now - days_ago * DAY_MS,
+                answered_at: (now - time::Duration::days(days_ago)).ms(),
                 duration_ms: 5_000,
                 given_answer: "seeded".into(),
             });

@@ -252,11 +252,16 @@ async fn main() {
         let user_id = chronicle::ids::UserId(conn.last_insert_rowid());
         let t = Instant::now();
         let tx = conn.transaction().unwrap();
-        let out =
-            chronicle::db::sync::apply(&tx, &scheduler, user_id, "bench", &reviews, now_ms, |c| {
-                catalog.card(c).is_some()
-            })
-            .unwrap();
+        let out = chronicle::db::sync::apply(
+            &tx,
+            &scheduler,
+            user_id,
+            "bench",
+            &reviews,
+            chronicle::clock::Instant::from_ms(now_ms),
+            |c| catalog.card(c).is_some(),
+        )
+        .unwrap();
         tx.commit().unwrap();
         apply_only.push(t.elapsed());
         assert_eq!(out.accepted, CARDS * PER_CARD);
@@ -342,11 +347,16 @@ async fn main() {
             serde_json::from_value(req["reviews"].clone()).unwrap();
         let t = Instant::now();
         let tx = conn.transaction().unwrap();
-        let out =
-            chronicle::db::sync::apply(&tx, &scheduler, user_id, "bench", &reviews, now_ms, |c| {
-                catalog.card(c).is_some()
-            })
-            .unwrap();
+        let out = chronicle::db::sync::apply(
+            &tx,
+            &scheduler,
+            user_id,
+            "bench",
+            &reviews,
+            chronicle::clock::Instant::from_ms(now_ms),
+            |c| catalog.card(c).is_some(),
+        )
+        .unwrap();
         tx.commit().unwrap();
         assert_eq!(out.accepted, CARDS * PER_CARD);
         t.elapsed()

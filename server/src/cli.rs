@@ -206,7 +206,9 @@ pub fn reset_password(
         out,
         "Reset link for {} (works once, until {}):\n{}{}",
         user.username,
-        crate::srs::days::DayClock::default().written(now + crate::auth::reset::VALID_SECONDS),
+        crate::srs::days::DayClock::default().written(crate::clock::Instant::from_secs(
+            now + crate::auth::reset::VALID_SECONDS
+        )),
         base_url.trim_end_matches('/'),
         crate::auth::reset::path(&token)
     )?;

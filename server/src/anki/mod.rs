@@ -12,6 +12,8 @@ pub mod notes;
 pub mod package;
 pub mod schedule;
 
+use crate::clock::Instant;
+
 pub use package::{ApkgError, write};
 
 /// The note type's fields, in order. The first is the sort field.
@@ -66,8 +68,9 @@ pub struct Deck {
 pub struct Package {
     pub decks: Vec<Deck>,
     pub notes: Vec<Note>,
-    /// When it was made (unix seconds): note and card ids and modification times.
-    pub created_at: i64,
+    /// When it was made: note and card ids (Anki's are milliseconds) and modification times
+    /// (seconds).
+    pub created_at: Instant,
     /// The collection's creation (unix seconds, the start of a day): review due dates are
     /// counted in days from it.
     pub collection_start: i64,

@@ -143,7 +143,7 @@ fn deck_json(id: i64, name: &str, description: &str, now: i64) -> serde_json::Va
 }
 
 fn collection_json(p: &Package) -> (String, String, String, String) {
-    let now = p.created_at;
+    let now = p.created_at.secs();
     let fields: Vec<serde_json::Value> = FIELDS
         .iter()
         .enumerate()
@@ -218,11 +218,13 @@ pub fn collection(p: &Package) -> Result<Vec<u8>, ApkgError> {
     let mut conn = Connection::open_in_memory()?;
     conn.execute_batch(SCHEMA)?;
     let (conf, models, decks, dconf) = collection_json(p);
-    let now = p.created_at;
+    let now = p.created_at.secs();
+    // Ids are milliseconds in Anki: the export's own, one apart from its moment on.
+    let first_id = p.created_at.ms();
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-        params![p.collection_start, now * 1000, conf, models, decks, dconf],
+        params![p.collection_start, first_id, conf, models, decks, dconf],
     )?;
     // Review-log ids are the answers' milliseconds, unique across the whole log.
     let mut revlog: Vec<(i64, usize, RevlogRow)> = Vec::new();
@@ -234,8 +236,7 @@ pub fn collection(p: &Package) -> Result<Vec<u8>, ApkgError> {
                                        0, 0, 0, ?13)",
         )?;
         for (i, n) in p.notes.iter().enumerate() {
-            // Ids are milliseconds in Anki; these are the export's, one apart.
-            let id = now * 1000 + i as i64;
+            let id = first_id + i as i64;
             let tags = if n.tags.is_empty() {
                 String::new()
             } else {
@@ -282,7 +283,7 @@ pub fn collection(p: &Package) -> Result<Vec<u8>, ApkgError> {
             last = id;
             insert.execute(params![
                 id,
-                now * 1000 + *i as i64,
+                first_id + *i as i64,
                 r.ease,
                 r.interval,
                 r.last_interval,
@@ -315,6 +316,7 @@ mod tests {
     use super::*;
     use crate::anki::schedule::{self, Answer, new_card};
     use crate::anki::{Deck, Note};
+    use crate::clock::Instant;
     use crate::srs::{DayClock, Rating, Review, Scheduler, Settings};
     use proptest::prelude::*;
 
@@ -326,7 +328,7 @@ mod tests {
                 description: String::new(),
             }],
             notes,
-            created_at: 1_700_000_000,
+            created_at: Instant::from_secs(1_700_000_000),
             collection_start: 1_699_920_000,
         }
     }
@@ -359,7 +361,7 @@ mod tests {
                 ..Settings::default()
             };
             let scheduler = Scheduler::with(&settings);
-            let t0: i64 = 1_690_000_000_000;
+            let t0 = Instant::from_ms(1_690_000_000_000);
             let mut notes = Vec::new();
             for (i, answers) in cards.iter().enumerate() {
                 // Gaps of 0 to 4 hours: several answers may share a millisecond.
@@ -367,11 +369,11 @@ mod tests {
                 let answers: Vec<Answer> = answers
                     .iter()
                     .map(|&(gap, rating)| {
-                        at += gap * 3_600_000;
+                        at = at + time::Duration::hours(gap);
                         Answer {
-                            answered_at_ms: at,
+                            answered_at: at,
                             review: Review {
-                                answered_at: at / 1000,
+                                answered_at: at.secs(),
                                 rating: Rating::from_number(rating).unwrap(),
                                 fuzz: 0.5,
                             },
@@ -437,7 +439,7 @@ mod tests {
                 card: new_card(1),
                 revlog: vec![],
             }],
-            created_at: 1_700_000_000,
+            created_at: Instant::from_secs(1_700_000_000),
             collection_start: 1_699_920_000,
         };
         let bytes = write(&p).unwrap();

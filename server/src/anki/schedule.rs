@@ -5,6 +5,7 @@
 //! whose intervals come from replaying the card's answers with the learner's own settings,
 //! as Chronicle itself derives the state.
 
+use crate::clock::Instant;
 use crate::srs::{CardState, DayClock, Phase, Review, Scheduler, Settings};
 
 /// Anki's card type and queue numbers (schema 11).
@@ -115,7 +116,7 @@ pub fn card(state: &CardState, settings: &Settings, collection_start: i64) -> Ca
 /// One answer from the log.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Answer {
-    pub answered_at_ms: i64,
+    pub answered_at: Instant,
     pub review: Review,
     pub duration_ms: i64,
 }
@@ -140,7 +141,7 @@ pub struct RevlogRow {
 /// the same settings as `days`).
 pub fn revlog(answers: &[Answer], scheduler: &Scheduler, days: &DayClock) -> Vec<RevlogRow> {
     let mut sorted = answers.to_vec();
-    sorted.sort_by_key(|a| a.answered_at_ms);
+    sorted.sort_by_key(|a| a.answered_at);
     let mut state: Option<CardState> = None;
     let mut last_interval = 0;
     sorted
@@ -159,7 +160,7 @@ pub fn revlog(answers: &[Answer], scheduler: &Scheduler, days: &DayClock) -> Vec
                 -(after.due - at).max(1)
             };
             let row = RevlogRow {
-                id: a.answered_at_ms,
+                id: a.answered_at.ms(),
                 ease: a.review.rating as i64,
                 interval,
                 last_interval,
@@ -233,7 +234,7 @@ mod tests {
         let settings = utc();
         let scheduler = Scheduler::with(&settings);
         let answer = |minutes: i64, rating| Answer {
-            answered_at_ms: (START + minutes * 60) * 1000,
+            answered_at: Instant::from_secs(START + minutes * 60),
             review: Review {
                 answered_at: START + minutes * 60,
                 rating,

@@ -1,6 +1,7 @@
 //! Fits of a learner's own FSRS parameters: each run, kept or not, with how well the old and
 //! the new parameters predicted the learner's answers.
 
+use crate::clock::{Instant, Seconds};
 use crate::ids::UserId;
 use crate::srs::optimiser::{Fit, Verdict};
 use rusqlite::types::Type;
@@ -130,14 +131,14 @@ pub fn latest(conn: &Connection, user_id: UserId) -> rusqlite::Result<Option<Fit
 
 /// Learners who answered in the last week and have had no fit in it: the weekly run's list.
 pub fn due_weekly(conn: &Connection, now: i64) -> rusqlite::Result<Vec<UserId>> {
-    let week = 7 * 86_400;
+    let week_ago = Instant::from_secs(now) - time::Duration::weeks(1);
     let mut stmt = conn.prepare_cached(
         "SELECT u.id FROM users u
          WHERE EXISTS (SELECT 1 FROM reviews r WHERE r.user_id = u.id AND r.answered_at >= ?1)
            AND NOT EXISTS (SELECT 1 FROM parameter_fits f
                            WHERE f.user_id = u.id AND f.started_at >= ?2)",
     )?;
-    let rows = stmt.query_map(params![(now - week) * 1000, now - week], |r| r.get(0))?;
+    let rows = stmt.query_map(params![week_ago, Seconds(week_ago)], |r| r.get(0))?;
     rows.collect()
 }
 

@@ -3,6 +3,7 @@
 
 use super::review_id::with_text;
 use super::study::{learner_states, review_count};
+use crate::clock::Instant;
 use crate::ids::UserId;
 use crate::srs::{CardState, Rating, Review, fuzz};
 use rusqlite::Connection;
@@ -13,8 +14,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone)]
 pub struct HistoryEntry {
     pub card_id: String,
-    /// Unix milliseconds.
-    pub answered_at_ms: i64,
+    pub answered_at: Instant,
     pub review: Review,
     pub duration_ms: i64,
 }
@@ -55,12 +55,12 @@ pub fn history(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Histo
     )?;
     let rows = stmt.query_map([user_id], |row| {
         let rating: i64 = row.get(2)?;
-        let answered_at_ms: i64 = row.get(1)?;
+        let answered_at: Instant = row.get(1)?;
         Ok(HistoryEntry {
             card_id: row.get(0)?,
-            answered_at_ms,
+            answered_at,
             review: Review {
-                answered_at: answered_at_ms / 1000,
+                answered_at: answered_at.secs(),
                 rating: Rating::from_number(rating)
                     .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
                 fuzz: with_text(row.get_ref(3)?, fuzz::factor).map_err(|e| {

@@ -1,6 +1,7 @@
 //! What the statistics and the timeline read of one learner: the whole review log in a
 //! compact form, every card state, and one event's history.
 
+use crate::clock::Instant;
 use crate::db::study::row_to_state;
 use crate::ids::UserId;
 use crate::srs::CardState;
@@ -19,7 +20,7 @@ pub fn answers(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Answe
     let rows = stmt.query_map([user_id], |r| {
         Ok(Answer {
             card_id: r.get(0)?,
-            at: r.get::<_, i64>(1)?.div_euclid(1000),
+            at: r.get::<_, Instant>(1)?.secs(),
             correct: r.get(2)?,
             duration_ms: r.get(3)?,
         })
@@ -40,8 +41,7 @@ pub fn states(conn: &Connection, user_id: UserId) -> rusqlite::Result<HashMap<St
 #[derive(Debug, Clone)]
 pub struct Past {
     pub card_id: String,
-    /// Unix milliseconds.
-    pub answered_at: i64,
+    pub answered_at: Instant,
     pub correct: bool,
     pub given_answer: String,
 }

@@ -2,6 +2,7 @@
 //! milliseconds, so answers given within one second keep their order; card states use seconds.
 
 use super::review_id::{Stored, with_text};
+use crate::clock::Instant;
 use crate::ids::{ReviewId, UserId};
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
@@ -15,8 +16,7 @@ pub struct NewReview<'a> {
     pub id: &'a ReviewId,
     pub user_id: UserId,
     pub card_id: &'a str,
-    /// Unix milliseconds.
-    pub answered_at: i64,
+    pub answered_at: Instant,
     pub rating: Rating,
     pub correct: bool,
     pub given_answer: &'a str,
@@ -29,7 +29,7 @@ pub struct NewReview<'a> {
 pub fn insert_review(
     tx: &Transaction<'_>,
     r: &NewReview<'_>,
-    received_at: i64,
+    received_at: Instant,
 ) -> rusqlite::Result<bool> {
     // Cached: a sync batch inserts thousands of reviews through this one statement. Only a
     // repeated id is skipped (not `OR IGNORE`, which would also skip a card without a key
@@ -137,7 +137,7 @@ pub fn learner_log(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<L
     let rows = stmt.query_map([user_id], |r| {
         Ok(LoggedReview {
             card_id: r.get(0)?,
-            answered_at: r.get::<_, i64>(1)? / 1000,
+            answered_at: r.get::<_, Instant>(1)?.secs(),
             rating: {
                 let rating: u32 = r.get(2)?;
                 Rating::from_number(i64::from(rating))
@@ -210,7 +210,7 @@ pub fn card_reviews(
     let rows = stmt.query_map(params![user_id, card_id], |row| {
         let rating: i64 = row.get(1)?;
         Ok(Review {
-            answered_at: row.get::<_, i64>(0)? / 1000,
+            answered_at: row.get::<_, Instant>(0)?.secs(),
             rating: Rating::from_number(rating)
                 .ok_or_else(|| super::invalid_value(row, "rating", rating))?,
             fuzz: with_text(row.get_ref(2)?, fuzz::factor)
@@ -247,7 +247,7 @@ const NEW_CARDS_SINCE: &str = "SELECT COUNT(DISTINCT r.card) FROM reviews r
 /// How many distinct cards the learner saw for the first time at or after `since`.
 pub fn new_cards_since(conn: &Connection, user_id: UserId, since: i64) -> rusqlite::Result<i64> {
     conn.prepare_cached(NEW_CARDS_SINCE)?
-        .query_row(params![user_id, since * 1000], |r| r.get(0))
+        .query_row(params![user_id, Instant::from_secs(since)], |r| r.get(0))
 }
 
 /// Reviews answered at or after `since`: (all, right), optionally for one deck.
@@ -262,7 +262,7 @@ pub fn answered_since(
          CROSS JOIN card_keys k ON k.key = r.card CROSS JOIN cards c ON c.id = k.card_id
          WHERE r.user_id = ?1 AND r.answered_at >= ?2 AND (?3 IS NULL OR c.deck_id = ?3)",
     )?
-    .query_row(params![user_id, since * 1000, deck_id], |r| {
+    .query_row(params![user_id, Instant::from_secs(since), deck_id], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })
 }
@@ -276,12 +276,18 @@ pub fn study_days(
     clock: &DayClock,
     now: i64,
 ) -> rusqlite::Result<Vec<i64>> {
-    let shift_ms = (clock.offset_at(now) - i64::from(clock.rollover_hour()) * 3_600) * 1000;
+    let shift = time::Duration::seconds(clock.offset_at(now))
+        - time::Duration::hours(i64::from(clock.rollover_hour()));
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT (answered_at + ?2) / 86400000 AS day FROM reviews WHERE user_id = ?1
+        "SELECT DISTINCT (answered_at + ?2) / ?3 AS day FROM reviews WHERE user_id = ?1
          ORDER BY day DESC LIMIT 3660",
     )?;
-    let rows = stmt.query_map(params![user_id, shift_ms], |r| r.get(0))?;
+    // In the unit of the column: a review's moment plus the shift, in whole days.
+    let ms = |d: time::Duration| d.whole_milliseconds() as i64;
+    let rows = stmt.query_map(
+        params![user_id, ms(shift), ms(time::Duration::days(1))],
+        |r| r.get(0),
+    )?;
     rows.collect()
 }
 
@@ -314,7 +320,7 @@ pub fn missed(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Missed
     let rows = stmt.query_map([user_id], |r| {
         Ok(Missed {
             card_id: r.get(0)?,
-            missed_at: r.get::<_, i64>(1)? / 1000,
+            missed_at: r.get::<_, Instant>(1)?.secs(),
             given_answer: r.get(2)?,
             times_missed: r.get(3)?,
             seed_reps: r.get(4)?,
@@ -451,7 +457,7 @@ mod log_range_tests {
                                   duration_ms, presentation, device_id, received_at)
              VALUES (?1, ?2, (SELECT key FROM card_keys WHERE card_id = ?3), ?4, 3, 1, '', 0,
                      'mc', 'web', 0)",
-            params![id, user, card, at_s * 1000],
+            params![id, user, card, Instant::from_secs(at_s)],
         )
         .unwrap();
     }

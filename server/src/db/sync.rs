@@ -1,6 +1,7 @@
 //! Sync storage: a batch of reviews is added to the log (idempotent by UUID) and every card
 //! it touched is replayed from its whole log, in one transaction.
 
+use crate::clock::Instant;
 use crate::db::study::{self, NewReview};
 use crate::ids::{ReviewId, UserId};
 use crate::srs::{CardState, Rating, Scheduler};
@@ -25,10 +26,10 @@ pub fn apply(
     user_id: UserId,
     device_id: &str,
     batch: &[IncomingReview],
-    now_ms: i64,
+    now: Instant,
     card_exists: impl Fn(&str) -> bool,
 ) -> rusqlite::Result<Outcome> {
-    let sorted = triage(batch, now_ms, card_exists);
+    let sorted = triage(batch, now, card_exists);
     let mut out = Outcome {
         duplicates: sorted.repeats,
         rejected: sorted.rejected,
@@ -43,7 +44,7 @@ pub fn apply(
                 id: &ReviewId::from_stored(id),
                 user_id,
                 card_id: &r.card_id,
-                answered_at: r.answered_at,
+                answered_at: r.answered(),
                 rating,
                 correct: rating != Rating::Again,
                 given_answer: &r.given_answer,
@@ -51,7 +52,7 @@ pub fn apply(
                 presentation: "offline",
                 device_id,
             },
-            now_ms,
+            now,
         )?;
         if inserted {
             out.accepted += 1;
@@ -175,7 +176,7 @@ mod tests {
             UserId(1),
             device,
             batch,
-            T0 + 1_000_000_000,
+            Instant::from_ms(T0 + 1_000_000_000),
             |c| CARDS.contains(&c),
         )
         .unwrap();
@@ -258,7 +259,7 @@ mod tests {
         let mut live: HashMap<String, CardState> = HashMap::new();
         for r in &all {
             let review = crate::srs::Review {
-                answered_at: r.answered_at / 1000,
+                answered_at: r.answered().secs(),
                 rating: Rating::from_number(r.rating).unwrap(),
                 fuzz: crate::srs::fuzz::factor(&r.id),
             };

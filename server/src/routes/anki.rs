@@ -5,7 +5,7 @@
 use crate::anki::{self, Note, Package, notes, schedule};
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::clock::now;
+use crate::clock::{Instant, now};
 use crate::dataset::Deck;
 use crate::db::{self, history as store, history::LearnerHistory};
 use crate::routes::deck_access;
@@ -111,7 +111,7 @@ pub async fn deck(
         let package = Package {
             decks: vec![anki_deck(deck)],
             notes,
-            created_at: t,
+            created_at: Instant::from_secs(t),
             collection_start: collection_start(&clock, t),
         };
         anki::write(&package).map(|bytes| Ok((file_name(&format!("chronicle-{id}")), bytes)))
@@ -182,7 +182,7 @@ fn learner_package(
             .entry(a.card_id.as_str())
             .or_default()
             .push(schedule::Answer {
-                answered_at_ms: a.answered_at_ms,
+                answered_at: a.answered_at,
                 review: a.review,
                 duration_ms: a.duration_ms,
             });
@@ -228,7 +228,7 @@ fn learner_package(
     Ok(Package {
         decks,
         notes: out,
-        created_at: t,
+        created_at: Instant::from_secs(t),
         collection_start,
     })
 }

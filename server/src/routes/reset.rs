@@ -3,7 +3,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::auth::{password, reset};
-use crate::clock::now;
+use crate::clock::{Instant, now};
 use crate::db;
 use crate::ids::{ClassId, UserId};
 use crate::routes::auth::{anonymous_page, check_anonymous_csrf, start_session};
@@ -99,7 +99,9 @@ pub async fn issue(
         class_name: class.name,
         student: member.display_name,
         link: format!("{}{}", origin(&req), reset::path(&token)),
-        until: user.clock.written(now + reset::VALID_SECONDS),
+        until: user
+            .clock
+            .written(Instant::from_secs(now + reset::VALID_SECONDS)),
     })?;
     // The link is a secret: keep the page out of caches and the back-forward history.
     response

@@ -4,7 +4,7 @@
 //! and without JavaScript.
 
 use crate::auth::extract::CurrentUser;
-use crate::clock::moment_ms;
+use crate::clock::moment;
 use crate::db::{self, study as store};
 use crate::questions::SourceRef;
 use crate::routes::event_view::{self, CardRow, Knowledge};
@@ -203,7 +203,7 @@ pub async fn show(
             history: history
                 .iter()
                 .map(|p| PastRow {
-                    when: moment_ms(p.answered_at),
+                    when: moment(p.answered_at),
                     kind: kind_of(&p.card_id),
                     correct: p.correct,
                     given: p.given_answer.clone(),

@@ -2,6 +2,7 @@
 //! (4 am by default, as Anki). FSRS's default parameters were fitted on such days, not on
 //! 24-hour periods since the last answer, and "today", "due today" and streaks mean them.
 
+use crate::clock::Instant;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -114,11 +115,11 @@ impl DayClock {
         self.start(self.day(t))
     }
 
-    /// Unix seconds as this reader writes a moment: `1 Dec 2026, 20:45 (UTC+7)`. A zone
-    /// with a lettered abbreviation writes it (`14:45 CET`, `13:45 UTC`); tzdb's numeric ones
+    /// A moment as this reader writes it: `1 Dec 2026, 20:45 (UTC+7)`. A zone with a
+    /// lettered abbreviation writes it (`14:45 CET`, `13:45 UTC`); tzdb's numeric ones
     /// (`+07`) read better as an offset. Empty when out of range.
-    pub fn written(&self, t: i64) -> String {
-        let Ok(ts) = Timestamp::from_second(t) else {
+    pub fn written(&self, at: Instant) -> String {
+        let Ok(ts) = Timestamp::from_second(at.secs()) else {
             return String::new();
         };
         let local = ts.to_zoned_datetime(self.zone.clone()).datetime();
@@ -130,11 +131,6 @@ impl DayClock {
             format!("(UTC{})", offset_words(info.offset().seconds()))
         };
         format!("{} {zone}", local.strftime("%-d %b %Y, %H:%M"))
-    }
-
-    /// Unix milliseconds (review times) as [`DayClock::written`] writes them.
-    pub fn written_ms(&self, ms: i64) -> String {
-        self.written(ms.div_euclid(1000))
     }
 
     /// The calendar date `t` falls on in this zone (midnight to midnight, not the learner's
@@ -217,25 +213,34 @@ mod tests {
         // winter, Kolkata UTC+5:30, New York UTC-5 in winter.
         let t = 1_796_132_710;
         let in_zone = |name: &str| DayClock::new(zone(name).unwrap(), 4);
-        assert_eq!(in_zone("UTC").written(t), "1 Dec 2026, 13:45 UTC");
         assert_eq!(
-            in_zone("Asia/Ho_Chi_Minh").written(t),
+            in_zone("UTC").written(Instant::from_secs(t)),
+            "1 Dec 2026, 13:45 UTC"
+        );
+        assert_eq!(
+            in_zone("Asia/Ho_Chi_Minh").written(Instant::from_secs(t)),
             "1 Dec 2026, 20:45 (UTC+7)"
         );
-        assert_eq!(in_zone("Europe/Paris").written(t), "1 Dec 2026, 14:45 CET");
-        assert_eq!(in_zone("Asia/Kolkata").written(t), "1 Dec 2026, 19:15 IST");
         assert_eq!(
-            in_zone("America/New_York").written_ms(t * 1000 + 999),
+            in_zone("Europe/Paris").written(Instant::from_secs(t)),
+            "1 Dec 2026, 14:45 CET"
+        );
+        assert_eq!(
+            in_zone("Asia/Kolkata").written(Instant::from_secs(t)),
+            "1 Dec 2026, 19:15 IST"
+        );
+        assert_eq!(
+            in_zone("America/New_York").written(Instant::from_ms(1_796_132_710_999)),
             "1 Dec 2026, 08:45 EST"
         );
         assert_eq!(
-            in_zone("Asia/Kathmandu").written(t),
+            in_zone("Asia/Kathmandu").written(Instant::from_secs(t)),
             "1 Dec 2026, 19:30 (UTC+5:45)"
         );
         // 21:00 UTC is already the 2nd in Hanoi.
         let hanoi = in_zone("Asia/Ho_Chi_Minh");
         assert_eq!(hanoi.day_label(t + 7 * 3600 + 15 * 60), "2 December 2026");
-        assert_eq!(in_zone("UTC").written(i64::MAX), "");
+        assert_eq!(in_zone("UTC").written(Instant::from_ms(i64::MAX)), "");
         // A form's local time reads back in the same zone.
         let due = hanoi.parse_local("2026-12-08T23:30").unwrap();
         assert_eq!(due, 1_796_747_400); // 2026-12-08T16:30:00Z

@@ -2,8 +2,6 @@
 //! fixed viewBox that the page scales to its width (360 units wide reads 1:1 on a 390 px
 //! phone). Templates only place what is computed here; no chart needs JavaScript.
 
-use time::OffsetDateTime;
-
 pub const WIDTH: f32 = 360.0;
 pub const HEIGHT: f32 = 150.0;
 const TOP: f32 = 16.0;
@@ -156,9 +154,7 @@ fn month_of(day: i64) -> (u8, String) {
 }
 
 fn date_of(day: i64) -> Option<time::Date> {
-    OffsetDateTime::from_unix_timestamp(day * 86_400)
-        .ok()
-        .map(|t| t.date())
+    crate::clock::date_of_day(day)
 }
 
 /// A day number as `3 Nov`.

@@ -8,6 +8,7 @@
 
 pub mod fit;
 
+use crate::clock::Instant;
 use crate::db::study::{self as store, NewReview};
 use crate::db::sync::{self as sync_store, Changed, Outcome};
 use crate::db::users;
@@ -29,12 +30,11 @@ pub enum Answered {
 }
 
 /// Stores one answer given on a question shown when the card had `shown_reps` reviews.
-/// `received_at` is unix milliseconds.
 pub fn answer(
     conn: &mut Connection,
     review: &NewReview<'_>,
     shown_reps: u32,
-    received_at: i64,
+    received_at: Instant,
 ) -> rusqlite::Result<Answered> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Dropping `tx` without commit rolls back: nothing is written on the early returns.
@@ -99,7 +99,7 @@ pub fn sync(
     device_id: &str,
     mut batch: Vec<IncomingReview>,
     cursor: Option<Cursor>,
-    now_ms: i64,
+    now: Instant,
     card_exists: impl Fn(&str) -> bool,
     tidy: impl FnOnce(&Connection, &mut [IncomingReview]) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<Synced> {
@@ -119,7 +119,7 @@ pub fn sync(
         user_id,
         device_id,
         &batch,
-        now_ms,
+        now,
         card_exists,
     )?;
     outcome.duplicates += already;
@@ -139,7 +139,7 @@ mod tests {
     use crate::ids::ReviewId;
     use crate::srs::Rating;
 
-    const T0: i64 = 1_750_000_000_000;
+    const T0: Instant = Instant::from_ms(1_750_000_000_000);
 
     fn db() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -154,7 +154,7 @@ mod tests {
         conn
     }
 
-    fn review(id: &ReviewId, at: i64, rating: Rating) -> NewReview<'_> {
+    fn review(id: &ReviewId, at: Instant, rating: Rating) -> NewReview<'_> {
         NewReview {
             id,
             user_id: UserId(1),
@@ -178,7 +178,7 @@ mod tests {
             answer(&mut conn, &first, 0, T0).unwrap(),
             Answered::Saved(state) if state.reps == 1
         ));
-        let other_tab = review(&b, T0 + 1000, Rating::Again);
+        let other_tab = review(&b, T0 + time::Duration::seconds(1), Rating::Again);
         assert_eq!(
             answer(&mut conn, &other_tab, 0, T0).unwrap(),
             Answered::Stale
@@ -201,7 +201,7 @@ mod tests {
             id: uuid::Uuid::from_u128(n).to_string(),
             card_id: "e1/date".into(),
             rating,
-            answered_at: T0 + n as i64 * 60_000,
+            answered_at: T0.ms() + n as i64 * 60_000,
             duration_ms: 1000,
             given_answer: "1979".into(),
         };
@@ -213,7 +213,7 @@ mod tests {
                 "phone",
                 batch,
                 None,
-                T0 + 86_400_000,
+                T0 + time::Duration::days(1),
                 |c| c == "e1/date",
                 |_, reviews| {
                     tidied = reviews.len();

@@ -3,6 +3,7 @@
 //! Whether a review is already in the log is for storage to say (`INSERT OR IGNORE`).
 
 use super::{IncomingReview, Rejection, canonical_id, validate};
+use crate::clock::Instant;
 use std::collections::HashMap;
 
 /// A refused review: the id as the client sent it, and the reason.
@@ -25,13 +26,13 @@ pub struct Triage<'a> {
 /// with other contents is refused as `conflicting_id`, since only one of them can be true.
 pub fn triage<'a>(
     batch: &'a [IncomingReview],
-    now_ms: i64,
+    now: Instant,
     card_exists: impl Fn(&str) -> bool,
 ) -> Triage<'a> {
     let mut out = Triage::default();
     let mut seen: HashMap<String, &IncomingReview> = HashMap::with_capacity(batch.len());
     for r in batch {
-        if let Err(reason) = validate(r, now_ms, &card_exists) {
+        if let Err(reason) = validate(r, now, &card_exists) {
             out.rejected.push(Rejected {
                 id: r.id.clone(),
                 reason,
@@ -58,14 +59,14 @@ pub fn triage<'a>(
 mod tests {
     use super::*;
 
-    const NOW: i64 = 1_800_000_000_000;
+    const NOW: Instant = Instant::from_ms(1_800_000_000_000);
 
     fn review(n: u128, rating: i64) -> IncomingReview {
         IncomingReview {
             id: uuid::Uuid::from_u128(n).to_string(),
             card_id: "a/date".into(),
             rating,
-            answered_at: NOW - 60_000,
+            answered_at: NOW.ms() - 60_000,
             duration_ms: 1000,
             given_answer: String::new(),
         }

@@ -9,7 +9,9 @@ pub mod batch;
 pub mod cursor;
 pub mod json_int;
 
+use crate::clock::Instant;
 use serde::{Deserialize, Serialize};
+use time::Duration;
 
 /// Most reviews one request may carry; more is refused whole with `batch_too_large`.
 pub const MAX_BATCH: usize = 10_000;
@@ -18,7 +20,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// A client clock may run this far ahead of the server's before its answers are refused:
 /// phones drift by seconds to minutes, and a review dated later than "now" would jump ahead
 /// of reviews that are still to come. Five minutes forgives drift, not a wrong date.
-pub const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+pub const CLOCK_SKEW: Duration = Duration::minutes(5);
 /// Longest device id a client may send (it is stored with every review).
 pub const MAX_DEVICE_ID: usize = 64;
 const MAX_ANSWER_CHARS: usize = 200;
@@ -44,6 +46,13 @@ pub struct IncomingReview {
     /// (`answer_too_long`), so the limit is not a schema constraint on the request.
     #[serde(default)]
     pub given_answer: String,
+}
+
+impl IncomingReview {
+    /// When the client says it was answered (its `answered_at`, milliseconds).
+    pub fn answered(&self) -> Instant {
+        Instant::from_ms(self.answered_at)
+    }
 }
 
 /// Why one review of a batch was not stored.
@@ -74,13 +83,13 @@ impl Rejection {
     }
 }
 
-/// Year 2000 in unix milliseconds: anything earlier is a client bug (seconds, not ms).
-const EARLIEST_MS: i64 = 946_684_800_000;
+/// 2000-01-01T00:00Z: anything earlier is a client bug (seconds sent, not milliseconds).
+const EARLIEST: Instant = Instant::from_secs(946_684_800);
 
 /// Checks one review; `card_exists` says whether a deck offers the card.
 pub fn validate(
     r: &IncomingReview,
-    now_ms: i64,
+    now: Instant,
     card_exists: impl Fn(&str) -> bool,
 ) -> Result<(), Rejection> {
     if uuid::Uuid::parse_str(&r.id).is_err() {
@@ -89,10 +98,10 @@ pub fn validate(
     if !(1..=4).contains(&r.rating) {
         return Err(Rejection::BadRating);
     }
-    if r.answered_at < EARLIEST_MS {
+    if r.answered() < EARLIEST {
         return Err(Rejection::TimeInvalid);
     }
-    if r.answered_at > now_ms + CLOCK_SKEW_MS {
+    if r.answered() > now + CLOCK_SKEW {
         return Err(Rejection::TimeInFuture);
     }
     if r.given_answer.chars().count() > MAX_ANSWER_CHARS {
@@ -125,14 +134,14 @@ pub fn canonical_id(id: &str) -> String {
 mod tests {
     use super::*;
 
-    const NOW: i64 = 1_800_000_000_000;
+    const NOW: Instant = Instant::from_ms(1_800_000_000_000);
 
     fn review() -> IncomingReview {
         IncomingReview {
             id: "6f1c1a9e-3b0c-4d5e-9f00-0a1b2c3d4e5f".into(),
             card_id: "a/date".into(),
             rating: 3,
-            answered_at: NOW - 1000,
+            answered_at: (NOW - Duration::seconds(1)).ms(),
             duration_ms: 3000,
             given_answer: "1979".into(),
         }
@@ -148,7 +157,7 @@ mod tests {
             (Box::new(|r| r.rating = 5), Rejection::BadRating),
             (Box::new(|r| r.rating = 0), Rejection::BadRating),
             (
-                Box::new(|r| r.answered_at = NOW + CLOCK_SKEW_MS + 1),
+                Box::new(|r| r.answered_at = (NOW + CLOCK_SKEW).ms() + 1),
                 Rejection::TimeInFuture,
             ),
             (
@@ -170,7 +179,7 @@ mod tests {
             assert_eq!(validate(&r, NOW, known), Err(expected));
         }
         let mut skewed = review();
-        skewed.answered_at = NOW + CLOCK_SKEW_MS;
+        skewed.answered_at = (NOW + CLOCK_SKEW).ms();
         assert_eq!(
             validate(&skewed, NOW, known),
             Ok(()),

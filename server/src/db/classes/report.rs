@@ -6,6 +6,7 @@ use super::assignment::{Assignment, assignment_cards, assignments};
 use super::membership::{Member, members};
 use crate::classes::goal::Goal;
 use crate::classes::item_analysis::FirstAnswer;
+use crate::clock::Instant;
 use crate::ids::{AssignmentId, ClassId, UserId};
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
@@ -55,10 +56,12 @@ pub fn finished_cards(
                 "SELECT DISTINCT ac.card_id FROM assignment_cards ac
                  JOIN card_keys k ON k.card_id = ac.card_id
                  JOIN reviews r ON r.user_id = ?1 AND r.card = k.key AND r.correct = 1
-                      AND r.answered_at >= ?3 * 1000
+                      AND r.answered_at >= ?3
                  WHERE ac.assignment_id = ?2",
             )?
-            .query_map(params![user_id, a.id, since], |r| r.get::<_, String>(0))?
+            .query_map(params![user_id, a.id, Instant::from_secs(since)], |r| {
+                r.get::<_, String>(0)
+            })?
             .collect(),
         Goal::Stability(days) => conn
             .prepare_cached(
@@ -74,8 +77,8 @@ pub fn finished_cards(
 /// One student's activity on this class's cards since joining.
 #[derive(Debug, Clone, Default)]
 pub struct Activity {
-    /// Unix milliseconds of the latest answer.
-    pub last_active: Option<i64>,
+    /// When the latest answer was given.
+    pub last_active: Option<Instant>,
     pub recent_answers: i64,
     pub recent_right: i64,
     /// Cards of the class in the review phase (graduated from learning).
@@ -104,12 +107,11 @@ fn locate(
 /// The roster of a class in two passes: one over the members' answers since joining, one
 /// over their card states, tallied here against the assignments' card sets. One pass over
 /// the log is cheaper than a query per assignment that probes it card by card.
-/// `recent_since` is in unix seconds.
 pub fn roster(
     conn: &Connection,
     class_id: ClassId,
     assignments: &[Assignment],
-    recent_since: i64,
+    recent_since: Instant,
 ) -> rusqlite::Result<Roster> {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut sets: Vec<Vec<usize>> = Vec::with_capacity(assignments.len());
@@ -132,10 +134,9 @@ pub fn roster(
         .map(|(i, m)| (m.user_id, i))
         .collect();
     let mut activity = vec![Activity::default(); members.len()];
-    // Latest right answer (ms) and state per member and card, in flat arrays.
-    let mut last_right = vec![i64::MIN; members.len() * n];
+    // Latest right answer and state per member and card, in flat arrays.
+    let mut last_right = vec![Instant::from_ms(i64::MIN); members.len() * n];
     let mut stability = vec![f64::NAN; members.len() * n];
-    let recent_ms = recent_since * 1000;
     let mut stmt = conn.prepare_cached(ROSTER_REVIEWS)?;
     let mut rows = stmt.query([class_id])?;
     while let Some(row) = rows.next()? {
@@ -143,10 +144,10 @@ pub fn roster(
             continue;
         };
         let correct: bool = row.get(2)?;
-        let at: i64 = row.get(3)?;
+        let at: Instant = row.get(3)?;
         let a = &mut activity[who];
         a.last_active = Some(a.last_active.map_or(at, |l| l.max(at)));
-        if at >= recent_ms {
+        if at >= recent_since {
             a.recent_answers += 1;
             a.recent_right += i64::from(correct);
         }
@@ -174,7 +175,7 @@ pub fn roster(
                 .iter()
                 .enumerate()
                 .map(|(who, m)| {
-                    let since = m.joined_at.max(a.created_at) * 1000;
+                    let since = Instant::from_secs(m.joined_at.max(a.created_at));
                     let done = cards
                         .iter()
                         .filter(|&&c| match a.goal {
@@ -308,7 +309,7 @@ pub fn student_missed(
     conn: &Connection,
     class_id: ClassId,
     member: &Member,
-) -> rusqlite::Result<Vec<(String, String, i64)>> {
+) -> rusqlite::Result<Vec<(String, String, Instant)>> {
     let mut stmt = conn.prepare_cached(
         "WITH class_cards AS (
              SELECT DISTINCT ac.card_id FROM assignment_cards ac
@@ -320,11 +321,12 @@ pub fn student_missed(
                     ROW_NUMBER() OVER (PARTITION BY r.card
                                        ORDER BY r.answered_at DESC, r.rowid DESC) AS n
              FROM reviews r CROSS JOIN card_keys k ON k.key = r.card
-             WHERE r.user_id = ?2 AND r.answered_at >= ?3 * 1000 AND r.card IN class_keys)
+             WHERE r.user_id = ?2 AND r.answered_at >= ?3 AND r.card IN class_keys)
          SELECT card_id, given_answer, answered_at FROM ranked
          WHERE n = 1 AND correct = 0 ORDER BY answered_at DESC",
     )?;
-    let rows = stmt.query_map(params![class_id, member.user_id, member.joined_at], |r| {
+    let since = Instant::from_secs(member.joined_at);
+    let rows = stmt.query_map(params![class_id, member.user_id, since], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })?;
     rows.collect()
@@ -343,11 +345,12 @@ pub fn first_answers(
          JOIN assignment_cards ac ON ac.assignment_id = ?2
          JOIN card_keys k ON k.card_id = ac.card_id
          JOIN reviews r ON r.user_id = m.user_id AND r.card = k.key
-              AND r.answered_at >= MAX(m.joined_at, ?3) * 1000
+              AND r.answered_at >= m.joined_at * 1000 AND r.answered_at >= ?3
          WHERE m.class_id = ?1
          ORDER BY r.user_id, ac.card_id, r.answered_at, r.rowid",
     )?;
-    let rows = stmt.query_map(params![class_id, a.id, a.created_at], |r| {
+    let set_at = Instant::from_secs(a.created_at);
+    let rows = stmt.query_map(params![class_id, a.id, set_at], |r| {
         Ok(FirstAnswer {
             student: r.get(0)?,
             card: r.get(1)?,
@@ -452,7 +455,7 @@ mod tests {
                (2, 'e3/date', 9.0, 5, 0, 0, 2, 1, 'relearning');",
         );
         let assignments = assignments(&conn, ClassId(1)).unwrap();
-        let r = roster(&conn, ClassId(1), &assignments, 0).unwrap();
+        let r = roster(&conn, ClassId(1), &assignments, Instant::EPOCH).unwrap();
         assert_eq!(
             r.completion[0][&UserId(2)],
             1,
@@ -471,7 +474,7 @@ mod tests {
         assert_eq!(r.completion[1][&UserId(3)], 0);
         let ann = &r.activity[&UserId(2)];
         assert_eq!((ann.recent_answers, ann.recent_right), (3, 2));
-        assert_eq!(ann.last_active, Some(260000));
+        assert_eq!(ann.last_active, Some(Instant::from_ms(260000)));
         assert_eq!(ann.cards_learned, 2);
         assert_eq!(
             r.activity[&UserId(3)].recent_answers,

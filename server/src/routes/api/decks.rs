@@ -5,7 +5,7 @@ use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
 use crate::catalog::Catalog;
 use crate::catalog::seed_for;
-use crate::clock::now_ms;
+use crate::clock::Instant;
 use crate::dataset::Deck;
 use crate::db::{self, study as study_store, sync as sync_store, users};
 use crate::questions::{Question, stable_hash};
@@ -351,7 +351,8 @@ pub struct PackSource {
 pub struct StudyPack {
     pub deck: DeckOut,
     /// Unix milliseconds.
-    pub generated_at: i64,
+    #[schema(value_type = i64)]
+    pub generated_at: Instant,
     /// Due cards first (most overdue first), then new cards up to today's allowance, then
     /// cards coming due within `days`.
     pub cards: Vec<PackCard>,
@@ -403,8 +404,8 @@ pub async fn study_pack(
             "days must be from 0 to {MAX_PACK_DAYS}"
         )));
     }
-    let generated_at = now_ms();
-    let now = generated_at / 1000;
+    let generated_at = Instant::now();
+    let now = generated_at.secs();
     let (user_id, deck_id, per_day) = (user.id, deck.id.clone(), user.new_per_day);
     let (states, started_today, seq) = db::run(&state.pool, move |conn| {
         Ok((

@@ -3,7 +3,7 @@
 use super::CardStateOut;
 use crate::auth::api_user::ApiUser;
 use crate::catalog::seed_for;
-use crate::clock::now_ms;
+use crate::clock::Instant;
 use crate::db;
 use crate::ids::UserId;
 use crate::routes::state::AppState;
@@ -171,7 +171,7 @@ pub async fn sync(
             &device,
             body.reviews,
             cursor,
-            now_ms(),
+            Instant::now(),
             |card| {
                 catalog.card(card).is_some_and(|c| {
                     catalog.owner(&c.deck_id).is_none_or(|o| {

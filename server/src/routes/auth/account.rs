@@ -3,6 +3,7 @@
 use super::devices::DeviceRow;
 use super::zone::ZoneField;
 use crate::auth::extract::CurrentUser;
+use crate::clock::Instant;
 use crate::db::{self, fits, tokens, users};
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
@@ -60,10 +61,17 @@ fn fit_status(fit: Option<&fits::FitRow>, clock: &DayClock) -> Option<String> {
     Some(match (&fit.verdict, &fit.error, fit.finished_at) {
         (_, _, None) => format!(
             "Fitting your parameters to your answers (started {}). Reload this page in a minute.",
-            clock.written(fit.started_at)
+            clock.written(Instant::from_secs(fit.started_at))
         ),
-        (_, Some(e), Some(at)) => format!("The fit of {} did not run: {e}.", clock.written(at)),
-        (Some(v), None, Some(at)) => format!("{}: {}", clock.written(at), optimiser::describe(v)),
+        (_, Some(e), Some(at)) => format!(
+            "The fit of {} did not run: {e}.",
+            clock.written(Instant::from_secs(at))
+        ),
+        (Some(v), None, Some(at)) => format!(
+            "{}: {}",
+            clock.written(Instant::from_secs(at)),
+            optimiser::describe(v)
+        ),
         (None, None, Some(_)) => return None,
     })
 }
@@ -120,11 +128,14 @@ pub(super) async fn account_page(
         .map(|t| DeviceRow {
             id: t.id,
             name: t.device_name,
-            created: user.clock.written(t.created_at),
-            last_used: t
-                .last_used
-                .map_or_else(|| "never".to_string(), |t| user.clock.written(t)),
-            revoked: t.revoked_at.map(|t| user.clock.written(t)),
+            created: user.clock.written(Instant::from_secs(t.created_at)),
+            last_used: t.last_used.map_or_else(
+                || "never".to_string(),
+                |t| user.clock.written(Instant::from_secs(t)),
+            ),
+            revoked: t
+                .revoked_at
+                .map(|t| user.clock.written(Instant::from_secs(t))),
         })
         .collect();
     Ok(AccountPage {

@@ -5,7 +5,7 @@
 use crate::auth::extract::CurrentUser;
 use crate::classes::csv_cell::text;
 use crate::classes::gradebook;
-use crate::clock::{moment, moment_ms};
+use crate::clock::{Instant, moment};
 use crate::db::{self, classes as store};
 use crate::ids::{ClassId, UserId};
 use crate::routes::classes::access::owned;
@@ -80,7 +80,7 @@ pub async fn students(
                 text(&class.name),
                 text(&m.username),
                 text(&m.display_name),
-                moment(m.joined_at),
+                moment(Instant::from_secs(m.joined_at)),
                 text(&a.title),
                 a.due_date.clone().unwrap_or_default(),
                 a.goal.as_str().to_string(),
@@ -91,7 +91,7 @@ pub async fn students(
                 yes(c.behind),
                 activity.recent_answers.to_string(),
                 activity.recent_right.to_string(),
-                activity.last_active.map(moment_ms).unwrap_or_default(),
+                activity.last_active.map(moment).unwrap_or_default(),
             ]);
         }
     }

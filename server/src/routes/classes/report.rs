@@ -5,7 +5,7 @@ use super::access::{owned, student_of};
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::classes::goal;
-use crate::clock::now;
+use crate::clock::{Instant, now};
 use crate::db;
 use crate::db::classes::{self as store, Activity, Assignment, Class, Member, MissedCard};
 use crate::ids::{AssignmentId, ClassId, UserId};
@@ -51,7 +51,7 @@ pub struct AssignmentRow {
 /// The due date as the reader writes it, in their zone.
 pub fn due_label(a: &Assignment, clock: &DayClock) -> String {
     match (a.due_at(), a.due_date.as_deref()) {
-        (Some(t), _) => clock.written(t),
+        (Some(t), _) => clock.written(Instant::from_secs(t)),
         (None, Some(d)) => d.to_string(),
         (None, None) => "no due date".into(),
     }
@@ -67,7 +67,7 @@ pub struct ClassReport {
 }
 
 pub async fn class_report(state: &AppState, class_id: ClassId) -> Result<ClassReport, PageError> {
-    let recent_since = now() - RECENT_DAYS * 86_400;
+    let recent_since = Instant::from_secs(now()) - time::Duration::days(RECENT_DAYS);
     Ok(db::run(&state.pool, move |conn| {
         let assignments = store::assignments(conn, class_id)?;
         let roster = store::roster(conn, class_id, &assignments, recent_since)?;
@@ -127,7 +127,7 @@ pub fn roster(report: &ClassReport, clock: &DayClock) -> Vec<RosterRow> {
                 accuracy: accuracy(&activity),
                 last_active: activity
                     .last_active
-                    .map(|t| clock.written_ms(t))
+                    .map(|t| clock.written(t))
                     .unwrap_or("never".into()),
             }
         })
@@ -275,13 +275,13 @@ pub async fn student(
                 prompt,
                 given,
                 answer,
-                when: user.clock.written_ms(at),
+                when: user.clock.written(at),
             }
         })
         .collect();
     html(&StudentPage {
         page: user.page_ctx(),
-        joined: user.clock.written(member.joined_at),
+        joined: user.clock.written(Instant::from_secs(member.joined_at)),
         class,
         student: member,
         rows,
@@ -289,7 +289,7 @@ pub async fn student(
         accuracy: accuracy(&activity),
         last_active: activity
             .last_active
-            .map(|t| user.clock.written_ms(t))
+            .map(|t| user.clock.written(t))
             .unwrap_or("never".into()),
     })
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::{Catalog, seed_for};
-use crate::clock::now;
+use crate::clock::{Instant, now};
 use crate::db::{self, study as store};
 use crate::focus::Focus;
 use crate::ids::{AssignmentId, ReviewId};
@@ -159,7 +159,8 @@ fn study_page(
         card_id: card_id.to_string(),
         review_id: ReviewId::new_random().to_string(),
         reps,
-        shown_at: time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
+        // Whole seconds, as the form has always carried it.
+        shown_at: Instant::from_secs(now()).ms(),
         presentation: presentation.as_str(),
         // In flashcard mode any card is a flashcard: the question in front, its answer behind.
         prompt: question.prompt.clone(),
@@ -362,13 +363,16 @@ pub async fn answer(
         focus_of(&form.focus, &catalog, &deck.id)?
     };
     let db_focus = focus.clone();
-    let answered_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as i64 / 1_000_000;
-    let answered_at = answered_ms / 1000;
+    let answered = Instant::now();
+    let answered_at = answered.secs();
     let duration_ms = form
         .shown_at
         .trim()
         .parse::<i64>()
-        .map(|shown| (answered_ms - shown).clamp(0, 3_600_000))
+        .map(|shown| {
+            let taken = answered - Instant::from_ms(shown);
+            taken.whole_milliseconds().clamp(0, 3_600_000) as i64
+        })
         .unwrap_or(0);
 
     let db_user = user.clone();
@@ -413,7 +417,7 @@ pub async fn answer(
             id: &review_id,
             user_id: db_user.id,
             card_id,
-            answered_at: answered_ms,
+            answered_at: answered,
             rating: graded.rating,
             correct: graded.correct,
             given_answer: &graded.given,
@@ -422,7 +426,7 @@ pub async fn answer(
             device_id: "web",
         };
         // Whether the card moved on is checked inside the write transaction, not here.
-        let answered = study::answer(conn, &review, reps, answered_ms)?;
+        let answered = study::answer(conn, &review, reps, answered)?;
         let pos = locate(
             conn,
             &db_catalog,
