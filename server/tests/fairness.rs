@@ -95,7 +95,9 @@ fn inferred_dates_are_never_asked_and_flashcards_say_so() {
         }
         let card = question(&format!("{e}/flashcard"), 0);
         assert!(
-            card.answer.contains("(date not stated in the sources)"),
+            card.answer
+                .to_lowercase()
+                .contains("date not stated in the sources"),
             "{}",
             card.answer
         );
@@ -116,6 +118,71 @@ fn inferred_dates_are_never_asked_and_flashcards_say_so() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn a_flashcard_never_states_an_inferred_date() {
+    // From the deck: investment-grows is put in 2023, which no quote gives; its only article
+    // is dated 7 January 2024. scholarships' article has no date at all.
+    let back = question("investment-grows/flashcard", 0).answer;
+    assert!(!back.contains("2023"), "{back}");
+    assert!(
+        back.starts_with("Reported by January 2024 (date not stated in the sources)"),
+        "{back}"
+    );
+    let back = question("scholarships/flashcard", 0).answer;
+    assert!(
+        back.starts_with("Date not stated in the sources. "),
+        "{back}"
+    );
+}
+
+#[test]
+fn a_question_on_when_cites_what_happened_not_only_the_date() {
+    // From the deck: "Over the four years from 1980 to 1983" dates volunteers-decade, and only
+    // the other quote tells the nickname its title asks about.
+    let nickname = "people called the volunteers guardians of the river";
+    for card in [
+        "volunteers-decade/date",
+        "volunteers-decade/event_on_date",
+        "volunteers-decade/true_false",
+    ] {
+        for seed in 0..20 {
+            let q = question(card, seed);
+            if q.statement.as_ref().is_some_and(|s| s.about != "date") {
+                continue;
+            }
+            assert!(
+                q.sources.iter().any(|s| s.quote == nickname),
+                "{card} (seed {seed}): {:?}",
+                q.sources
+            );
+        }
+    }
+}
+
+#[test]
+fn a_place_the_deck_ties_to_the_event_is_never_a_wrong_one() {
+    // From the deck: River Town fell on 7 January 1979, the day Big City did; River Town's
+    // own quote names Port Town.
+    for seed in 0..60 {
+        let q = question("capital-taken/place", seed);
+        assert!(
+            !q.choices.iter().any(|c| c == "River Town"),
+            "{:?}",
+            q.choices
+        );
+        if let Some(q) = tricky().question("river-town-taken/place", seed) {
+            assert!(
+                !q.choices.iter().any(|c| c == "Port Town"),
+                "{:?}",
+                q.choices
+            );
+        }
+        let q = question("capital-taken/true_false", seed);
+        let st = q.statement.unwrap();
+        assert!(!(st.about == "place" && st.shown == "River Town"), "{st:?}");
     }
 }
 
@@ -407,6 +474,27 @@ fn lint_inferred_date_asked() {
     let mut q = question("capital-taken/date", 0);
     q.event_ids = vec!["investment-grows".into()];
     assert!(rules_broken(&q).contains(&Rule::InferredDateAsked));
+}
+
+#[test]
+fn lint_inferred_date_shown() {
+    let mut q = question("investment-grows/flashcard", 0);
+    q.answer = format!("2023. {}", q.answer);
+    assert!(rules_broken(&q).contains(&Rule::InferredDateShown));
+}
+
+#[test]
+fn lint_quote_lacks_what_happened() {
+    let mut q = question("volunteers-decade/event_on_date", 0);
+    q.sources.retain(|s| s.quote.contains("1980"));
+    assert!(rules_broken(&q).contains(&Rule::QuoteLacksFact));
+}
+
+#[test]
+fn lint_place_tied_to_event() {
+    let mut q = question("capital-taken/place", 0);
+    replace_wrong(&mut q, "River Town");
+    assert!(rules_broken(&q).contains(&Rule::PlaceTiedToEvent));
 }
 
 #[test]

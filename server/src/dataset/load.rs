@@ -1,7 +1,7 @@
 //! Reads `questions/*.toml` into [`Deck`]s. Every problem is reported as `file:line: message`,
 //! all of them at once, so a teacher can fix a deck in one pass.
 
-use super::date::HistDate;
+use super::date::{HistDate, Precision};
 use super::model::*;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -188,6 +188,7 @@ struct RawEvent {
     end_date: Option<Spanned<String>>,
     #[serde(default)]
     date_inferred: bool,
+    date_as_told: Option<Spanned<String>>,
     #[serde(default)]
     ongoing: bool,
     title: Option<Spanned<String>>,
@@ -693,6 +694,19 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
             deck.events.push(event);
         }
     }
+    // An inferred date is never shown as a fact: without words of the author's, the event is
+    // placed in time as the articles can vouch for, by the earliest dated article citing it.
+    for e in deck.events.iter_mut() {
+        if e.date_inferred && e.date_as_told.is_none() {
+            e.date_as_told = e
+                .sources
+                .iter()
+                .filter_map(|s| deck.documents.iter().find(|d| d.id == s.document))
+                .filter_map(|d| d.published)
+                .min_by_key(|d| d.first_day())
+                .map(|d| format!("reported by {}", d.truncate(Precision::Month)));
+        }
+    }
     // A dispute's `also` may name an event written later in the file, so it is checked here,
     // and a copy of the dispute is left on each event it touches.
     for (offset, from, to) in also_refs {
@@ -865,6 +879,17 @@ fn check_event(
             format!("end_date {} is before date {}", end.iso(), d.iso()),
         );
     }
+    if let Some(told) = &e.date_as_told {
+        if !e.date_inferred {
+            p.at(
+                told.span().start,
+                "date_as_told is only for an inferred date (date_inferred = true)",
+            );
+        }
+        if told.get_ref().trim().is_empty() {
+            p.at(told.span().start, "date_as_told must not be empty");
+        }
+    }
     if let Some(era) = &era
         && !era_ids.contains(era.get_ref())
     {
@@ -998,6 +1023,10 @@ fn check_event(
         date: date?,
         end_date,
         date_inferred: e.date_inferred,
+        date_as_told: e
+            .date_as_told
+            .map(|s| s.into_inner().trim().to_string())
+            .filter(|s| !s.is_empty()),
         ongoing: e.ongoing,
         title: title?.into_inner().trim().to_string(),
         summary: summary?.into_inner().trim().to_string(),
@@ -1265,6 +1294,20 @@ quote = "a quote"
         assert_error(
             &with_event_field("date_inferred = \"yes\""),
             "deck.toml:22: invalid type",
+        );
+    }
+
+    #[test]
+    fn date_as_told_goes_only_with_an_inferred_date() {
+        let told = "date_inferred = true\ndate_as_told = \"by January 2020\"";
+        let deck = load(&with_event_field(told));
+        assert_eq!(
+            deck.events[0].date_as_told.as_deref(),
+            Some("by January 2020")
+        );
+        assert_error(
+            &with_event_field("date_as_told = \"by January 2020\""),
+            "deck.toml:22: date_as_told is only for an inferred date",
         );
     }
 

@@ -200,6 +200,9 @@ pub struct Event {
     pub end_date: Option<HistDate>,
     /// No article states the date; it is inferred (from a publication date, say). Never asked.
     pub date_inferred: bool,
+    /// How the articles place an inferred date in time ("by January 2020"), shown instead
+    /// of the inferred date, which is never stated as a fact.
+    pub date_as_told: Option<String>,
     /// The event runs on to the articles' own day ("from 2015 up to now"): it covers every
     /// date from its start, so no later date is a wrong one for it, nor it a rival there.
     pub ongoing: bool,

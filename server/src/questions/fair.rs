@@ -24,6 +24,9 @@ pub enum Rule {
     PlaceKindMissing,
     /// A place choice of another kind of place than the answer.
     PlaceKindMismatch,
+    /// A wrong place that the deck ties to the event: named with it, or another event there
+    /// at the same time.
+    PlaceTiedToEvent,
     /// A group offered beside one of its own members.
     GroupBesideMember,
     /// Chronology events too close to order or too far apart to be worth ordering.
@@ -32,6 +35,8 @@ pub enum Rule {
     InferredDate,
     /// A date no article states, asked anyway.
     InferredDateAsked,
+    /// A date no article states, shown as if it were stated (a flashcard's "2019").
+    InferredDateShown,
     /// No cited quote contains the date, number or name asked.
     QuoteLacksFact,
     /// The cloze answer can be told from the sentence's grammar.
@@ -60,10 +65,12 @@ impl Rule {
             Rule::DistractorNotExcluded => "distractor-not-excluded",
             Rule::PlaceKindMissing => "place-kind-missing",
             Rule::PlaceKindMismatch => "place-kind-mismatch",
+            Rule::PlaceTiedToEvent => "place-tied-to-event",
             Rule::GroupBesideMember => "group-beside-member",
             Rule::ChronologySpacing => "chronology-spacing",
             Rule::InferredDate => "inferred-date",
             Rule::InferredDateAsked => "inferred-date-asked",
+            Rule::InferredDateShown => "inferred-date-shown",
             Rule::QuoteLacksFact => "quote-lacks-fact",
             Rule::ClozeGrammar => "cloze-grammar",
             Rule::Disputed => "disputed",
@@ -132,6 +139,26 @@ pub fn holds_words(source: &str, words: &str) -> bool {
     let n = QUOTED_RUN_WORDS.min(w.len());
     w.windows(n)
         .any(|run| hay.contains(&format!(" {} ", run.join(" "))))
+}
+
+/// Word stems a title is told in: words of four letters or more, cut to five letters so that
+/// "sacrifice" meets "sacrificed", less words that tell nothing ("their", "after").
+fn told_stems(text: &str) -> Vec<String> {
+    const EMPTY: [&str; 16] = [
+        "that", "this", "with", "from", "into", "over", "their", "they", "them", "were", "after",
+        "before", "about", "which", "when", "what",
+    ];
+    normalize(text)
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 4 && !EMPTY.contains(w))
+        .map(|w| w.chars().take(5).collect())
+        .collect()
+}
+
+/// True when `quote` carries a word of `title`: it shows what happened, not only when.
+pub fn tells_title(quote: &str, title: &str) -> bool {
+    let said = told_stems(quote);
+    told_stems(title).iter().any(|t| said.contains(t))
 }
 
 /// The name and every alias the deck declares for it.
@@ -450,6 +477,17 @@ mod tests {
 
     fn d(s: &str) -> HistDate {
         HistDate::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn a_quote_tells_a_title_by_its_words_not_its_date() {
+        let title = "The volunteers' sacrifice and their nickname";
+        assert!(!tells_title("Over the ten years from 1979 to 1989", title));
+        assert!(tells_title(
+            "Tens of thousands of Vietnamese volunteers and experts sacrificed their lives",
+            title
+        ));
+        assert!(!tells_title("and their families", title));
     }
 
     #[test]

@@ -185,6 +185,15 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
         _ => {}
     }
 
+    inferred_dates_shown(&events, q, &quotes, &mut out);
+    let asks_date = matches!(q.kind, Kind::Date | Kind::EventOnDate)
+        || q.statement.as_ref().is_some_and(|s| s.about == "date");
+    if let Some(e) = event
+        && asks_date
+    {
+        told_rules(e, &quotes, &mut out);
+    }
+
     match (q.kind, event) {
         (Kind::Date, Some(e)) => {
             date_rules(e, &quotes, &mut out);
@@ -260,6 +269,12 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                     out.push((
                         Rule::PlaceKindMismatch,
                         format!("“{w}” is not a place of the answer's kind"),
+                    ));
+                }
+                if let Some(why) = generate::tied_to(deck, e, w) {
+                    out.push((
+                        Rule::PlaceTiedToEvent,
+                        format!("“{w}” may be right too: {why}"),
                     ));
                 }
             }
@@ -391,6 +406,48 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
     out
 }
 
+/// A question on an event whose date no article states shows no year of it that neither a
+/// cited quote nor the deck's own words for its time (`date_as_told`) give.
+fn inferred_dates_shown(
+    events: &[&Event],
+    q: &Question,
+    quotes: &[&str],
+    out: &mut Vec<(Rule, String)>,
+) {
+    let mut shown = vec![q.prompt.as_str(), q.answer.as_str()];
+    shown.extend(q.choices.iter().map(String::as_str));
+    shown.extend(q.items.iter().map(|i| i.when.as_str()));
+    shown.extend(q.statement.iter().map(|s| s.shown.as_str()));
+    let has_word = |text: &str, w: &str| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    for e in events.iter().filter(|e| e.date_inferred) {
+        for d in std::iter::once(e.date).chain(e.end_date) {
+            let year = d.year.to_string();
+            let vouched = quotes.iter().any(|s| has_word(s, &year))
+                || e.date_as_told
+                    .as_deref()
+                    .is_some_and(|t| has_word(t, &year));
+            if !vouched && shown.iter().any(|t| has_word(t, &year)) {
+                out.push((
+                    Rule::InferredDateShown,
+                    format!("shows {year}, the inferred date of `{}`", e.id),
+                ));
+            }
+        }
+    }
+}
+
+/// A question on when something happened cites a quote that tells what happened, not only
+/// a date ("from 1979 to 1989"), whenever one of the event's quotes does.
+fn told_rules(e: &Event, quotes: &[&str], out: &mut Vec<(Rule, String)>) {
+    let told = |s: &str| fair::tells_title(s, &e.title);
+    if e.sources.iter().any(|s| told(&s.quote)) && !quotes.iter().any(|s| told(s)) {
+        out.push((
+            Rule::QuoteLacksFact,
+            format!("no cited quote tells “{}”, only its date", e.title),
+        ));
+    }
+}
+
 /// A date asked must be settled, stated in a cited quote, and not inferred.
 fn date_rules(e: &Event, quotes: &[&str], out: &mut Vec<(Rule, String)>) {
     if e.date_inferred {
@@ -480,6 +537,12 @@ fn true_false_rules(
                     });
                 if kind != e.place_kind {
                     out.push((Rule::PlaceKindMismatch, format!("“{}”", st.shown)));
+                }
+                if let Some(why) = generate::tied_to(deck, e, &st.shown) {
+                    out.push((
+                        Rule::PlaceTiedToEvent,
+                        format!("“{}” is called false: {why}", st.shown),
+                    ));
                 }
             }
         }

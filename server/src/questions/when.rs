@@ -1,21 +1,23 @@
 //! How an event's time is written for learners: the whole span when it has an end date
-//! ("1981–1982", "7 January 1979 – 15 February 1979"), marked when no article states it.
+//! ("1981–1982", "7 January 1979 – 15 February 1979"); for a date no article states, the
+//! words the articles allow ("reported by January 2020"), never the inferred date itself.
 
 use crate::dataset::Event;
 
-/// The event's date, or its span from start to end, marked when no article gives the date
-/// (as questions/README.md says flashcards show it).
-pub fn when(event: &Event) -> String {
-    let written = span(event);
-    if event.date_inferred {
-        format!("{written} (date not stated in the sources)")
-    } else {
-        written
-    }
-}
+/// What every inferred date is marked with, so a learner never takes it for a stated date.
+pub const NOT_STATED: &str = "date not stated in the sources";
 
-fn span(event: &Event) -> String {
-    super::fair::when(&event.date, event.end_date.as_ref())
+/// The event's date, or its span from start to end; for an inferred date, how the articles
+/// place it in time (questions/README.md, `date_as_told`) and that no article dates it.
+pub fn when(event: &Event) -> String {
+    if event.date_inferred {
+        match &event.date_as_told {
+            Some(told) => format!("{told} ({NOT_STATED})"),
+            None => NOT_STATED.to_string(),
+        }
+    } else {
+        super::fair::when(&event.date, event.end_date.as_ref())
+    }
 }
 #[cfg(test)]
 mod tests {
@@ -23,7 +25,7 @@ mod tests {
     use crate::dataset::parse_deck;
 
     #[test]
-    fn spans_are_written_whole_and_inferred_dates_marked() {
+    fn spans_are_written_whole_and_inferred_dates_never_stated() {
         let deck = parse_deck(
             std::path::Path::new("t.toml"),
             r#"
@@ -36,6 +38,11 @@ language = "en"
 [[document]]
 id = "a.txt"
 title = "A"
+published = "2020-01-08"
+
+[[document]]
+id = "b.txt"
+title = "B"
 
 [[era]]
 id = "x"
@@ -72,7 +79,34 @@ title = "Growth"
 summary = "S."
 era = "x"
 [[event.source]]
+document = "b.txt"
+quote = "q"
+[[event.source]]
 document = "a.txt"
+quote = "q"
+
+[[event]]
+id = "teams"
+date = "1979"
+end_date = "1989"
+date_inferred = true
+date_as_told = "during the decade 1979–1989"
+title = "Teams"
+summary = "S."
+era = "x"
+[[event.source]]
+document = "a.txt"
+quote = "q"
+
+[[event]]
+id = "undated"
+date = "2019"
+date_inferred = true
+title = "Undated"
+summary = "S."
+era = "x"
+[[event.source]]
+document = "b.txt"
 quote = "q"
 "#,
         )
@@ -80,6 +114,15 @@ quote = "q"
         let w = |id: &str| when(deck.event(id).unwrap());
         assert_eq!(w("offensives"), "1981–1982");
         assert_eq!(w("campaign"), "7 January 1979 – 15 February 1979");
-        assert_eq!(w("growth"), "2019 (date not stated in the sources)");
+        // Never the inferred 2019: the earliest dated article citing it, or the author's words.
+        assert_eq!(
+            w("growth"),
+            "reported by January 2020 (date not stated in the sources)"
+        );
+        assert_eq!(
+            w("teams"),
+            "during the decade 1979–1989 (date not stated in the sources)"
+        );
+        assert_eq!(w("undated"), "date not stated in the sources");
     }
 }

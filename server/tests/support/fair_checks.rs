@@ -136,7 +136,22 @@ pub fn check_question(deck: &Deck, q: &Question) -> Result<(), TestCaseError> {
         if let Some(e) = event
             && e.date_inferred
         {
-            prop_assert!(q.answer.contains("(date not stated in the sources)"));
+            // Marked, and never the inferred year unless a cited quote or the deck's own
+            // words for its time (date_as_told) give it.
+            prop_assert!(
+                q.answer
+                    .to_lowercase()
+                    .contains("date not stated in the sources")
+            );
+            let year = e.date.year.to_string();
+            prop_assert!(
+                !q.answer.contains(&year)
+                    || q.sources.iter().any(|s| s.quote.contains(&year))
+                    || e.date_as_told.as_ref().is_some_and(|t| t.contains(&year)),
+                "{}: states the inferred {year}: {}",
+                q.id,
+                q.answer
+            );
         }
         return Ok(());
     }

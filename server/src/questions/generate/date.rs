@@ -130,8 +130,20 @@ fn happen(event: &Event) -> &'static str {
     if event.ongoing { "begin" } else { "happen" }
 }
 
+/// The quotes that state the date, then the event's other quotes: a date alone ("from 1979
+/// to 1989") does not show what happened then, so the rest is cited beside it.
+pub(super) fn date_then_rest(event: &Event) -> Vec<&Source> {
+    let mut sources = date_check(event).unwrap_or_default();
+    for s in &event.sources {
+        if !sources.iter().any(|d| std::ptr::eq(*d, s)) {
+            sources.push(s);
+        }
+    }
+    sources
+}
+
 pub(super) fn date(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {
-    let sources = date_check(event).unwrap_or_default();
+    let sources = date_then_rest(event);
     let parts = Parts {
         prompt: format!("When did this {}? {}", happen(event), event.title),
         answer: when(&event.date, event.end_date.as_ref()),
@@ -186,7 +198,7 @@ pub(super) fn event_on_date(
         wrong: near.iter().take(3).map(|e| e.title.clone()).collect(),
         answer_value: None,
         expected: Expected::ChoiceOnly,
-        sources: date_check(event).unwrap_or_default(),
+        sources: date_then_rest(event),
     };
     build(deck, card, event, parts, rng)
 }

@@ -1,10 +1,11 @@
-//! Flashcards: the event's title in front; behind, its date or span, place and summary.
+//! Flashcards: the event's title in front; behind, its date or span (or, for a date no
+//! article states, how the articles place it), place and summary.
 
 use super::build::source_refs;
 use super::date::date_value;
 use crate::dataset::{Deck, Event};
 use crate::questions::answer::Expected;
-use crate::questions::fair::when;
+use crate::questions::when::when;
 use crate::questions::{CardSpec, Kind, Question};
 
 pub(super) fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question {
@@ -13,9 +14,7 @@ pub(super) fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question
         .as_ref()
         .map(|p| format!(", {p}"))
         .unwrap_or_default();
-    let inferred = if event.date_inferred {
-        " (date not stated in the sources)"
-    } else if event.ongoing {
+    let ongoing = if event.ongoing && !event.date_inferred {
         " onwards (still going on in the articles)"
     } else {
         ""
@@ -28,15 +27,24 @@ pub(super) fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question
         choices: Vec::new(),
         answer_index: None,
         answer: format!(
-            "{}{inferred}{place}. {}",
-            when(&event.date, event.end_date.as_ref()),
+            "{}{ongoing}{place}. {}",
+            capitalised(&when(event)),
             event.summary
         ),
-        answer_value: Some(date_value(event)),
+        // An inferred date is no answer to check against: the back does not state it.
+        answer_value: (!event.date_inferred).then(|| date_value(event)),
         accepts_typed: false,
         expected: Expected::SelfGraded,
         sources: source_refs(deck, &event.sources),
         items: Vec::new(),
         statement: None,
     }
+}
+
+/// "Reported by ..." at the start of the back, as a sentence begins.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -49,33 +49,65 @@ pub(super) fn place_check<'a>(
     Ok((place, held))
 }
 
-/// Places of other events of the same kind as this event's place.
+/// Places of other events of the same kind as this event's place, less those the articles
+/// tie to this event (see [`tied_to`]).
 pub(super) fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
     let (Some(place), Some(kind)) = (&event.place, event.place_kind) else {
         return Vec::new();
     };
     let mut pool: Vec<String> = Vec::new();
+    let fits = |pool: &[String], p: &str| {
+        !distractors::same_name_as(p, place)
+            && tied_to(deck, event, p).is_none()
+            && !pool.iter().any(|q| distractors::same_name_as(q, p))
+    };
     for e in &deck.events {
         if let Some(p) = &e.place
             && e.place_kind == Some(kind)
-            && !distractors::same_name_as(p, place)
-            && !mentions_name(deck, &event.title, p)
-            && !pool.iter().any(|q| distractors::same_name_as(q, p))
+            && fits(&pool, p)
         {
             pool.push(p.clone());
         }
     }
     // Places the articles name without an event there, declared as [[name]] places.
     for n in deck.names.iter().filter(|n| n.place_kind == Some(kind)) {
-        let p = &n.name;
-        if !distractors::same_name_as(p, place)
-            && !mentions_name(deck, &event.title, p)
-            && !pool.iter().any(|q| distractors::same_name_as(q, p))
-        {
-            pool.push(p.clone());
+        if fits(&pool, &n.name) {
+            pool.push(n.name.clone());
         }
     }
     pool
+}
+
+/// Why `other` may also be where `event` happened, by what the deck itself says: the event's
+/// title, summary or quotes name it (an attack "into An Giang, Kien Giang, Long An and Dong
+/// Thap"), or another event at the same time is placed there (one offensive, two provinces).
+/// Such a place is never offered as a wrong one; `None` when nothing ties it.
+pub(in crate::questions) fn tied_to(deck: &Deck, event: &Event, other: &str) -> Option<String> {
+    if mentions_name(deck, &event.title, other) {
+        return Some("the title names it".into());
+    }
+    if mentions_name(deck, &event.summary, other) {
+        return Some("the summary names it".into());
+    }
+    if event
+        .sources
+        .iter()
+        .any(|s| mentions_name(deck, &s.quote, other))
+    {
+        return Some("a quote of the event names it".into());
+    }
+    let overlaps = |o: &Event| {
+        o.date.first_day() <= event.end().last_day() && event.date.first_day() <= o.end().last_day()
+    };
+    deck.events
+        .iter()
+        .filter(|o| o.id != event.id && overlaps(o))
+        .find(|o| {
+            o.place
+                .as_deref()
+                .is_some_and(|p| distractors::same_name_as(p, other))
+        })
+        .map(|o| format!("`{}` happened there at the same time", o.id))
 }
 
 pub(super) fn place(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {

@@ -1,7 +1,7 @@
 //! True/false statements: a true fact of the event, or a false one the cited sources refute.
 
 use super::build::{QuestionRng, source_refs};
-use super::date::{date_check, wrong_dates};
+use super::date::{date_check, date_then_rest, wrong_dates};
 use super::figure::{figure_fact_check, figure_text};
 use super::place::{place_check, place_pool};
 use crate::dataset::{Deck, DisputeAbout, Event, Figure, Source};
@@ -226,11 +226,12 @@ pub(super) fn true_false(
                 phrase_of(&shown)
             };
             let verb = if event.ongoing { "began" } else { "happened" };
+            date_check(event).ok()?;
             (
                 "date",
                 format!("this {verb} {phrase}"),
                 shown,
-                date_check(event).ok()?,
+                date_then_rest(event),
             )
         }
         About::Place => {
