@@ -5,7 +5,7 @@ use super::date::date_suffix;
 use crate::dataset::{Deck, DisputeAbout, Event, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, mentions_name, name_forms, sources_holding};
-use crate::questions::{CardSpec, Question, distractors};
+use crate::questions::{CardSpec, Question, distractors, fair};
 use rand::Rng;
 
 pub(super) fn place_check<'a>(
@@ -99,15 +99,30 @@ pub(in crate::questions) fn tied_to(deck: &Deck, event: &Event, other: &str) -> 
     let overlaps = |o: &Event| {
         o.date.first_day() <= event.end().last_day() && event.date.first_day() <= o.end().last_day()
     };
-    deck.events
+    let at_once: Vec<&Event> = deck
+        .events
         .iter()
         .filter(|o| o.id != event.id && overlaps(o))
+        .collect();
+    if let Some(o) = at_once.iter().find(|o| {
+        o.place
+            .as_deref()
+            .is_some_and(|p| distractors::same_name_as(p, other))
+    }) {
+        return Some(format!("`{}` happened there at the same time", o.id));
+    }
+    // A deed of the same sort at the same time, told of that place ("massacres in Tan Lap
+    // (Tay Ninh), Ba Chuc (An Giang)" beside "civilians massacred in three communes").
+    at_once
+        .iter()
         .find(|o| {
-            o.place
-                .as_deref()
-                .is_some_and(|p| distractors::same_name_as(p, other))
+            fair::tells_title(&o.title, &event.title)
+                && (mentions_name(deck, &o.summary, other)
+                    || o.sources
+                        .iter()
+                        .any(|s| mentions_name(deck, &s.quote, other)))
         })
-        .map(|o| format!("`{}` happened there at the same time", o.id))
+        .map(|o| format!("`{}`, a deed of the same sort then, names it", o.id))
 }
 
 pub(super) fn place(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {
