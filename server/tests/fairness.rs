@@ -164,8 +164,8 @@ fn a_question_on_when_cites_what_happened_not_only_the_date() {
 
 #[test]
 fn a_place_the_deck_ties_to_the_event_is_never_a_wrong_one() {
-    // From the deck: River Town fell on 7 January 1979, the day Big City did; River Town's
-    // own quote names Port Town.
+    // From the deck: River Town fell on 7 January 1979, the day Big City did; the Old Town
+    // market fire's own quote names Port Town.
     for seed in 0..60 {
         let q = question("capital-taken/place", seed);
         assert!(
@@ -173,16 +173,22 @@ fn a_place_the_deck_ties_to_the_event_is_never_a_wrong_one() {
             "{:?}",
             q.choices
         );
-        if let Some(q) = tricky().question("river-town-taken/place", seed) {
-            assert!(
-                !q.choices.iter().any(|c| c == "Port Town"),
-                "{:?}",
-                q.choices
-            );
-        }
+        let q = question("market-burned/place", seed);
+        assert!(
+            !q.choices.iter().any(|c| c == "Port Town"),
+            "{:?}",
+            q.choices
+        );
         let q = question("capital-taken/true_false", seed);
         let st = q.statement.unwrap();
         assert!(!(st.about == "place" && st.shown == "River Town"), "{st:?}");
+        // The border raid's month also saw a "border raiding season" told near Port Town.
+        let q = question("border-raid/place", seed);
+        assert!(
+            !q.choices.iter().any(|c| c == "Port Town"),
+            "{:?}",
+            q.choices
+        );
     }
 }
 
