@@ -41,10 +41,10 @@ pub(super) fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question
     }
 }
 
-/// "Reported by ..." at the start of the back, as a sentence begins.
+/// "Reported by ..." at the start of the back, as a sentence begins (past a quote mark).
 fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    match s.char_indices().find(|(_, c)| c.is_alphabetic()) {
+        Some((i, c)) => format!("{}{}{}", &s[..i], c.to_uppercase(), &s[i + c.len_utf8()..]),
+        None => s.to_string(),
+    }
 }

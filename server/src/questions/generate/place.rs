@@ -83,16 +83,16 @@ pub(super) fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
 /// Thap"), or another event at the same time is placed there (one offensive, two provinces).
 /// Such a place is never offered as a wrong one; `None` when nothing ties it.
 pub(in crate::questions) fn tied_to(deck: &Deck, event: &Event, other: &str) -> Option<String> {
-    if mentions_name(deck, &event.title, other) {
+    if names_place(deck, &event.title, other) {
         return Some("the title names it".into());
     }
-    if mentions_name(deck, &event.summary, other) {
+    if names_place(deck, &event.summary, other) {
         return Some("the summary names it".into());
     }
     if event
         .sources
         .iter()
-        .any(|s| mentions_name(deck, &s.quote, other))
+        .any(|s| names_place(deck, &s.quote, other))
     {
         return Some("a quote of the event names it".into());
     }
@@ -117,10 +117,8 @@ pub(in crate::questions) fn tied_to(deck: &Deck, event: &Event, other: &str) -> 
         .iter()
         .find(|o| {
             fair::tells_title(&o.title, &event.title)
-                && (mentions_name(deck, &o.summary, other)
-                    || o.sources
-                        .iter()
-                        .any(|s| mentions_name(deck, &s.quote, other)))
+                && (names_place(deck, &o.summary, other)
+                    || o.sources.iter().any(|s| names_place(deck, &s.quote, other)))
         })
         .map(|o| format!("`{}`, a deed of the same sort then, names it", o.id))
 }
@@ -145,4 +143,17 @@ pub(super) fn place(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl 
         sources,
     };
     build(deck, card, event, parts, rng)
+}
+
+/// True when `text` names `place` in any of its forms, or without the word for its kind
+/// ("Ba Chuc (An Giang)" names "An Giang province").
+fn names_place(deck: &Deck, text: &str, place: &str) -> bool {
+    if mentions_name(deck, text, place) {
+        return true;
+    }
+    let town = place.split(',').next().unwrap_or(place).trim();
+    ["province", "town", "city", "district", "island", "commune"]
+        .iter()
+        .filter_map(|kind| town.strip_suffix(kind))
+        .any(|bare| fair::mentions(text, bare.trim()))
 }
