@@ -62,6 +62,100 @@ integer_id!(
     AssignmentId
 );
 
+/// An id that is text: a slug written in a dataset, or made of slugs.
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(id: impl Into<String>) -> Self {
+                $name(id.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        // Hashes and orders as its text, so maps keyed by the id are looked up with a `&str`.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                $name(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                $name(id.to_owned())
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.0.as_bytes())))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                String::column_result(value).map($name)
+            }
+        }
+    };
+}
+
+text_id!(
+    /// A deck (`decks.id`): the `[deck]` id of its file (an uploaded deck's is namespaced).
+    DeckId
+);
+text_id!(
+    /// An event (`events.id`): the slug written in the dataset.
+    EventId
+);
+text_id!(
+    /// A card (`cards.id`): one fact of one event, `event_id/kind` (`kufns-founded/date`).
+    CardId
+);
+
 /// A review's id: a UUID, written by the device that took the answer (or by the server for the
 /// study form), unique per learner. Kept as its text form: that is what the API carries and
 /// what the `reviews` table stores today; how it is stored is decided in [`ToSql`] alone.
@@ -175,6 +269,39 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         let err = conn
             .query_row("SELECT 'x'", [], |r| r.get::<_, UserId>(0))
+            .unwrap_err();
+        assert!(
+            matches!(err, rusqlite::Error::InvalidColumnType(..)),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn text_ids_are_their_bare_text_in_sql_json_and_pages() {
+        let card = CardId::new("kufns-founded/date");
+        assert_eq!(
+            serde_json::to_string(&card).unwrap(),
+            r#""kufns-founded/date""#
+        );
+        assert_eq!(
+            serde_json::from_str::<DeckId>(r#""vietnam-1975""#).unwrap(),
+            DeckId::new("vietnam-1975")
+        );
+        assert_eq!(EventId::new("fall-of-saigon").to_string(), "fall-of-saigon");
+        let conn = Connection::open_in_memory().unwrap();
+        let (text, back): (String, CardId) = conn
+            .query_row("SELECT ?1, ?1", [&card], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!((text.as_str(), back), ("kufns-founded/date", card.clone()));
+        let typed: Option<String> = conn
+            .query_row("SELECT typeof(?1)", [&card], |r| r.get(0))
+            .unwrap();
+        assert_eq!(typed.as_deref(), Some("text"));
+        // A map keyed by ids is looked up by the text.
+        let map = std::collections::HashMap::from([(card, 1)]);
+        assert_eq!(map.get("kufns-founded/date"), Some(&1));
+        let err = conn
+            .query_row("SELECT 7", [], |r| r.get::<_, CardId>(0))
             .unwrap_err();
         assert!(
             matches!(err, rusqlite::Error::InvalidColumnType(..)),
