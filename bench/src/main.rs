@@ -278,7 +278,7 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         .catalog
         .deck_cards(seed::SYNC_DECK)
         .take(cfg.sync_cards)
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     anyhow::ensure!(
         sync_cards.len() == cfg.sync_cards,

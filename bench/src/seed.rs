@@ -131,7 +131,7 @@ pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seed
         .clone();
     let study_cards: Vec<String> = catalog
         .deck_cards(&study_deck)
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     let pool = chronicle::db::open_pool(db)?;
     let mut conn = pool.get()?;

@@ -188,7 +188,7 @@ async fn main() {
         .cards
         .iter()
         .take(CARDS)
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     assert_eq!(cards.len(), CARDS);
     let client = reqwest::Client::new();

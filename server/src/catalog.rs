@@ -1,7 +1,7 @@
 //! Every deck loaded from `questions/`, with the cards each offers: what the app studies from.
 
 use crate::dataset::{self, DatasetErrors, Deck};
-use crate::ids::UserId;
+use crate::ids::{CardId, UserId};
 use crate::questions::{self, CardSpec, Prepared, Question};
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,7 +19,7 @@ pub struct Catalog {
     pub cards: Vec<CardSpec>,
     /// Per card (same index as `cards`): the work its questions share whatever the draw.
     prepared: Vec<Prepared>,
-    card_index: HashMap<String, usize>,
+    card_index: HashMap<CardId, usize>,
     deck_index: HashMap<String, usize>,
     /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
     owners: HashMap<String, UserId>,

@@ -4,6 +4,7 @@
 
 use crate::classes::selection::{self, Selection};
 use crate::dataset::Deck;
+use crate::ids::CardId;
 use crate::questions::{CardSpec, Kind};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
@@ -90,7 +91,7 @@ impl Focus {
         bad.extend(
             self.card
                 .iter()
-                .filter(|id| !deck_cards.iter().any(|c| &c.id == *id))
+                .filter(|id| !deck_cards.iter().any(|c| c.id == id.as_str()))
                 .map(|id| format!("card `{id}`")),
         );
         if bad.is_empty() {
@@ -105,7 +106,7 @@ impl Focus {
         &self,
         deck: &Deck,
         deck_cards: impl IntoIterator<Item = &'a CardSpec>,
-    ) -> Option<HashSet<String>> {
+    ) -> Option<HashSet<CardId>> {
         if self.is_whole_deck() {
             return None;
         }

@@ -92,6 +92,15 @@ macro_rules! text_id {
             }
         }
 
+        // Reads as its text wherever text is wanted (a lookup, a format, a template), so a
+        // `&CardId` goes where a `&str` does; the other way needs `new`, which is the point.
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         // Hashes and orders as its text, so maps keyed by the id are looked up with a `&str`.
         impl std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {

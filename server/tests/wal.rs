@@ -82,7 +82,8 @@ async fn the_wal_stays_small_under_four_syncing_clients_and_shrinks_after() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("chronicle.db");
     let catalog = chronicle::catalog::Catalog::load(&questions()).unwrap();
-    let cards: Arc<Vec<String>> = Arc::new(catalog.cards.iter().map(|c| c.id.clone()).collect());
+    let cards: Arc<Vec<String>> =
+        Arc::new(catalog.cards.iter().map(|c| c.id.to_string()).collect());
     let server = Server::start(&db, &questions()).await;
     let base = server.base.clone();
     let mut tokens = Vec::new();

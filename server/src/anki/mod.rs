@@ -13,6 +13,7 @@ pub mod package;
 pub mod schedule;
 
 use crate::clock::Instant;
+use crate::ids::CardId;
 
 pub use package::{ApkgError, write};
 
@@ -41,7 +42,7 @@ pub struct NoteFields {
     pub summary: String,
     /// One line per source: the citation and the quote that locates the fact.
     pub source: Vec<String>,
-    pub card_id: String,
+    pub card_id: CardId,
 }
 
 /// One note and its one card.

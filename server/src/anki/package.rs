@@ -388,7 +388,7 @@ mod tests {
                 notes.push(Note {
                     fields: NoteFields {
                         question: format!("Q{i}"),
-                        card_id: format!("e{i}/date"),
+                        card_id: format!("e{i}/date").into(),
                         ..Default::default()
                     },
                     deck: 0,

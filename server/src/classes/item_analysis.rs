@@ -4,13 +4,14 @@
 //! their score on the assignment), and which wrong answers the stronger and the weaker half
 //! gave. Pure: it takes each student's first answers and returns figures with their counts.
 
+use crate::ids::CardId;
 use std::collections::{BTreeMap, HashMap};
 
 /// One student's first answer to one card of the assignment.
 #[derive(Debug, Clone)]
 pub struct FirstAnswer {
     pub student: i64,
-    pub card: String,
+    pub card: CardId,
     pub correct: bool,
     pub given: String,
 }
@@ -77,7 +78,7 @@ impl Flag {
 
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub card: String,
+    pub card: CardId,
     /// Every student's first answer.
     pub all: Tally,
     /// `None` below [`MIN_ANSWERS`].
@@ -105,7 +106,7 @@ pub struct Analysis {
 
 /// Analyses the first answers to `cards`. Students are ranked by how many of the
 /// assignment's cards they got right first time (ties by id, so the result is stable).
-pub fn analyse(cards: &[String], answers: &[FirstAnswer]) -> Analysis {
+pub fn analyse(cards: &[CardId], answers: &[FirstAnswer]) -> Analysis {
     let mut score: HashMap<i64, usize> = HashMap::new();
     for a in answers {
         *score.entry(a.student).or_default() += usize::from(a.correct);
@@ -225,7 +226,7 @@ mod tests {
             answers.push(answer(s, "b", s < 4, if s < 7 { "1980" } else { "1990" }));
             answers.push(answer(s, "c", [0, 5, 9].contains(&s), ""));
         }
-        let cards: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let cards: Vec<CardId> = ["a", "b", "c", "d"].map(CardId::from).to_vec();
         let r = analyse(&cards, &answers);
         // Scores: 0 -> 3; 1, 2, 3, 5 -> 2; 4, 6, 7, 8, 9 -> 1. Ranked: 0 1 2 3 5 4 6 7 8 9.
         assert_eq!((r.students, r.group, r.half), (10, 3, 5)); // ceil(2.7) = 3
@@ -288,13 +289,13 @@ mod tests {
     #[test]
     fn small_classes_get_a_facility_but_no_discrimination() {
         let answers: Vec<FirstAnswer> = (0..6).map(|s| answer(s, "a", s < 1, "x")).collect();
-        let r = analyse(&["a".to_string()], &answers);
+        let r = analyse(&[CardId::from("a")], &answers);
         assert_eq!(r.group, 0);
         let a = &r.items[0];
         assert!((a.facility.unwrap() - 1.0 / 6.0).abs() < 1e-9);
         assert_eq!(a.discrimination, None);
         assert_eq!(a.flags, [Flag::TooHard]);
-        let few = analyse(&["a".to_string()], &answers[..4]);
+        let few = analyse(&[CardId::from("a")], &answers[..4]);
         assert_eq!(few.items[0].facility, None, "4 answers are not enough");
         assert!(few.items[0].flags.is_empty());
     }

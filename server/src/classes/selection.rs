@@ -3,6 +3,7 @@
 //! review assignment instead names its cards one by one.
 
 use crate::dataset::Deck;
+use crate::ids::CardId;
 use crate::questions::{CardSpec, Kind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -78,7 +79,7 @@ pub fn resolve<'a>(
     deck: &Deck,
     deck_cards: impl IntoIterator<Item = &'a CardSpec>,
     selection: &Selection,
-) -> Vec<String> {
+) -> Vec<CardId> {
     if !selection.cards.is_empty() {
         let wanted: HashSet<&str> = selection.cards.iter().map(String::as_str).collect();
         return deck_cards
@@ -187,13 +188,17 @@ mod tests {
     fn exact_cards_win_and_unknown_names_are_reported() {
         let catalog = fixture();
         let deck = &catalog.decks[0];
-        let some: Vec<String> = catalog
+        let some: Vec<CardId> = catalog
             .deck_cards(&deck.id)
             .take(2)
             .map(|c| c.id.clone())
             .collect();
         let sel = Selection {
-            cards: vec![some[1].clone(), some[0].clone(), "no-such/date".into()],
+            cards: vec![
+                some[1].to_string(),
+                some[0].to_string(),
+                "no-such/date".into(),
+            ],
             ..Default::default()
         };
         assert_eq!(resolve(deck, catalog.deck_cards(&deck.id), &sel), some);

@@ -4,7 +4,7 @@
 use super::review_id::with_text;
 use super::study::{learner_states, review_count};
 use crate::clock::Instant;
-use crate::ids::UserId;
+use crate::ids::{CardId, UserId};
 use crate::srs::{CardState, Rating, Review, fuzz};
 use rusqlite::Connection;
 use rusqlite::types::Type;
@@ -23,7 +23,7 @@ pub struct HistoryEntry {
 /// and the answers agree.
 pub struct LearnerHistory {
     pub settings: crate::srs::Settings,
-    pub states: HashMap<String, CardState>,
+    pub states: HashMap<CardId, CardState>,
     pub answers: Vec<HistoryEntry>,
 }
 

@@ -3,7 +3,7 @@
 
 use crate::clock::Instant;
 use crate::db::study::row_to_state;
-use crate::ids::UserId;
+use crate::ids::{CardId, UserId};
 use crate::srs::CardState;
 use crate::stats::Answer;
 use rusqlite::{Connection, params};
@@ -29,10 +29,10 @@ pub fn answers(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<Answe
 }
 
 /// Every card state of the learner, by card id.
-pub fn states(conn: &Connection, user_id: UserId) -> rusqlite::Result<HashMap<String, CardState>> {
+pub fn states(conn: &Connection, user_id: UserId) -> rusqlite::Result<HashMap<CardId, CardState>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |row| {
-        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+        Ok((row.get::<_, CardId>("card_id")?, row_to_state(row)?))
     })?;
     rows.collect()
 }
@@ -50,7 +50,7 @@ pub struct Past {
 pub fn history(
     conn: &Connection,
     user_id: UserId,
-    card_ids: &[String],
+    card_ids: &[CardId],
 ) -> rusqlite::Result<Vec<Past>> {
     let mut out = Vec::new();
     let mut stmt = conn.prepare_cached(

@@ -3,7 +3,7 @@
 
 use super::review_id::{Stored, with_text};
 use crate::clock::Instant;
-use crate::ids::{ReviewId, UserId};
+use crate::ids::{CardId, ReviewId, UserId};
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::types::Type;
@@ -150,7 +150,7 @@ pub fn learner_log(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<L
 }
 
 /// Every card this learner has a state for.
-pub fn card_ids_with_state(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<String>> {
+pub fn card_ids_with_state(conn: &Connection, user_id: UserId) -> rusqlite::Result<Vec<CardId>> {
     let mut stmt = conn.prepare_cached("SELECT card_id FROM card_states WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |r| r.get(0))?;
     rows.collect()
@@ -168,10 +168,10 @@ pub fn review_count(conn: &Connection, user_id: UserId) -> rusqlite::Result<i64>
 pub fn learner_states(
     conn: &Connection,
     user_id: UserId,
-) -> rusqlite::Result<HashMap<String, CardState>> {
+) -> rusqlite::Result<HashMap<CardId, CardState>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM card_states WHERE user_id = ?1")?;
     let rows = stmt.query_map([user_id], |row| {
-        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+        Ok((row.get::<_, CardId>("card_id")?, row_to_state(row)?))
     })?;
     rows.collect()
 }
@@ -181,7 +181,7 @@ pub fn deck_states(
     conn: &Connection,
     user_id: UserId,
     deck_id: &str,
-) -> rusqlite::Result<HashMap<String, CardState>> {
+) -> rusqlite::Result<HashMap<CardId, CardState>> {
     // CROSS JOIN keeps this order: the learner's own states first (a range of the primary
     // key), then each one's card. Left to itself SQLite walked every card of the deck and
     // probed for a state, ~600 lookups on each study page (a third of the server's CPU under
@@ -191,7 +191,7 @@ pub fn deck_states(
          WHERE s.user_id = ?1 AND c.deck_id = ?2 AND c.retired = 0",
     )?;
     let rows = stmt.query_map(params![user_id, deck_id], |row| {
-        Ok((row.get::<_, String>("card_id")?, row_to_state(row)?))
+        Ok((row.get::<_, CardId>("card_id")?, row_to_state(row)?))
     })?;
     rows.collect()
 }

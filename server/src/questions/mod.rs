@@ -11,6 +11,7 @@ pub mod order;
 pub mod when;
 
 use crate::dataset::Deck;
+use crate::ids::CardId;
 pub use answer::Expected;
 pub use fair::{Rule, Why};
 pub use generate::{Prepared, QuestionRng, generate, generate_with, source_refs};
@@ -101,7 +102,7 @@ impl fmt::Display for Kind {
 /// (`event_id/figure-2`) in the order the dataset lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CardSpec {
-    pub id: String,
+    pub id: CardId,
     pub deck_id: String,
     pub subject_id: String,
     pub kind: Kind,
@@ -144,7 +145,7 @@ pub struct Statement {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Question {
     /// The card's id.
-    pub id: String,
+    pub id: CardId,
     pub kind: Kind,
     pub event_ids: Vec<String>,
     pub prompt: String,
@@ -171,7 +172,7 @@ pub struct Question {
 /// A card the deck would have, left out because a fairness rule stops it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suppressed {
-    pub card_id: String,
+    pub card_id: CardId,
     pub kind: Kind,
     /// Line of the event or quote in the deck file.
     pub line: usize,
@@ -190,7 +191,7 @@ pub fn cards_and_suppressed(deck: &Deck) -> (Vec<CardSpec>, Vec<Suppressed>) {
     let mut out = Vec::new();
     let mut suppressed = Vec::new();
     let card = |subject: &str, kind: Kind, suffix: String, figure: Option<usize>| CardSpec {
-        id: format!("{subject}/{suffix}"),
+        id: CardId::new(format!("{subject}/{suffix}")),
         deck_id: deck.id.clone(),
         subject_id: subject.to_string(),
         kind,

@@ -263,13 +263,13 @@ mod tests {
     #[test]
     fn a_learners_package_holds_their_studied_cards_within_the_limit() {
         let catalog = fixture();
-        let ids: Vec<String> = catalog.cards.iter().map(|c| c.id.clone()).collect();
+        let ids: Vec<crate::ids::CardId> = catalog.cards.iter().map(|c| c.id.clone()).collect();
         let history = || LearnerHistory {
             settings: Settings::default(),
             states: HashMap::from([
                 (ids[4].clone(), state(Phase::Review)),
                 (ids[1].clone(), state(Phase::Learning)),
-                ("retired-event/date".to_string(), state(Phase::Review)),
+                ("retired-event/date".into(), state(Phase::Review)),
             ]),
             answers: Vec::new(),
         };

@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::clock::now;
 use crate::db::users::Role;
 use crate::db::{self, study as store};
+use crate::ids::CardId;
 use crate::questions::Kind;
 use crate::routes::classes::report::{MyAssignment, my_assignments};
 use crate::routes::state::AppState;
@@ -74,7 +75,7 @@ struct DashboardPage {
 fn deck_row(
     catalog: &Catalog,
     deck: &crate::dataset::Deck,
-    states: &HashMap<String, CardState>,
+    states: &HashMap<CardId, CardState>,
     new_allowed: usize,
     now: i64,
 ) -> DeckRow {
@@ -175,7 +176,7 @@ pub async fn show(
             // One read of the learner's states, each put with its deck by the catalog: the
             // cards a deck offers now are exactly its unretired ones (the import retires the
             // rest), which `deck_states` asked SQLite to look up card by card.
-            let mut states: HashMap<String, HashMap<String, CardState>> = deck_ids
+            let mut states: HashMap<String, HashMap<CardId, CardState>> = deck_ids
                 .iter()
                 .map(|id| (id.clone(), HashMap::new()))
                 .collect();

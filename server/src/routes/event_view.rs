@@ -4,6 +4,7 @@
 use crate::catalog::Catalog;
 use crate::classes::selection::event_of;
 use crate::dataset::{Deck, Event};
+use crate::ids::CardId;
 use crate::questions::{CardSpec, SourceRef, source_refs};
 use crate::routes::study::{EventNote, event_note};
 use crate::srs::{CardState, Standing, Tally};
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 
 /// The learner's states and answer tallies, by card id.
 pub struct Knowledge {
-    pub states: HashMap<String, CardState>,
+    pub states: HashMap<CardId, CardState>,
     pub tallies: HashMap<String, Tally>,
 }
 
@@ -25,7 +26,7 @@ impl Knowledge {
 }
 
 pub struct CardRow {
-    pub id: String,
+    pub id: CardId,
     pub kind: String,
     pub standing: Standing,
 }

@@ -5,6 +5,7 @@ use crate::auth::extract::CurrentUser;
 use crate::classes::selection::event_of;
 use crate::clock::now;
 use crate::db;
+use crate::ids::CardId;
 use crate::routes::state::AppState;
 use crate::srs::{DayClock, Standing, Tally};
 use crate::stats::chart::{self, Bars, Heatmap, iso_day, short_day};
@@ -115,7 +116,7 @@ pub fn build(
     page: PageCtx,
     catalog: &crate::catalog::Catalog,
     answers: &[Answer],
-    states: &std::collections::HashMap<String, crate::srs::CardState>,
+    states: &std::collections::HashMap<CardId, crate::srs::CardState>,
     clock: &DayClock,
     now: i64,
 ) -> StatsPage {

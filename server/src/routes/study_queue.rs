@@ -3,7 +3,7 @@
 
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
-use crate::ids::AssignmentId;
+use crate::ids::{AssignmentId, CardId};
 
 use crate::db::classes::{self as class_store, Assignment};
 use crate::db::study as store;
@@ -115,7 +115,7 @@ pub fn locate(
     let today = user.clock.start_of_day(now);
     if let Some((a, joined_at)) = scope {
         let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
-        let cards: std::collections::HashSet<String> = class_store::assignment_cards(conn, a.id)?
+        let cards: std::collections::HashSet<CardId> = class_store::assignment_cards(conn, a.id)?
             .into_iter()
             .collect();
         // Looked up by the deck's own cards only, so states of other decks do no harm.

@@ -6,6 +6,7 @@
 use crate::auth::extract::CurrentUser;
 use crate::clock::moment;
 use crate::db::{self, study as store};
+use crate::ids::CardId;
 use crate::questions::SourceRef;
 use crate::routes::event_view::{self, CardRow, Knowledge};
 use crate::routes::state::AppState;
@@ -98,7 +99,7 @@ pub async fn show(
     };
     let user_id = user.id;
     let deck_id = deck.id.clone();
-    let chosen_cards: Vec<String> = chosen
+    let chosen_cards: Vec<CardId> = chosen
         .map(|e| {
             event_view::cards_of(&catalog, deck, e)
                 .iter()

@@ -6,7 +6,7 @@
 //! while another event is left, so a learner does not answer sixty "When?" in a row.
 
 use super::CardState;
-use crate::ids::UserId;
+use crate::ids::{CardId, UserId};
 use crate::questions::{CardSpec, Kind};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -15,7 +15,7 @@ use std::collections::{HashMap, VecDeque};
 /// A card of the deck being studied, with this learner's state if they have seen it.
 #[derive(Debug, Clone)]
 pub struct Candidate<'a> {
-    pub card_id: &'a str,
+    pub card_id: &'a CardId,
     pub kind: Kind,
     /// The event (or quote) the card asks about.
     pub subject: &'a str,
@@ -30,7 +30,7 @@ pub struct Candidate<'a> {
 /// shows the same card and the cards a learner meets follow the interleaved order.
 pub fn candidates<'a>(
     deck_cards: impl Iterator<Item = &'a CardSpec>,
-    states: &HashMap<String, CardState>,
+    states: &HashMap<CardId, CardState>,
     keep: impl Fn(&CardSpec) -> bool,
     seed: u64,
 ) -> Vec<Candidate<'a>> {
@@ -148,14 +148,14 @@ pub fn interleave(items: &[(Kind, &str)], seed: u64) -> Vec<usize> {
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Plan<'a> {
-    pub due: Vec<&'a str>,
-    pub new: Vec<&'a str>,
+    pub due: Vec<&'a CardId>,
+    pub new: Vec<&'a CardId>,
     /// Answered wrong and not due yet: shown again once nothing else is left.
-    pub retry: Vec<&'a str>,
+    pub retry: Vec<&'a CardId>,
 }
 
 impl<'a> Plan<'a> {
-    pub fn next(&self) -> Option<&'a str> {
+    pub fn next(&self) -> Option<&'a CardId> {
         self.due
             .first()
             .or(self.new.first())
@@ -222,7 +222,8 @@ mod tests {
         state: Option<CardState>,
     ) -> Candidate<'static> {
         Candidate {
-            card_id: id,
+            // A test's few ids live as long as the test binary.
+            card_id: Box::leak(Box::new(CardId::new(id))),
             kind,
             subject: id.split('/').next().unwrap(),
             position,
@@ -256,10 +257,10 @@ mod tests {
             "in the learner's order, limit respected"
         );
         assert_eq!(p.retry, vec!["c/date"]);
-        assert_eq!(p.next(), Some("b/date"));
+        assert_eq!(p.next().map(CardId::as_str), Some("b/date"));
         assert_eq!(p.remaining(), 5);
         let only_retry = plan(&cards[2..4], now, 0);
-        assert_eq!(only_retry.next(), Some("c/date"));
+        assert_eq!(only_retry.next().map(CardId::as_str), Some("c/date"));
     }
 
     #[test]

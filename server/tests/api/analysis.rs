@@ -75,7 +75,7 @@ async fn item_analysis_figures_match_a_class_whose_answers_are_known() {
         .cards
         .iter()
         .filter(|c| c.id.ends_with("/date"))
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect();
     cards.sort();
     let [a, b, c, d] = [0, 1, 2, 3].map(|i| cards[i].clone());

@@ -345,7 +345,7 @@ impl TestApp {
             .cards
             .iter()
             .take(n)
-            .map(|c| c.id.clone())
+            .map(|c| c.id.to_string())
             .collect()
     }
 

@@ -579,7 +579,7 @@ async fn the_timeline_marks_each_event_by_how_well_its_cards_are_known() {
             .cards
             .iter()
             .filter(|c| c.subject_id == event)
-            .map(|c| c.id.clone())
+            .map(|c| c.id.to_string())
             .collect()
     };
     let t = now_ms() - 3 * DAY_MS;

@@ -2,7 +2,7 @@
 
 use crate::classes::goal::Goal;
 use crate::classes::selection::Selection;
-use crate::ids::{AssignmentId, ClassId, UserId};
+use crate::ids::{AssignmentId, CardId, ClassId, UserId};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ pub fn assignment(
 pub fn assignment_cards(
     conn: &Connection,
     assignment_id: AssignmentId,
-) -> rusqlite::Result<Vec<String>> {
+) -> rusqlite::Result<Vec<CardId>> {
     let mut stmt =
         conn.prepare_cached("SELECT card_id FROM assignment_cards WHERE assignment_id = ?1")?;
     let rows = stmt.query_map([assignment_id], |r| r.get(0))?;
@@ -107,7 +107,7 @@ pub struct AssignmentInput<'a> {
     pub selection: &'a Selection,
     pub goal: Goal,
     pub due_date: Option<&'a str>,
-    pub cards: &'a [String],
+    pub cards: &'a [CardId],
 }
 
 /// Inserts (`id` None) or updates an assignment and its resolved cards, in one transaction.

@@ -7,7 +7,7 @@ use super::membership::{Member, members};
 use crate::classes::goal::Goal;
 use crate::classes::item_analysis::FirstAnswer;
 use crate::clock::Instant;
-use crate::ids::{AssignmentId, ClassId, UserId};
+use crate::ids::{AssignmentId, CardId, ClassId, UserId};
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
@@ -48,7 +48,7 @@ pub fn finished_cards(
     user_id: UserId,
     a: &Assignment,
     since: i64,
-) -> rusqlite::Result<std::collections::HashSet<String>> {
+) -> rusqlite::Result<std::collections::HashSet<CardId>> {
     let since = since.max(a.created_at);
     match a.goal {
         Goal::RightOnce => conn
@@ -60,7 +60,7 @@ pub fn finished_cards(
                  WHERE ac.assignment_id = ?2",
             )?
             .query_map(params![user_id, a.id, Instant::from_secs(since)], |r| {
-                r.get::<_, String>(0)
+                r.get::<_, CardId>(0)
             })?
             .collect(),
         Goal::Stability(days) => conn
@@ -69,7 +69,7 @@ pub fn finished_cards(
                  JOIN card_states s ON s.user_id = ?1 AND s.card_id = ac.card_id
                  WHERE ac.assignment_id = ?2 AND s.state = 'review' AND s.stability >= ?3",
             )?
-            .query_map(params![user_id, a.id, days], |r| r.get::<_, String>(0))?
+            .query_map(params![user_id, a.id, days], |r| r.get::<_, CardId>(0))?
             .collect(),
     }
 }
@@ -97,7 +97,7 @@ pub struct Roster {
 fn locate(
     row: &rusqlite::Row<'_>,
     slot: &HashMap<UserId, usize>,
-    index: &HashMap<String, usize>,
+    index: &HashMap<CardId, usize>,
 ) -> rusqlite::Result<Option<(usize, usize)>> {
     let card = index.get(row.get_ref(1)?.as_str()?).copied();
     let who = slot.get(&row.get::<_, UserId>(0)?).copied();
@@ -113,7 +113,7 @@ pub fn roster(
     assignments: &[Assignment],
     recent_since: Instant,
 ) -> rusqlite::Result<Roster> {
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<CardId, usize> = HashMap::new();
     let mut sets: Vec<Vec<usize>> = Vec::with_capacity(assignments.len());
     for a in assignments {
         let ids = assignment_cards(conn, a.id)?;
@@ -202,7 +202,7 @@ pub fn roster(
 /// A question the class gets wrong.
 #[derive(Debug, Clone)]
 pub struct MissedCard {
-    pub card_id: String,
+    pub card_id: CardId,
     pub answers: i64,
     pub misses: i64,
     pub students: i64,
@@ -217,8 +217,8 @@ impl MissedCard {
 }
 
 /// Every card of a class's assignments, once each, in the order first assigned.
-pub fn class_cards(conn: &Connection, class_id: ClassId) -> rusqlite::Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
+pub fn class_cards(conn: &Connection, class_id: ClassId) -> rusqlite::Result<Vec<CardId>> {
+    let mut out: Vec<CardId> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for a in assignments(conn, class_id)? {
         for card in assignment_cards(conn, a.id)? {
@@ -413,7 +413,7 @@ mod tests {
              INSERT INTO classes VALUES (1, 1, 'C', 'ABCDEFGH', 0, NULL);
              INSERT INTO class_members VALUES (1, 2, 100), (1, 3, 100);",
         );
-        let cards = vec!["e1/date".to_string(), "e2/date".into(), "e3/date".into()];
+        let cards: Vec<CardId> = vec!["e1/date".into(), "e2/date".into(), "e3/date".into()];
         for (title, goal) in [("once", Goal::RightOnce), ("strong", Goal::Stability(5.0))] {
             save_assignment(
                 &mut conn,

@@ -8,6 +8,7 @@ use crate::catalog::seed_for;
 use crate::clock::Instant;
 use crate::dataset::Deck;
 use crate::db::{self, study as study_store, sync as sync_store, users};
+use crate::ids::CardId;
 use crate::questions::{Question, stable_hash};
 use crate::routes::state::AppState;
 use crate::srs::queue;
@@ -121,7 +122,8 @@ impl From<Question> for QuestionOut {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct CardOut {
     /// `event-id/kind`, stable across dataset edits.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CardId,
     pub kind: String,
     pub event_ids: Vec<String>,
     /// Drawn for you: the same until you answer the card.
@@ -428,7 +430,7 @@ pub async fn study_pack(
     let new_allowed = (per_day - started_today).max(0) as usize;
     let due_now = queue::plan(&candidates, now, new_allowed);
     let ahead = queue::plan(&candidates, now + days * DAY, 0);
-    let mut order: Vec<&str> = due_now.due.clone();
+    let mut order: Vec<&CardId> = due_now.due.clone();
     order.extend(&due_now.new);
     order.extend(ahead.due.iter().filter(|id| !due_now.due.contains(id)));
     let events: HashMap<&str, &crate::dataset::Event> =

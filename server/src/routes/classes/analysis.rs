@@ -8,7 +8,7 @@ use crate::auth::extract::CurrentUser;
 use crate::classes::item_analysis::{self, Tally, WrongAnswer};
 use crate::db;
 use crate::db::classes::{self as store, Assignment, Class};
-use crate::ids::{AssignmentId, ClassId};
+use crate::ids::{AssignmentId, CardId, ClassId};
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
@@ -17,7 +17,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 pub struct ItemView {
-    pub card_id: String,
+    pub card_id: CardId,
     pub kind: String,
     pub prompt: String,
     pub answer: String,

@@ -173,7 +173,7 @@ pub async fn review_draft(
         let missed = store::missed_cards(conn, class_id, from, true, Some(MOST_MISSED))?;
         let cards: Vec<String> = missed
             .into_iter()
-            .map(|m| m.card_id)
+            .map(|m| m.card_id.into_string())
             .filter(|c| catalog.card(c).is_some())
             .collect();
         let Some(deck_id) = cards

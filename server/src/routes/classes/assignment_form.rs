@@ -12,7 +12,7 @@ use crate::clock::now;
 use crate::dataset::Deck;
 use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
-use crate::ids::{AssignmentId, ClassId, UserId};
+use crate::ids::{AssignmentId, CardId, ClassId, UserId};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
@@ -232,7 +232,7 @@ struct Valid {
     selection: Selection,
     goal: Goal,
     due_date: Option<String>,
-    cards: Vec<String>,
+    cards: Vec<CardId>,
 }
 
 /// Checks a posted form; `kept_due` is the saved due moment, which may stay as it is even

@@ -7,7 +7,7 @@ use crate::classes::csv_cell::text;
 use crate::classes::gradebook;
 use crate::clock::{Instant, moment};
 use crate::db::{self, classes as store};
-use crate::ids::{ClassId, UserId};
+use crate::ids::{CardId, ClassId, UserId};
 use crate::routes::classes::access::owned;
 use crate::routes::classes::report::{cell, class_report, question_text};
 use crate::routes::state::AppState;
@@ -133,7 +133,7 @@ pub async fn questions(
         .to_vec(),
     ];
     // Most missed first, then the questions nobody has answered yet, in deck order.
-    let mut ordered: Vec<&String> = stats.iter().map(|m| &m.card_id).collect();
+    let mut ordered: Vec<&CardId> = stats.iter().map(|m| &m.card_id).collect();
     ordered.extend(cards.iter().filter(|c| !by_card.contains_key(c.as_str())));
     for card_id in ordered {
         let (prompt, answer) = question_text(&state.catalog(), card_id);
@@ -144,7 +144,7 @@ pub async fn questions(
             .to_string();
         let row = match by_card.get(card_id.as_str()) {
             Some(m) => vec![
-                card_id.clone(),
+                card_id.to_string(),
                 kind,
                 text(&prompt),
                 text(&answer),
@@ -156,7 +156,7 @@ pub async fn questions(
                 m.common_wrong_count.to_string(),
             ],
             None => vec![
-                card_id.clone(),
+                card_id.to_string(),
                 kind,
                 text(&prompt),
                 text(&answer),

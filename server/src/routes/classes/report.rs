@@ -8,7 +8,7 @@ use crate::classes::goal;
 use crate::clock::{Instant, now};
 use crate::db;
 use crate::db::classes::{self as store, Activity, Assignment, Class, Member, MissedCard};
-use crate::ids::{AssignmentId, ClassId, UserId};
+use crate::ids::{AssignmentId, CardId, ClassId, UserId};
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
 use crate::web::error::PageError;
@@ -305,7 +305,7 @@ pub fn question_text(catalog: &Catalog, card_id: &str) -> (String, String) {
 pub const MOST_MISSED: usize = 20;
 
 pub struct MissedRow {
-    pub card_id: String,
+    pub card_id: CardId,
     pub kind: String,
     pub prompt: String,
     pub answer: String,
