@@ -128,7 +128,7 @@ pub fn seed(db: &Path, questions: &Path, plan: &SeedPlan) -> anyhow::Result<Seed
         .find(|d| d.id != SYNC_DECK)
         .context("no shipped deck in the questions folder")?
         .id
-        .clone();
+        .to_string();
     let study_cards: Vec<String> = catalog
         .deck_cards(&study_deck)
         .map(|c| c.id.to_string())

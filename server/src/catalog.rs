@@ -1,7 +1,7 @@
 //! Every deck loaded from `questions/`, with the cards each offers: what the app studies from.
 
 use crate::dataset::{self, DatasetErrors, Deck};
-use crate::ids::{CardId, UserId};
+use crate::ids::{CardId, DeckId, UserId};
 use crate::questions::{self, CardSpec, Prepared, Question};
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,9 +20,9 @@ pub struct Catalog {
     /// Per card (same index as `cards`): the work its questions share whatever the draw.
     prepared: Vec<Prepared>,
     card_index: HashMap<CardId, usize>,
-    deck_index: HashMap<String, usize>,
+    deck_index: HashMap<DeckId, usize>,
     /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
-    owners: HashMap<String, UserId>,
+    owners: HashMap<DeckId, UserId>,
 }
 
 impl Catalog {

@@ -3,6 +3,7 @@
 //! collide with the shipped deck's or another teacher's.
 
 use crate::dataset::{Deck, csv_deck, read_deck};
+use crate::ids::DeckId;
 use crate::questions::lint;
 use rand::Rng;
 use std::path::Path;
@@ -151,7 +152,7 @@ pub fn too_big(bytes: usize) -> String {
 /// Puts the deck and its events and quotes under `key`, and every reference between them.
 fn namespace(deck: &mut Deck, key: &str) {
     let ns = |id: &str| namespaced(key, id);
-    deck.id = key.to_string();
+    deck.id = DeckId::new(key.to_string());
     for e in &mut deck.events {
         e.id = ns(&e.id);
         for d in &mut e.disputes {

@@ -393,7 +393,7 @@ pub fn write(deck: &Deck, strip: &str) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|_| deck.id.starts_with("t."))
-        .unwrap_or_else(|| deck.id.clone());
+        .unwrap_or_else(|| deck.id.to_string());
     let deck_id = if crate::dataset::is_slug(&deck_id) {
         deck_id
     } else {

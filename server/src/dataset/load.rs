@@ -3,6 +3,7 @@
 
 use super::date::{HistDate, Precision};
 use super::model::*;
+use crate::ids::DeckId;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -535,7 +536,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
     }
 
     let mut deck = Deck {
-        id: String::new(),
+        id: DeckId::default(),
         title: String::new(),
         description: String::new(),
         language: String::new(),
@@ -550,7 +551,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
     if let Some(h) = deck_header {
         p.slug(&h.id, "deck id");
         p.non_empty(&h.title, "deck title");
-        deck.id = h.id.into_inner();
+        deck.id = DeckId::new(h.id.into_inner());
         deck.title = h.title.into_inner();
         deck.description = h.description;
         deck.language = h.language;

@@ -1,12 +1,13 @@
 //! The validated dataset: what the rest of Chronicle sees once a deck has loaded.
 
 use super::date::HistDate;
+use crate::ids::DeckId;
 use serde::Serialize;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Deck {
-    pub id: String,
+    pub id: DeckId,
     pub title: String,
     pub description: String,
     pub language: String,

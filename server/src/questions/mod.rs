@@ -11,7 +11,7 @@ pub mod order;
 pub mod when;
 
 use crate::dataset::Deck;
-use crate::ids::CardId;
+use crate::ids::{CardId, DeckId};
 pub use answer::Expected;
 pub use fair::{Rule, Why};
 pub use generate::{Prepared, QuestionRng, generate, generate_with, source_refs};
@@ -103,7 +103,7 @@ impl fmt::Display for Kind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CardSpec {
     pub id: CardId,
-    pub deck_id: String,
+    pub deck_id: DeckId,
     pub subject_id: String,
     pub kind: Kind,
     /// Index into the event's figures, for figure cards.

@@ -30,7 +30,7 @@ fn collection_start(days: &crate::srs::DayClock, t: i64) -> i64 {
 
 fn anki_deck(deck: &Deck) -> anki::Deck {
     anki::Deck {
-        id: deck.id.clone(),
+        id: deck.id.to_string(),
         name: deck.title.clone(),
         description: deck.description.clone(),
     }

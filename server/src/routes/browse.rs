@@ -4,6 +4,7 @@
 use crate::auth::extract::CurrentUser;
 use crate::dataset::{Deck, Event};
 use crate::db::{self, study as store};
+use crate::ids::DeckId;
 use crate::questions::SourceRef;
 use crate::routes::event_view::{self, CardRow, Knowledge};
 use crate::routes::state::AppState;
@@ -53,7 +54,7 @@ pub struct EventRow {
 #[template(path = "browse.html")]
 struct BrowsePage {
     page: PageCtx,
-    deck_id: String,
+    deck_id: DeckId,
     deck_title: String,
     q: String,
     q_error: Option<String>,

@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::clock::now;
 use crate::db::users::Role;
 use crate::db::{self, study as store};
-use crate::ids::CardId;
+use crate::ids::{CardId, DeckId};
 use crate::questions::Kind;
 use crate::routes::classes::report::{MyAssignment, my_assignments};
 use crate::routes::state::AppState;
@@ -35,7 +35,7 @@ pub struct EraRow {
 }
 
 pub struct DeckRow {
-    pub id: String,
+    pub id: DeckId,
     pub title: String,
     pub description: String,
     pub due: usize,
@@ -166,7 +166,7 @@ pub async fn show(
     let now = now();
     // Shipped decks, and the uploaded ones this user may see (their own, their classes').
     let shown = crate::routes::deck_access::decks_of(&state, &catalog, user.id).await?;
-    let deck_ids: Vec<String> = shown.iter().map(|d| d.id.clone()).collect();
+    let deck_ids: Vec<DeckId> = shown.iter().map(|d| d.id.clone()).collect();
     let clock = user.clock.clone();
     let lookup = std::sync::Arc::clone(&catalog);
     let (states, started, (answered, right), days, missed, today) =
@@ -176,7 +176,7 @@ pub async fn show(
             // One read of the learner's states, each put with its deck by the catalog: the
             // cards a deck offers now are exactly its unretired ones (the import retires the
             // rest), which `deck_states` asked SQLite to look up card by card.
-            let mut states: HashMap<String, HashMap<CardId, CardState>> = deck_ids
+            let mut states: HashMap<DeckId, HashMap<CardId, CardState>> = deck_ids
                 .iter()
                 .map(|id| (id.clone(), HashMap::new()))
                 .collect();

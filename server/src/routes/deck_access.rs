@@ -58,7 +58,8 @@ pub async fn decks_of<'a>(
         .decks
         .iter()
         .filter(|d| {
-            catalog.owner(&d.id).is_none() || visible.as_ref().is_none_or(|v| v.contains(&d.id))
+            catalog.owner(&d.id).is_none()
+                || visible.as_ref().is_none_or(|v| v.contains(d.id.as_str()))
         })
         .collect())
 }
@@ -71,7 +72,7 @@ pub async fn catalog_for(state: &AppState, user_id: UserId) -> Result<Arc<Catalo
         return Ok(catalog);
     };
     Ok(Arc::new(catalog.only(|d| {
-        catalog.owner(&d.id).is_none() || visible.contains(&d.id)
+        catalog.owner(&d.id).is_none() || visible.contains(d.id.as_str())
     })))
 }
 

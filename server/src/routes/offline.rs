@@ -3,6 +3,7 @@
 //! covers the study pages) and `GET /static/offline.js` (the page's script).
 
 use crate::auth::extract::CurrentUser;
+use crate::ids::DeckId;
 use crate::routes::state::AppState;
 use crate::routes::study_queue::StudyQuery;
 use crate::web::error::PageError;
@@ -18,7 +19,7 @@ const SCRIPT: &str = include_str!("../../../static/offline.js");
 #[template(path = "offline.html")]
 struct OfflinePage {
     page: PageCtx,
-    deck_id: String,
+    deck_id: DeckId,
     deck_title: String,
     username: String,
 }

@@ -6,7 +6,7 @@
 use crate::auth::extract::CurrentUser;
 use crate::clock::moment;
 use crate::db::{self, study as store};
-use crate::ids::CardId;
+use crate::ids::{CardId, DeckId};
 use crate::questions::SourceRef;
 use crate::routes::event_view::{self, CardRow, Knowledge};
 use crate::routes::state::AppState;
@@ -75,7 +75,7 @@ pub struct Selected {
 #[template(path = "timeline.html")]
 struct TimelinePage {
     page: PageCtx,
-    deck_id: String,
+    deck_id: DeckId,
     deck_title: String,
     eras: Vec<EraTrack>,
     selected: Option<Selected>,

@@ -8,7 +8,7 @@ use crate::catalog::seed_for;
 use crate::clock::Instant;
 use crate::dataset::Deck;
 use crate::db::{self, study as study_store, sync as sync_store, users};
-use crate::ids::CardId;
+use crate::ids::{CardId, DeckId};
 use crate::questions::{Question, stable_hash};
 use crate::routes::state::AppState;
 use crate::srs::queue;
@@ -31,7 +31,8 @@ pub fn deck_version(deck: &Deck) -> u64 {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DeckOut {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: DeckId,
     pub title: String,
     pub description: String,
     pub cards: usize,

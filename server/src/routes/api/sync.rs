@@ -175,7 +175,10 @@ pub async fn sync(
             |card| {
                 catalog.card(card).is_some_and(|c| {
                     catalog.owner(&c.deck_id).is_none_or(|o| {
-                        o == user_id || visible.as_ref().is_none_or(|v| v.contains(&c.deck_id))
+                        o == user_id
+                            || visible
+                                .as_ref()
+                                .is_none_or(|v| v.contains(c.deck_id.as_str()))
                     })
                 })
             },

@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::classes::title::MAX_TITLE;
 use crate::db::classes::{self as store, Assignment, Class};
 use crate::db::{self, users::Role};
-use crate::ids::{AssignmentId, ClassId, UserId};
+use crate::ids::{AssignmentId, ClassId, DeckId, UserId};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::web::error::PageError;
@@ -148,7 +148,7 @@ pub async fn show(
 
 /// What a review of the most missed questions asks: its deck, cards and a title to start from.
 pub struct ReviewDraft {
-    pub deck_id: String,
+    pub deck_id: DeckId,
     pub cards: Vec<String>,
     pub title: String,
 }

@@ -12,7 +12,7 @@ use crate::clock::now;
 use crate::dataset::Deck;
 use crate::db;
 use crate::db::classes::{self as store, Assignment, AssignmentInput, Class};
-use crate::ids::{AssignmentId, CardId, ClassId, UserId};
+use crate::ids::{AssignmentId, CardId, ClassId, DeckId, UserId};
 use crate::questions::Kind;
 use crate::routes::state::AppState;
 use crate::srs::days::DayClock;
@@ -139,7 +139,7 @@ fn form_page(
             .iter()
             .filter(|d| catalog.owner(&d.id).is_none_or(|o| o == user.id))
             .map(|d| Opt {
-                value: d.id.clone(),
+                value: d.id.to_string(),
                 label: d.title.clone(),
                 checked: d.id == deck.id,
             })
@@ -228,7 +228,7 @@ impl Errors {
 
 struct Valid {
     title: String,
-    deck_id: String,
+    deck_id: DeckId,
     selection: Selection,
     goal: Goal,
     due_date: Option<String>,
@@ -511,7 +511,7 @@ pub async fn review_form(
         })?;
     let form = AssignmentForm {
         title: draft.title,
-        deck: draft.deck_id,
+        deck: draft.deck_id.into_string(),
         cards: draft.cards,
         goal: "right_once".into(),
         due_date: review_due(&user.clock, now()),

@@ -8,6 +8,7 @@ use crate::auth::extract::{CurrentUser, MaybeUser};
 use crate::catalog::Catalog;
 use crate::dataset::Deck;
 use crate::db::{self, users::Role};
+use crate::ids::DeckId;
 use crate::routes::deck_access::{decks_of, may_see};
 use crate::routes::state::AppState;
 use crate::upload;
@@ -21,7 +22,7 @@ use askama::Template;
 const HARD_CAP: usize = 4 * upload::MAX_BYTES;
 
 pub struct DeckRow {
-    pub id: String,
+    pub id: DeckId,
     pub title: String,
     pub events: usize,
     pub cards: usize,
@@ -88,7 +89,7 @@ pub struct ClassLink {
 #[template(path = "deck.html")]
 struct DeckPage {
     page: PageCtx,
-    id: String,
+    id: DeckId,
     title: String,
     description: String,
     events: Vec<EventRow>,

@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::clock::now;
 use crate::dataset::Deck;
 use crate::db::{self, users::Role};
+use crate::ids::DeckId;
 use crate::questions::{Kind, Question};
 use crate::routes::state::AppState;
 use crate::upload::{self, Problem as DeckProblem};
@@ -101,7 +102,7 @@ struct UploadPage {
     heading: String,
     action: String,
     /// The deck a new version replaces, for the crumbs.
-    replaces: Option<(String, String)>,
+    replaces: Option<(DeckId, String)>,
     text: String,
     file_name: String,
     /// Every problem of the deck, in line order.
@@ -273,7 +274,14 @@ pub async fn upload_version(
     user.verify_csrf(&form.csrf_token)?;
     let catalog = state.catalog();
     let deck = owned_deck(&catalog, &user, &path)?.clone();
-    handle_upload(&state, &user, Some(deck.clone()), deck.id, form).await
+    handle_upload(
+        &state,
+        &user,
+        Some(deck.clone()),
+        deck.id.into_string(),
+        form,
+    )
+    .await
 }
 
 async fn handle_upload(

@@ -6,7 +6,7 @@ use crate::catalog::{Catalog, seed_for};
 use crate::clock::{Instant, now};
 use crate::db::{self, study as store};
 use crate::focus::Focus;
-use crate::ids::{AssignmentId, ReviewId};
+use crate::ids::{AssignmentId, DeckId, ReviewId};
 use crate::questions::{Question, SourceRef, answer};
 use crate::routes::state::AppState;
 use crate::routes::study::grade::{AnswerForm, Graded, grade};
@@ -33,7 +33,7 @@ pub const STALE_MESSAGE: &str = "This card was answered meanwhile, in another ta
 #[template(path = "study.html")]
 struct StudyPage {
     page: PageCtx,
-    deck_id: String,
+    deck_id: DeckId,
     deck_title: String,
     mode: &'static str,
     assignment_id: Option<AssignmentId>,
