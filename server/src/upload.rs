@@ -3,7 +3,7 @@
 //! collide with the shipped deck's or another teacher's.
 
 use crate::dataset::{Deck, csv_deck, read_deck};
-use crate::ids::DeckId;
+use crate::ids::{DeckId, EventId};
 use crate::questions::lint;
 use rand::Rng;
 use std::path::Path;
@@ -154,7 +154,7 @@ fn namespace(deck: &mut Deck, key: &str) {
     let ns = |id: &str| namespaced(key, id);
     deck.id = DeckId::new(key.to_string());
     for e in &mut deck.events {
-        e.id = ns(&e.id);
+        e.id = EventId::new(ns(&e.id));
         for d in &mut e.disputes {
             d.also = d.also.iter().map(|a| ns(a)).collect();
             d.recorded_on = d.recorded_on.as_deref().map(ns);
@@ -162,7 +162,7 @@ fn namespace(deck: &mut Deck, key: &str) {
     }
     for q in &mut deck.quotes {
         q.id = ns(&q.id);
-        q.event = q.event.as_deref().map(ns);
+        q.event = q.event.as_deref().map(|e| EventId::new(ns(e)));
     }
 }
 

@@ -95,7 +95,7 @@ pub fn resolve<'a>(
         .filter(|e| {
             selection.eras.contains(&e.era)
                 || e.tags.iter().any(|t| selection.tags.contains(t))
-                || selection.events.contains(&e.id)
+                || selection.events.iter().any(|id| e.id == *id)
         })
         .map(|e| e.id.as_str())
         .collect();
@@ -158,7 +158,7 @@ mod tests {
             deck,
             catalog.deck_cards(&deck.id),
             &Selection {
-                events: vec![first.id.clone()],
+                events: vec![first.id.to_string()],
                 kinds: all_kinds(),
                 ..Default::default()
             },
@@ -175,7 +175,7 @@ mod tests {
             catalog.deck_cards(&deck.id),
             &Selection {
                 eras: vec![first.era.clone()],
-                events: vec![first.id.clone()],
+                events: vec![first.id.to_string()],
                 kinds: all_kinds(),
                 ..Default::default()
             },

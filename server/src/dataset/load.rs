@@ -3,7 +3,7 @@
 
 use super::date::{HistDate, Precision};
 use super::model::*;
-use crate::ids::DeckId;
+use crate::ids::{DeckId, EventId};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -725,11 +725,11 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
                 .iter()
                 .flat_map(move |d| d.also.iter().map(move |to| (to, e, d)))
         })
-        .filter(|(to, e, _)| **to != e.id)
+        .filter(|(to, e, _)| e.id != **to)
         .map(|(to, e, d)| {
             let copy = Dispute {
                 also: Vec::new(),
-                recorded_on: Some(e.id.clone()),
+                recorded_on: Some(e.id.to_string()),
                 ..d.clone()
             };
             (to.clone(), copy)
@@ -778,7 +778,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
             speaker_role: q.speaker_role,
             text: q.text.into_inner().trim().to_string(),
             date,
-            event: q.event.map(Spanned::into_inner),
+            event: q.event.map(|e| EventId::new(e.into_inner())),
             sources,
         });
     }
@@ -1020,7 +1020,7 @@ fn check_event(
 
     Some(Event {
         line: p.line_of(start),
-        id: raw_id?.into_inner(),
+        id: EventId::new(raw_id?.into_inner()),
         date: date?,
         end_date,
         date_inferred: e.date_inferred,

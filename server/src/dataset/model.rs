@@ -1,7 +1,7 @@
 //! The validated dataset: what the rest of Chronicle sees once a deck has loaded.
 
 use super::date::HistDate;
-use crate::ids::DeckId;
+use crate::ids::{DeckId, EventId};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -194,7 +194,7 @@ pub struct Era {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
-    pub id: String,
+    pub id: EventId,
     /// Line of its `[[event]]` in the deck file, for lint messages.
     pub line: usize,
     pub date: HistDate,
@@ -369,6 +369,7 @@ pub struct Quote {
     pub speaker_role: Option<String>,
     pub text: String,
     pub date: Option<HistDate>,
-    pub event: Option<String>,
+    /// The event it was said at, when the deck names one.
+    pub event: Option<EventId>,
     pub sources: Vec<Source>,
 }

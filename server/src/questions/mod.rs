@@ -11,7 +11,7 @@ pub mod order;
 pub mod when;
 
 use crate::dataset::Deck;
-use crate::ids::{CardId, DeckId};
+use crate::ids::{CardId, DeckId, EventId};
 pub use answer::Expected;
 pub use fair::{Rule, Why};
 pub use generate::{Prepared, QuestionRng, generate, generate_with, source_refs};
@@ -124,7 +124,7 @@ pub struct SourceRef {
 /// One event of a chronology question, in the order shown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChronologyItem {
-    pub event_id: String,
+    pub event_id: EventId,
     pub title: String,
     /// Its place in the right order, 1 for the earliest.
     pub position: usize,
@@ -147,7 +147,7 @@ pub struct Question {
     /// The card's id.
     pub id: CardId,
     pub kind: Kind,
-    pub event_ids: Vec<String>,
+    pub event_ids: Vec<EventId>,
     pub prompt: String,
     /// Empty for flashcards.
     pub choices: Vec<String>,

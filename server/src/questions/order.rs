@@ -76,7 +76,7 @@ mod tests {
             .iter()
             .zip([3, 1, 2])
             .map(|(t, p)| OrderItem {
-                event_id: t.to_lowercase(),
+                event_id: t.to_lowercase().into(),
                 title: t.to_string(),
                 when: String::new(),
                 position: p,

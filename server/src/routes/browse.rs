@@ -4,7 +4,7 @@
 use crate::auth::extract::CurrentUser;
 use crate::dataset::{Deck, Event};
 use crate::db::{self, study as store};
-use crate::ids::DeckId;
+use crate::ids::{DeckId, EventId};
 use crate::questions::SourceRef;
 use crate::routes::event_view::{self, CardRow, Knowledge};
 use crate::routes::state::AppState;
@@ -37,7 +37,7 @@ pub struct EraOption {
 }
 
 pub struct EventRow {
-    pub id: String,
+    pub id: EventId,
     pub title: String,
     pub date: String,
     pub era_title: String,

@@ -6,7 +6,7 @@
 use crate::auth::extract::CurrentUser;
 use crate::clock::moment;
 use crate::db::{self, study as store};
-use crate::ids::{CardId, DeckId};
+use crate::ids::{CardId, DeckId, EventId};
 use crate::questions::SourceRef;
 use crate::routes::event_view::{self, CardRow, Knowledge};
 use crate::routes::state::AppState;
@@ -34,7 +34,7 @@ pub struct Tick {
 }
 
 pub struct Mark {
-    pub id: String,
+    pub id: EventId,
     pub title: String,
     pub date: String,
     pub standing: Standing,
@@ -62,7 +62,7 @@ pub struct PastRow {
 }
 
 pub struct Selected {
-    pub id: String,
+    pub id: EventId,
     pub era: String,
     pub note: EventNote,
     pub standing: Standing,

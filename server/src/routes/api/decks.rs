@@ -110,7 +110,7 @@ impl From<Question> for QuestionOut {
                 .items
                 .into_iter()
                 .map(|i| OrderItemOut {
-                    event_id: i.event_id,
+                    event_id: i.event_id.into_string(),
                     title: i.title,
                     when: i.when,
                     position: i.position,
@@ -230,7 +230,7 @@ pub async fn cards(
                 Some(CardOut {
                     id: c.id.clone(),
                     kind: c.kind.as_str().to_string(),
-                    event_ids: q.event_ids.clone(),
+                    event_ids: q.event_ids.iter().map(ToString::to_string).collect(),
                     question: q.into(),
                 })
             })
@@ -242,7 +242,7 @@ pub async fn cards(
         deck.events
             .iter()
             .map(|e| EventOut {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 title: e.title.clone(),
                 date: e.date.to_string(),
                 place: e.place.clone(),

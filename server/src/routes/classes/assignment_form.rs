@@ -171,7 +171,7 @@ fn form_page(
                     .iter()
                     .filter(|e| e.era == era.id)
                     .map(|e| Opt {
-                        value: e.id.clone(),
+                        value: e.id.to_string(),
                         label: format!("{} ({})", e.title, e.date),
                         checked: checked(&form.events, &e.id),
                     })
