@@ -12,6 +12,10 @@ use rusqlite::{Connection, params};
 use std::collections::HashMap;
 
 // ---- Report queries, named so that their plans can be checked for full scans ----
+//
+// `class_members.joined_at` is seconds and `reviews.answered_at` milliseconds (no data
+// migration); where one is compared with the other inside a join, SQL scales the seconds
+// (`joined_at * 1000`): there is no parameter to pass an `Instant` through.
 
 /// Every answer of every member since they joined. Covered by `reviews_user_time`.
 const ROSTER_REVIEWS: &str = "SELECT m.user_id, k.card_id, r.correct, r.answered_at
