@@ -1,7 +1,9 @@
 //! Every deck loaded from `questions/`, with the cards each offers: what the app studies from.
 
 use crate::dataset::{self, DatasetErrors, Deck};
+use crate::deck_facts::DeckFacts;
 use crate::ids::UserId;
+use crate::new_card_orders::{NewCardOrders, Positions};
 use crate::questions::{self, CardSpec, Prepared, Question};
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,6 +23,15 @@ pub struct Catalog {
     prepared: Vec<Prepared>,
     card_index: HashMap<String, usize>,
     deck_index: HashMap<String, usize>,
+    /// Per deck (same index as `decks`): the indices of its cards in `cards`, in order.
+    /// Filtering every card of every deck by its deck id was done several times per page.
+    deck_card_indices: Vec<Vec<usize>>,
+    /// Per deck: what its dashboard row shows whatever the learner.
+    facts: Vec<DeckFacts>,
+    /// Per card (same index as `cards`): its era's index in its deck's `eras`.
+    card_eras: Vec<Option<usize>>,
+    /// Each learner's order of new cards, per deck, kept for this catalog's lifetime.
+    new_card_orders: NewCardOrders,
     /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
     owners: HashMap<String, UserId>,
 }
@@ -67,10 +78,29 @@ impl Catalog {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        let deck_index = decks
+        let deck_index: HashMap<String, usize> = decks
             .iter()
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        let mut deck_card_indices = vec![Vec::new(); decks.len()];
+        for (i, c) in cards.iter().enumerate() {
+            if let Some(&d) = deck_index.get(&c.deck_id) {
+                deck_card_indices[d].push(i);
+            }
+        }
+        let mut card_eras = vec![None; cards.len()];
+        let facts = decks
+            .iter()
+            .zip(&deck_card_indices)
+            .map(|(deck, indices)| {
+                let own: Vec<&CardSpec> = indices.iter().map(|&i| &cards[i]).collect();
+                let (facts, eras) = DeckFacts::of(deck, &own);
+                for (&i, era) in indices.iter().zip(eras) {
+                    card_eras[i] = era;
+                }
+                facts
+            })
             .collect();
         Catalog {
             prepared: cards.iter().map(|_| Prepared::default()).collect(),
@@ -78,6 +108,10 @@ impl Catalog {
             cards,
             card_index,
             deck_index,
+            deck_card_indices,
+            facts,
+            card_eras,
+            new_card_orders: NewCardOrders::default(),
             owners: HashMap::new(),
         }
     }
@@ -125,7 +159,41 @@ impl Catalog {
     }
 
     pub fn deck_cards<'a>(&'a self, deck_id: &'a str) -> impl Iterator<Item = &'a CardSpec> + 'a {
-        self.cards.iter().filter(move |c| c.deck_id == deck_id)
+        self.deck_index
+            .get(deck_id)
+            .into_iter()
+            .flat_map(|&d| self.deck_card_indices[d].iter().map(|&i| &self.cards[i]))
+    }
+
+    /// What the deck's dashboard row shows whatever the learner; `None` for no such deck.
+    pub fn facts(&self, deck_id: &str) -> Option<&DeckFacts> {
+        self.deck_index.get(deck_id).map(|&d| &self.facts[d])
+    }
+
+    /// The index of the card's era in its deck's `eras`; `None` for no era or no such card.
+    pub fn card_era(&self, card_id: &str) -> Option<usize> {
+        self.card_index.get(card_id).and_then(|&i| self.card_eras[i])
+    }
+
+    /// The learner's order of every card of the deck ([`deck_cards`](Self::deck_cards)
+    /// order), for `seed`: built by `build` from those cards the first time, then kept for
+    /// as long as this catalog serves. `None` for no such deck.
+    pub fn new_card_positions(
+        &self,
+        deck_id: &str,
+        seed: u64,
+        build: impl FnOnce(&[&CardSpec]) -> Vec<u32>,
+    ) -> Option<Positions> {
+        let &d = self.deck_index.get(deck_id)?;
+        Some(self.new_card_orders.get_or_build(d, seed, || {
+            let cards: Vec<&CardSpec> = self.deck_cards(deck_id).collect();
+            build(&cards)
+        }))
+    }
+
+    /// How many learners' orders of new cards this catalog keeps (for tests).
+    pub fn kept_orders(&self) -> usize {
+        self.new_card_orders.len()
     }
 
     /// The question for a card id, drawn with `seed`; `None` for a card no deck offers now.
