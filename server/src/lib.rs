@@ -12,7 +12,7 @@ pub mod db;
 pub mod deck_facts;
 pub mod focus;
 pub mod ids;
-pub mod new_card_orders;
+pub mod kept;
 pub mod questions;
 pub mod routes;
 pub mod srs;

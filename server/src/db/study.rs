@@ -290,7 +290,9 @@ pub fn answered_since(
                 "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM reviews
                  WHERE user_id = ?1 AND answered_at >= ?2",
             )?
-            .query_row(params![user_id, since * 1000], |r| Ok((r.get(0)?, r.get(1)?)));
+            .query_row(params![user_id, since * 1000], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            });
     };
     conn.prepare_cached(
         "SELECT COUNT(*), COALESCE(SUM(r.correct), 0) FROM reviews r
