@@ -155,7 +155,9 @@ where
     actix_web::web::block(move || {
         let _gate = wal::GATE.read().unwrap_or_else(|e| e.into_inner());
         let mut conn = pool.get()?;
-        f(&mut conn)
+        let done = f(&mut conn);
+        sessions::settle();
+        done
     })
     .await
     .map_err(|e| DbError::Blocking(e.to_string()))?
