@@ -290,7 +290,7 @@ pub fn answered_since(
                 "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM reviews
                  WHERE user_id = ?1 AND answered_at >= ?2",
             )?
-            .query_row(params![user_id, since * 1000], |r| {
+            .query_row(params![user_id, Instant::from_secs(since)], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             });
     };
