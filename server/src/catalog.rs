@@ -1,7 +1,9 @@
 //! Every deck loaded from `questions/`, with the cards each offers: what the app studies from.
 
 use crate::dataset::{self, DatasetErrors, Deck};
+use crate::deck_facts::DeckFacts;
 use crate::ids::{CardId, DeckId, UserId};
+use crate::kept::Kept;
 use crate::questions::{self, CardSpec, Prepared, Question};
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,9 +23,28 @@ pub struct Catalog {
     prepared: Vec<Prepared>,
     card_index: HashMap<CardId, usize>,
     deck_index: HashMap<DeckId, usize>,
+    /// Per deck (same index as `decks`): the indices of its cards in `cards`, in order.
+    /// Filtering every card of every deck by its deck id was done several times per page.
+    deck_card_indices: Vec<Vec<usize>>,
+    /// Per deck: what its dashboard row shows whatever the learner.
+    facts: Vec<DeckFacts>,
+    /// Per card (same index as `cards`): its era's index in its deck's `eras`.
+    card_eras: Vec<Option<usize>>,
+    /// Each learner's order of a deck's new cards, by (deck index, learner's seed): it
+    /// depends on the deck's cards and the seed only, yet the study queue built it afresh
+    /// on every page and after every answer (a tenth of the server's CPU per answer in the
+    /// load benchmark's profile). 4 bytes a card: ~10 MiB when full at ~600 cards a deck.
+    new_card_orders: Kept<(usize, u64), Positions>,
+    /// Questions lately drawn, by (card index, seed): the study page draws one and the
+    /// answer form that comes back draws the same one to grade it (generation was a tenth
+    /// of the CPU per answer).
+    questions: Kept<(usize, u64), Option<Arc<Question>>>,
     /// Decks teachers uploaded, each to its owner's user id. Shipped decks are not in it.
     owners: HashMap<DeckId, UserId>,
 }
+
+/// Position of each of a deck's cards (in the deck's card order) in a learner's order.
+pub type Positions = Arc<[u32]>;
 
 impl Catalog {
     pub fn load(dir: &Path) -> Result<Catalog, DatasetErrors> {
@@ -67,10 +88,29 @@ impl Catalog {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        let deck_index = decks
+        let deck_index: HashMap<DeckId, usize> = decks
             .iter()
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        let mut deck_card_indices = vec![Vec::new(); decks.len()];
+        for (i, c) in cards.iter().enumerate() {
+            if let Some(&d) = deck_index.get(&c.deck_id) {
+                deck_card_indices[d].push(i);
+            }
+        }
+        let mut card_eras = vec![None; cards.len()];
+        let facts = decks
+            .iter()
+            .zip(&deck_card_indices)
+            .map(|(deck, indices)| {
+                let own: Vec<&CardSpec> = indices.iter().map(|&i| &cards[i]).collect();
+                let (facts, eras) = DeckFacts::of(deck, &own);
+                for (&i, era) in indices.iter().zip(eras) {
+                    card_eras[i] = era;
+                }
+                facts
+            })
             .collect();
         Catalog {
             prepared: cards.iter().map(|_| Prepared::default()).collect(),
@@ -78,6 +118,11 @@ impl Catalog {
             cards,
             card_index,
             deck_index,
+            deck_card_indices,
+            facts,
+            card_eras,
+            new_card_orders: Kept::new(4096),
+            questions: Kept::new(1024),
             owners: HashMap::new(),
         }
     }
@@ -125,7 +170,43 @@ impl Catalog {
     }
 
     pub fn deck_cards<'a>(&'a self, deck_id: &'a str) -> impl Iterator<Item = &'a CardSpec> + 'a {
-        self.cards.iter().filter(move |c| c.deck_id == deck_id)
+        self.deck_index
+            .get(deck_id)
+            .into_iter()
+            .flat_map(|&d| self.deck_card_indices[d].iter().map(|&i| &self.cards[i]))
+    }
+
+    /// What the deck's dashboard row shows whatever the learner; `None` for no such deck.
+    pub fn facts(&self, deck_id: &str) -> Option<&DeckFacts> {
+        self.deck_index.get(deck_id).map(|&d| &self.facts[d])
+    }
+
+    /// The index of the card's era in its deck's `eras`; `None` for no era or no such card.
+    pub fn card_era(&self, card_id: &str) -> Option<usize> {
+        self.card_index
+            .get(card_id)
+            .and_then(|&i| self.card_eras[i])
+    }
+
+    /// The learner's order of every card of the deck ([`deck_cards`](Self::deck_cards)
+    /// order), for `seed`: built by `build` from those cards the first time, then kept for
+    /// as long as this catalog serves. `None` for no such deck.
+    pub fn new_card_positions(
+        &self,
+        deck_id: &str,
+        seed: u64,
+        build: impl FnOnce(&[&CardSpec]) -> Vec<u32>,
+    ) -> Option<Positions> {
+        let &d = self.deck_index.get(deck_id)?;
+        Some(self.new_card_orders.get_or_build((d, seed), || {
+            let cards: Vec<&CardSpec> = self.deck_cards(deck_id).collect();
+            build(&cards).into()
+        }))
+    }
+
+    /// How many learners' orders of new cards this catalog keeps (for tests).
+    pub fn kept_orders(&self) -> usize {
+        self.new_card_orders.len()
     }
 
     /// The question for a card id, drawn with `seed`; `None` for a card no deck offers now.
@@ -133,6 +214,13 @@ impl Catalog {
         let i = *self.card_index.get(card_id)?;
         let card = &self.cards[i];
         questions::generate_with(self.deck(&card.deck_id)?, card, seed, &self.prepared[i])
+    }
+
+    /// [`question`](Self::question), shared and kept a while for the answer that follows.
+    pub fn question_kept(&self, card_id: &str, seed: u64) -> Option<Arc<Question>> {
+        let i = *self.card_index.get(card_id)?;
+        self.questions
+            .get_or_build((i, seed), || self.question(card_id, seed).map(Arc::new))
     }
 }
 
@@ -202,5 +290,64 @@ mod tests {
             }
         }
         assert!(asked.get(&Kind::TrueFalse).is_some_and(|&n| n > 0));
+    }
+
+    fn hundred_years(extra: &str) -> Deck {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/teacher/hundred-years.toml");
+        let text = std::fs::read_to_string(&file).unwrap() + extra;
+        dataset::parse_deck(&file, &text).unwrap()
+    }
+
+    const FORMIGNY: &str = "[[event]]\nid = \"formigny\"\ndate = \"1450-04-15\"\n\
+        title = \"Normandy is won back\"\nsummary = \"French cannon routed an English army.\"\n\
+        era = \"lancastrian\"\n[[event.source]]\ndocument = \"notes.txt\"\n\
+        quote = \"at Formigny on 15 April 1450\"\n";
+
+    /// What the catalog keeps per deck (the dashboard's facts) and per learner (their order
+    /// of new cards) belongs to one version of the decks: a new version of a deck comes with
+    /// facts counted from its own cards and with no order kept from the old one.
+    #[test]
+    fn a_new_deck_version_brings_its_own_facts_and_no_kept_order() {
+        let v1 = Catalog::from_decks(Vec::new()).with_uploaded(hundred_years(""), UserId(1));
+        let id = v1.decks[0].id.clone();
+        let cards_v1 = v1.deck_cards(&id).count();
+        assert_eq!(v1.facts(&id).unwrap().cards, cards_v1);
+        let seed = 42;
+        let order = v1
+            .new_card_positions(&id, seed, |cards| crate::srs::queue::positions(cards, seed))
+            .unwrap();
+        assert_eq!(order.len(), cards_v1);
+        assert_eq!(v1.kept_orders(), 1);
+
+        let v2 = v1.with_uploaded(hundred_years(FORMIGNY), UserId(1));
+        assert_eq!(
+            v2.kept_orders(),
+            0,
+            "no order is carried over to a new version"
+        );
+        let cards_v2 = v2.deck_cards(&id).count();
+        assert!(cards_v2 > cards_v1);
+        let facts = v2.facts(&id).unwrap();
+        assert_eq!(facts.cards, cards_v2);
+        let lancastrian = v2.decks[0].eras.iter().position(|e| e.id == "lancastrian");
+        let formigny = v2
+            .deck_cards(&id)
+            .find(|c| c.subject_id.ends_with("formigny"))
+            .unwrap();
+        assert_eq!(
+            v2.card_era(&formigny.id),
+            lancastrian,
+            "the new event's card is in its era"
+        );
+        assert_eq!(
+            facts.era_cards.iter().sum::<usize>(),
+            cards_v2,
+            "every card of this deck has an era"
+        );
+        let order = v2
+            .new_card_positions(&id, seed, |cards| crate::srs::queue::positions(cards, seed))
+            .unwrap();
+        assert_eq!(order.len(), cards_v2);
     }
 }

@@ -101,6 +101,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0008_password_resets.sql"),
     include_str!("../../../migrations/0009_compact_review_log.sql"),
     include_str!("../../../migrations/0010_teacher_decks.sql"),
+    include_str!("../../../migrations/0011_card_states_without_rowid.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
@@ -154,7 +155,9 @@ where
     actix_web::web::block(move || {
         let _gate = wal::GATE.read().unwrap_or_else(|e| e.into_inner());
         let mut conn = pool.get()?;
-        f(&mut conn)
+        let done = f(&mut conn);
+        sessions::settle();
+        done
     })
     .await
     .map_err(|e| DbError::Blocking(e.to_string()))?
@@ -165,6 +168,76 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    /// 0011 keeps every card state, column for column, with its checks and indexes, and
+    /// leaves the table without a rowid (read through its primary key alone).
+    #[test]
+    fn card_states_without_rowid_keep_every_state() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 10).unwrap();
+        conn.execute_batch(
+            "INSERT INTO decks VALUES ('d', 'D', '', 'd.toml');
+             INSERT INTO cards VALUES ('e1/date', 'd', 'e1', 'date', 0, 0),
+                                      ('e2/date', 'd', 'e2', 'date', 1, 0);
+             INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0), (2, 'bob', 'Bob', 'x', 'learner', 0);
+             INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review,
+                                      reps, lapses, state, seq, step) VALUES
+               (1, 'e1/date', 3.1, 5.2, 90000, 3, 1, 0, 'review', 1, 0),
+               (1, 'e2/date', 0.2, 7.5, 1600, 1, 1, 2, 'relearning', 2, 1),
+               (2, 'e1/date', 8.3, 1.1, 95000, 2, 1, 0, 'review', 1, 0);",
+        )
+        .unwrap();
+        let states = |conn: &rusqlite::Connection| -> Vec<String> {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT user_id, card_id, stability, difficulty, due, last_review, reps,
+                            lapses, state, seq, step FROM card_states ORDER BY user_id, card_id",
+                )
+                .unwrap();
+            stmt.query_map([], |r| {
+                (0..11)
+                    .map(|i| {
+                        r.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|v| v.join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        let before = states(&conn);
+        super::migrations().to_version(&mut conn, 11).unwrap();
+        assert_eq!(states(&conn), before);
+        let table: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'card_states'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(table.ends_with("WITHOUT ROWID"), "{table}");
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'card_states'
+                   AND name IN ('card_states_due', 'card_states_user_state', 'card_states_seq')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 3);
+        let bad = conn.execute(
+            "INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review,
+                                      reps, lapses, state) VALUES (2, 'e2/date', 1, 1, 1, 1, 1, 0, 'lost')",
+            [],
+        );
+        assert!(bad.is_err(), "the state check is kept");
+        conn.execute_batch("PRAGMA foreign_keys = ON; DELETE FROM users WHERE id = 1")
+            .unwrap();
+        assert_eq!(states(&conn).len(), 1, "a learner's states go with them");
     }
 
     /// A database at 0003 with reviews of two learners and their states keeps every review,

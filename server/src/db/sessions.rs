@@ -2,6 +2,38 @@
 
 use crate::ids::UserId;
 use rusqlite::{Connection, OptionalExtension, params};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Bumped by every write that may end a session or change what a signed-in user's pages
+/// read from their account (logout, a password change, settings), so that a copy of a
+/// session kept in memory (`auth::extract`) is known to be out of date at once.
+static CHANGES: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Set by [`changed`] on this thread; [`db::run`](super::run) bumps [`CHANGES`] again
+    /// once its closure has returned, so after any commit too: a reader that looked between
+    /// the first bump and the commit saw the old row, and its copy is out of date again.
+    static CHANGED_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How many such writes this process has made (compare two readings, nothing else).
+pub fn changes() -> u64 {
+    CHANGES.load(Ordering::SeqCst)
+}
+
+/// Records a write of that kind (called by the writes themselves).
+pub(crate) fn changed() {
+    CHANGES.fetch_add(1, Ordering::SeqCst);
+    CHANGED_HERE.with(|c| c.set(true));
+}
+
+/// Bumps [`CHANGES`] once more if this thread made such a write since the last call.
+pub(crate) fn settle() {
+    if CHANGED_HERE.with(|c| c.replace(false)) {
+        CHANGES.fetch_add(1, Ordering::SeqCst);
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct SessionRow {
@@ -72,16 +104,19 @@ pub fn touch(conn: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<
 }
 
 pub fn delete(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
+    changed();
     conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
 }
 
 /// Ends every session of a user, as a password change must.
 pub fn delete_for_user(conn: &Connection, user_id: UserId) -> rusqlite::Result<()> {
+    changed();
     conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
     Ok(())
 }
 
+/// (No [`changed`]: a kept copy of an expired session is refused by its own expiry.)
 pub fn delete_expired(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])
 }

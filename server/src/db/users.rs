@@ -140,6 +140,7 @@ pub fn create(
 }
 
 pub fn set_password(conn: &Connection, id: UserId, password_hash: &str) -> rusqlite::Result<()> {
+    super::sessions::changed();
     conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![id, password_hash],
@@ -165,6 +166,7 @@ pub fn change_password(
 
 /// The learner's zone (`None`: the server's) and the rest of their schedule's settings.
 pub fn set_schedule(conn: &Connection, id: UserId, s: &ScheduleChange<'_>) -> rusqlite::Result<()> {
+    super::sessions::changed();
     conn.execute(
         "UPDATE users SET time_zone = ?2, rollover_hour = ?3, learning_steps = ?4,
                           relearning_steps = ?5, maximum_interval = ?6 WHERE id = ?1",
@@ -198,6 +200,7 @@ pub fn chosen_time_zone(conn: &Connection, id: UserId) -> rusqlite::Result<Optio
 
 /// The zone a learner chose at registration (`None`: the server's).
 pub fn set_time_zone(conn: &Connection, id: UserId, zone: Option<&str>) -> rusqlite::Result<()> {
+    super::sessions::changed();
     conn.execute(
         "UPDATE users SET time_zone = ?2 WHERE id = ?1",
         params![id, zone],
@@ -211,6 +214,7 @@ pub fn set_study_settings(
     desired_retention: f64,
     new_per_day: i64,
 ) -> rusqlite::Result<()> {
+    super::sessions::changed();
     conn.execute(
         "UPDATE users SET desired_retention = ?2, new_per_day = ?3 WHERE id = ?1",
         params![id, desired_retention, new_per_day],

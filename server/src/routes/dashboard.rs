@@ -7,7 +7,6 @@ use crate::clock::now;
 use crate::db::users::Role;
 use crate::db::{self, study as store};
 use crate::ids::{CardId, DeckId};
-use crate::questions::Kind;
 use crate::routes::classes::report::{MyAssignment, my_assignments};
 use crate::routes::state::AppState;
 use crate::srs::{CardState, Phase};
@@ -79,68 +78,51 @@ fn deck_row(
     new_allowed: usize,
     now: i64,
 ) -> DeckRow {
-    let cards: Vec<_> = catalog.deck_cards(&deck.id).collect();
-    // Each card's era, looked up once: finding events by id for every era and every card
-    // was a third of the dashboard's CPU (load benchmark profile).
-    let event_era: HashMap<&str, &str> = deck
-        .events
-        .iter()
-        .map(|e| (e.id.as_str(), e.era.as_str()))
-        .collect();
-    let quote_event: HashMap<&str, &str> = deck
-        .quotes
-        .iter()
-        .filter_map(|q| Some((q.id.as_str(), q.event.as_deref()?)))
-        .collect();
-    let era_of = |subject: &str, kind: Kind| -> Option<&str> {
-        let event_id = if kind == Kind::Speaker {
-            quote_event.get(subject)?
-        } else {
-            subject
-        };
-        event_era.get(event_id).copied()
+    // What is the same for every learner (cards per era and kind, tags) is kept by the
+    // catalog; only the learner's own states are counted here (a few dozen, not every card).
+    let empty;
+    let facts = match catalog.facts(&deck.id) {
+        Some(f) => f,
+        None => {
+            empty = crate::deck_facts::DeckFacts::of(deck, &[]).0;
+            &empty
+        }
     };
-    let card_eras: Vec<Option<&str>> = cards
-        .iter()
-        .map(|c| era_of(&c.subject_id, c.kind))
-        .collect();
     let mastered = |s: &CardState| s.phase == Phase::Review && s.stability >= MASTERED_STABILITY;
+    // Per era: (seen, due, mastered). `states` holds the deck's offered cards only.
+    let mut per_era = vec![(0usize, 0usize, 0usize); deck.eras.len()];
+    for (card_id, s) in states {
+        if let Some(era) = catalog.card_era(card_id).and_then(|e| per_era.get_mut(e)) {
+            era.0 += 1;
+            era.1 += usize::from(s.due <= now);
+            era.2 += usize::from(mastered(s));
+        }
+    }
     let eras = deck
         .eras
         .iter()
-        .map(|era| {
-            let in_era: Vec<_> = cards
-                .iter()
-                .zip(&card_eras)
-                .filter(|(_, e)| **e == Some(era.id.as_str()))
-                .map(|(c, _)| c)
-                .collect();
-            let seen: Vec<&CardState> = in_era.iter().filter_map(|c| states.get(&c.id)).collect();
-            let m = seen.iter().filter(|s| mastered(s)).count();
-            EraRow {
-                id: era.id.clone(),
-                title: era.title.clone(),
-                due: seen.iter().filter(|s| s.due <= now).count(),
-                unseen: in_era.len() - seen.len(),
-                total: in_era.len(),
-                seen: seen.len(),
-                mastered: m,
-                mastered_percent: (m * 100).checked_div(in_era.len()).unwrap_or(0),
-            }
+        .zip(&facts.era_cards)
+        .zip(per_era)
+        .map(|((era, &total), (seen, due, m))| EraRow {
+            id: era.id.clone(),
+            title: era.title.clone(),
+            due,
+            unseen: total - seen,
+            total,
+            seen,
+            mastered: m,
+            mastered_percent: (m * 100).checked_div(total).unwrap_or(0),
         })
         .collect();
-    let unseen = cards.iter().filter(|c| !states.contains_key(&c.id)).count();
-    let mut tags: Vec<String> = deck.events.iter().flat_map(|e| e.tags.clone()).collect();
-    tags.sort();
-    tags.dedup();
-    let kinds = Kind::ALL
+    let unseen = facts.cards - states.len();
+    let kinds = facts
+        .kinds
         .iter()
-        .map(|k| KindChoice {
+        .map(|(k, cards)| KindChoice {
             id: k.as_str(),
             label: k.as_str().replace('_', " "),
-            cards: cards.iter().filter(|c| c.kind == *k).count(),
+            cards: *cards,
         })
-        .filter(|k| k.cards > 0)
         .collect();
     DeckRow {
         id: deck.id.clone(),
@@ -149,9 +131,9 @@ fn deck_row(
         due: states.values().filter(|s| s.due <= now).count(),
         new: unseen.min(new_allowed),
         seen: states.len(),
-        total: cards.len(),
+        total: facts.cards,
         eras,
-        tags,
+        tags: facts.tags.clone(),
         kinds,
     }
 }

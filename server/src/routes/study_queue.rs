@@ -60,6 +60,10 @@ pub fn study_url(deck_id: &str, mode: Mode, scope: &AssignmentScope, focus: &Foc
 pub fn focus_of(query: &str, catalog: &Catalog, deck_id: &str) -> Result<Focus, PageError> {
     let focus = Focus::parse(query).map_err(PageError::BadRequest)?;
     let deck = catalog.deck(deck_id).ok_or(PageError::NotFound)?;
+    // The usual queue names nothing to check (and checking gathered every name of the deck).
+    if focus.is_whole_deck() {
+        return Ok(focus);
+    }
     let cards: Vec<_> = catalog.deck_cards(deck_id).collect();
     focus.check(deck, &cards).map_err(PageError::BadRequest)?;
     Ok(focus)
@@ -95,7 +99,8 @@ pub struct Position {
     pub next: Option<(String, Option<CardState>)>,
     pub done_today: i64,
     pub remaining: usize,
-    /// Cards "study more" would still offer: every new one and those not due yet.
+    /// Cards "study more" would still offer: every new one and those not due yet. Counted
+    /// only when there is no next card (0 otherwise), as only then is it shown.
     pub more_left: usize,
 }
 
@@ -170,28 +175,41 @@ pub fn locate(
     let chosen = catalog
         .deck(deck_id)
         .and_then(|deck| focus.cards(deck, catalog.deck_cards(deck_id)));
-    let candidates = queue::candidates(
-        catalog.deck_cards(deck_id),
-        &states,
-        |c| chosen.as_ref().is_none_or(|ids| ids.contains(&c.id)),
-        queue::learner_seed(user.id),
-    );
+    let seed = queue::learner_seed(user.id);
+    let candidates = match &chosen {
+        Some(ids) => queue::candidates(
+            catalog.deck_cards(deck_id),
+            &states,
+            |c| ids.contains(&c.id),
+            seed,
+        ),
+        // The whole deck: the learner's order of it is kept by the catalog, built once.
+        None => {
+            match catalog.new_card_positions(deck_id, seed, |cards| queue::positions(cards, seed)) {
+                Some(order) => queue::candidates_at(catalog.deck_cards(deck_id), &order, &states),
+                None => Vec::new(),
+            }
+        }
+    };
     // "Study more" lifts the new-card limit and asks cards before they are due, as an
     // assignment does; the plain queue stops at today's plan.
-    let beyond = queue::plan_assignment(&candidates, now);
     let plan = if focus.more() {
         queue::plan_assignment(&candidates, now)
     } else {
         queue::plan(&candidates, now, new_allowed)
     };
+    let next = plan.next();
+    // Only the "done for today" page offers to study more, so only then is it counted.
+    let more_left = match next {
+        Some(_) => 0,
+        None => queue::plan_assignment(&candidates, now).remaining(),
+    };
     let (done_today, _) = store::answered_since(conn, user.id, today, Some(deck_id))?;
     Ok(Position {
-        next: plan
-            .next()
-            .map(|id| (id.to_string(), states.get(id).copied())),
+        next: next.map(|id| (id.to_string(), states.get(id).copied())),
         done_today,
         remaining: plan.remaining(),
-        more_left: beyond.remaining(),
+        more_left,
     })
 }
 

@@ -35,24 +35,41 @@ pub fn candidates<'a>(
     seed: u64,
 ) -> Vec<Candidate<'a>> {
     let kept: Vec<&CardSpec> = deck_cards.filter(|c| keep(c)).collect();
+    let order = positions(&kept, seed);
+    candidates_at(kept.into_iter(), &order, states)
+}
+
+/// Each card's place in the learner's order of introduction: [`interleave`] over `cards`
+/// with the learner's `seed`. It depends on nothing else, so it may be kept and reused.
+pub fn positions(cards: &[&CardSpec], seed: u64) -> Vec<u32> {
     let order = interleave(
-        &kept
+        &cards
             .iter()
             .map(|c| (c.kind, c.subject_id.as_str()))
             .collect::<Vec<_>>(),
         seed,
     );
-    let mut position = vec![0i64; kept.len()];
+    let mut position = vec![0u32; cards.len()];
     for (rank, &i) in order.iter().enumerate() {
-        position[i] = rank as i64;
+        position[i] = rank as u32;
     }
-    kept.iter()
-        .zip(position)
-        .map(|(c, position)| Candidate {
+    position
+}
+
+/// [`candidates`] of every card of `cards`, placed by `positions` (same order, as
+/// [`positions`] gives for those cards and the learner's seed).
+pub fn candidates_at<'a>(
+    cards: impl Iterator<Item = &'a CardSpec>,
+    positions: &[u32],
+    states: &HashMap<CardId, CardState>,
+) -> Vec<Candidate<'a>> {
+    cards
+        .zip(positions)
+        .map(|(c, &position)| Candidate {
             card_id: &c.id,
             kind: c.kind,
             subject: &c.subject_id,
-            position,
+            position: i64::from(position),
             state: states.get(&c.id).copied(),
         })
         .collect()

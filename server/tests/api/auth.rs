@@ -440,3 +440,93 @@ async fn login_redirects_only_to_local_paths() {
         .await;
     assert_is_redirect_to(&r, "/");
 }
+
+/// A browser that sends exactly this `name=value` session cookie, nothing else.
+async fn get_with_cookie(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A session that ends is refused on the very next request, even one used a moment before
+/// (which the server may keep in memory): its cookie sent again after logout, after a login
+/// in the same browser replaced it, and another browser's after a password change.
+#[tokio::test]
+async fn an_ended_session_is_refused_at_once_even_just_after_use() {
+    let app = spawn_app().await;
+    let registered = app.post_register("ann", PASSWORD, "learner").await;
+    let first = session_cookie(&registered);
+    let first = first.split(';').next().unwrap();
+    for _ in 0..2 {
+        let r = get_with_cookie(&app, first, "/study").await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    assert_is_redirect_to(&app.post_logout().await, "/");
+    assert_is_redirect_to(
+        &get_with_cookie(&app, first, "/study").await,
+        "/login?next=/study",
+    );
+
+    // Another browser signs in, then signs in again: the second login replaces its session.
+    let phone = client();
+    let token = field(
+        &phone
+            .get(app.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "csrf_token",
+    )
+    .unwrap();
+    let login = || {
+        phone
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", "ann"),
+                ("password", PASSWORD),
+            ])
+            .send()
+    };
+    let r = login().await.unwrap();
+    assert_is_redirect_to(&r, "/");
+    let replaced = session_cookie(&r);
+    let replaced = replaced.split(';').next().unwrap();
+    assert_eq!(
+        get_with_cookie(&app, replaced, "/study").await.status(),
+        StatusCode::OK
+    );
+    assert_is_redirect_to(&login().await.unwrap(), "/");
+    assert_is_redirect_to(
+        &get_with_cookie(&app, replaced, "/study").await,
+        "/login?next=/study",
+    );
+
+    // That browser's new session, used just before the password changes in the first one.
+    app.post_login("ann", PASSWORD).await;
+    let on_phone = phone.get(app.url("/study")).send().await.unwrap();
+    assert_eq!(on_phone.status(), StatusCode::OK);
+    let token = app.csrf_from("/account").await;
+    let r = app
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current_password", PASSWORD),
+                ("new_password", "amber-falcon-orchard-7"),
+            ],
+        )
+        .await;
+    assert_is_redirect_to(&r, "/account?changed=password");
+    let on_phone = phone.get(app.url("/study")).send().await.unwrap();
+    assert_is_redirect_to(&on_phone, "/login?next=/study");
+}

@@ -673,3 +673,74 @@ async fn uploaded_decks_come_back_after_a_restart() {
         StatusCode::OK
     );
 }
+
+/// The deck's section of a dashboard page: from its heading to the next deck's.
+fn deck_section(page: &str, deck: &str) -> String {
+    let start = page
+        .find(&format!("<h2 id=\"deck-{deck}\">"))
+        .unwrap_or_else(|| panic!("no section for {deck}: {page}"));
+    let rest = &page[start + 4..];
+    rest[..rest.find("<h2 id=\"deck-").unwrap_or(rest.len())].to_string()
+}
+
+/// What the dashboard shows of a deck whatever the learner (its cards, per era) is kept per
+/// version of the decks: a new version with one more event is counted at once, the event's
+/// cards in its era, and studying the whole deck reaches them.
+#[tokio::test]
+async fn a_new_version_is_counted_on_the_dashboard_and_studied_at_once() {
+    let mut app = spawn_app().await;
+    let teacher = sign_up(&mut app, "ms-lan", "teacher").await;
+    let text = hundred_years();
+    let deck = upload_deck(&app, "hundred-years.toml", &text).await;
+    let (class, student) = class_with_student(&mut app, &teacher, "History 9A", "minh").await;
+    assign(&app, class, &deck).await;
+    let offered = |app: &TestApp, era: &str| {
+        app.count(&format!(
+            "SELECT COUNT(*) FROM cards c JOIN events e ON e.id = c.subject_id
+             WHERE c.deck_id = '{deck}' AND c.retired = 0 AND e.era LIKE '{era}'"
+        ))
+    };
+    as_user(&mut app, &student);
+    // The whole deck studied once in this version, so its order of new cards is kept.
+    let page = app.get_html(&format!("/study?deck={deck}")).await;
+    assert!(field(&page, "card_id").is_some(), "{page}");
+    let (all_v1, era_v1) = (offered(&app, "%"), offered(&app, "lancastrian"));
+    let v1 = deck_section(&app.get_html("/").await, &deck);
+    assert!(v1.contains(&format!("0 of {all_v1} cards seen")), "{v1}");
+    assert!(v1.contains(&format!("0 of {era_v1}</td>")), "{v1}");
+
+    let v2 = text
+        + "[[event]]\nid = \"formigny\"\ndate = \"1450-04-15\"\ntitle = \"Normandy is won back\"\nsummary = \"French cannon and cavalry routed an English army.\"\nera = \"lancastrian\"\n[[event.source]]\ndocument = \"notes.txt\"\nquote = \"at Formigny on 15 April 1450\"\n";
+    as_user(&mut app, &teacher);
+    let r = upload(
+        &app,
+        &format!("/decks/{deck}/upload"),
+        "hundred-years.toml",
+        &v2,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = confirm(&app, &r.text().await.unwrap()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    as_user(&mut app, &student);
+    let (all_v2, era_v2) = (offered(&app, "%"), offered(&app, "lancastrian"));
+    assert!(all_v2 > all_v1 && era_v2 > era_v1, "{all_v1} {all_v2}");
+    let after = deck_section(&app.get_html("/").await, &deck);
+    assert!(
+        after.contains(&format!("0 of {all_v2} cards seen")),
+        "{after}"
+    );
+    assert!(after.contains(&format!("0 of {era_v2}</td>")), "{after}");
+    // Studying on, the whole deck's queue offers every card of the new version.
+    app.key = key_for(&deck, &v2);
+    let mut seen = std::collections::HashSet::new();
+    // "Study more" offers every new card before any answered one comes back.
+    for _ in 0..all_v2 {
+        let page = app.get_html(&format!("/study?deck={deck}&more=1")).await;
+        let card = field(&page, "card_id").unwrap_or_else(|| panic!("{page}"));
+        assert!(seen.insert(card.clone()), "{card} asked twice: {page}");
+        app.answer_page(&page, true).await;
+    }
+    assert!(seen.contains(&format!("{deck}.formigny/date")), "{seen:?}");
+}

@@ -287,7 +287,7 @@ fn render_next(
     };
     let reps = card_state.map_or(0, |s| s.reps);
     let question = catalog
-        .question(card_id, seed_for(user.id, card_id, reps))
+        .question_kept(card_id, seed_for(user.id, card_id, reps))
         .ok_or(PageError::NotFound)?;
     let card_deck = catalog
         .card(card_id)
@@ -355,7 +355,7 @@ pub async fn answer(
     )
     .or_else(|_| chosen_deck(&catalog, Some(&card.deck_id)))?;
     let question = catalog
-        .question(&card.id, seed_for(user.id, &card.id, reps))
+        .question_kept(&card.id, seed_for(user.id, &card.id, reps))
         .ok_or(PageError::NotFound)?;
     let focus = if scope.is_some() || mode == Mode::Missed {
         Focus::default()
