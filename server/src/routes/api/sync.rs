@@ -72,7 +72,7 @@ fn keep_only_possible_answers(
     /// The choices of a card's draws made so far, and the draws still to make.
     struct Draws {
         made: HashSet<String>,
-        to_make: std::iter::Rev<std::ops::RangeInclusive<u32>>,
+        to_make: std::iter::Rev<std::ops::Range<u32>>,
     }
     let mut cards: HashMap<&str, Option<Draws>> = HashMap::new();
     for r in reviews.iter_mut().filter(|r| !r.given_answer.is_empty()) {
@@ -82,11 +82,11 @@ fn keep_only_possible_answers(
                 let draws = match catalog.card(&r.card_id) {
                     Some(card) if answers::multiple_choice_only(card.kind) => {
                         let to_make = if answers::never_a_choice(card.kind) {
-                            (1..=0).rev()
+                            (0..0).rev()
                         } else {
                             let reps = crate::db::study::card_state(conn, user_id, &r.card_id)?
                                 .map_or(0, |s| s.reps);
-                            (reps.saturating_sub(answers::DRAWS_BACK)..=reps).rev()
+                            (reps.saturating_sub(answers::DRAWS_BACK)..reps.saturating_add(1)).rev()
                         };
                         Some(Draws {
                             made: HashSet::new(),
