@@ -17,10 +17,16 @@ fn err(context: &str, e: impl std::fmt::Display) -> String {
     format!("{context}: {e}")
 }
 
+/// How long an idle connection is kept for reuse: below the server's keep-alive (75 s), as
+/// browsers' are, so a paused learner never sends on a connection the server has closed
+/// (reqwest's own 90 s is longer).
+pub const POOL_IDLE: Duration = Duration::from_secs(30);
+
 /// A browser: its own cookie jar and connection, redirects left to the caller.
 pub fn browser() -> Client {
     Client::builder()
         .cookie_store(true)
+        .pool_idle_timeout(POOL_IDLE)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(60))
         .build()

@@ -101,6 +101,7 @@ impl Application {
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(3_600),
         );
+        let keep_alive = settings.keep_alive_secs;
         let pool = web::Data::new(pool);
         let state = web::Data::new(AppState {
             checkpoints,
@@ -130,6 +131,7 @@ impl Application {
                 .app_data(pool.clone())
                 .configure(routes)
         })
+        .keep_alive(std::time::Duration::from_secs(keep_alive))
         .listen(listener)?
         .run();
         Ok(Application { port, server })

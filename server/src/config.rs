@@ -20,12 +20,20 @@ pub struct ServeArgs {
     /// the machine's zone when unset.
     #[arg(long, env = "CHRONICLE_TIME_ZONE")]
     pub time_zone: Option<String>,
+    /// Seconds an idle keep-alive connection stays open. Longer than browsers and HTTP
+    /// clients keep an idle connection for reuse (actix's own 5 s is not: a client reusing
+    /// a connection the server just closed gets "connection reset" on its next request).
+    #[arg(long, env = "CHRONICLE_KEEP_ALIVE", default_value_t = DEFAULT_KEEP_ALIVE_SECS)]
+    pub keep_alive: u64,
     /// Test only: exit the process right after a sync batch commits, before the reply is
     /// sent, to show that a client's retry then neither doubles nor loses anything. Only
     /// debug builds (the ones tests run) have the hook; a release binary ignores this.
     #[arg(long, env = "CHRONICLE_TEST_EXIT_AFTER_SYNC_COMMIT", hide = true)]
     pub test_exit_after_sync_commit: bool,
 }
+
+/// As nginx's default `keepalive_timeout`: beyond what clients keep idle connections for.
+pub const DEFAULT_KEEP_ALIVE_SECS: u64 = 75;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -34,6 +42,8 @@ pub struct Settings {
     pub questions_dir: PathBuf,
     pub secure_cookies: bool,
     pub time_zone: Option<String>,
+    /// Seconds an idle keep-alive connection stays open (`ServeArgs::keep_alive`).
+    pub keep_alive_secs: u64,
     /// See `ServeArgs::test_exit_after_sync_commit`; always off outside that test.
     pub exit_after_sync_commit: bool,
 }
@@ -46,6 +56,7 @@ impl From<ServeArgs> for Settings {
             questions_dir: a.questions,
             secure_cookies: a.secure_cookies,
             time_zone: a.time_zone,
+            keep_alive_secs: a.keep_alive,
             exit_after_sync_commit: a.test_exit_after_sync_commit,
         }
     }
@@ -60,6 +71,7 @@ impl Settings {
             questions_dir,
             secure_cookies: false,
             time_zone: None,
+            keep_alive_secs: DEFAULT_KEEP_ALIVE_SECS,
             exit_after_sync_commit: false,
         }
     }

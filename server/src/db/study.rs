@@ -119,11 +119,24 @@ pub fn save_state(
     s: &CardState,
 ) -> rusqlite::Result<()> {
     // Each change takes the learner's next sync number: the cursor of the sync API.
-    let seq: i64 = tx
-        .prepare_cached(
-            "UPDATE users SET sync_seq = sync_seq + 1 WHERE id = ?1 RETURNING sync_seq",
-        )?
-        .query_row([user_id], |r| r.get(0))?;
+    let seq = take_sync_numbers(tx, user_id, 1)?;
+    save_state_numbered(tx, user_id, card_id, s, seq)
+}
+
+/// Takes the learner's next `n` sync numbers; returns the last (the first is `last - n + 1`).
+pub fn take_sync_numbers(tx: &Transaction<'_>, user_id: UserId, n: usize) -> rusqlite::Result<i64> {
+    tx.prepare_cached("UPDATE users SET sync_seq = sync_seq + ?2 WHERE id = ?1 RETURNING sync_seq")?
+        .query_row(params![user_id, n as i64], |r| r.get(0))
+}
+
+/// Saves a card's state as change number `seq`, taken with [`take_sync_numbers`].
+pub fn save_state_numbered(
+    tx: &Transaction<'_>,
+    user_id: UserId,
+    card_id: &str,
+    s: &CardState,
+    seq: i64,
+) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO card_states (user_id, card_id, stability, difficulty, due, last_review, reps,
                                   lapses, state, seq, step)
@@ -228,12 +241,30 @@ pub fn card_reviews(
     user_id: UserId,
     card_id: &str,
 ) -> rusqlite::Result<Vec<Review>> {
+    match card_key(conn, card_id)? {
+        Some(key) => card_reviews_by_key(conn, user_id, key),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The small number the log stores for a card (`card_keys`, see `migrations/0009`).
+pub fn card_key(conn: &Connection, card_id: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT key FROM card_keys WHERE card_id = ?1")?
+        .query_row([card_id], |r| r.get(0))
+        .optional()
+}
+
+/// [`card_reviews`] of the card with this key (`card_keys.key`).
+pub fn card_reviews_by_key(
+    conn: &Connection,
+    user_id: UserId,
+    card_key: i64,
+) -> rusqlite::Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT answered_at, rating, id FROM reviews
-         WHERE user_id = ?1 AND card = (SELECT key FROM card_keys WHERE card_id = ?2)
+        "SELECT answered_at, rating, id FROM reviews WHERE user_id = ?1 AND card = ?2
          ORDER BY answered_at, id",
     )?;
-    let rows = stmt.query_map(params![user_id, card_id], |row| {
+    let rows = stmt.query_map(params![user_id, card_key], |row| {
         let rating: i64 = row.get(1)?;
         Ok(Review {
             answered_at: row.get::<_, Instant>(0)?.secs(),

@@ -2,13 +2,14 @@
 //! it touched is replayed from its whole log, in one transaction.
 
 use crate::clock::Instant;
+use crate::db::review_id::Stored;
 use crate::db::study::{self, NewReview};
 use crate::ids::{ReviewId, UserId};
 use crate::srs::{CardState, Rating, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::batch::{Rejected, triage};
 use rusqlite::{Connection, Transaction, params};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Outcome {
@@ -35,10 +36,21 @@ pub fn apply(
         rejected: sorted.rejected,
         ..Outcome::default()
     };
-    let mut touched = BTreeSet::new();
+    // Each card's key is looked up once a batch, not once a review (10,000 lookups for
+    // 1,000 cards in a device's year of answers).
+    let mut keys: HashMap<&str, Option<i64>> = HashMap::new();
+    let mut touched = BTreeMap::new();
     for (id, r) in sorted.fresh {
+        let key = match keys.get(r.card_id.as_str()) {
+            Some(key) => *key,
+            None => {
+                let key = study::card_key(tx, &r.card_id)?;
+                keys.insert(&r.card_id, key);
+                key
+            }
+        };
         let rating = Rating::from_number(r.rating).expect("validated");
-        let inserted = study::insert_review(
+        let inserted = insert_review(
             tx,
             &NewReview {
                 id: &ReviewId::from_stored(id),
@@ -52,20 +64,65 @@ pub fn apply(
                 presentation: "offline",
                 device_id,
             },
+            key,
             now,
         )?;
         if inserted {
             out.accepted += 1;
-            touched.insert(r.card_id.as_str());
+            // A stored review has a key: a card without one fails the insert above.
+            touched.insert(r.card_id.as_str(), key.unwrap_or_default());
         } else {
             out.duplicates += 1;
         }
     }
-    // A duplicate touches nothing: its review was replayed when it first arrived.
-    for card in touched {
-        study::replay_card(tx, scheduler, user_id, card)?;
+    // A duplicate touches nothing: its review was replayed when it first arrived. The
+    // touched cards are replayed first and their changes numbered after, in one update of
+    // the learner's counter instead of one a card, in the same order (by card id).
+    let mut states = Vec::with_capacity(touched.len());
+    for (card, key) in touched {
+        if let Some(state) = scheduler.replay(&study::card_reviews_by_key(tx, user_id, key)?) {
+            states.push((card, state));
+        }
+    }
+    if !states.is_empty() {
+        let last = study::take_sync_numbers(tx, user_id, states.len())?;
+        let first = last - states.len() as i64 + 1;
+        for (seq, (card, state)) in (first..).zip(&states) {
+            study::save_state_numbered(tx, user_id, card, state, seq)?;
+        }
     }
     Ok(out)
+}
+
+/// [`study::insert_review`] with the card's key already looked up: `None` (a card no deck
+/// import gave a key) fails on the log's NOT NULL, as the lookup inside that insert does.
+fn insert_review(
+    tx: &Transaction<'_>,
+    r: &NewReview<'_>,
+    card_key: Option<i64>,
+    received_at: Instant,
+) -> rusqlite::Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "INSERT INTO reviews (id, user_id, card, answered_at, rating, correct,
+             given_answer, duration_ms, presentation, device_id, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (user_id, id) DO NOTHING",
+        )?
+        .execute(params![
+            Stored(r.id.as_str()),
+            r.user_id,
+            card_key,
+            r.answered_at,
+            r.rating as i64,
+            r.correct,
+            r.given_answer,
+            r.duration_ms,
+            r.presentation,
+            r.device_id,
+            received_at
+        ])?;
+    Ok(n == 1)
 }
 
 /// Takes out of `batch` every review whose id (a UUID, in any case) this learner's log holds

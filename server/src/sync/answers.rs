@@ -15,6 +15,13 @@ pub fn multiple_choice_only(kind: Kind) -> bool {
     !kind.accepts_typed() && kind != Kind::Flashcard
 }
 
+/// Kinds whose questions carry no choices: a chronology is answered by placing its events.
+/// Such a card's answer text is never one of its choices, whatever the draw, so it is not
+/// kept, and no question need be drawn to know it.
+pub fn never_a_choice(kind: Kind) -> bool {
+    kind == Kind::Chronology
+}
+
 /// The answer to store for `given`. `choices` holds, for a multiple-choice card, every
 /// choice it was offered with; `None` for a card whose answer may be typed.
 pub fn stored<'a>(given: &'a str, choices: Option<&HashSet<String>>) -> &'a str {
@@ -30,6 +37,23 @@ pub fn stored<'a>(given: &'a str, choices: Option<&HashSet<String>>) -> &'a str 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What lets a sync skip drawing a chronology: none of its questions has a choice.
+    #[test]
+    fn a_chronology_never_offers_choices() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../questions");
+        let catalog = crate::catalog::Catalog::load(&dir).unwrap();
+        let mut asked = 0;
+        for card in catalog.cards.iter().filter(|c| never_a_choice(c.kind)) {
+            for seed in 0..3 {
+                if let Some(q) = catalog.question(&card.id, seed) {
+                    assert!(q.choices.is_empty(), "{} offers {:?}", card.id, q.choices);
+                    asked += 1;
+                }
+            }
+        }
+        assert!(asked > 0, "the shipped deck asks chronologies");
+    }
 
     #[test]
     fn only_a_choice_or_clean_text_is_kept() {
@@ -48,5 +72,6 @@ mod tests {
         assert!(multiple_choice_only(Kind::TrueFalse));
         assert!(!multiple_choice_only(Kind::Date));
         assert!(!multiple_choice_only(Kind::Flashcard));
+        assert!(never_a_choice(Kind::Chronology) && multiple_choice_only(Kind::Chronology));
     }
 }

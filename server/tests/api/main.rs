@@ -4,6 +4,7 @@ mod analysis;
 mod answer;
 mod auth;
 mod classes;
+mod connections;
 mod days;
 mod decks;
 mod exports;

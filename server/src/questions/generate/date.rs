@@ -177,16 +177,26 @@ pub(super) fn other_dated_events<'a>(deck: &'a Deck, event: &Event) -> Vec<&'a E
     others
 }
 
+/// The eight events nearest in time whose dates cannot be confused with `event`'s, as
+/// indices into `deck.events`: what an event-on-date question draws its wrong answers from,
+/// the same for every draw (so kept per card: the scan was most of a question's cost).
+pub(super) fn nearest_dated_others(deck: &Deck, event: &Event) -> Vec<usize> {
+    other_dated_events(deck, event)
+        .into_iter()
+        .take(8)
+        .filter_map(|o| deck.events.iter().position(|e| std::ptr::eq(e, o)))
+        .collect()
+}
+
+/// `near` is [`nearest_dated_others`] of `event`.
 pub(super) fn event_on_date(
     deck: &Deck,
     card: &CardSpec,
     event: &Event,
+    near: &[usize],
     rng: &mut impl Rng,
 ) -> Question {
-    let mut near: Vec<&Event> = other_dated_events(deck, event)
-        .into_iter()
-        .take(8)
-        .collect();
+    let mut near: Vec<&Event> = near.iter().map(|&i| &deck.events[i]).collect();
     near.shuffle(rng);
     let parts = Parts {
         prompt: format!(

@@ -17,7 +17,10 @@ use crate::questions::{CardSpec, Kind, Question};
 use build::Checked;
 use chronology::{chronology, pick_chronology};
 use cloze::{cloze, cloze_check};
-use date::{date, date_check, date_distractors_check, event_on_date, other_dated_events};
+use date::{
+    date, date_check, date_distractors_check, event_on_date, nearest_dated_others,
+    other_dated_events,
+};
 use figure::figure_question;
 use flashcard::flashcard;
 use place::{place, place_check};
@@ -42,13 +45,16 @@ pub fn generate(deck: &Deck, card: &CardSpec, seed: u64) -> Option<Question> {
 }
 
 /// The part of a card's questions that does not depend on the draw: whether the card may be
-/// asked at all, and what a true/false statement about its event may say. Worked out on the
-/// first question and kept, by whoever asks one card many times (the catalog); a `Prepared`
-/// belongs to one card of one deck, as it was when first used.
+/// asked at all, what a true/false statement about its event may say, and which events an
+/// event-on-date question may offer beside it. Worked out on the first question and kept, by
+/// whoever asks one card many times (the catalog); a `Prepared` belongs to one card of one
+/// deck, as it was when first used.
 #[derive(Debug, Default)]
 pub struct Prepared {
     askable: OnceLock<bool>,
     statements: OnceLock<Statements>,
+    /// An event-on-date card's candidate wrong answers ([`nearest_dated_others`]).
+    near_dated: OnceLock<Vec<usize>>,
 }
 
 /// A copy starts empty: it is a cache, filled again on first use.
@@ -100,7 +106,12 @@ pub fn generate_with(
     }
     match card.kind {
         Kind::Date => Some(date(deck, card, event, &mut rng)),
-        Kind::EventOnDate => Some(event_on_date(deck, card, event, &mut rng)),
+        Kind::EventOnDate => {
+            let near = prepared
+                .near_dated
+                .get_or_init(|| nearest_dated_others(deck, event));
+            Some(event_on_date(deck, card, event, near, &mut rng))
+        }
         Kind::Place => Some(place(deck, card, event, &mut rng)),
         Kind::Chronology => chronology(deck, card, event, &mut rng),
         Kind::Cloze => cloze(deck, card, event, &mut rng),

@@ -41,6 +41,9 @@ pub struct Statements {
     true_actors: Vec<String>,
     /// In the order [`false_actors`] finds them, each with [`refutation`]'s sources.
     false_actors: Vec<(String, Vec<Source>)>,
+    /// The event's place and the quotes that name it ([`place_check`], whose scan of the
+    /// deck's places was most of a true/false question's cost when redone on every draw).
+    place: Option<(String, Vec<Source>)>,
 }
 
 impl Statements {
@@ -51,7 +54,10 @@ impl Statements {
         {
             kinds.push(About::Date);
         }
-        let false_places = if place_check(deck, event).is_ok() {
+        let place = place_check(deck, event)
+            .ok()
+            .map(|(p, held)| (p.to_string(), held.into_iter().cloned().collect()));
+        let false_places = if place.is_some() {
             false_places(deck, event)
         } else {
             Vec::new()
@@ -80,6 +86,7 @@ impl Statements {
             false_places,
             true_actors,
             false_actors,
+            place,
         }
     }
 
@@ -235,12 +242,13 @@ pub(super) fn true_false(
             )
         }
         About::Place => {
-            let (place, held) = place_check(deck, event).ok()?;
+            let (place, held) = statements.place.as_ref()?;
             let shown = if truth {
-                place.to_string()
+                place.clone()
             } else {
                 statements.false_places.choose(rng)?.clone()
             };
+            let held = held.iter().collect();
             ("place", format!("this happened in {shown}"), shown, held)
         }
         About::Actor => {

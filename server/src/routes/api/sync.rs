@@ -58,10 +58,10 @@ pub struct SyncResponse {
 
 /// Replaces each answer the learner could not have given with an empty one (see
 /// `sync::answers`): a multiple-choice card's answer must be one of the choices of the
-/// learner's recent draws of its question. Draws are made newest first and only until the
-/// answer is found (an answer from the pack the device holds is in the newest draw): each
-/// draw generates a question, two thirds of a 10,000-review sync's time when all nine were
-/// drawn for every card.
+/// learner's recent draws of its question. Draws are made newest first, once per card and
+/// batch, and only until the answer is found (an answer from the pack the device holds is in
+/// the newest draw): each draw generates a question, which was most of a fresh 10,000-review
+/// sync's time. A chronology offers no choices, so its answers go without drawing.
 fn keep_only_possible_answers(
     conn: &rusqlite::Connection,
     catalog: &crate::catalog::Catalog,
@@ -72,25 +72,33 @@ fn keep_only_possible_answers(
     /// The choices of a card's draws made so far, and the draws still to make.
     struct Draws {
         made: HashSet<String>,
-        to_make: std::iter::Rev<std::ops::RangeInclusive<u32>>,
+        to_make: std::iter::Rev<std::ops::Range<u32>>,
     }
-    let mut cards: HashMap<String, Option<Draws>> = HashMap::new();
+    let mut cards: HashMap<&str, Option<Draws>> = HashMap::new();
     for r in reviews.iter_mut().filter(|r| !r.given_answer.is_empty()) {
-        if !cards.contains_key(&r.card_id) {
-            let draws = match catalog.card(&r.card_id) {
-                Some(card) if answers::multiple_choice_only(card.kind) => {
-                    let reps = crate::db::study::card_state(conn, user_id, &r.card_id)?
-                        .map_or(0, |s| s.reps);
-                    Some(Draws {
-                        made: HashSet::new(),
-                        to_make: (reps.saturating_sub(answers::DRAWS_BACK)..=reps).rev(),
-                    })
-                }
-                _ => None,
-            };
-            cards.insert(r.card_id.clone(), draws);
-        }
-        let allowed = match cards.get_mut(&r.card_id).and_then(Option::as_mut) {
+        let draws = match cards.entry(r.card_id.as_str()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let draws = match catalog.card(&r.card_id) {
+                    Some(card) if answers::multiple_choice_only(card.kind) => {
+                        let to_make = if answers::never_a_choice(card.kind) {
+                            (0..0).rev()
+                        } else {
+                            let reps = crate::db::study::card_state(conn, user_id, &r.card_id)?
+                                .map_or(0, |s| s.reps);
+                            (reps.saturating_sub(answers::DRAWS_BACK)..reps.saturating_add(1)).rev()
+                        };
+                        Some(Draws {
+                            made: HashSet::new(),
+                            to_make,
+                        })
+                    }
+                    _ => None,
+                };
+                e.insert(draws)
+            }
+        };
+        let allowed = match draws {
             Some(draws) => {
                 let wanted = r.given_answer.trim();
                 if crate::text::forbidden_char(&r.given_answer).is_none() {
@@ -106,8 +114,10 @@ fn keep_only_possible_answers(
             }
             None => None,
         };
-        let kept = answers::stored(&r.given_answer, allowed).to_string();
-        r.given_answer = kept;
+        // Kept as it came, or emptied: no copy of the text either way.
+        if answers::stored(&r.given_answer, allowed).is_empty() {
+            r.given_answer.clear();
+        }
     }
     Ok(())
 }
