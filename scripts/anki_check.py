@@ -169,8 +169,19 @@ def main():
             check(plain(note["Summary"]) == event["summary"],
                   f"{card['id']}: Summary {note['Summary']!r}, the TOML says {event['summary']!r}")
             date = plain(note["Date"])
-            check(written(event["date"]) in date, f"{card['id']}: Date {date!r}, the TOML says {event['date']}")
-            if "end_date" in event:
+            if event.get("date_inferred"):
+                # No article gives the date: the note says how they place it, never the
+                # inferred year unless their own words carry it.
+                told = event.get("date_as_told", "")
+                check("date not stated in the sources" in date,
+                      f"{card['id']}: Date {date!r} does not say the date is not stated")
+                check(told in date, f"{card['id']}: Date {date!r} lacks the TOML's date_as_told {told!r}")
+                year = str(event["date"])[:4]
+                check(year not in date or year in told,
+                      f"{card['id']}: Date {date!r} states the inferred year {year}")
+            else:
+                check(written(event["date"]) in date, f"{card['id']}: Date {date!r}, the TOML says {event['date']}")
+            if "end_date" in event and not event.get("date_inferred"):
                 check(written(event["end_date"]) in date, f"{card['id']}: Date {date!r} lacks the end {event['end_date']}")
             quotes = {s["quote"]: documents.get(s["document"], s["document"]) for s in event.get("source", [])}
             source_lines = [l for l in plain(note["Source"]).split("\n") if l]
