@@ -350,6 +350,12 @@ fn lint_answer_in_title() {
 }
 
 #[test]
+fn lint_answer_in_prompt_flashcard_front_gives_back_away() {
+    // A flashcard "Tenth anniversary" whose back is "10 years after the victory".
+    assert_warns("answer-in-prompt", "Tenth anniversary of the victory");
+}
+
+#[test]
 fn lint_place_kind_missing() {
     assert_warns("place-kind-missing", "id = \"border-raid\"");
     assert_suppresses(

@@ -166,6 +166,7 @@ struct RawName {
     #[serde(default)]
     members: Vec<Spanned<String>>,
     place_kind: Option<Spanned<String>>,
+    side: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -627,6 +628,13 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
                 None
             })
         });
+        // A side is a slug the deck chooses ("khmer-rouge"); a place takes no side.
+        if let Some(side) = &n.side {
+            p.slug(side, "side");
+            if kind.is_some_and(|k| k == NameKind::Place) {
+                p.at(side.span().start, "a place has no `side`");
+            }
+        }
         if let Some(kind) = kind {
             let at = deck.names.len();
             for form in std::iter::once(&n.name).chain(&n.aliases) {
@@ -648,6 +656,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
                     .map(|m| m.into_inner().trim().to_string())
                     .collect(),
                 place_kind,
+                side: n.side.map(|s| s.into_inner()),
             });
         }
     }
@@ -1417,6 +1426,24 @@ quote = "a quote"
         assert_error(
             &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\nmembers = [\"Y\"]\n\n"),
             "deck.toml:13: a person has no `members`",
+        );
+    }
+
+    #[test]
+    fn a_name_may_take_a_side() {
+        let deck = load(&with_names(
+            "[[name]]\nname = \"Ieng Sary\"\nkind = \"person\"\nside = \"khmer-rouge\"\n\n",
+        ));
+        assert_eq!(deck.names[0].side.as_deref(), Some("khmer-rouge"));
+        assert_error(
+            &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\nside = \"Khmer Rouge\"\n\n"),
+            "deck.toml:14: side `Khmer Rouge` must be a slug",
+        );
+        assert_error(
+            &with_names(
+                "[[name]]\nname = \"X\"\nkind = \"place\"\nplace_kind = \"city\"\nside = \"vietnam\"\n\n",
+            ),
+            "deck.toml:15: a place has no `side`",
         );
     }
 

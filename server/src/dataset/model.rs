@@ -118,6 +118,9 @@ pub struct Name {
     pub members: Vec<String>,
     /// For a place: what sort it is. Named places of a kind are place distractors too.
     pub place_kind: Option<PlaceKind>,
+    /// Whose side a person or body was on ("khmer-rouge"): speaker distractors are drawn
+    /// from the speaker's own side first, so the words alone do not give the answer away.
+    pub side: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

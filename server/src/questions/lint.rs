@@ -6,6 +6,7 @@ use super::fair::{
     self, CHRONOLOGY_WINDOW_DAYS, Rule, contradicts, excluded_by, mentions_name, states_date,
     states_number,
 };
+use super::numbers::numbers_written;
 use super::{CardSpec, Kind, Question, Suppressed, cards_and_suppressed, generate};
 use crate::dataset::{Deck, DisputeAbout, Event, HistDate, Qualifier};
 use crate::text::normalize;
@@ -183,6 +184,33 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
             ));
         }
         _ => {}
+    }
+
+    // A number the answer turns on that the prompt already writes, in any form ("Forty-fifth
+    // anniversary" on the front, "45 years after ..." on the back): the card tests nothing.
+    // (A figure's prompt also shows the event's date, context rather than a clue: its title
+    // and question are what count.)
+    let key = match (q.kind, event) {
+        (Kind::Flashcard, Some(e)) => Some((super::when::when(e), q.prompt.clone())),
+        (Kind::Cloze, _) => Some((q.answer.clone(), q.prompt.clone())),
+        (Kind::Figure, Some(e)) => {
+            let asked = q.prompt.strip_prefix(e.title.as_str()).unwrap_or(&q.prompt);
+            let asked = asked.split_once(": ").map_or(asked, |(_, a)| a);
+            Some((q.answer.clone(), format!("{} {asked}", e.title)))
+        }
+        _ => None,
+    };
+    if let Some((key, prompt)) = key {
+        let front = numbers_written(&prompt);
+        if let Some(n) = numbers_written(&key)
+            .into_iter()
+            .find(|n| front.contains(n))
+        {
+            out.push((
+                Rule::AnswerInPrompt,
+                format!("the prompt already gives the answer's {n}: “{key}”"),
+            ));
+        }
     }
 
     inferred_dates_shown(&events, q, &quotes, &mut out);

@@ -106,9 +106,105 @@ pub fn round_significant(value: f64, digits: u32) -> f64 {
     (value * scale).round() / scale
 }
 
+/// Every whole number a text writes, in digits or words, cardinal or ordinal: "The 45th
+/// anniversary" and "Forty-fifth anniversary" both give 45. Used to see that a card's front
+/// already gives its back away.
+pub fn numbers_written(text: &str) -> Vec<u64> {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .flat_map(|t| {
+            // "1979-1989" and "07-01-2020" hold several numbers; "forty-fifth" one.
+            let n = word_number(t);
+            let parts: Vec<u64> = if n.is_some() {
+                n.into_iter().collect()
+            } else {
+                t.split('-').filter_map(digit_number).collect()
+            };
+            parts
+        })
+        .collect()
+}
+
+fn digit_number(t: &str) -> Option<u64> {
+    let digits = t.trim_end_matches(|c: char| c.is_alphabetic());
+    let suffix = &t[digits.len()..];
+    if digits.is_empty() || !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// "forty-fifth" -> 45, "second" -> 2, "twenty" -> 20; up to ninety-nine.
+fn word_number(t: &str) -> Option<u64> {
+    const UNITS: [(&str, &str, u64); 19] = [
+        ("one", "first", 1),
+        ("two", "second", 2),
+        ("three", "third", 3),
+        ("four", "fourth", 4),
+        ("five", "fifth", 5),
+        ("six", "sixth", 6),
+        ("seven", "seventh", 7),
+        ("eight", "eighth", 8),
+        ("nine", "ninth", 9),
+        ("ten", "tenth", 10),
+        ("eleven", "eleventh", 11),
+        ("twelve", "twelfth", 12),
+        ("thirteen", "thirteenth", 13),
+        ("fourteen", "fourteenth", 14),
+        ("fifteen", "fifteenth", 15),
+        ("sixteen", "sixteenth", 16),
+        ("seventeen", "seventeenth", 17),
+        ("eighteen", "eighteenth", 18),
+        ("nineteen", "nineteenth", 19),
+    ];
+    const TENS: [(&str, &str, u64); 8] = [
+        ("twenty", "twentieth", 20),
+        ("thirty", "thirtieth", 30),
+        ("forty", "fortieth", 40),
+        ("fifty", "fiftieth", 50),
+        ("sixty", "sixtieth", 60),
+        ("seventy", "seventieth", 70),
+        ("eighty", "eightieth", 80),
+        ("ninety", "ninetieth", 90),
+    ];
+    let unit = |w: &str| {
+        UNITS
+            .iter()
+            .find(|(c, o, _)| *c == w || *o == w)
+            .map(|u| u.2)
+    };
+    let ten = |w: &str| {
+        TENS.iter()
+            .find(|(c, o, _)| *c == w || *o == w)
+            .map(|t| t.2)
+    };
+    match t.split_once('-') {
+        Some((a, b)) => Some(ten(a)? + unit(b).filter(|&u| u < 10)?),
+        None => unit(t).or_else(|| ten(t)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_written_read_digits_words_and_ordinals() {
+        assert_eq!(
+            numbers_written("Forty-fifth anniversary of the border war victory"),
+            vec![45]
+        );
+        assert_eq!(
+            numbers_written("45 years after the victory of 7 January 1979"),
+            vec![45, 7, 1979]
+        );
+        assert_eq!(
+            numbers_written("the 2nd attack, 1979-1989"),
+            vec![2, 1979, 1989]
+        );
+        assert_eq!(numbers_written("a second-hand front"), Vec::<u64>::new());
+    }
 
     #[test]
     fn formats_with_separators() {

@@ -333,10 +333,38 @@ pub fn check_question(deck: &Deck, q: &Question) -> Result<(), TestCaseError> {
                 q.answer
             );
             let speakers: HashSet<&str> = deck.quotes.iter().map(|q| q.speaker.as_str()).collect();
+            // The speaker's own side (the deck's `side`): its people may stand as wrong
+            // speakers though they never speak, and another side's only once all of them do.
+            let side = deck.name(&q.answer).and_then(|n| n.side.clone());
+            let words = q.prompt.as_str();
+            let same_side: Vec<&str> = deck
+                .names
+                .iter()
+                .filter(|n| side.is_some() && n.side == side && n.name != q.answer)
+                .filter(|n| n.kind != chronicle::dataset::NameKind::State)
+                .filter(|n| n.kind != chronicle::dataset::NameKind::Army)
+                .filter(|n| !names(deck, words, &n.name))
+                .map(|n| n.name.as_str())
+                .collect();
+            let others_offered = q
+                .choices
+                .iter()
+                .any(|c| c != &q.answer && !same_side.contains(&c.as_str()));
+            if others_offered {
+                for n in &same_side {
+                    prop_assert!(
+                        q.choices.iter().any(|c| c == n)
+                            || q.choices.iter().any(|c| group_and_member(deck, c, n)),
+                        "{}: {n} of the speaker's side left out for another side's voice: {:?}",
+                        q.id,
+                        q.choices
+                    );
+                }
+            }
             for (i, a) in q.choices.iter().enumerate() {
                 prop_assert!(
-                    speakers.contains(a.as_str()),
-                    "{a} is not a speaker in the deck"
+                    speakers.contains(a.as_str()) || same_side.contains(&a.as_str()),
+                    "{a} is not a speaker in the deck nor of the speaker's side"
                 );
                 for b in &q.choices[i + 1..] {
                     prop_assert!(!group_and_member(deck, a, b), "{}: {a} beside {b}", q.id);

@@ -2,7 +2,7 @@
 //! and one cited source ties the speaker to the words.
 
 use super::build::{Checked, shuffle_in, source_refs};
-use crate::dataset::{Deck, Quote, Source};
+use crate::dataset::{Deck, NameKind, Quote, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, mentions, mentions_name, name_forms};
 use crate::questions::{CardSpec, Kind, Question, distractors, fair};
@@ -40,9 +40,10 @@ pub(in crate::questions) fn speaker_check<'a>(
             ),
         ));
     }
-    if distractors::distinct_names_besides(&quote.speaker, &rival_speakers(deck, quote), |a, b| {
-        !deck.related_names(a, b)
-    }) < 3
+    let (same_side, others) = rival_speakers(deck, quote);
+    let pool: Vec<String> = same_side.into_iter().chain(others).collect();
+    if distractors::distinct_names_besides(&quote.speaker, &pool, |a, b| !deck.related_names(a, b))
+        < 3
     {
         return Err(Why::new(
             Rule::TooFewDistractors,
@@ -53,22 +54,63 @@ pub(in crate::questions) fn speaker_check<'a>(
     Ok(held)
 }
 
-/// Speakers who could have said `quote`: not one its words name (a quote condemning "the Pol
-/// Pot regime" is not Pol Pot's).
-fn rival_speakers(deck: &Deck, quote: &Quote) -> Vec<String> {
-    all_speakers(deck)
+/// Speakers who could have said `quote`, not one its words name (a quote condemning "the Pol
+/// Pot regime" is not Pol Pot's): first the people and bodies of the speaker's own side (the
+/// deck's `side`), whom the words alone cannot rule out, then every other speaker.
+fn rival_speakers(deck: &Deck, quote: &Quote) -> (Vec<String>, Vec<String>) {
+    let side = deck.name(&quote.speaker).and_then(|n| n.side.as_deref());
+    let same_side: Vec<String> = match side {
+        Some(side) => deck
+            .names
+            .iter()
+            .filter(|n| n.side.as_deref() == Some(side))
+            .filter(|n| {
+                matches!(
+                    n.kind,
+                    NameKind::Person | NameKind::Group | NameKind::Organisation
+                )
+            })
+            .map(|n| n.name.clone())
+            .filter(|n| !mentions_name(deck, &quote.text, n))
+            .collect(),
+        None => Vec::new(),
+    };
+    let others = all_speakers(deck)
         .into_iter()
         .filter(|s| !mentions_name(deck, &quote.text, s))
-        .collect()
+        .filter(|s| !same_side.contains(s))
+        .collect();
+    (same_side, others)
 }
 
 fn all_speakers(deck: &Deck) -> Vec<String> {
     deck.quotes.iter().map(|q| q.speaker.clone()).collect()
 }
 
-pub(super) fn speaker(deck: &Deck, card: &CardSpec, quote: &Quote, rng: &mut impl Rng) -> Question {
+/// Three wrong speakers: of the speaker's own side where the deck has three; where it has
+/// fewer, all of them, filled up from the other speakers (a Pol Pot quote gets Ieng Sary and
+/// two others), so the card is still asked.
+fn wrong_speakers(deck: &Deck, quote: &Quote, rng: &mut impl Rng) -> Vec<String> {
     let apart = |a: &str, b: &str| !deck.related_names(a, b);
-    let wrong = distractors::names(&quote.speaker, &rival_speakers(deck, quote), 3, apart, rng);
+    let (same_side, others) = rival_speakers(deck, quote);
+    let mut wrong = distractors::names(&quote.speaker, &same_side, 3, apart, rng);
+    if wrong.len() < 3 {
+        let rest: Vec<String> = others
+            .into_iter()
+            .filter(|o| {
+                wrong
+                    .iter()
+                    .all(|w| !distractors::same_name_as(w, o) && apart(w, o))
+            })
+            .collect();
+        let fill = distractors::names(&quote.speaker, &rest, 3 - wrong.len(), apart, rng);
+        wrong.extend(fill);
+    }
+    wrong
+}
+
+pub(super) fn speaker(deck: &Deck, card: &CardSpec, quote: &Quote, rng: &mut impl Rng) -> Question {
+    let wrong = wrong_speakers(deck, quote, rng);
     let when = quote.date.map(|d| format!(" ({d})")).unwrap_or_default();
     let (choices, index) = shuffle_in(quote.speaker.clone(), wrong, rng);
     Question {
@@ -85,5 +127,69 @@ pub(super) fn speaker(deck: &Deck, card: &CardSpec, quote: &Quote, rng: &mut imp
         sources: source_refs(deck, speaker_check(deck, quote).unwrap_or_default()),
         items: Vec::new(),
         statement: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrong_speakers;
+    use crate::dataset::parse_deck;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    fn quote(id: &str, speaker: &str) -> String {
+        format!(
+            "[[quote]]\nid = \"{id}\"\nspeaker = \"{speaker}\"\ntext = \"Words of {id}.\"\n\
+             [[quote.source]]\ndocument = \"a.txt\"\nquote = \"{speaker}: Words of {id}.\"\n\n"
+        )
+    }
+
+    fn name(name: &str, side: &str) -> String {
+        format!("[[name]]\nname = \"{name}\"\nkind = \"person\"\nside = \"{side}\"\n\n")
+    }
+
+    #[test]
+    fn speaker_distractors_come_from_the_speakers_side_first() {
+        // Side "red": Red Chief speaks, Red Deputy and Red Aide do not (two of the side
+        // besides the speaker). Side "blue": four people, one speaking.
+        let mut text = String::from(
+            "[deck]\nid = \"t\"\ntitle = \"T\"\ndescription = \"T\"\nlanguage = \"en\"\n\n\
+             [[document]]\nid = \"a.txt\"\ntitle = \"A\"\n\n",
+        );
+        for (n, s) in [
+            ("Red Chief", "red"),
+            ("Red Deputy", "red"),
+            ("Red Aide", "red"),
+            ("Blue One", "blue"),
+            ("Blue Two", "blue"),
+            ("Blue Three", "blue"),
+            ("Blue Four", "blue"),
+        ] {
+            text.push_str(&name(n, s));
+        }
+        text.push_str("[[era]]\nid = \"x\"\ntitle = \"X\"\nstart = \"1975\"\n\n");
+        for (id, s) in [
+            ("red", "Red Chief"),
+            ("blue", "Blue One"),
+            ("grey-1", "Grey Voice"),
+            ("grey-2", "Other Voice"),
+        ] {
+            text.push_str(&quote(id, s));
+        }
+        let deck = parse_deck(std::path::Path::new("t.toml"), &text).unwrap();
+        let red = deck.quote("red").unwrap();
+        let blue = deck.quote("blue").unwrap();
+        for seed in 0..40 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            // Too few of its side: both of them, filled up from the other speakers.
+            let got = wrong_speakers(&deck, red, &mut rng);
+            assert_eq!(got.len(), 3, "{got:?}");
+            assert!(got.contains(&"Red Deputy".to_string()), "{got:?}");
+            assert!(got.contains(&"Red Aide".to_string()), "{got:?}");
+            // Enough of its side: only them.
+            let got = wrong_speakers(&deck, blue, &mut rng);
+            assert_eq!(got.len(), 3, "{got:?}");
+            assert!(got.iter().all(|g| g.starts_with("Blue ")), "{got:?}");
+        }
     }
 }
