@@ -1,0 +1,224 @@
+//! The lint's rules on the event behind a question: what a question on when it happened
+//! must cite, what a date asked must be, what a true/false statement may rest on, and that
+//! an inferred date is never shown.
+
+use super::super::answer::parse_number;
+use super::super::fair::{self, Rule, contradicts, mentions_name, states_date, states_number};
+use super::super::{Question, generate};
+use super::{out_of_window, overlaps_span, qualifier_of, read_when};
+use crate::dataset::{Deck, DisputeAbout, Event, HistDate};
+use crate::text::normalize;
+
+/// A question on an event whose date no article states shows no year of it that neither a
+/// cited quote nor the deck's own words for its time (`date_as_told`) give.
+pub(super) fn inferred_dates_shown(
+    events: &[&Event],
+    q: &Question,
+    quotes: &[&str],
+    out: &mut Vec<(Rule, String)>,
+) {
+    let mut shown = vec![q.prompt.as_str(), q.answer.as_str()];
+    shown.extend(q.choices.iter().map(String::as_str));
+    shown.extend(q.items.iter().map(|i| i.when.as_str()));
+    shown.extend(q.statement.iter().map(|s| s.shown.as_str()));
+    let has_word = |text: &str, w: &str| text.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    for e in events.iter().filter(|e| e.date_inferred) {
+        for d in std::iter::once(e.date).chain(e.end_date) {
+            let year = d.year.to_string();
+            let vouched = quotes.iter().any(|s| has_word(s, &year))
+                || e.date_as_told
+                    .as_deref()
+                    .is_some_and(|t| has_word(t, &year));
+            if !vouched && shown.iter().any(|t| has_word(t, &year)) {
+                out.push((
+                    Rule::InferredDateShown,
+                    format!("shows {year}, the inferred date of `{}`", e.id),
+                ));
+            }
+        }
+    }
+}
+
+/// A question on when something happened cites a quote that tells what happened, not only
+/// a date ("from 1979 to 1989"), whenever one of the event's quotes does.
+pub(super) fn told_rules(e: &Event, quotes: &[&str], out: &mut Vec<(Rule, String)>) {
+    let told = |s: &str| fair::tells_title(s, &e.title);
+    if e.sources.iter().any(|s| told(&s.quote)) && !quotes.iter().any(|s| told(s)) {
+        out.push((
+            Rule::QuoteLacksFact,
+            format!("no cited quote tells “{}”, only its date", e.title),
+        ));
+    }
+}
+
+/// A date asked must be settled, stated in a cited quote, and not inferred.
+pub(super) fn date_rules(e: &Event, quotes: &[&str], out: &mut Vec<(Rule, String)>) {
+    if e.date_inferred {
+        out.push((
+            Rule::InferredDateAsked,
+            format!("`{}` has an inferred date", e.id),
+        ));
+    }
+    if e.is_disputed(DisputeAbout::Date) {
+        out.push((Rule::Disputed, format!("`{}` has a disputed date", e.id)));
+    }
+    let stated = |d: &HistDate| quotes.iter().any(|q| states_date(q, d));
+    if !stated(&e.date) || e.end_date.is_some_and(|end| !stated(&end)) {
+        out.push((
+            Rule::QuoteLacksFact,
+            format!("no cited quote states the date of `{}`", e.id),
+        ));
+    }
+}
+
+pub(super) fn true_false_rules(
+    deck: &Deck,
+    e: &Event,
+    q: &Question,
+    quotes: &[&str],
+    out: &mut Vec<(Rule, String)>,
+) {
+    let Some(st) = &q.statement else {
+        out.push((Rule::ChoicesNotDistinct, "no statement".into()));
+        return;
+    };
+    match st.about.as_str() {
+        "date" => {
+            date_rules(e, quotes, out);
+            if let Some((a, b)) = read_when(&st.shown)
+                && !st.truth
+                && overlaps_span(e, &a, &b)
+            {
+                out.push((
+                    Rule::DistractorInSpan,
+                    format!(
+                        "“{}” is called false but lies inside the event's dates",
+                        st.shown
+                    ),
+                ));
+            }
+            let (lo, hi) = generate::date_window(deck, e);
+            if let Some((a, b)) = read_when(&st.shown)
+                && !st.truth
+                && out_of_window(&a, &b, lo, hi)
+            {
+                out.push((
+                    Rule::DateOutOfWindow,
+                    format!("“{}” lies outside the event's era", st.shown),
+                ));
+            }
+        }
+        "place" => {
+            if e.is_disputed(DisputeAbout::Place) {
+                out.push((Rule::Disputed, "the place is disputed".into()));
+            }
+            let place = e.place.as_deref().unwrap_or("");
+            if !quotes.iter().any(|s| mentions_name(deck, s, place)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote names {place}"),
+                ));
+            }
+            let same = normalize(&st.shown) == normalize(place);
+            if st.truth != same {
+                out.push((
+                    Rule::NotReallyFalse,
+                    format!("“{}” vs the place {place}", st.shown),
+                ));
+            }
+            if !st.truth {
+                let kind = deck
+                    .events
+                    .iter()
+                    .find(|o| o.place.as_deref() == Some(st.shown.as_str()))
+                    .and_then(|o| o.place_kind)
+                    .or_else(|| {
+                        deck.names
+                            .iter()
+                            .find(|n| n.name == st.shown)
+                            .and_then(|n| n.place_kind)
+                    });
+                if kind != e.place_kind {
+                    out.push((Rule::PlaceKindMismatch, format!("“{}”", st.shown)));
+                }
+                if let Some(why) = generate::tied_to(deck, e, &st.shown) {
+                    out.push((
+                        Rule::PlaceTiedToEvent,
+                        format!("“{}” is called false: {why}", st.shown),
+                    ));
+                }
+            }
+        }
+        "actor" => {
+            if e.is_disputed(DisputeAbout::Actors) {
+                out.push((Rule::Disputed, "the actors are disputed".into()));
+            }
+            let involved =
+                e.actors.iter().any(|a| {
+                    normalize(a) == normalize(&st.shown) || deck.related_names(a, &st.shown)
+                }) || mentions_name(deck, &e.summary, &st.shown)
+                    || mentions_name(deck, &e.title, &st.shown);
+            if st.truth != involved {
+                out.push((
+                    Rule::NotReallyFalse,
+                    format!("“{}” called {} for `{}`", st.shown, st.truth, e.id),
+                ));
+            }
+            // True or false, a cited quote must name the actor: it shows them taking part,
+            // or (false) founded only after the event.
+            if !quotes.iter().any(|s| mentions_name(deck, s, &st.shown)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote names {}", st.shown),
+                ));
+            }
+            if st.truth && mentions_name(deck, &e.title, &st.shown) {
+                out.push((
+                    Rule::AnswerInTitle,
+                    format!("“{} took part” repeats the title", st.shown),
+                ));
+            }
+        }
+        "figure" => {
+            let (shown_q, rest) = qualifier_of(&st.shown);
+            let Some(x) = parse_number(rest) else {
+                out.push((
+                    Rule::ChoicesNotDistinct,
+                    format!("“{}” is no figure", st.shown),
+                ));
+                return;
+            };
+            let Some(f) = e
+                .figures
+                .iter()
+                .find(|f| q.prompt.contains(&format!("the {} was", f.what)))
+            else {
+                out.push((
+                    Rule::ChoicesNotDistinct,
+                    "names no figure of the event".into(),
+                ));
+                return;
+            };
+            if e.is_figure_disputed(f) {
+                out.push((Rule::Disputed, format!("the {} is disputed", f.what)));
+            }
+            if !quotes.iter().any(|s| states_number(s, f.value)) {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote writes {}", f.value),
+                ));
+            }
+            let false_by_source = contradicts(f.qualifier, f.value, shown_q, x);
+            if st.truth == false_by_source {
+                out.push((
+                    Rule::NotReallyFalse,
+                    format!(
+                        "“{}” called {} against the source's {:?} {}",
+                        st.shown, st.truth, f.qualifier, f.value
+                    ),
+                ));
+            }
+        }
+        other => out.push((Rule::ChoicesNotDistinct, format!("statement about {other}"))),
+    }
+}
