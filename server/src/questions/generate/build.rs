@@ -32,6 +32,19 @@ pub fn source_refs<'a>(
         .collect()
 }
 
+/// `first` (the quotes that hold the fact asked), then the event's other quotes: a quote
+/// that holds a date or a place may stop before the words that say what happened then
+/// ("... seized Phnom Penh ... shows Cambodians leaving", not yet "ordered ... to
+/// evacuate"), so the rest is cited beside it.
+pub(super) fn then_rest<'a>(event: &'a Event, mut first: Vec<&'a Source>) -> Vec<&'a Source> {
+    for s in &event.sources {
+        if !first.iter().any(|f| std::ptr::eq(*f, s)) {
+            first.push(s);
+        }
+    }
+    first
+}
+
 /// Shuffles the right answer in among the distractors; returns choices and its index.
 pub(super) fn shuffle_in(
     answer: String,

@@ -2,7 +2,7 @@
 //! ordered, all inside one ten-year window.
 
 use super::build::{QuestionRng, source_refs};
-use super::date::date_check;
+use super::date::{date_check, date_then_rest};
 use crate::dataset::{Deck, Event};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{CHRONOLOGY_GAP_DAYS, CHRONOLOGY_WINDOW_DAYS, when};
@@ -113,12 +113,7 @@ pub(super) fn chronology(
         answer_value: None,
         accepts_typed: false,
         expected: Expected::ChoiceOnly,
-        sources: source_refs(
-            deck,
-            sorted
-                .iter()
-                .flat_map(|e| date_check(e).unwrap_or_default()),
-        ),
+        sources: source_refs(deck, sorted.iter().flat_map(|e| date_then_rest(e))),
         items,
         statement: None,
     })

@@ -1,7 +1,7 @@
 //! Date questions: "When did this happen?" and "Which event happened on this date?", the
 //! wrong dates they offer, and when a date may be asked at all.
 
-use super::build::{Checked, Parts, QuestionRng, build};
+use super::build::{Checked, Parts, QuestionRng, build, then_rest};
 use crate::dataset::{Deck, DisputeAbout, Event, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, date_sources, when, when_phrase};
@@ -133,13 +133,7 @@ fn happen(event: &Event) -> &'static str {
 /// The quotes that state the date, then the event's other quotes: a date alone ("from 1979
 /// to 1989") does not show what happened then, so the rest is cited beside it.
 pub(super) fn date_then_rest(event: &Event) -> Vec<&Source> {
-    let mut sources = date_check(event).unwrap_or_default();
-    for s in &event.sources {
-        if !sources.iter().any(|d| std::ptr::eq(*d, s)) {
-            sources.push(s);
-        }
-    }
-    sources
+    then_rest(event, date_check(event).unwrap_or_default())
 }
 
 pub(super) fn date(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {

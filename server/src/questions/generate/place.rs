@@ -1,6 +1,6 @@
 //! Place questions: "Where did this happen?", and the places offered beside the right one.
 
-use super::build::{Checked, Parts, build};
+use super::build::{Checked, Parts, build, then_rest};
 use super::date::date_suffix;
 use crate::dataset::{Deck, DisputeAbout, Event, Source};
 use crate::questions::answer::Expected;
@@ -140,7 +140,7 @@ pub(super) fn place(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl 
         wrong,
         answer_value: None,
         expected: Expected::Text(accepted),
-        sources,
+        sources: then_rest(event, sources),
     };
     build(deck, card, event, parts, rng)
 }
