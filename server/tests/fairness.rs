@@ -163,6 +163,45 @@ fn a_question_on_when_cites_what_happened_not_only_the_date() {
 }
 
 #[test]
+fn place_and_chronology_questions_cite_what_happened_beside_the_fact() {
+    // From the deck: the market fire's first quote names the place; only the second says
+    // what the fire did, and a learner shown the place alone would not see it.
+    let deed = "the traders lost their stalls to the fire";
+    for seed in 0..20 {
+        let q = question("market-burned/place", seed);
+        assert!(
+            q.sources.iter().any(|s| s.quote == deed),
+            "seed {seed}: {:?}",
+            q.sources
+        );
+    }
+    // A chronology cites every quote of each of its events, not only the dated ones.
+    let mut chronologies = 0;
+    for card in tricky()
+        .cards
+        .iter()
+        .filter(|c| c.id.ends_with("/chronology"))
+    {
+        for seed in 0..5 {
+            let q = question(&card.id, seed);
+            for id in &q.event_ids {
+                let event = deck().events.iter().find(|e| e.id == *id).unwrap();
+                for s in &event.sources {
+                    assert!(
+                        q.sources.iter().any(|c| c.quote == s.quote),
+                        "{} (seed {seed}) lacks {:?}",
+                        card.id,
+                        s.quote
+                    );
+                }
+            }
+            chronologies += 1;
+        }
+    }
+    assert!(chronologies > 0, "the tricky deck has no chronology");
+}
+
+#[test]
 fn a_place_the_deck_ties_to_the_event_is_never_a_wrong_one() {
     // From the deck: River Town fell on 7 January 1979, the day Big City did; the Old Town
     // market fire's own quote names Port Town.
