@@ -401,10 +401,12 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
             ms(study.server_ms_per_unit()),
             ms(health.server_ms_per_unit())
         ),
-        target: "ratio ≥ 0.4; p99 < 50 ms; 0 errors".into(),
+        // Issue 18's target: 0.2 (an answer at most ~0.35 ms of server CPU); 0.4 was the
+        // first cut's.
+        target: "ratio ≥ 0.2; p99 < 50 ms; 0 errors".into(),
         met: format!(
             "{} / {} / {}",
-            yes_no(study_ratio >= 0.4),
+            yes_no(study_ratio >= 0.2),
             yes_no(p99_ok),
             yes_no(study_ok_errors)
         ),
