@@ -251,6 +251,20 @@ fn a_dispute_applies_to_every_event_it_touches() {
 }
 
 #[test]
+fn a_disputed_date_is_shown_as_each_article_tells_it() {
+    // The fixture words each disputed date: "26 September 1989 by article A, 1990 by B".
+    let q = question("troops-withdrawn/flashcard", 0);
+    assert!(q.answer.starts_with("26 September 1989 by article A, 1990 by article B"), "{}", q.answer);
+    let q = question("farewell-parade/flashcard", 0);
+    assert!(q.answer.contains("contradicts"), "{}", q.answer);
+    // Where the date is only context (a place question's prompt), one article's is not shown.
+    for seed in 0..10 {
+        let q = question("farewell-parade/place", seed);
+        assert!(!q.prompt.contains("1989"), "{}", q.prompt);
+    }
+}
+
+#[test]
 fn a_group_never_stands_beside_its_members() {
     for seed in 0..60 {
         for card in [
@@ -546,6 +560,16 @@ fn lint_place_tied_to_event() {
     let mut q = question("capital-taken/place", 0);
     replace_wrong(&mut q, "River Town");
     assert!(rules_broken(&q).contains(&Rule::PlaceTiedToEvent));
+}
+
+#[test]
+fn lint_disputed_date_shown() {
+    let mut q = question("troops-withdrawn/flashcard", 0);
+    q.answer = "26 September 1989. The last troops went home.".into();
+    assert!(rules_broken(&q).contains(&Rule::DisputedDateShown));
+    let mut q = question("farewell-parade/place", 0);
+    q.prompt = format!("{} (25 September 1989)", q.prompt);
+    assert!(rules_broken(&q).contains(&Rule::DisputedDateShown));
 }
 
 #[test]

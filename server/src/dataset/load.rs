@@ -690,7 +690,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
     }
 
     let mut event_ids = HashSet::new();
-    let mut also_refs = Vec::new();
+    let mut later = Later::default();
     for (start, e, parts) in events {
         if let Some(event) = check_event(
             &mut p,
@@ -699,7 +699,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
             &era_ids,
             &doc_ids,
             &mut event_ids,
-            &mut also_refs,
+            &mut later,
         ) {
             deck.events.push(event);
         }
@@ -719,7 +719,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
     }
     // A dispute's `also` may name an event written later in the file, so it is checked here,
     // and a copy of the dispute is left on each event it touches.
-    for (offset, from, to) in also_refs {
+    for (offset, from, to) in later.also {
         if to == from {
             p.at(offset, format!("dispute `also` names its own event `{to}`"));
         } else if !event_ids.contains(&to) {
@@ -747,6 +747,17 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
     for (to, copy) in copies {
         if let Some(target) = deck.events.iter_mut().find(|e| e.id == to) {
             target.disputes.push(copy);
+        }
+    }
+    for (offset, id) in later.told {
+        let disputed = deck.event(&id).is_some_and(|e| {
+            e.is_disputed(DisputeAbout::Date) || e.is_disputed(DisputeAbout::EndDate)
+        });
+        if !disputed {
+            p.at(
+                offset,
+                "date_as_told is only for an inferred date (date_inferred = true) or a disputed one",
+            );
         }
     }
 
@@ -830,6 +841,14 @@ fn check_sources(
         .collect()
 }
 
+/// What an event refers to that only the whole deck can check: dispute `also` targets
+/// (offset, from, to), and a `date_as_told` beside a date that is not inferred (offset, id).
+#[derive(Default)]
+struct Later {
+    also: Vec<(usize, String, String)>,
+    told: Vec<(usize, String)>,
+}
+
 fn check_event(
     p: &mut Problems<'_>,
     start: usize,
@@ -837,7 +856,7 @@ fn check_event(
     era_ids: &HashSet<String>,
     doc_ids: &HashSet<String>,
     event_ids: &mut HashSet<String>,
-    also_refs: &mut Vec<(usize, String, String)>,
+    later: &mut Later,
 ) -> Option<Event> {
     // Every field is checked even when another is missing, so one pass finds everything.
     let raw_id = p.need(start, e.id, "id");
@@ -890,11 +909,10 @@ fn check_event(
         );
     }
     if let Some(told) = &e.date_as_told {
+        // A disputed date may be one another event's dispute names, so that is checked
+        // once every dispute is copied to the events it touches.
         if !e.date_inferred {
-            p.at(
-                told.span().start,
-                "date_as_told is only for an inferred date (date_inferred = true)",
-            );
+            later.told.push((told.span().start, id.clone()));
         }
         if told.get_ref().trim().is_empty() {
             p.at(told.span().start, "date_as_told must not be empty");
@@ -1009,7 +1027,9 @@ fn check_event(
         }
         p.non_empty(&d.note, "dispute note");
         for a in &d.also {
-            also_refs.push((a.span().start, id.clone(), a.get_ref().clone()));
+            later
+                .also
+                .push((a.span().start, id.clone(), a.get_ref().clone()));
         }
         if d.source.len() < 2 {
             p.at(
@@ -1501,6 +1521,28 @@ quote = "a quote"
         assert_error(
             &format!("{GOOD}{}", dispute.replace("[\"second\"]", "[\"nowhere\"]")),
             "deck.toml:32: dispute `also` names unknown event `nowhere`",
+        );
+    }
+
+    #[test]
+    fn date_as_told_also_words_a_disputed_date() {
+        // The dispute is written on `first` and names `second`, written after it: the words
+        // for how each article dates `second` are allowed there too.
+        let second = GOOD[GOOD.find("[[event]]").unwrap()..]
+            .replace("\"first\"", "\"second\"")
+            .replacen("\ntitle =", "\ndate_as_told = \"29 June in one, 26 September in another\"\ntitle =", 1);
+        let dispute = "[[event.dispute]]\nabout = \"date\"\nnote = \"They differ.\"\nalso = [\"second\"]\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"x\"\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"y\"\n";
+        let deck = load(&format!("{GOOD}{dispute}\n{second}"));
+        assert_eq!(
+            deck.event("second").unwrap().date_as_told.as_deref(),
+            Some("29 June in one, 26 September in another")
+        );
+        // Without the dispute, the same words beside a stated date are an error at their line.
+        let undisputed = format!("{GOOD}\n{second}");
+        let line = undisputed[..undisputed.find("date_as_told").unwrap()].lines().count() + 1;
+        assert_error(
+            &undisputed,
+            &format!("deck.toml:{line}: date_as_told is only for an inferred date"),
         );
     }
 

@@ -37,6 +37,8 @@ pub enum Rule {
     InferredDateAsked,
     /// A date no article states, shown as if it were stated (a flashcard's "2019").
     InferredDateShown,
+    /// A date the articles disagree on, shown as one article's date alone.
+    DisputedDateShown,
     /// No cited quote contains the date, number or name asked.
     QuoteLacksFact,
     /// The cloze answer can be told from the sentence's grammar.
@@ -71,6 +73,7 @@ impl Rule {
             Rule::InferredDate => "inferred-date",
             Rule::InferredDateAsked => "inferred-date-asked",
             Rule::InferredDateShown => "inferred-date-shown",
+            Rule::DisputedDateShown => "disputed-date-shown",
             Rule::QuoteLacksFact => "quote-lacks-fact",
             Rule::ClozeGrammar => "cloze-grammar",
             Rule::Disputed => "disputed",

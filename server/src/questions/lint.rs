@@ -11,7 +11,9 @@ use std::fmt;
 use std::path::PathBuf;
 
 mod event_rules;
-use event_rules::{date_rules, inferred_dates_shown, told_rules, true_false_rules};
+use event_rules::{
+    date_rules, disputed_dates_shown, inferred_dates_shown, told_rules, true_false_rules,
+};
 
 /// How many seeds the lint draws each card with.
 pub const LINT_SEEDS: u64 = 16;
@@ -214,6 +216,7 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
     }
 
     inferred_dates_shown(&events, q, &quotes, &mut out);
+    disputed_dates_shown(&events, q, &mut out);
     let asks_date = matches!(q.kind, Kind::Date | Kind::EventOnDate)
         || q.statement.as_ref().is_some_and(|s| s.about == "date");
     if let Some(e) = event

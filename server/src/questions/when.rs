@@ -1,6 +1,7 @@
 //! How an event's time is written for learners: the whole span when it has an end date
 //! ("1981–1982", "7 January 1979 – 15 February 1979"); for a date no article states, the
-//! words the articles allow ("reported by January 2020"), never the inferred date itself.
+//! words the articles allow ("reported by January 2020"), never the inferred date itself;
+//! for a date the articles disagree on, the deck's words for how each dates it.
 
 use crate::dataset::Event;
 
@@ -8,13 +9,17 @@ use crate::dataset::Event;
 pub const NOT_STATED: &str = "date not stated in the sources";
 
 /// The event's date, or its span from start to end; for an inferred date, how the articles
-/// place it in time (questions/README.md, `date_as_told`) and that no article dates it.
+/// place it in time (questions/README.md, `date_as_told`) and that no article dates it; for
+/// a disputed date with `date_as_told`, those words alone (one article's date is not the
+/// answer when another dates it differently).
 pub fn when(event: &Event) -> String {
     if event.date_inferred {
         match &event.date_as_told {
             Some(told) => format!("{told} ({NOT_STATED})"),
             None => NOT_STATED.to_string(),
         }
+    } else if let Some(told) = &event.date_as_told {
+        told.clone()
     } else {
         super::fair::when(&event.date, event.end_date.as_ref())
     }
@@ -108,6 +113,26 @@ era = "x"
 [[event.source]]
 document = "b.txt"
 quote = "q"
+
+[[event]]
+id = "editorial"
+date = "1989-06-29"
+date_as_told = "29 June 1989 in one article, 26 September 1989 in another"
+title = "Editorial"
+summary = "S."
+era = "x"
+[[event.source]]
+document = "a.txt"
+quote = "q"
+[[event.dispute]]
+about = "date"
+note = "They differ."
+[[event.dispute.source]]
+document = "a.txt"
+quote = "x"
+[[event.dispute.source]]
+document = "b.txt"
+quote = "y"
 "#,
         )
         .unwrap();
@@ -124,5 +149,10 @@ quote = "q"
             "during the decade 1979–1989 (date not stated in the sources)"
         );
         assert_eq!(w("undated"), "date not stated in the sources");
+        // A disputed date is written as the deck tells each article's, not as one of them.
+        assert_eq!(
+            w("editorial"),
+            "29 June 1989 in one article, 26 September 1989 in another"
+        );
     }
 }

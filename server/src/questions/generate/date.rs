@@ -209,7 +209,11 @@ pub(super) fn event_on_date(
 
 /// " (1979)" after a title, unless the date is inferred (then it is not shown as a fact).
 pub(super) fn date_suffix(event: &Event) -> String {
-    if event.date_inferred {
+    // Neither an inferred date nor one the articles disagree on is shown as the event's.
+    if event.date_inferred
+        || event.is_disputed(DisputeAbout::Date)
+        || event.is_disputed(DisputeAbout::EndDate)
+    {
         String::new()
     } else {
         format!(" ({})", when(&event.date, event.end_date.as_ref()))

@@ -39,6 +39,40 @@ pub(super) fn inferred_dates_shown(
     }
 }
 
+/// A question on an event whose date the articles disagree on never shows one article's
+/// date as the event's: the deck words how each dates it (`date_as_told`), and the card
+/// shows those words.
+pub(super) fn disputed_dates_shown(events: &[&Event], q: &Question, out: &mut Vec<(Rule, String)>) {
+    let mut shown = vec![q.prompt.as_str(), q.answer.as_str()];
+    shown.extend(q.choices.iter().map(String::as_str));
+    shown.extend(q.items.iter().map(|i| i.when.as_str()));
+    shown.extend(q.statement.iter().map(|s| s.shown.as_str()));
+    let disputed = |e: &&&Event| {
+        !e.date_inferred
+            && (e.is_disputed(DisputeAbout::Date) || e.is_disputed(DisputeAbout::EndDate))
+    };
+    for e in events.iter().filter(disputed) {
+        let told = e.date_as_told.as_deref().unwrap_or("");
+        for d in std::iter::once(e.date).chain(e.end_date) {
+            if d.day.is_none() && d.month.is_none() {
+                // A bare year: the articles that disagree on the day may agree on it.
+                continue;
+            }
+            let worded = |t: &str| !told.is_empty() && t.contains(told);
+            if shown.iter().any(|t| states_date(t, &d) && !worded(t)) {
+                out.push((
+                    Rule::DisputedDateShown,
+                    format!(
+                        "shows {}, one article's date of `{}`, which the articles dispute",
+                        d, e.id
+                    ),
+                ));
+                break;
+            }
+        }
+    }
+}
+
 /// A question on when something happened cites a quote that tells what happened, not only
 /// a date ("from 1979 to 1989"), whenever one of the event's quotes does.
 pub(super) fn told_rules(e: &Event, quotes: &[&str], out: &mut Vec<(Rule, String)>) {
