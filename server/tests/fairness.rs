@@ -254,13 +254,31 @@ fn a_dispute_applies_to_every_event_it_touches() {
 fn a_disputed_date_is_shown_as_each_article_tells_it() {
     // The fixture words each disputed date: "26 September 1989 by article A, 1990 by B".
     let q = question("troops-withdrawn/flashcard", 0);
-    assert!(q.answer.starts_with("26 September 1989 by article A, 1990 by article B"), "{}", q.answer);
+    assert!(
+        q.answer
+            .starts_with("26 September 1989 by article A, 1990 by article B"),
+        "{}",
+        q.answer
+    );
     let q = question("farewell-parade/flashcard", 0);
     assert!(q.answer.contains("contradicts"), "{}", q.answer);
     // Where the date is only context (a place question's prompt), one article's is not shown.
     for seed in 0..10 {
         let q = question("farewell-parade/place", seed);
         assert!(!q.prompt.contains("1989"), "{}", q.prompt);
+    }
+}
+
+#[test]
+fn a_wrong_place_lies_in_the_answers_country() {
+    // The fixture puts Big City and the other towns in "blueland", Far City in "redland".
+    for seed in 0..40 {
+        let q = question("capital-taken/place", seed);
+        assert!(
+            !q.choices.iter().any(|c| c == "Far City"),
+            "{:?}",
+            q.choices
+        );
     }
 }
 
@@ -513,6 +531,13 @@ fn lint_speaker_named_in_words() {
 fn lint_place_kind_mismatch() {
     let mut q = question("capital-taken/place", 0);
     replace_wrong(&mut q, "Far Island");
+    assert!(rules_broken(&q).contains(&Rule::PlaceKindMismatch));
+}
+
+#[test]
+fn lint_place_in_another_country() {
+    let mut q = question("capital-taken/place", 0);
+    replace_wrong(&mut q, "Far City");
     assert!(rules_broken(&q).contains(&Rule::PlaceKindMismatch));
 }
 

@@ -167,6 +167,7 @@ struct RawName {
     members: Vec<Spanned<String>>,
     place_kind: Option<Spanned<String>>,
     side: Option<Spanned<String>>,
+    country: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -635,6 +636,16 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
                 p.at(side.span().start, "a place has no `side`");
             }
         }
+        // A country is a slug too ("cambodia"), and only a place lies in one.
+        if let Some(country) = &n.country {
+            p.slug(country, "country");
+            if kind.is_some_and(|k| k != NameKind::Place) {
+                p.at(
+                    country.span().start,
+                    "`country` is only for kind = \"place\"",
+                );
+            }
+        }
         if let Some(kind) = kind {
             let at = deck.names.len();
             for form in std::iter::once(&n.name).chain(&n.aliases) {
@@ -657,6 +668,7 @@ pub fn read_deck(file: &Path, text: &str) -> (Option<Deck>, Vec<DatasetError>) {
                     .collect(),
                 place_kind,
                 side: n.side.map(|s| s.into_inner()),
+                country: n.country.map(|c| c.into_inner()),
             });
         }
     }
@@ -1480,6 +1492,24 @@ quote = "a quote"
     }
 
     #[test]
+    fn a_named_place_may_lie_in_a_country() {
+        let deck = load(&with_names(
+            "[[name]]\nname = \"Hanoi\"\nkind = \"place\"\nplace_kind = \"city\"\ncountry = \"vietnam\"\n\n",
+        ));
+        assert_eq!(deck.names[0].country.as_deref(), Some("vietnam"));
+        assert_error(
+            &with_names("[[name]]\nname = \"X\"\nkind = \"person\"\ncountry = \"vietnam\"\n\n"),
+            "deck.toml:14: `country` is only for kind = \"place\"",
+        );
+        assert_error(
+            &with_names(
+                "[[name]]\nname = \"X\"\nkind = \"place\"\nplace_kind = \"city\"\ncountry = \"Viet Nam\"\n\n",
+            ),
+            "deck.toml:15:",
+        );
+    }
+
+    #[test]
     fn cloze_aliases() {
         let with = |aliases: &str| {
             GOOD.replace(
@@ -1530,7 +1560,11 @@ quote = "a quote"
         // for how each article dates `second` are allowed there too.
         let second = GOOD[GOOD.find("[[event]]").unwrap()..]
             .replace("\"first\"", "\"second\"")
-            .replacen("\ntitle =", "\ndate_as_told = \"29 June in one, 26 September in another\"\ntitle =", 1);
+            .replacen(
+                "\ntitle =",
+                "\ndate_as_told = \"29 June in one, 26 September in another\"\ntitle =",
+                1,
+            );
         let dispute = "[[event.dispute]]\nabout = \"date\"\nnote = \"They differ.\"\nalso = [\"second\"]\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"x\"\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"y\"\n";
         let deck = load(&format!("{GOOD}{dispute}\n{second}"));
         assert_eq!(
@@ -1539,7 +1573,10 @@ quote = "a quote"
         );
         // Without the dispute, the same words beside a stated date are an error at their line.
         let undisputed = format!("{GOOD}\n{second}");
-        let line = undisputed[..undisputed.find("date_as_told").unwrap()].lines().count() + 1;
+        let line = undisputed[..undisputed.find("date_as_told").unwrap()]
+            .lines()
+            .count()
+            + 1;
         assert_error(
             &undisputed,
             &format!("deck.toml:{line}: date_as_told is only for an inferred date"),

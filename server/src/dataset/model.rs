@@ -121,6 +121,10 @@ pub struct Name {
     /// Whose side a person or body was on ("khmer-rouge"): speaker distractors are drawn
     /// from the speaker's own side first, so the words alone do not give the answer away.
     pub side: Option<String>,
+    /// For a place: the country it lies in ("cambodia"). A place question whose answer has
+    /// one offers only wrong places of the same country: the event itself often rules out
+    /// the other country (offensives on bases inside Cambodia are not in a Vietnamese city).
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

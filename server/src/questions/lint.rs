@@ -302,6 +302,13 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                         format!("“{w}” is not a place of the answer's kind"),
                     ));
                 }
+                let country = generate::country_of(deck, &q.answer);
+                if country.is_some() && generate::country_of(deck, w) != country {
+                    out.push((
+                        Rule::PlaceKindMismatch,
+                        format!("“{w}” does not lie in the answer's country"),
+                    ));
+                }
                 if let Some(why) = generate::tied_to(deck, e, w) {
                     out.push((
                         Rule::PlaceTiedToEvent,

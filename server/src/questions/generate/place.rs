@@ -56,8 +56,11 @@ pub(super) fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
         return Vec::new();
     };
     let mut pool: Vec<String> = Vec::new();
+    // Where the answer's country is known, a wrong place lies in the same one.
+    let country = country_of(deck, place);
     let fits = |pool: &[String], p: &str| {
-        !distractors::same_name_as(p, place)
+        (country.is_none() || country_of(deck, p) == country)
+            && !distractors::same_name_as(p, place)
             && tied_to(deck, event, p).is_none()
             && !pool.iter().any(|q| distractors::same_name_as(q, p))
     };
@@ -76,6 +79,11 @@ pub(super) fn place_pool(deck: &Deck, event: &Event) -> Vec<String> {
         }
     }
     pool
+}
+
+/// The country a `[[name]]` place is declared to lie in.
+pub(in crate::questions) fn country_of<'a>(deck: &'a Deck, place: &str) -> Option<&'a str> {
+    deck.name(place).and_then(|n| n.country.as_deref())
 }
 
 /// Why `other` may also be where `event` happened, by what the deck itself says: the event's
