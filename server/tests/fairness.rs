@@ -283,6 +283,38 @@ fn a_wrong_place_lies_in_the_answers_country() {
 }
 
 #[test]
+fn a_speaker_is_offered_beside_rivals_of_its_own_sort() {
+    // From the fixture: Speaker One to Five are people; the Leaders of the Front, the Council
+    // of Elders, the Harbour Guild and the Town Assembly are bodies.
+    let bodies = [
+        "Leaders of the Front",
+        "Council of Elders",
+        "Harbour Guild",
+        "Town Assembly",
+    ];
+    for seed in 0..40 {
+        for card in [
+            "one-speaks/speaker",
+            "three-speaks/speaker",
+            "five-speaks/speaker",
+        ] {
+            let q = question(card, seed);
+            assert!(
+                !q.choices.iter().any(|c| bodies.contains(&c.as_str())),
+                "{card}: {:?}",
+                q.choices
+            );
+        }
+        let q = question("front-declaration/speaker", seed);
+        assert!(
+            q.choices.iter().all(|c| bodies.contains(&c.as_str())),
+            "{:?}",
+            q.choices
+        );
+    }
+}
+
+#[test]
 fn a_group_never_stands_beside_its_members() {
     for seed in 0..60 {
         for card in [
@@ -539,6 +571,13 @@ fn lint_place_in_another_country() {
     let mut q = question("capital-taken/place", 0);
     replace_wrong(&mut q, "Far City");
     assert!(rules_broken(&q).contains(&Rule::PlaceKindMismatch));
+}
+
+#[test]
+fn lint_speaker_sort_mismatch() {
+    let mut q = question("three-speaks/speaker", 0);
+    replace_wrong(&mut q, "Harbour Guild");
+    assert!(rules_broken(&q).contains(&Rule::SpeakerSortMismatch));
 }
 
 #[test]

@@ -55,6 +55,9 @@ pub enum Rule {
     DateOutOfWindow,
     /// A speaker offered for words that name them (a quote condemning them).
     SpeakerNamedInWords,
+    /// A wrong speaker of another sort than the answer: a body beside people, or a person
+    /// beside bodies.
+    SpeakerSortMismatch,
 }
 
 impl Rule {
@@ -82,6 +85,7 @@ impl Rule {
             Rule::NotReallyFalse => "not-really-false",
             Rule::DateOutOfWindow => "date-out-of-window",
             Rule::SpeakerNamedInWords => "speaker-named-in-words",
+            Rule::SpeakerSortMismatch => "speaker-sort-mismatch",
         }
     }
 }

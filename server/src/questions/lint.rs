@@ -373,11 +373,20 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                     format!("no cited quote both names {} and holds the words", q.answer),
                 ));
             }
+            let sort = generate::is_body(deck, &q.answer);
             for w in &wrong {
                 if mentions_name(deck, words, w) {
                     out.push((
                         Rule::SpeakerNamedInWords,
                         format!("“{w}” is named in the words"),
+                    ));
+                }
+                if let (Some(a), Some(b)) = (sort, generate::is_body(deck, w))
+                    && a != b
+                {
+                    out.push((
+                        Rule::SpeakerSortMismatch,
+                        format!("“{w}” is not of the answer's sort (a person or a body)"),
                     ));
                 }
             }

@@ -36,6 +36,7 @@ pub(super) use chronology::{far_enough_apart, window_days};
 pub(super) use date::date_window;
 pub(super) use figure::figure_check;
 pub(super) use place::{country_of, tied_to};
+pub(super) use speaker::is_body;
 pub(super) use speaker::speaker_check;
 
 /// Builds the question for `card`, drawing distractors and order from `seed`.

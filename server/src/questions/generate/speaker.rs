@@ -57,7 +57,14 @@ pub(in crate::questions) fn speaker_check<'a>(
 /// Speakers who could have said `quote`, not one its words name (a quote condemning "the Pol
 /// Pot regime" is not Pol Pot's): first the people and bodies of the speaker's own side (the
 /// deck's `side`), whom the words alone cannot rule out, then every other speaker.
+///
+/// Rivals are of the speaker's sort too: people beside a person, bodies beside a body (an
+/// institution among three people is found as the odd one out). A body's words are a body's
+/// decision, which the words tie to its side ("a directive to the southern forces"), so a
+/// body has no rivals from other sides.
 fn rival_speakers(deck: &Deck, quote: &Quote) -> (Vec<String>, Vec<String>) {
+    let sort = is_body(deck, &quote.speaker);
+    let same_sort = |s: &String| sort.is_none() || is_body(deck, s).is_none_or(|b| Some(b) == sort);
     let side = deck.name(&quote.speaker).and_then(|n| n.side.as_deref());
     let same_side: Vec<String> = match side {
         Some(side) => deck
@@ -72,6 +79,7 @@ fn rival_speakers(deck: &Deck, quote: &Quote) -> (Vec<String>, Vec<String>) {
             })
             .map(|n| n.name.clone())
             .filter(|n| !mentions_name(deck, &quote.text, n))
+            .filter(same_sort)
             .collect(),
         None => Vec::new(),
     };
@@ -79,8 +87,16 @@ fn rival_speakers(deck: &Deck, quote: &Quote) -> (Vec<String>, Vec<String>) {
         .into_iter()
         .filter(|s| !mentions_name(deck, &quote.text, s))
         .filter(|s| !same_side.contains(s))
+        .filter(same_sort)
+        .filter(|_| !(sort == Some(true) && side.is_some()))
         .collect();
     (same_side, others)
+}
+
+/// Whether a declared name is a body (a group, organisation, army or state) rather than a
+/// person; `None` for a name the deck does not declare.
+pub(in crate::questions) fn is_body(deck: &Deck, name: &str) -> Option<bool> {
+    deck.name(name).map(|n| n.kind != NameKind::Person)
 }
 
 fn all_speakers(deck: &Deck) -> Vec<String> {
