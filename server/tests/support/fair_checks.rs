@@ -337,10 +337,24 @@ pub fn check_question(deck: &Deck, q: &Question) -> Result<(), TestCaseError> {
             // speakers though they never speak, and another side's only once all of them do.
             let side = deck.name(&q.answer).and_then(|n| n.side.clone());
             let words = q.prompt.as_str();
+            // People stand beside a person, bodies beside a body.
+            let person = |name: &str| {
+                deck.name(name)
+                    .map(|n| n.kind == chronicle::dataset::NameKind::Person)
+            };
+            let sort = person(&q.answer);
+            for c in &q.choices {
+                if let (Some(a), Some(b)) = (sort, person(c)) {
+                    prop_assert_eq!(a, b, "{}: {} is not of the speaker's sort", &q.id, c);
+                }
+            }
             let same_side: Vec<&str> = deck
                 .names
                 .iter()
                 .filter(|n| side.is_some() && n.side == side && n.name != q.answer)
+                .filter(|n| {
+                    sort.is_none() || Some(n.kind == chronicle::dataset::NameKind::Person) == sort
+                })
                 .filter(|n| n.kind != chronicle::dataset::NameKind::State)
                 .filter(|n| n.kind != chronicle::dataset::NameKind::Army)
                 .filter(|n| !names(deck, words, &n.name))
