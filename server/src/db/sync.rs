@@ -182,10 +182,10 @@ fn stored_among(
     while let Some(row) = rows.next()? {
         read += 1;
         let id = row.get_ref(0)?.as_blob()?;
-        if let Ok(key) = <[u8; 16]>::try_from(id) {
-            if wanted.contains(&key) {
-                stored.insert(key);
-            }
+        if let Ok(key) = <[u8; 16]>::try_from(id)
+            && wanted.contains(&key)
+        {
+            stored.insert(key);
         }
         last.clear();
         last.extend_from_slice(id);
