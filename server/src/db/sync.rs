@@ -146,7 +146,8 @@ pub fn set_aside_stored(
         .iter()
         .map(|r| uuid::Uuid::try_parse(&r.id).ok().map(|u| *u.as_bytes()))
         .collect();
-    let wanted: HashSet<[u8; 16]> = keys.iter().flatten().copied().collect();
+    let mut wanted = HashSet::with_capacity(keys.len());
+    wanted.extend(keys.iter().flatten().copied());
     if wanted.is_empty() {
         return Ok(0);
     }
