@@ -10,11 +10,8 @@ use crate::routes::state::AppState;
 use crate::study;
 use crate::sync::cursor::Cursor;
 use crate::sync::{IncomingReview, MAX_BATCH, Rejection, answers, parse_device_id};
-use crate::web::api_error::{ApiError, ErrorBody, json_error};
-use actix_web::dev::Decompress;
-use actix_web::error::JsonPayloadError;
-use actix_web::http::header;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use crate::web::api_error::{ApiError, ErrorBody};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -125,40 +122,6 @@ fn keep_only_possible_answers(
     Ok(())
 }
 
-/// The body as `web::Json` reads it (a JSON content type, at most `MAX_BODY_BYTES`, gzip
-/// undone), but into a buffer of the announced length: `web::Json` starts at 8 KiB and
-/// doubles, copying a 10,000-review body (over a megabyte) about eight times, a tenth of
-/// the server's time for a batch sent again in the profile.
-async fn read_request(
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> Result<SyncRequest, JsonPayloadError> {
-    use futures_util::StreamExt;
-    let json = matches!(req.mime_type(), Ok(Some(m))
-        if m.subtype() == actix_web::mime::JSON || m.suffix() == Some(actix_web::mime::JSON));
-    if !json {
-        return Err(JsonPayloadError::ContentType);
-    }
-    let limit = crate::sync::MAX_BODY_BYTES;
-    let length = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if let Some(length) = length.filter(|l| *l > limit) {
-        return Err(JsonPayloadError::OverflowKnownLength { length, limit });
-    }
-    let mut buf = web::BytesMut::with_capacity(length.unwrap_or(8192));
-    let mut stream = Decompress::from_headers(payload.into_inner(), req.headers());
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        if buf.len() + chunk.len() > limit {
-            return Err(JsonPayloadError::Overflow { limit });
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    serde_json::from_slice(&buf).map_err(JsonPayloadError::Deserialize)
-}
-
 /// Upload reviews and download changed card states, in one transaction.
 ///
 /// New reviews are stored (idempotent by id), every card they touch is replayed from its
@@ -186,10 +149,9 @@ async fn read_request(
 pub async fn sync(
     user: ApiUser,
     state: web::Data<AppState>,
-    req: HttpRequest,
-    payload: web::Payload,
+    body: web::Json<SyncRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = read_request(&req, payload).await.map_err(json_error)?;
+    let body = body.into_inner();
     if body.reviews.len() > MAX_BATCH {
         return Err(ApiError::TooLarge(
             "batch_too_large",
