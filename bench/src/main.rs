@@ -7,6 +7,7 @@ mod anki;
 mod answer_key;
 mod client;
 mod load;
+mod only;
 mod pages;
 mod report;
 mod scenarios;
@@ -17,6 +18,7 @@ mod wrk;
 use anyhow::Context;
 use clap::Parser;
 use load::Window;
+use only::Scenario;
 use report::{Row, dur, errors, kib, latency_row, median, ms, yes_no};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -85,6 +87,10 @@ struct Args {
     /// Keep the temporary folder (database, server log) and print where it is.
     #[arg(long)]
     keep: bool,
+    /// Run only these scenarios, comma-separated (e.g. `--only study,sync`), in the table's
+    /// usual order; healthz is added to the rows that divide by it [default: all].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Option<Vec<only::Scenario>>,
 }
 
 /// Share of study answers that are right, like a learner who knows most of it.
@@ -108,6 +114,7 @@ struct Config {
     sync_reps: usize,
     anki: bool,
     python: String,
+    only: only::Selection,
 }
 
 impl Config {
@@ -143,6 +150,7 @@ impl Config {
             sync_reps: a.sync_reps.unwrap_or(if s { 1 } else { 3 }),
             anki: if s { a.anki } else { !a.no_anki },
             python: a.python.clone(),
+            only: only::Selection::new(a.only.as_deref()),
             root,
         }
     }
@@ -299,70 +307,118 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
     // Learners answer from the page and the deck files, never from the server's generator.
     let key = Arc::new(answer_key::AnswerKey::load(&questions).map_err(|e| anyhow::anyhow!(e))?);
     let (study_set, rest) = seeded.learners.split_at(cfg.concurrency);
-    eprintln!("logging in {} learners ...", study_set.len());
-    let (learners, setup_errors) =
-        scenarios::sign_in(&server, study_set, &key, &seeded.study_deck, RIGHT_SHARE).await;
-
-    eprintln!("baseline: GET /healthz ...");
-    let health = scenarios::healthz(&server, cfg.concurrency, cfg.window()).await;
-    eprintln!("study ...");
-    let (study, mut learners) = scenarios::study(&server, learners, cfg.window()).await;
-    eprintln!("study at a learner's pace ...");
-    for l in &mut learners {
-        l.think = cfg.think;
-    }
-    let (paced, mut learners) = scenarios::study(&server, learners, cfg.window()).await;
-    for l in &mut learners {
-        l.think = Duration::ZERO;
-    }
-    eprintln!("study with {} logins/s ...", cfg.login_rate);
-    let storm_users: Vec<String> = if rest.is_empty() {
-        study_set.iter().map(|l| l.username.clone()).collect()
+    let only = &cfg.only;
+    let (mut learners, setup_errors) = if only.needs_learners() {
+        eprintln!("logging in {} learners ...", study_set.len());
+        scenarios::sign_in(&server, study_set, &key, &seeded.study_deck, RIGHT_SHARE).await
     } else {
-        rest.iter().map(|l| l.username.clone()).collect()
+        (Vec::new(), load::Tally::default())
     };
-    let (storm_study, storm_logins, learners) = scenarios::study_with_logins(
+
+    let health = if only.has(Scenario::Healthz) {
+        eprintln!("baseline: GET /healthz ...");
+        Some(scenarios::healthz(&server, cfg.concurrency, cfg.window()).await)
+    } else {
+        None
+    };
+    let study = if only.has(Scenario::Study) {
+        eprintln!("study ...");
+        let (m, back) = scenarios::study(&server, learners, cfg.window()).await;
+        learners = back;
+        Some(m)
+    } else {
+        None
+    };
+    let paced = if only.has(Scenario::Paced) {
+        eprintln!("study at a learner's pace ...");
+        for l in &mut learners {
+            l.think = cfg.think;
+        }
+        let (m, mut back) = scenarios::study(&server, learners, cfg.window()).await;
+        for l in &mut back {
+            l.think = Duration::ZERO;
+        }
+        learners = back;
+        Some(m)
+    } else {
+        None
+    };
+    let storm = if only.has(Scenario::Logins) {
+        eprintln!("study with {} logins/s ...", cfg.login_rate);
+        let storm_users: Vec<String> = if rest.is_empty() {
+            study_set.iter().map(|l| l.username.clone()).collect()
+        } else {
+            rest.iter().map(|l| l.username.clone()).collect()
+        };
+        let (study, logins, back) = scenarios::study_with_logins(
+            &server,
+            learners,
+            Arc::new(storm_users),
+            cfg.login_rate,
+            cfg.window(),
+        )
+        .await;
+        learners = back;
+        Some((study, logins))
+    } else {
+        None
+    };
+    let page_reads = pages::measure(
         &server,
-        learners,
-        Arc::new(storm_users),
-        cfg.login_rate,
-        cfg.window(),
-    )
-    .await;
-    eprintln!("pages: GET /, GET /stats, the class page ...");
-    let page_reads =
-        pages::measure(&server, &learners, &class, cfg.concurrency, || cfg.window()).await;
-    eprintln!("wrk cross-check ...");
-    // A learner of the study set: a member of the class, as the dashboard row's learners are.
-    let wrk_learner = &study_set[0];
-    let cookie = client::session_cookie(&server.base, &wrk_learner.username, seed::PASSWORD).await;
-    let cross = wrk::cross_check(
-        &server,
-        &work,
-        cookie,
-        format!("/study?deck={}", seeded.study_deck),
+        &learners,
+        &class,
         cfg.concurrency,
-        cfg.duration,
+        pages::Which {
+            dashboard: only.has(Scenario::Dashboard),
+            stats: only.has(Scenario::Stats),
+            class: only.has(Scenario::Class),
+        },
+        || cfg.window(),
     )
     .await;
-    eprintln!("sync ...");
-    let (with_answers, without_answers) = seeded.sync_learners.split_at(cfg.sync_reps);
-    let sync = scenarios::sync(
-        &server,
-        &db,
-        with_answers,
-        &sync_cards,
-        PER_CARD,
-        if cfg.smoke { 3 } else { 10 },
-    )
-    .await;
-    let plain =
-        scenarios::sync_without_answers(&server, without_answers, &sync_cards, PER_CARD).await;
+    let cross = if only.has(Scenario::Wrk) {
+        eprintln!("wrk cross-check ...");
+        // A learner of the study set: a member of the class, as the dashboard row's learners are.
+        let wrk_learner = &study_set[0];
+        let cookie =
+            client::session_cookie(&server.base, &wrk_learner.username, seed::PASSWORD).await;
+        Some(
+            wrk::cross_check(
+                &server,
+                &work,
+                cookie,
+                format!("/study?deck={}", seeded.study_deck),
+                cfg.concurrency,
+                cfg.duration,
+            )
+            .await,
+        )
+    } else {
+        None
+    };
+    let syncs = if only.has(Scenario::Sync) {
+        eprintln!("sync ...");
+        let (with_answers, without_answers) = seeded.sync_learners.split_at(cfg.sync_reps);
+        let sync = scenarios::sync(
+            &server,
+            &db,
+            with_answers,
+            &sync_cards,
+            PER_CARD,
+            if cfg.smoke { 3 } else { 10 },
+        )
+        .await;
+        let plain =
+            scenarios::sync_without_answers(&server, without_answers, &sync_cards, PER_CARD).await;
+        Some((sync, plain))
+    } else {
+        None
+    };
     let peak_rss = server.peak_rss_kib();
     let startup = server.startup;
     server.stop();
 
-    let anki_run = if cfg.anki {
+    let anki_run = if cfg.anki && syncs.is_some() {
         eprintln!("Anki sync server ...");
         let (root, work, cpu) = (cfg.root.clone(), work.clone(), cpus.server);
         let python = cfg.python.clone();
@@ -378,215 +434,235 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
 
     // The table.
     let mut rows = Vec::new();
-    let health_rate = health.rate();
-    let health_p = health.tally.all.clone();
-    rows.push(Row {
-        errors: errors(&health.tally),
-        cpu: health.cpu.describe(),
-        ..latency_row(
-            "GET /healthz (baseline)",
-            &health_p,
-            rate(health_rate, "req"),
-        )
-    });
-    let study_ratio = study.rate() / health_rate;
-    let study_p99 = study.tally.all.quantile_ms(0.99);
-    let p99_ok = study_p99.is_some_and(|p| p < 50.0);
-    let study_ok_errors = study.tally.errors == 0;
-    rows.push(Row {
-        errors: errors(&study.tally),
-        cpu: study.cpu.describe(),
-        compared: format!(
-            "{study_ratio:.2}× healthz req/s; server CPU {} per answer vs {} per health check",
-            ms(study.server_ms_per_unit()),
-            ms(health.server_ms_per_unit())
-        ),
-        // Issue 18's target: 0.2 (an answer at most ~0.35 ms of server CPU); 0.4 was the
-        // first cut's.
-        target: "ratio ≥ 0.2; p99 < 50 ms; 0 errors".into(),
-        met: format!(
-            "{} / {} / {}",
-            yes_no(study_ratio >= 0.2),
-            yes_no(p99_ok),
-            yes_no(study_ok_errors)
-        ),
-        ..latency_row(
-            &format!(
-                "study, {} learners (1 answer = GET /study + POST /study/answer)",
-                cfg.concurrency
-            ),
-            &study.tally.all,
-            rate(study.rate(), "answers"),
-        )
-    });
-    for (kind, name) in [
-        (client::GET_STUDY, "  of which GET /study"),
-        (client::POST_ANSWER, "  of which POST /study/answer"),
-    ] {
-        if let Some(series) = study.tally.by_kind.get(kind) {
-            rows.push(latency_row(
-                name,
-                series,
-                rate(series.micros.len() as f64 / study.seconds, "req"),
-            ));
-        }
-    }
-    let paced_p99 = paced.tally.all.quantile_ms(0.99);
-    rows.push(Row {
-        errors: errors(&paced.tally),
-        cpu: paced.cpu.describe(),
-        compared: format!(
-            "at this pace the study-alone rate carries ~{:.0} learners",
-            study.rate() * cfg.think.as_secs_f64()
-        ),
-        target: "(extra) p99 < 50 ms".into(),
-        met: yes_no(paced_p99.is_some_and(|p| p < 50.0)),
-        ..latency_row(
-            &format!(
-                "study, {} learners at a learner's pace (~{:.1} s a card)",
-                cfg.concurrency,
-                cfg.think.as_secs_f64()
-            ),
-            &paced.tally.all,
-            rate(paced.rate(), "answers"),
-        )
-    });
-    let storm_p99 = storm_study.tally.all.quantile_ms(0.99);
-    let moved = match (storm_p99, study_p99) {
-        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
-        _ => None,
-    };
-    rows.push(Row {
-        errors: errors(&storm_study.tally),
-        cpu: storm_study.cpu.describe(),
-        compared: moved.map_or("–".into(), |m| format!("p99 {m:.2}× study-alone p99")),
-        target: "p99 < 2× study-alone".into(),
-        met: yes_no(moved.is_some_and(|m| m < 2.0)),
-        ..latency_row(
-            &format!("study + {} logins/s", cfg.login_rate),
-            &storm_study.tally.all,
-            rate(storm_study.rate(), "answers"),
-        )
-    });
-    if let Some(post) = storm_logins.tally.by_kind.get(client::POST_LOGIN) {
+    let health_rate = health.as_ref().map(scenarios::Measured::rate);
+    if let Some(health) = &health {
         rows.push(Row {
-            errors: errors(&storm_logins.tally),
-            compared: format!("{} logins offered", cfg.login_rate),
+            errors: errors(&health.tally),
+            cpu: health.cpu.describe(),
             ..latency_row(
-                "  the logins (POST /login, argon2id)",
-                post,
-                format!("{:.1} logins/s", storm_logins.rate()),
+                "GET /healthz (baseline)",
+                &health.tally.all,
+                rate(health.rate(), "req"),
             )
         });
-    } else {
+    }
+    let study_p99 = study.as_ref().and_then(|s| s.tally.all.quantile_ms(0.99));
+    if let Some(study) = &study {
+        let study_ratio = health_rate.map(|h| study.rate() / h);
+        let p99_ok = study_p99.is_some_and(|p| p < 50.0);
+        let study_ok_errors = study.tally.errors == 0;
         rows.push(Row {
-            scenario: "  the logins (POST /login, argon2id)".into(),
-            errors: errors(&storm_logins.tally),
-            ..Row::default()
+            errors: errors(&study.tally),
+            cpu: study.cpu.describe(),
+            compared: format!(
+                "{}× healthz req/s; server CPU {} per answer vs {} per health check",
+                study_ratio.map_or("–".into(), |r| format!("{r:.2}")),
+                ms(study.server_ms_per_unit()),
+                ms(health
+                    .as_ref()
+                    .and_then(scenarios::Measured::server_ms_per_unit))
+            ),
+            // Issue 18's target: 0.2 (an answer at most ~0.35 ms of server CPU); 0.4 was the
+            // first cut's.
+            target: "ratio ≥ 0.2; p99 < 50 ms; 0 errors".into(),
+            met: format!(
+                "{} / {} / {}",
+                yes_no(study_ratio.is_some_and(|r| r >= 0.2)),
+                yes_no(p99_ok),
+                yes_no(study_ok_errors)
+            ),
+            ..latency_row(
+                &format!(
+                    "study, {} learners (1 answer = GET /study + POST /study/answer)",
+                    cfg.concurrency
+                ),
+                &study.tally.all,
+                rate(study.rate(), "answers"),
+            )
+        });
+        for (kind, name) in [
+            (client::GET_STUDY, "  of which GET /study"),
+            (client::POST_ANSWER, "  of which POST /study/answer"),
+        ] {
+            if let Some(series) = study.tally.by_kind.get(kind) {
+                rows.push(latency_row(
+                    name,
+                    series,
+                    rate(series.micros.len() as f64 / study.seconds, "req"),
+                ));
+            }
+        }
+    }
+    if let Some(paced) = &paced {
+        let paced_p99 = paced.tally.all.quantile_ms(0.99);
+        rows.push(Row {
+            errors: errors(&paced.tally),
+            cpu: paced.cpu.describe(),
+            compared: study.as_ref().map_or("–".into(), |study| {
+                format!(
+                    "at this pace the study-alone rate carries ~{:.0} learners",
+                    study.rate() * cfg.think.as_secs_f64()
+                )
+            }),
+            target: "(extra) p99 < 50 ms".into(),
+            met: yes_no(paced_p99.is_some_and(|p| p < 50.0)),
+            ..latency_row(
+                &format!(
+                    "study, {} learners at a learner's pace (~{:.1} s a card)",
+                    cfg.concurrency,
+                    cfg.think.as_secs_f64()
+                ),
+                &paced.tally.all,
+                rate(paced.rate(), "answers"),
+            )
         });
     }
-    rows.push(pages::page_row(
-        &format!("GET / (dashboard), {} signed-in learners", cfg.concurrency),
-        &page_reads.dashboard,
-        &health,
-        Some(0.3),
-    ));
-    rows.push(pages::page_row(
-        &format!("GET /stats, {} signed-in learners", cfg.concurrency),
-        &page_reads.stats,
-        &health,
-        None,
-    ));
+    if let Some((storm_study, storm_logins)) = &storm {
+        let storm_p99 = storm_study.tally.all.quantile_ms(0.99);
+        let moved = match (storm_p99, study_p99) {
+            (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+            _ => None,
+        };
+        rows.push(Row {
+            errors: errors(&storm_study.tally),
+            cpu: storm_study.cpu.describe(),
+            compared: moved.map_or("–".into(), |m| format!("p99 {m:.2}× study-alone p99")),
+            target: "p99 < 2× study-alone".into(),
+            met: yes_no(moved.is_some_and(|m| m < 2.0)),
+            ..latency_row(
+                &format!("study + {} logins/s", cfg.login_rate),
+                &storm_study.tally.all,
+                rate(storm_study.rate(), "answers"),
+            )
+        });
+        if let Some(post) = storm_logins.tally.by_kind.get(client::POST_LOGIN) {
+            rows.push(Row {
+                errors: errors(&storm_logins.tally),
+                compared: format!("{} logins offered", cfg.login_rate),
+                ..latency_row(
+                    "  the logins (POST /login, argon2id)",
+                    post,
+                    format!("{:.1} logins/s", storm_logins.rate()),
+                )
+            });
+        } else {
+            rows.push(Row {
+                scenario: "  the logins (POST /login, argon2id)".into(),
+                errors: errors(&storm_logins.tally),
+                ..Row::default()
+            });
+        }
+    }
+    if let Some(dashboard) = &page_reads.dashboard {
+        rows.push(pages::page_row(
+            &format!("GET / (dashboard), {} signed-in learners", cfg.concurrency),
+            dashboard,
+            health.as_ref(),
+            Some(0.3),
+        ));
+    }
+    if let Some(stats) = &page_reads.stats {
+        rows.push(pages::page_row(
+            &format!("GET /stats, {} signed-in learners", cfg.concurrency),
+            stats,
+            health.as_ref(),
+            None,
+        ));
+    }
     let class_name = format!(
         "GET /classes/ID (teacher's class page, {} students, 2 assignments)",
         page_reads.class_students
     );
     match &page_reads.class {
-        Ok(m) => rows.push(pages::page_row(&class_name, m, &health, None)),
-        Err(e) => rows.push(Row {
+        None => {}
+        Some(Ok(m)) => rows.push(pages::page_row(&class_name, m, health.as_ref(), None)),
+        Some(Err(e)) => rows.push(Row {
             scenario: class_name,
             errors: format!("not run: teacher login failed: {}", e.replace('|', "/")),
             ..Row::default()
         }),
     }
     match &cross {
-        Ok(c) => rows.extend(c.rows(&[("/", 0.3)])),
-        Err(e) => rows.push(Row {
+        None => {}
+        Some(Ok(c)) => rows.extend(c.rows(&[("/", 0.3)])),
+        Some(Err(e)) => rows.push(Row {
             scenario: "wrk cross-check (healthz, GET /study, GET /)".into(),
             compared: e.clone(),
             ..Row::default()
         }),
     }
-    let n = sync.fresh.len();
-    let anki_cmp = |ours: Option<Duration>, theirs: Option<Duration>| -> (String, String) {
-        match (&anki_run, ours, theirs) {
-            (Ok(a), Some(o), Some(t)) => {
-                let r = o.as_secs_f64() / t.as_secs_f64();
-                (
-                    format!("Anki {}: {} → {r:.2}×", a.version, dur(t)),
-                    yes_no(r <= 1.0),
-                )
+    if let Some((sync, plain)) = &syncs {
+        let n = sync.fresh.len();
+        let anki_cmp = |ours: Option<Duration>, theirs: Option<Duration>| -> (String, String) {
+            match (&anki_run, ours, theirs) {
+                (Ok(a), Some(o), Some(t)) => {
+                    let r = o.as_secs_f64() / t.as_secs_f64();
+                    (
+                        format!("Anki {}: {} → {r:.2}×", a.version, dur(t)),
+                        yes_no(r <= 1.0),
+                    )
+                }
+                (Err(e), _, _) => (format!("Anki {e}"), "–".into()),
+                _ => ("–".into(), "–".into()),
             }
-            (Err(e), _, _) => (format!("Anki {e}"), "–".into()),
-            _ => ("–".into(), "–".into()),
-        }
-    };
-    let anki_inc = anki_run.as_ref().ok().and_then(|a| median(&a.incremental));
-    let anki_noop = anki_run.as_ref().ok().and_then(|a| median(&a.noop));
-    let (cmp, met) = anki_cmp(median(&sync.fresh), anki_inc);
-    rows.push(Row {
-        scenario: format!(
-            "sync: {} new reviews over {} cards (median of {n})",
-            sync.reviews_per_batch,
-            sync_cards.len()
-        ),
-        median: median(&sync.fresh).map_or("–".into(), dur),
-        max: sync.fresh.iter().max().map_or("–".into(), |d| dur(*d)),
-        errors: errors(&sync.errors),
-        compared: cmp,
-        target: "≤ 1.0× Anki".into(),
-        met,
-        ..Row::default()
-    });
-    let (cmp, met) = anki_cmp(median(&plain.fresh), anki_inc);
-    rows.push(Row {
-        scenario: "  the same without answer text (as Anki's review log)".into(),
-        median: median(&plain.fresh).map_or("–".into(), dur),
-        max: plain.fresh.iter().max().map_or("–".into(), |d| dur(*d)),
-        errors: errors(&plain.errors),
-        compared: cmp,
-        target: "(extra)".into(),
-        met,
-        ..Row::default()
-    });
-    rows.push(Row {
-        scenario: "sync: the same batch again (all duplicates)".into(),
-        target: "< 25 ms".into(),
-        met: yes_no(median(&sync.duplicate).is_some_and(|d| d < Duration::from_millis(25))),
-        median: median(&sync.duplicate).map_or("–".into(), dur),
-        max: sync.duplicate.iter().max().map_or("–".into(), |d| dur(*d)),
-        compared: "Anki has no counterpart".into(),
-        ..Row::default()
-    });
-    let (cmp, met) = anki_cmp(median(&sync.empty), anki_noop);
-    rows.push(Row {
-        scenario: format!("sync: empty, with cursor (median of {})", sync.empty.len()),
-        median: median(&sync.empty).map_or("–".into(), dur),
-        max: sync.empty.iter().max().map_or("–".into(), |d| dur(*d)),
-        compared: cmp,
-        target: "≤ 1.0× Anki".into(),
-        met,
-        ..Row::default()
-    });
-    rows.push(Row {
-        scenario: "WAL peak during the sync scenario (its file, sampled every 2 ms)".into(),
-        median: format!("{:.1} MiB", sync.wal_peak as f64 / 1_048_576.0),
-        compared: format!(
-            "the checkpointer truncates past {} MiB",
-            chronicle::db::wal::TRUNCATE_ABOVE / 1_048_576
-        ),
-        ..Row::default()
-    });
+        };
+        let anki_inc = anki_run.as_ref().ok().and_then(|a| median(&a.incremental));
+        let anki_noop = anki_run.as_ref().ok().and_then(|a| median(&a.noop));
+        let (cmp, met) = anki_cmp(median(&sync.fresh), anki_inc);
+        rows.push(Row {
+            scenario: format!(
+                "sync: {} new reviews over {} cards (median of {n})",
+                sync.reviews_per_batch,
+                sync_cards.len()
+            ),
+            median: median(&sync.fresh).map_or("–".into(), dur),
+            max: sync.fresh.iter().max().map_or("–".into(), |d| dur(*d)),
+            errors: errors(&sync.errors),
+            compared: cmp,
+            target: "≤ 1.0× Anki".into(),
+            met,
+            ..Row::default()
+        });
+        let (cmp, met) = anki_cmp(median(&plain.fresh), anki_inc);
+        rows.push(Row {
+            scenario: "  the same without answer text (as Anki's review log)".into(),
+            median: median(&plain.fresh).map_or("–".into(), dur),
+            max: plain.fresh.iter().max().map_or("–".into(), |d| dur(*d)),
+            errors: errors(&plain.errors),
+            compared: cmp,
+            target: "(extra)".into(),
+            met,
+            ..Row::default()
+        });
+        rows.push(Row {
+            scenario: "sync: the same batch again (all duplicates)".into(),
+            target: "< 25 ms".into(),
+            met: yes_no(median(&sync.duplicate).is_some_and(|d| d < Duration::from_millis(25))),
+            median: median(&sync.duplicate).map_or("–".into(), dur),
+            max: sync.duplicate.iter().max().map_or("–".into(), |d| dur(*d)),
+            compared: "Anki has no counterpart".into(),
+            ..Row::default()
+        });
+        let (cmp, met) = anki_cmp(median(&sync.empty), anki_noop);
+        rows.push(Row {
+            scenario: format!("sync: empty, with cursor (median of {})", sync.empty.len()),
+            median: median(&sync.empty).map_or("–".into(), dur),
+            max: sync.empty.iter().max().map_or("–".into(), |d| dur(*d)),
+            compared: cmp,
+            target: "≤ 1.0× Anki".into(),
+            met,
+            ..Row::default()
+        });
+        rows.push(Row {
+            scenario: "WAL peak during the sync scenario (its file, sampled every 2 ms)".into(),
+            median: format!("{:.1} MiB", sync.wal_peak as f64 / 1_048_576.0),
+            compared: format!(
+                "the checkpointer truncates past {} MiB",
+                chronicle::db::wal::TRUNCATE_ABOVE / 1_048_576
+            ),
+            ..Row::default()
+        });
+    }
     rows.push(Row {
         scenario: format!(
             "server start → first 200 from /healthz ({} learners, {} decks)",
@@ -627,20 +703,30 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         ..Row::default()
     });
 
+    let tally_errors = |m: &Option<scenarios::Measured>| m.as_ref().map_or(0, |m| m.tally.errors);
     let failed = setup_errors.errors
-        + health.tally.errors
-        + study.tally.errors
-        + paced.tally.errors
-        + storm_study.tally.errors
-        + storm_logins.tally.errors
-        + sync.errors.errors
-        + plain.errors.errors
-        + page_reads.dashboard.tally.errors
-        + page_reads.stats.tally.errors
-        + page_reads.class.as_ref().map_or(1, |m| m.tally.errors)
-        + cross.as_ref().map_or(0, wrk::CrossCheck::failed);
+        + tally_errors(&health)
+        + tally_errors(&study)
+        + tally_errors(&paced)
+        + storm
+            .as_ref()
+            .map_or(0, |(s, l)| s.tally.errors + l.tally.errors)
+        + syncs
+            .as_ref()
+            .map_or(0, |(s, p)| s.errors.errors + p.errors.errors)
+        + tally_errors(&page_reads.dashboard)
+        + tally_errors(&page_reads.stats)
+        + page_reads
+            .class
+            .as_ref()
+            .map_or(0, |r| r.as_ref().map_or(1, |m| m.tally.errors))
+        + cross
+            .as_ref()
+            .map_or(0, |c| c.as_ref().map_or(0, wrk::CrossCheck::failed));
     let right = learners.iter().map(|l| l.right).sum::<u64>();
-    let answered = learners.iter().map(|l| l.answered).sum::<u64>().max(1);
+    let answered = learners.iter().map(|l| l.answered).sum::<u64>();
+    let answered_any = answered > 0;
+    let answered = answered.max(1);
     println!();
     println!(
         "Chronicle load benchmark{}: {} on loopback",
@@ -652,28 +738,62 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
         cfg.server_bin.display()
     );
     println!("- {}", cpus.note);
+    if !cfg.only.is_all() {
+        println!(
+            "- only: {}{}",
+            cfg.only.names(),
+            if cfg.only.implied.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} added: the ratios divide by it)",
+                    cfg.only
+                        .implied
+                        .iter()
+                        .map(|s| only::name(*s))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        );
+    }
     println!(
         "- seeded {} learners with {} reviews in {:.1} s (one shared argon2id hash); {} learners logged in through the form ({} setup errors{})",
         seeded.learners.len(),
         seeded.reviews,
         seeded.took.as_secs_f64(),
-        study_set.len(),
+        if cfg.only.needs_learners() {
+            study_set.len()
+        } else {
+            0
+        },
         setup_errors.errors,
         setup_errors
             .first_error
             .as_ref()
             .map_or(String::new(), |e| format!(": {e}"))
     );
-    println!(
-        "- each load scenario: {} clients, {:.1} s warm-up then {:.1} s measured; latency is per request; {:.0}% of answers right",
-        cfg.concurrency,
-        cfg.warmup.as_secs_f64(),
-        cfg.duration.as_secs_f64(),
-        right as f64 * 100.0 / answered as f64
-    );
-    println!(
-        "- sync times are one client, one request at a time, from sending the serialised body to the last byte of the reply"
-    );
+    if cfg.only.has_load() {
+        println!(
+            "- each load scenario: {} clients, {:.1} s warm-up then {:.1} s measured; latency is per request{}",
+            cfg.concurrency,
+            cfg.warmup.as_secs_f64(),
+            cfg.duration.as_secs_f64(),
+            if answered_any {
+                format!(
+                    "; {:.0}% of answers right",
+                    right as f64 * 100.0 / answered as f64
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    if cfg.only.has(Scenario::Sync) {
+        println!(
+            "- sync times are one client, one request at a time, from sending the serialised body to the last byte of the reply"
+        );
+    }
     println!();
     report::print_table(&rows);
     println!();

@@ -167,12 +167,20 @@ pub fn learner_clients(learners: &[StudyLearner]) -> Vec<Client> {
     learners.iter().map(|l| l.client.clone()).collect()
 }
 
-/// What the page scenarios measured; `class` is absent when the teacher could not sign in.
+/// What the page scenarios measured, each absent when not chosen; `class` is an error when
+/// the teacher could not sign in.
 pub struct Pages {
-    pub dashboard: Measured,
-    pub stats: Measured,
-    pub class: Result<Measured, String>,
+    pub dashboard: Option<Measured>,
+    pub stats: Option<Measured>,
+    pub class: Option<Result<Measured, String>>,
     pub class_students: usize,
+}
+
+/// Which of the pages to read (`--only`).
+pub struct Which {
+    pub dashboard: bool,
+    pub stats: bool,
+    pub class: bool,
 }
 
 /// `GET /` and `GET /stats` from each study learner's own session, then the teacher's class
@@ -182,34 +190,56 @@ pub async fn measure(
     learners: &[StudyLearner],
     class: &SeededClass,
     concurrency: usize,
+    which: Which,
     window: impl Fn() -> load::Window,
 ) -> Pages {
-    let dashboard = read_page(
-        server,
-        learner_clients(learners),
-        "/",
-        "Welcome back",
-        window(),
-    )
-    .await;
-    let stats = read_page(
-        server,
-        learner_clients(learners),
-        "/stats",
-        "Your statistics",
-        window(),
-    )
-    .await;
-    let class_page = match crate::client::login(&server.base, TEACHER, PASSWORD).await {
-        Ok((teacher, _)) => Ok(read_page(
-            server,
-            vec![teacher; concurrency],
-            &format!("/classes/{}", class.id),
-            &format!("Students ({})", class.students),
-            window(),
+    if which.dashboard || which.stats || which.class {
+        eprintln!("pages: GET /, GET /stats, the class page ...");
+    }
+    let dashboard = if which.dashboard {
+        Some(
+            read_page(
+                server,
+                learner_clients(learners),
+                "/",
+                "Welcome back",
+                window(),
+            )
+            .await,
         )
-        .await),
-        Err(e) => Err(e),
+    } else {
+        None
+    };
+    let stats = if which.stats {
+        Some(
+            read_page(
+                server,
+                learner_clients(learners),
+                "/stats",
+                "Your statistics",
+                window(),
+            )
+            .await,
+        )
+    } else {
+        None
+    };
+    let class_page = if which.class {
+        Some(
+            match crate::client::login(&server.base, TEACHER, PASSWORD).await {
+                Ok((teacher, _)) => Ok(read_page(
+                    server,
+                    vec![teacher; concurrency],
+                    &format!("/classes/{}", class.id),
+                    &format!("Students ({})", class.students),
+                    window(),
+                )
+                .await),
+                Err(e) => Err(e),
+            },
+        )
+    } else {
+        None
     };
     Pages {
         dashboard,
@@ -223,20 +253,21 @@ pub async fn measure(
 pub fn page_row(
     name: &str,
     m: &Measured,
-    health: &Measured,
+    health: Option<&Measured>,
     target: Option<f64>,
 ) -> crate::report::Row {
     use crate::report::{Row, errors, latency_row, ms, yes_no};
-    let ratio = m.rate() / health.rate();
+    let ratio = health.map(|h| m.rate() / h.rate());
     Row {
         errors: errors(&m.tally),
         cpu: m.cpu.describe(),
         compared: format!(
-            "{ratio:.2}× healthz req/s; server CPU {} per page",
+            "{}× healthz req/s; server CPU {} per page",
+            ratio.map_or("–".into(), |r| format!("{r:.2}")),
             ms(m.server_ms_per_unit())
         ),
         target: target.map_or(String::new(), |t| format!("ratio ≥ {t}")),
-        met: target.map_or(String::new(), |t| yes_no(ratio >= t)),
+        met: target.map_or(String::new(), |t| yes_no(ratio.is_some_and(|r| r >= t))),
         ..latency_row(name, &m.tally.all, format!("{:.0} req/s", m.rate()))
     }
 }

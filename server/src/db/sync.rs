@@ -5,11 +5,11 @@ use crate::clock::Instant;
 use crate::db::review_id::Stored;
 use crate::db::study::{self, NewReview};
 use crate::ids::{ReviewId, UserId};
-use crate::srs::{CardState, Rating, Scheduler};
+use crate::srs::{CardState, Phase, Rating, Scheduler};
 use crate::sync::IncomingReview;
 use crate::sync::batch::{Rejected, triage};
 use rusqlite::{Connection, Transaction, params};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Outcome {
@@ -125,6 +125,14 @@ fn insert_review(
     Ok(n == 1)
 }
 
+/// How many of the learner's stored ids one walk of their log may read per id of the batch
+/// before the rest are probed one by one. A probe is a B-tree descent (about ten times a step
+/// of the walk here, and one level deeper for every hundredfold growth of the whole log); the
+/// walk reads the learner's own ids in key order, whatever the file's size. So a batch sent
+/// again by a learner whose log is at most this many times its size costs one walk, and no
+/// batch costs more than about twice its probes.
+const WALK_PER_ID: usize = 8;
+
 /// Takes out of `batch` every review whose id (a UUID, in any case) this learner's log holds
 /// already, keeping the others in order; returns how many it took out. Ids that are not
 /// UUIDs stay, to be refused by validation.
@@ -133,29 +141,67 @@ pub fn set_aside_stored(
     user_id: UserId,
     batch: &mut Vec<IncomingReview>,
 ) -> rusqlite::Result<usize> {
+    // A canonical id is stored as its 16 bytes (`db::review_id`): compare those.
+    let keys: Vec<Option<[u8; 16]>> = batch
+        .iter()
+        .map(|r| uuid::Uuid::try_parse(&r.id).ok().map(|u| *u.as_bytes()))
+        .collect();
+    let mut wanted = HashSet::with_capacity(keys.len());
+    wanted.extend(keys.iter().flatten().copied());
+    if wanted.is_empty() {
+        return Ok(0);
+    }
+    let stored = stored_among(tx, user_id, &wanted)?;
+    if stored.is_empty() {
+        return Ok(0);
+    }
     let before = batch.len();
-    let mut failed = None;
-    // A canonical id is stored as its 16 bytes (`db::review_id`): probe with them directly.
-    let mut probe = tx.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?;
-    batch.retain(|r| {
-        if failed.is_some() {
-            return true;
+    let mut keys = keys.into_iter();
+    batch.retain(|_| {
+        keys.next()
+            .flatten()
+            .is_none_or(|key| !stored.contains(&key))
+    });
+    Ok(before - batch.len())
+}
+
+/// Which of `wanted` the learner's log holds: one walk of their 16-byte ids in key order
+/// (`reviews_user_id`; text ids sort before blobs and are skipped), at most
+/// [`WALK_PER_ID`] per wanted id, then a probe for each wanted id past where the walk stopped.
+fn stored_among(
+    tx: &Transaction<'_>,
+    user_id: UserId,
+    wanted: &HashSet<[u8; 16]>,
+) -> rusqlite::Result<HashSet<[u8; 16]>> {
+    let mut stored = HashSet::new();
+    let limit = wanted.len().saturating_mul(WALK_PER_ID);
+    let mut walk = tx.prepare_cached(
+        "SELECT id FROM reviews WHERE user_id = ?1 AND id >= X'' ORDER BY id LIMIT ?2",
+    )?;
+    let mut rows = walk.query(params![user_id, i64::try_from(limit).unwrap_or(i64::MAX)])?;
+    let (mut read, mut last) = (0, Vec::new());
+    while let Some(row) = rows.next()? {
+        read += 1;
+        let id = row.get_ref(0)?.as_blob()?;
+        if let Ok(key) = <[u8; 16]>::try_from(id)
+            && wanted.contains(&key)
+        {
+            stored.insert(key);
         }
-        let Ok(id) = uuid::Uuid::try_parse(&r.id) else {
-            return true;
-        };
-        match probe.exists(params![user_id, &id.as_bytes()[..]]) {
-            Ok(stored) => !stored,
-            Err(e) => {
-                failed = Some(e);
-                true
+        last.clear();
+        last.extend_from_slice(id);
+    }
+    if read == limit {
+        // Everything up to `last` was read; ids after it may still be stored.
+        let mut probe =
+            tx.prepare_cached("SELECT 1 FROM reviews WHERE user_id = ?1 AND id = ?2")?;
+        for key in wanted.iter().filter(|k| k.as_slice() > last.as_slice()) {
+            if probe.exists(params![user_id, &key[..]])? {
+                stored.insert(*key);
             }
         }
-    });
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(before - batch.len()),
     }
+    Ok(stored)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -171,13 +217,28 @@ pub fn changed_since(
     user_id: UserId,
     since: i64,
 ) -> rusqlite::Result<Vec<Changed>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT * FROM card_states WHERE user_id = ?1 AND seq > ?2 ORDER BY seq")?;
+    // Columns by position: finding each by name was a fifth of a batch sent again (which
+    // returns every state) in the profile.
+    let mut stmt = conn.prepare_cached(
+        "SELECT card_id, seq, stability, difficulty, due, last_review, reps, lapses, state, step
+         FROM card_states WHERE user_id = ?1 AND seq > ?2 ORDER BY seq",
+    )?;
     let rows = stmt.query_map(params![user_id, since], |row| {
+        let phase = row.get_ref(8)?.as_str()?;
         Ok(Changed {
-            card_id: row.get("card_id")?,
-            state: study::row_to_state(row)?,
-            seq: row.get("seq")?,
+            card_id: row.get(0)?,
+            seq: row.get(1)?,
+            state: CardState {
+                stability: row.get::<_, f64>(2)? as f32,
+                difficulty: row.get::<_, f64>(3)? as f32,
+                due: row.get(4)?,
+                last_review: row.get(5)?,
+                reps: row.get(6)?,
+                lapses: row.get(7)?,
+                phase: Phase::parse(phase)
+                    .ok_or_else(|| crate::db::invalid_value(row, "state", phase))?,
+                step: row.get(9)?,
+            },
         })
     })?;
     rows.collect()
@@ -326,6 +387,118 @@ mod tests {
         let mut expected: Vec<(String, CardState)> = live.into_iter().collect();
         expected.sort_by(|x, y| x.0.cmp(&y.0));
         assert_eq!(states(&a), expected);
+    }
+
+    /// What `set_aside_stored` must take out: each review whose id, as 16 bytes, this
+    /// learner's log holds, found one probe at a time (the plain way, for comparison).
+    fn stored_by_probes(conn: &Connection, user: i64, batch: &[IncomingReview]) -> Vec<bool> {
+        batch
+            .iter()
+            .map(|r| {
+                uuid::Uuid::try_parse(&r.id).is_ok_and(|u| {
+                    conn.query_row(
+                        "SELECT count(*) FROM reviews WHERE user_id = ?1 AND id = ?2",
+                        params![user, &u.as_bytes()[..]],
+                        |row| row.get::<_, i64>(0),
+                    )
+                    .unwrap()
+                        == 1
+                })
+            })
+            .collect()
+    }
+
+    fn set_aside(conn: &mut Connection, user: i64, batch: &[IncomingReview]) -> Vec<String> {
+        let tx = conn.transaction().unwrap();
+        let mut kept = batch.to_vec();
+        let n = set_aside_stored(&tx, UserId(user), &mut kept).unwrap();
+        assert_eq!(n, batch.len() - kept.len());
+        kept.into_iter().map(|r| r.id).collect()
+    }
+
+    /// A learner whose log is far larger than the batch: the walk of their ids stops early
+    /// and the ids past it are probed; another learner's reviews never count.
+    #[test]
+    fn stored_ids_are_found_before_and_past_where_the_walk_stops() {
+        let mut conn = db();
+        conn.execute_batch(
+            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
+               VALUES (2, 'bo', 'Bo', 'x', 'learner', 0);",
+        )
+        .unwrap();
+        // 200 stored ids, 0..200: a batch of 4 walks at most 32 of them.
+        let log: Vec<IncomingReview> = (0..200).map(|n| review(n, 0, 3, n as i64)).collect();
+        sync(&mut conn, "phone", &log);
+        let mut bo = review(500, 1, 3, 0);
+        bo.id = uuid::Uuid::from_u128(900).to_string();
+        let tx = conn.transaction().unwrap();
+        apply(
+            &tx,
+            &Scheduler::new(0.9),
+            UserId(2),
+            "bo",
+            &[bo],
+            Instant::from_ms(T0 + 1_000_000_000),
+            |_| true,
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let mut upper = review(150, 0, 3, 0);
+        upper.id = upper.id.to_uppercase();
+        let mut not_uuid = review(0, 0, 3, 0);
+        not_uuid.id = "not-a-uuid".into();
+        let batch = vec![
+            review(2, 0, 3, 0),   // stored, early in key order: found by the walk
+            review(190, 0, 3, 0), // stored, far past the walk's 32: found by a probe
+            upper,                // stored, sent in capitals
+            review(300, 0, 3, 0), // new
+            review(899, 0, 3, 0), // Bo's id (900 = 899 + 1), not Ann's: new for Ann
+            not_uuid,             // stays, for validation to refuse
+        ];
+        assert_eq!(
+            stored_by_probes(&conn, 1, &batch),
+            [true, true, true, false, false, false]
+        );
+        assert_eq!(
+            set_aside(&mut conn, 1, &batch),
+            [
+                batch[3].id.clone(),
+                batch[4].id.clone(),
+                "not-a-uuid".into()
+            ]
+        );
+        assert_eq!(
+            set_aside(&mut conn, 2, &batch),
+            batch
+                .iter()
+                .map(|r| r.id.clone())
+                .filter(|id| *id != batch[4].id)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever the sizes of the log and the batch (the walk reading all of the log or
+        /// stopping early), exactly the stored reviews are set aside, the rest kept in order.
+        #[test]
+        fn setting_aside_agrees_with_one_probe_per_review(
+            stored in proptest::collection::btree_set(0u128..400, 0..120),
+            sent in proptest::collection::vec(0u128..400, 0..30),
+        ) {
+            let mut conn = db();
+            let log: Vec<IncomingReview> =
+                stored.iter().map(|&n| review(n, 0, 3, n as i64)).collect();
+            sync(&mut conn, "phone", &log);
+            let batch: Vec<IncomingReview> = sent.iter().map(|&n| review(n, 1, 3, 0)).collect();
+            let expected: Vec<String> = batch
+                .iter()
+                .zip(stored_by_probes(&conn, 1, &batch))
+                .filter(|(_, stored)| !stored)
+                .map(|(r, _)| r.id.clone())
+                .collect();
+            prop_assert_eq!(set_aside(&mut conn, 1, &batch), expected);
+        }
     }
 
     proptest! {

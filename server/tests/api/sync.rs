@@ -721,3 +721,29 @@ async fn an_answer_from_an_earlier_draw_of_the_question_is_kept() {
     );
     assert_eq!(given(101), "", "an answer no draw offered is not");
 }
+
+/// The body is read as `web::Json` read it: a JSON content type with parameters, and a
+/// gzip-compressed body (`Content-Encoding: gzip`) are accepted alike.
+#[tokio::test]
+async fn a_gzip_body_and_a_charset_are_read_as_json() {
+    use std::io::Write;
+    let app = spawn_app().await;
+    let token = app.api_token("ann").await;
+    let card = app.card_ids(1)[0].clone();
+    let body = serde_json::to_vec(&batch("phone", None, &[review(1, &card, 3, t0(), 0)])).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&body).unwrap();
+    let r = client()
+        .post(app.url("/api/v1/sync"))
+        .bearer_auth(&token)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .header("Content-Encoding", "gzip")
+        .body(gz.finish().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["accepted"], 1, "{v}");
+    assert_eq!(app.states("ann").len(), 1);
+}
