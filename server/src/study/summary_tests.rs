@@ -182,6 +182,13 @@ fn summaries_stay_within_their_bound_and_never_drop_a_held_one() {
             .peek(UserId(5), &clock, T0 + 86_400, |_| ())
             .is_none()
     );
+    // The next day, the summary held is read again for that day.
+    learners
+        .hold(&mut conn, UserId(5), &clock, T0 + 86_400, |_, s| {
+            assert!(s.is_current(&clock, T0 + 86_400));
+            Ok(())
+        })
+        .unwrap();
     learners.forget(UserId(5));
     assert!(learners.peek(UserId(5), &clock, T0, |_| ()).is_none());
     // While one learner's slot is held, making room for another leaves it in place.
