@@ -30,6 +30,8 @@ pub struct Catalog {
     facts: Vec<DeckFacts>,
     /// Per card (same index as `cards`): its era's index in its deck's `eras`.
     card_eras: Vec<Option<usize>>,
+    /// Per card (same index as `cards`): its place among its deck's cards (`deck_cards`).
+    card_slots: Vec<usize>,
     /// Each learner's order of a deck's new cards, by (deck index, learner's seed): it
     /// depends on the deck's cards and the seed only, yet the study queue built it afresh
     /// on every page and after every answer (a tenth of the server's CPU per answer in the
@@ -94,8 +96,10 @@ impl Catalog {
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
         let mut deck_card_indices = vec![Vec::new(); decks.len()];
+        let mut card_slots = vec![0; cards.len()];
         for (i, c) in cards.iter().enumerate() {
             if let Some(&d) = deck_index.get(&c.deck_id) {
+                card_slots[i] = deck_card_indices[d].len();
                 deck_card_indices[d].push(i);
             }
         }
@@ -121,6 +125,7 @@ impl Catalog {
             deck_card_indices,
             facts,
             card_eras,
+            card_slots,
             new_card_orders: Kept::new(4096),
             questions: Kept::new(1024),
             owners: HashMap::new(),
@@ -174,6 +179,19 @@ impl Catalog {
             .get(deck_id)
             .into_iter()
             .flat_map(|&d| self.deck_card_indices[d].iter().map(|&i| &self.cards[i]))
+    }
+
+    /// The card's place among [`deck_cards`](Self::deck_cards) of `deck_id`; `None` when
+    /// no deck offers it now or it is another deck's.
+    pub fn slot_in_deck(&self, card_id: &str, deck_id: &str) -> Option<usize> {
+        let &i = self.card_index.get(card_id)?;
+        (self.cards[i].deck_id == deck_id).then(|| self.card_slots[i])
+    }
+
+    /// The deck's card in place `slot` of [`deck_cards`](Self::deck_cards).
+    pub fn deck_card_at(&self, deck_id: &str, slot: usize) -> Option<&CardSpec> {
+        let &d = self.deck_index.get(deck_id)?;
+        self.deck_card_indices[d].get(slot).map(|&i| &self.cards[i])
     }
 
     /// What the deck's dashboard row shows whatever the learner; `None` for no such deck.

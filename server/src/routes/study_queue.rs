@@ -182,6 +182,34 @@ pub fn locate_own(
         .deck(deck_id)
         .and_then(|deck| focus.cards(deck, catalog.deck_cards(deck_id)));
     let seed = queue::learner_seed(user.id);
+    let positions =
+        || catalog.new_card_positions(deck_id, seed, |cards| queue::positions(cards, seed));
+    // The usual queue, planned from the learner's states of the deck alone; the page that
+    // says "done for today" (no next card) counts what "study more" offers below.
+    if chosen.is_none()
+        && !focus.more()
+        && let Some(order) = positions()
+    {
+        let seen: Vec<queue::Seen<'_>> = states
+            .iter()
+            .filter_map(|(id, s)| catalog.slot_in_deck(id, deck_id).map(|slot| (slot, id, *s)))
+            .collect();
+        let card_at = |slot| {
+            &catalog
+                .deck_card_at(deck_id, slot)
+                .expect("a place among the deck's cards")
+                .id
+        };
+        let plan = queue::plan_deck(&order, &seen, card_at, now, new_allowed);
+        if let Some(next) = plan.next() {
+            return Position {
+                next: Some((next.to_string(), states.get(next).copied())),
+                done_today: summary.answered_today(Some(deck_id)).answers,
+                remaining: plan.remaining(),
+                more_left: 0,
+            };
+        }
+    }
     let candidates = match &chosen {
         Some(ids) => queue::candidates(
             catalog.deck_cards(deck_id),
@@ -190,12 +218,10 @@ pub fn locate_own(
             seed,
         ),
         // The whole deck: the learner's order of it is kept by the catalog, built once.
-        None => {
-            match catalog.new_card_positions(deck_id, seed, |cards| queue::positions(cards, seed)) {
-                Some(order) => queue::candidates_at(catalog.deck_cards(deck_id), &order, states),
-                None => Vec::new(),
-            }
-        }
+        None => match positions() {
+            Some(order) => queue::candidates_at(catalog.deck_cards(deck_id), &order, states),
+            None => Vec::new(),
+        },
     };
     // "Study more" lifts the new-card limit and asks cards before they are due, as an
     // assignment does; the plain queue stops at today's plan.
