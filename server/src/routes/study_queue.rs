@@ -189,23 +189,22 @@ pub fn locate_own(
     if chosen.is_none()
         && !focus.more()
         && let Some(order) = positions()
+        && let Some(places) = catalog.deck_places(deck_id)
     {
-        let seen: Vec<queue::Seen<'_>> = states
+        let seen = states
             .iter()
-            .filter_map(|(id, s)| catalog.slot_in_deck(id, deck_id).map(|slot| (slot, id, *s)))
-            .collect();
-        let card_at = |slot| {
-            &catalog
-                .deck_card_at(deck_id, slot)
-                .expect("a place among the deck's cards")
-                .id
+            .filter_map(|(id, s)| places.place(id).map(|place| (place, id, *s)));
+        let glance = queue::glance_deck(&order, seen, now, new_allowed);
+        let next = match glance.next {
+            Some(queue::Pick::Seen(id)) => Some(id),
+            Some(queue::Pick::New(place)) => places.card(place).map(|c| &c.id),
+            None => None,
         };
-        let plan = queue::plan_deck(&order, &seen, card_at, now, new_allowed);
-        if let Some(next) = plan.next() {
+        if let Some(next) = next {
             return Position {
                 next: Some((next.to_string(), states.get(next).copied())),
                 done_today: summary.answered_today(Some(deck_id)).answers,
-                remaining: plan.remaining(),
+                remaining: glance.remaining,
                 more_left: 0,
             };
         }

@@ -212,55 +212,74 @@ pub fn plan<'a>(candidates: &[Candidate<'a>], now: i64, new_allowed: usize) -> P
     }
 }
 
-/// One of the learner's states of a deck's card, for [`plan_deck`]: the card's place among
-/// the deck's cards, its id, its state.
+/// One of the learner's states of a deck's card, for [`glance_deck`]: the card's place
+/// among the deck's cards, its id, its state.
 pub type Seen<'a> = (usize, &'a CardId, CardState);
 
-/// [`plan`] of a whole deck of `positions.len()` cards, from the learner's states of it
-/// alone: what [`candidates_at`] and [`plan`] give, without a candidate per card of the
-/// deck (each looked up in the learner's states) and a sort of every new card, which were
-/// most of a study page's queue for a learner who has seen a few dozen of ~600 cards.
-/// `card_at` names the card in a place. The order within `seen` does not matter.
-pub fn plan_deck<'a>(
+/// The card [`glance_deck`] puts next: one the learner has seen, or the new card in a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick<'a> {
+    Seen(&'a CardId),
+    New(usize),
+}
+
+/// What the study page needs of [`plan`]: its next card and how many are left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Glance<'a> {
+    pub next: Option<Pick<'a>>,
+    pub remaining: usize,
+}
+
+/// [`plan`]'s next card and remaining count for a whole deck of `positions.len()` cards,
+/// from the learner's states of it alone: what [`candidates_at`] and [`plan`] give, without
+/// a candidate per card of the deck (each looked up in the learner's states) and sorts of
+/// every list, which were most of a study page's queue (~600 cards, a few dozen seen).
+pub fn glance_deck<'a>(
     positions: &[u32],
-    seen: &[Seen<'a>],
-    card_at: impl Fn(usize) -> &'a CardId,
+    seen: impl IntoIterator<Item = Seen<'a>>,
     now: i64,
     new_allowed: usize,
-) -> Plan<'a> {
-    let mut due: Vec<(i64, u32, &'a CardId)> = Vec::new();
-    let mut retry: Vec<(i64, u32, &'a CardId)> = Vec::new();
+) -> Glance<'a> {
     let mut has_state = vec![false; positions.len()];
-    for &(slot, id, s) in seen {
+    let (mut due, mut retry) = (0usize, 0usize);
+    // The first of each list as `plan` sorts it: by (due, position); positions are distinct.
+    let mut first_due: Option<(i64, u32, &'a CardId)> = None;
+    let mut first_retry: Option<(i64, u32, &'a CardId)> = None;
+    let mut seen_here = 0usize;
+    for (slot, id, s) in seen {
         has_state[slot] = true;
-        if s.due <= now {
-            due.push((s.due, positions[slot], id));
+        seen_here += 1;
+        let key = (s.due, positions[slot], id);
+        let (count, first) = if s.due <= now {
+            (&mut due, &mut first_due)
         } else if s.phase != super::Phase::Review {
-            retry.push((s.due, positions[slot], id));
-        }
-    }
-    // Positions are distinct, so (due, position) orders as `plan`'s stable sort does.
-    due.sort_unstable_by_key(|&(d, p, _)| (d, p));
-    retry.sort_unstable_by_key(|&(d, p, _)| (d, p));
-    let mut new: Vec<(u32, usize)> = has_state
-        .iter()
-        .enumerate()
-        .filter(|(_, seen)| !**seen)
-        .map(|(slot, _)| (positions[slot], slot))
-        .collect();
-    if new.len() > new_allowed {
-        if new_allowed == 0 {
-            new.clear();
+            (&mut retry, &mut first_retry)
         } else {
-            new.select_nth_unstable(new_allowed - 1);
-            new.truncate(new_allowed);
+            continue;
+        };
+        *count += 1;
+        if first.is_none_or(|(d, p, _)| (key.0, key.1) < (d, p)) {
+            *first = Some(key);
         }
     }
-    new.sort_unstable();
-    Plan {
-        due: due.into_iter().map(|(_, _, id)| id).collect(),
-        new: new.into_iter().map(|(_, slot)| card_at(slot)).collect(),
-        retry: retry.into_iter().map(|(_, _, id)| id).collect(),
+    let new = (positions.len() - seen_here).min(new_allowed);
+    let first_new = || {
+        has_state
+            .iter()
+            .zip(positions)
+            .enumerate()
+            .filter(|(_, (seen, _))| !**seen)
+            .min_by_key(|&(_, (_, p))| *p)
+            .map(|(slot, _)| Pick::New(slot))
+    };
+    let next = match (first_due, new) {
+        (Some((_, _, id)), _) => Some(Pick::Seen(id)),
+        (None, 1..) => first_new(),
+        (None, 0) => first_retry.map(|(_, _, id)| Pick::Seen(id)),
+    };
+    Glance {
+        next,
+        remaining: due + new + retry,
     }
 }
 
@@ -424,10 +443,10 @@ mod tests {
         }
 
         proptest! {
-            /// For any deck, order and states: `plan_deck` gives what `plan` gives over
-            /// every card of the deck as a candidate.
+            /// For any deck, order and states: `glance_deck` gives the next card and the count
+            /// `plan` gives over every card of the deck as a candidate.
             #[test]
-            fn a_deck_planned_from_its_seen_cards_equals_the_plan_of_every_card(
+            fn a_deck_glanced_at_from_its_seen_cards_agrees_with_the_plan_of_every_card(
                 items in deck(),
                 seed in any::<u64>(),
                 picks in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, -3i64..3), 0..40),
@@ -466,10 +485,14 @@ mod tests {
                     .filter_map(|(slot, id)| states.get(id).map(|st| (slot, id, *st)))
                     .collect();
                 let cands = candidates_at(specs.iter(), &order, &states);
-                prop_assert_eq!(
-                    plan_deck(&order, &seen, |slot| &ids[slot], now, new_allowed),
-                    plan(&cands, now, new_allowed)
-                );
+                let planned = plan(&cands, now, new_allowed);
+                let glance = glance_deck(&order, seen, now, new_allowed);
+                let next = glance.next.map(|p| match p {
+                    Pick::Seen(id) => id,
+                    Pick::New(slot) => &ids[slot],
+                });
+                prop_assert_eq!(next, planned.next());
+                prop_assert_eq!(glance.remaining, planned.remaining());
             }
         }
 
