@@ -96,8 +96,10 @@ impl Application {
             std::time::Duration::from_secs(1),
         );
         // Learners who studied this week get their parameters refitted once in it.
+        let learners = Arc::new(crate::study::summary::Summaries::default());
         crate::study::fit::spawn_weekly(
             pool.clone(),
+            Arc::clone(&learners),
             Arc::downgrade(&checkpoints),
             std::time::Duration::from_secs(3_600),
         );
@@ -111,6 +113,7 @@ impl Application {
             join_throttle: crate::auth::throttle::JoinThrottle::new(),
             device_key,
             decks: crate::catalog::Live::new(catalog),
+            learners,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -3,7 +3,7 @@
 
 use super::review_id::{Stored, with_text};
 use crate::clock::Instant;
-use crate::ids::{CardId, ReviewId, UserId};
+use crate::ids::{CardId, DeckId, ReviewId, UserId};
 use crate::srs::optimiser::LoggedReview;
 use crate::srs::{CardState, DayClock, Phase, Rating, Review, Scheduler, fuzz};
 use rusqlite::types::Type;
@@ -344,18 +344,14 @@ pub fn study_days(
     clock: &DayClock,
     now: i64,
 ) -> rusqlite::Result<Vec<i64>> {
-    let shift = time::Duration::seconds(clock.offset_at(now))
-        - time::Duration::hours(i64::from(clock.rollover_hour()));
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT (answered_at + ?2) / ?3 AS day FROM reviews WHERE user_id = ?1
          ORDER BY day DESC LIMIT 3660",
     )?;
     // In the unit of the column: a review's moment plus the shift, in whole days.
-    let ms = |d: time::Duration| d.whole_milliseconds() as i64;
-    let rows = stmt.query_map(
-        params![user_id, ms(shift), ms(time::Duration::days(1))],
-        |r| r.get(0),
-    )?;
+    let rows = stmt.query_map(params![user_id, day_shift_ms(clock, now), DAY_MS], |r| {
+        r.get(0)
+    })?;
     rows.collect()
 }
 
@@ -412,6 +408,51 @@ pub fn missed_count(conn: &Connection, user_id: UserId) -> rusqlite::Result<usiz
     )?
     .query_row([user_id], |r| r.get::<_, i64>(0))
     .map(|n| n as usize)
+}
+
+/// Each card's latest review (by `answered_at`, then log order, as [`missed`] ranks them):
+/// the card, when, and whether it was right. What the learner summary keeps per card.
+pub fn latest_reviews(
+    conn: &Connection,
+    user_id: UserId,
+) -> rusqlite::Result<Vec<(CardId, Instant, bool)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.card_id, m.answered_at, m.correct FROM (
+             SELECT r.card, r.answered_at, r.correct,
+                    ROW_NUMBER() OVER (PARTITION BY r.card ORDER BY r.answered_at DESC, r.rowid DESC) AS n
+             FROM reviews r WHERE r.user_id = ?1) m
+         CROSS JOIN card_keys k ON k.key = m.card WHERE m.n = 1",
+    )?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// [`answered_since`] for every deck at once: (deck, all, right), decks with answers only.
+pub fn answered_since_by_deck(
+    conn: &Connection,
+    user_id: UserId,
+    since: i64,
+) -> rusqlite::Result<Vec<(DeckId, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.deck_id, COUNT(*), COALESCE(SUM(r.correct), 0) FROM reviews r
+         CROSS JOIN card_keys k ON k.key = r.card CROSS JOIN cards c ON c.id = k.card_id
+         WHERE r.user_id = ?1 AND r.answered_at >= ?2 GROUP BY c.deck_id",
+    )?;
+    let rows = stmt.query_map(params![user_id, Instant::from_secs(since)], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    rows.collect()
+}
+
+/// A day in milliseconds, the unit of `answered_at`.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// The shift [`study_days`] groups answers with (milliseconds): the zone's offset at `now`
+/// less the rollover hour. A day is `(answered_at + shift) / DAY_MS`.
+pub fn day_shift_ms(clock: &DayClock, now: i64) -> i64 {
+    let shift = time::Duration::seconds(clock.offset_at(now))
+        - time::Duration::hours(i64::from(clock.rollover_hour()));
+    shift.whole_milliseconds() as i64
 }
 
 /// Answers and misses per card for this learner, from the log.

@@ -4,12 +4,13 @@
 use crate::auth::extract::CurrentUser;
 use crate::catalog::Catalog;
 use crate::clock::now;
+use crate::db;
 use crate::db::users::Role;
-use crate::db::{self, study as store};
 use crate::ids::{CardId, DeckId};
 use crate::routes::classes::report::{MyAssignment, my_assignments};
 use crate::routes::state::AppState;
-use crate::srs::{CardState, Phase};
+use crate::srs::{CardState, DayClock, Phase};
+use crate::study::summary::Summary;
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
 use crate::web::respond::html;
@@ -138,6 +139,53 @@ fn deck_row(
     }
 }
 
+/// The learner's own numbers on the dashboard.
+struct Numbers {
+    /// Each shown deck's states of the cards it offers now.
+    states: HashMap<DeckId, HashMap<CardId, CardState>>,
+    /// New cards started today.
+    started: i64,
+    answered: i64,
+    right: i64,
+    /// Study days, newest first, and today's.
+    days: Vec<i64>,
+    today: i64,
+    missed: usize,
+}
+
+fn numbers(
+    summary: &Summary,
+    catalog: &Catalog,
+    deck_ids: &[DeckId],
+    clock: &DayClock,
+    now: i64,
+) -> Numbers {
+    // Each state put with its deck by the catalog: the cards a deck offers now are exactly
+    // its unretired ones (the import retires the rest).
+    let mut states: HashMap<DeckId, HashMap<CardId, CardState>> = deck_ids
+        .iter()
+        .map(|id| (id.clone(), HashMap::new()))
+        .collect();
+    for (card_id, state) in summary.states() {
+        if let Some(deck) = catalog
+            .card(card_id)
+            .and_then(|c| states.get_mut(&c.deck_id))
+        {
+            deck.insert(card_id.clone(), *state);
+        }
+    }
+    let today = summary.answered_today(None);
+    Numbers {
+        states,
+        started: summary.new_today(),
+        answered: today.answers,
+        right: today.right,
+        days: summary.study_days(),
+        today: clock.day(now),
+        missed: summary.missed_count(|c| catalog.card(c).is_some()),
+    }
+}
+
 pub async fn show(
     user: CurrentUser,
     state: web::Data<AppState>,
@@ -150,36 +198,31 @@ pub async fn show(
     let shown = crate::routes::deck_access::decks_of(&state, &catalog, user.id).await?;
     let deck_ids: Vec<DeckId> = shown.iter().map(|d| d.id.clone()).collect();
     let clock = user.clock.clone();
-    let lookup = std::sync::Arc::clone(&catalog);
-    let (states, started, (answered, right), days, missed, today) =
-        db::run(&state.pool, move |conn| {
-            // "Today" is the learner's day, in their zone, from their rollover hour.
-            let today = clock.start_of_day(now);
-            // One read of the learner's states, each put with its deck by the catalog: the
-            // cards a deck offers now are exactly its unretired ones (the import retires the
-            // rest), which `deck_states` asked SQLite to look up card by card.
-            let mut states: HashMap<DeckId, HashMap<CardId, CardState>> = deck_ids
-                .iter()
-                .map(|id| (id.clone(), HashMap::new()))
-                .collect();
-            for (card_id, state) in store::learner_states(conn, user_id)? {
-                if let Some(deck) = lookup
-                    .card(&card_id)
-                    .and_then(|c| states.get_mut(&c.deck_id))
-                {
-                    deck.insert(card_id, state);
-                }
-            }
-            Ok((
-                states,
-                store::new_cards_since(conn, user_id, today)?,
-                store::answered_since(conn, user_id, today, None)?,
-                store::study_days(conn, user_id, &clock, now)?,
-                store::missed_count(conn, user_id)?,
-                clock.day(now),
-            ))
-        })
-        .await?;
+    // A kept summary gives every number here on this thread, with no database at all.
+    let numbers = match state.learners.peek(user_id, &clock, now, |summary| {
+        numbers(summary, &catalog, &deck_ids, &clock, now)
+    }) {
+        Some(numbers) => numbers,
+        None => {
+            let lookup = std::sync::Arc::clone(&catalog);
+            let learners = std::sync::Arc::clone(&state.learners);
+            db::run(&state.pool, move |conn| {
+                Ok(learners.hold(conn, user_id, &clock, now, |_, summary| {
+                    Ok(numbers(summary, &lookup, &deck_ids, &clock, now))
+                })?)
+            })
+            .await?
+        }
+    };
+    let Numbers {
+        states,
+        started,
+        answered,
+        right,
+        days,
+        missed,
+        today,
+    } = numbers;
     let new_allowed = (new_per_day - started).max(0) as usize;
     let is_teacher = user.role == Role::Teacher;
     let assignments = if is_teacher {

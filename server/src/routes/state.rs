@@ -17,6 +17,8 @@ pub struct AppState {
     pub device_key: DeviceKey,
     /// Every deck, shipped and uploaded; see [`AppState::catalog`].
     pub decks: crate::catalog::Live,
+    /// Each learner's own numbers, kept between requests (see `study::summary`).
+    pub learners: Arc<crate::study::summary::Summaries>,
     /// The background checkpointer runs while this lives (see `db::spawn_checkpointer`).
     pub checkpoints: Arc<()>,
 }

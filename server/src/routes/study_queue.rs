@@ -6,12 +6,12 @@ use crate::catalog::Catalog;
 use crate::ids::{AssignmentId, CardId};
 
 use crate::db::classes::{self as class_store, Assignment};
-use crate::db::study as store;
 use crate::focus::Focus;
 use crate::routes::classes::assignment as assignments;
 use crate::routes::state::AppState;
 use crate::srs::CardState;
 use crate::srs::queue;
+use crate::study::summary::Summary;
 use crate::web::error::PageError;
 use serde::Deserialize;
 
@@ -104,9 +104,12 @@ pub struct Position {
     pub more_left: usize,
 }
 
+/// Where the learner stands: in an assignment (its cards and progress read from the
+/// database), or else from their summary alone ([`locate_own`]).
 #[allow(clippy::too_many_arguments)]
 pub fn locate(
     conn: &rusqlite::Connection,
+    summary: &Summary,
     catalog: &Catalog,
     user: &CurrentUser,
     deck_id: &str,
@@ -115,81 +118,109 @@ pub fn locate(
     focus: &Focus,
     now: i64,
 ) -> rusqlite::Result<Position> {
-    // "Today" is the learner's day: their zone, from their rollover hour (read with the
-    // session, so not asked of the database again).
-    let today = user.clock.start_of_day(now);
-    if let Some((a, joined_at)) = scope {
-        let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
-        let cards: std::collections::HashSet<CardId> = class_store::assignment_cards(conn, a.id)?
-            .into_iter()
-            .collect();
-        // Looked up by the deck's own cards only, so states of other decks do no harm.
-        let states = store::learner_states(conn, user.id)?;
-        let candidates = queue::candidates(
-            catalog.deck_cards(&a.deck_id),
-            &states,
-            |c| cards.contains(&c.id) && !finished.contains(&c.id),
-            queue::learner_seed(user.id),
-        );
-        let plan = queue::plan_assignment(&candidates, now);
-        let done = catalog
-            .deck_cards(&a.deck_id)
-            .filter(|c| cards.contains(&c.id) && finished.contains(&c.id))
-            .count();
-        return Ok(Position {
-            next: plan
-                .next()
-                .map(|id| (id.to_string(), states.get(id).copied())),
-            done_today: done as i64,
-            remaining: plan.remaining(),
-            more_left: 0,
-        });
-    }
+    let Some((a, joined_at)) = scope else {
+        return Ok(locate_own(
+            summary, catalog, user, deck_id, mode, focus, now,
+        ));
+    };
+    let finished = class_store::finished_cards(conn, user.id, a, *joined_at)?;
+    let cards: std::collections::HashSet<CardId> = class_store::assignment_cards(conn, a.id)?
+        .into_iter()
+        .collect();
+    // Looked up by the deck's own cards only, so states of other decks do no harm.
+    let states = summary.states();
+    let candidates = queue::candidates(
+        catalog.deck_cards(&a.deck_id),
+        states,
+        |c| cards.contains(&c.id) && !finished.contains(&c.id),
+        queue::learner_seed(user.id),
+    );
+    let plan = queue::plan_assignment(&candidates, now);
+    let done = catalog
+        .deck_cards(&a.deck_id)
+        .filter(|c| cards.contains(&c.id) && finished.contains(&c.id))
+        .count();
+    Ok(Position {
+        next: plan
+            .next()
+            .map(|id| (id.to_string(), states.get(id).copied())),
+        done_today: done as i64,
+        remaining: plan.remaining(),
+        more_left: 0,
+    })
+}
+
+/// Where the learner stands in a deck or their missed list: from their summary and the
+/// catalog alone, so with no database (a study page of a kept summary needs none).
+pub fn locate_own(
+    summary: &Summary,
+    catalog: &Catalog,
+    user: &CurrentUser,
+    deck_id: &str,
+    mode: Mode,
+    focus: &Focus,
+    now: i64,
+) -> Position {
     if mode == Mode::Missed {
-        // Oldest miss first, so a card missed again goes to the back of the line.
-        let mut missed: Vec<store::Missed> = store::missed(conn, user.id)?
-            .into_iter()
-            .filter(|m| catalog.card(&m.card_id).is_some())
-            .collect();
-        missed.reverse();
-        let next = match missed.first() {
-            Some(m) => Some((
-                m.card_id.clone(),
-                store::card_state(conn, user.id, &m.card_id)?,
-            )),
-            None => None,
-        };
-        let (done_today, _) = store::answered_since(conn, user.id, today, None)?;
-        return Ok(Position {
-            next,
-            done_today,
+        // Oldest miss first, so a card missed again goes to the back of the line; the cards
+        // the decks offer now only (retired ones are off the list).
+        let missed = summary.missed_oldest_first(|c| catalog.card(c).is_some());
+        return Position {
+            next: missed
+                .first()
+                .map(|&id| (id.to_string(), summary.state(id))),
+            done_today: summary.answered_today(None).answers,
             remaining: missed.len(),
             more_left: 0,
-        });
+        };
     }
     // Looked up by the deck's own cards (`candidates`) only, so states of other decks and
     // retired cards do no harm; finding each state's deck was a tenth of the study pages' CPU.
-    let states = store::learner_states(conn, user.id)?;
-    let started_today = store::new_cards_since(conn, user.id, today)?;
-    let new_allowed = (user.new_per_day - started_today).max(0) as usize;
+    let states = summary.states();
+    let new_allowed = (user.new_per_day - summary.new_today()).max(0) as usize;
     let chosen = catalog
         .deck(deck_id)
         .and_then(|deck| focus.cards(deck, catalog.deck_cards(deck_id)));
     let seed = queue::learner_seed(user.id);
+    let positions =
+        || catalog.new_card_positions(deck_id, seed, |cards| queue::positions(cards, seed));
+    // The usual queue, planned from the learner's states of the deck alone; the page that
+    // says "done for today" (no next card) counts what "study more" offers below.
+    if chosen.is_none()
+        && !focus.more()
+        && let Some(order) = positions()
+        && let Some(places) = catalog.deck_places(deck_id)
+    {
+        let seen = states
+            .iter()
+            .filter_map(|(id, s)| places.place(id).map(|place| (place, id, *s)));
+        let glance = queue::glance_deck(&order, seen, now, new_allowed);
+        let next = match glance.next {
+            Some(queue::Pick::Seen(id)) => Some(id),
+            Some(queue::Pick::New(place)) => places.card(place).map(|c| &c.id),
+            None => None,
+        };
+        if let Some(next) = next {
+            return Position {
+                next: Some((next.to_string(), states.get(next).copied())),
+                done_today: summary.answered_today(Some(deck_id)).answers,
+                remaining: glance.remaining,
+                more_left: 0,
+            };
+        }
+    }
     let candidates = match &chosen {
         Some(ids) => queue::candidates(
             catalog.deck_cards(deck_id),
-            &states,
+            states,
             |c| ids.contains(&c.id),
             seed,
         ),
         // The whole deck: the learner's order of it is kept by the catalog, built once.
-        None => {
-            match catalog.new_card_positions(deck_id, seed, |cards| queue::positions(cards, seed)) {
-                Some(order) => queue::candidates_at(catalog.deck_cards(deck_id), &order, &states),
-                None => Vec::new(),
-            }
-        }
+        None => match positions() {
+            Some(order) => queue::candidates_at(catalog.deck_cards(deck_id), &order, states),
+            None => Vec::new(),
+        },
     };
     // "Study more" lifts the new-card limit and asks cards before they are due, as an
     // assignment does; the plain queue stops at today's plan.
@@ -204,13 +235,12 @@ pub fn locate(
         Some(_) => 0,
         None => queue::plan_assignment(&candidates, now).remaining(),
     };
-    let (done_today, _) = store::answered_since(conn, user.id, today, Some(deck_id))?;
-    Ok(Position {
+    Position {
         next: next.map(|id| (id.to_string(), states.get(id).copied())),
-        done_today,
+        done_today: summary.answered_today(Some(deck_id)).answers,
         remaining: plan.remaining(),
         more_left,
-    })
+    }
 }
 
 pub fn progress_label(mode: Mode, scope: &AssignmentScope, done: i64, remaining: usize) -> String {

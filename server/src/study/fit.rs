@@ -6,14 +6,16 @@ use crate::db::{Pool, fits, study as store, users};
 use crate::ids::UserId;
 use crate::srs::Scheduler;
 use crate::srs::optimiser;
+use crate::study::summary::Summaries;
 use rusqlite::TransactionBehavior;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A fit that started this long ago and never finished (a crash) no longer blocks another.
 pub const RUNNING_FOR: i64 = 30 * 60;
 
 /// Runs the fit `fit_id` (already recorded as started) for the learner to the end.
-pub fn run(pool: &Pool, user_id: UserId, fit_id: i64) -> anyhow::Result<()> {
+pub fn run(pool: &Pool, learners: &Summaries, user_id: UserId, fit_id: i64) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let log = store::learner_log(&conn, user_id)?;
     let settings = users::scheduling(&conn, user_id)?;
@@ -42,21 +44,24 @@ pub fn run(pool: &Pool, user_id: UserId, fit_id: i64) -> anyhow::Result<()> {
         Err(e) => fits::finish(&tx, fit_id, now, Err(&e.to_string()))?,
     }
     tx.commit()?;
+    // Every card may have been rescheduled: the learner's numbers are read again.
+    learners.forget(user_id);
     Ok(())
 }
 
 /// Starts a fit for the learner on its own thread; false when one is already running.
-pub fn start(pool: &Pool, user_id: UserId) -> anyhow::Result<bool> {
+pub fn start(pool: &Pool, learners: &Arc<Summaries>, user_id: UserId) -> anyhow::Result<bool> {
     let conn = pool.get()?;
     let Some(fit_id) = fits::start(&conn, user_id, crate::clock::now(), RUNNING_FOR)? else {
         return Ok(false);
     };
     drop(conn);
     let pool = pool.clone();
+    let learners = Arc::clone(learners);
     std::thread::Builder::new()
         .name("fit-parameters".into())
         .spawn(move || {
-            if let Err(e) = run(&pool, user_id, fit_id) {
+            if let Err(e) = run(&pool, &learners, user_id, fit_id) {
                 tracing::warn!(user_id = %user_id, error = %e, "fitting parameters failed");
             }
         })?;
@@ -65,7 +70,12 @@ pub fn start(pool: &Pool, user_id: UserId) -> anyhow::Result<bool> {
 
 /// Once a week for every learner who studied that week, one at a time, for as long as
 /// `alive` can be upgraded. Checked every `every`.
-pub fn spawn_weekly(pool: Pool, alive: std::sync::Weak<()>, every: Duration) {
+pub fn spawn_weekly(
+    pool: Pool,
+    learners: Arc<Summaries>,
+    alive: std::sync::Weak<()>,
+    every: Duration,
+) {
     let spawned = std::thread::Builder::new()
         .name("weekly-fits".into())
         .spawn(move || {
@@ -83,7 +93,7 @@ pub fn spawn_weekly(pool: Pool, alive: std::sync::Weak<()>, every: Duration) {
                         Ok(fits::start(&c, user_id, crate::clock::now(), RUNNING_FOR)?)
                     });
                     if let Ok(Some(fit_id)) = started
-                        && let Err(e) = run(&pool, user_id, fit_id)
+                        && let Err(e) = run(&pool, &learners, user_id, fit_id)
                     {
                         tracing::warn!(user_id = %user_id, error = %e, "weekly fit failed");
                     }

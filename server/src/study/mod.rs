@@ -7,6 +7,7 @@
 //! answering one card at once were both "saved" and the state counted one of them.
 
 pub mod fit;
+pub mod summary;
 
 use crate::clock::Instant;
 use crate::db::study::{self as store, NewReview};
@@ -21,8 +22,9 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 /// What became of one answer from the study form.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answered {
-    /// Stored; the card's state is now this (a replay of its whole log).
-    Saved(CardState),
+    /// Stored; the card's state is now `state` (a replay of its whole log), saved as the
+    /// learner's change number `seq`.
+    Saved { state: CardState, seq: i64 },
     /// This review id is already in the learner's log (a form sent twice): nothing written.
     AlreadySaved,
     /// The card was answered meanwhile (another tab or device): nothing written.
@@ -47,10 +49,15 @@ pub fn answer(
     }
     store::insert_review(&tx, review, received_at)?;
     let scheduler = Scheduler::with(&users::scheduling(&tx, review.user_id)?);
-    let state = store::replay_card(&tx, &scheduler, review.user_id, review.card_id)?
+    // `replay_card`, keeping the change number for the learner's summary.
+    let reviews = store::card_reviews(&tx, review.user_id, review.card_id)?;
+    let state = scheduler
+        .replay(&reviews)
         .expect("the card has the review just appended");
+    let seq = store::take_sync_numbers(&tx, review.user_id, 1)?;
+    store::save_state_numbered(&tx, review.user_id, review.card_id, &state, seq)?;
     tx.commit()?;
-    Ok(Answered::Saved(state))
+    Ok(Answered::Saved { state, seq })
 }
 
 /// Replays every card of the learner with their current settings, in one transaction: what
@@ -176,7 +183,7 @@ mod tests {
         let first = review(&a, T0, Rating::Good);
         assert!(matches!(
             answer(&mut conn, &first, 0, T0).unwrap(),
-            Answered::Saved(state) if state.reps == 1
+            Answered::Saved { state, seq: 1 } if state.reps == 1
         ));
         let other_tab = review(&b, T0 + time::Duration::seconds(1), Rating::Again);
         assert_eq!(

@@ -11,6 +11,7 @@ mod exports;
 mod helpers;
 mod learner;
 mod study;
+mod summary;
 mod sync;
 mod teacher;
 mod times;

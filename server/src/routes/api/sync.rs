@@ -174,6 +174,7 @@ pub async fn sync(
     let exit_after_commit = state.settings.exit_after_sync_commit;
     let user_id = user.id;
     let sent = body.reviews.len();
+    let learners = std::sync::Arc::clone(&state.learners);
     let synced = db::run(&state.pool, move |conn| {
         let synced = study::sync(
             conn,
@@ -193,7 +194,11 @@ pub async fn sync(
                 })
             },
             |tx, reviews| keep_only_possible_answers(tx, &catalog, user_id, reviews),
-        )?;
+        );
+        // The batch's reviews and states are in (or nothing is): read the learner's
+        // numbers again either way.
+        learners.forget(user_id);
+        let synced = synced?;
         // The failure the retry test needs: committed, and the reply never sent. Compiled
         // into debug builds only, so the release binary carries no way to stop itself.
         #[cfg(debug_assertions)]

@@ -112,6 +112,7 @@ pub async fn change_settings(
         return unprocessable(&page);
     };
     let user_id = user.id;
+    let learners = std::sync::Arc::clone(&state.learners);
     let rescheduled = db::run(&state.pool, move |conn| {
         let change = users::ScheduleChange {
             time_zone: zone.as_deref(),
@@ -121,10 +122,13 @@ pub async fn change_settings(
             maximum_interval: maximum,
         };
         // New settings, same log: every card's schedule is a replay of it under them.
-        Ok(study::reschedule_after(conn, user_id, |tx| {
+        let rescheduled = study::reschedule_after(conn, user_id, |tx| {
             users::set_study_settings(tx, user_id, retention, per_day)?;
             users::set_schedule(tx, user_id, &change)
-        })?)
+        });
+        // New states (and perhaps a new day): the learner's numbers are read again.
+        learners.forget(user_id);
+        Ok(rescheduled?)
     })
     .await?;
     tracing::info!(
@@ -143,7 +147,8 @@ pub async fn fit_parameters(
 ) -> Result<HttpResponse, PageError> {
     user.verify_csrf(&form.csrf_token)?;
     let (pool, user_id) = (state.pool.clone(), user.id);
-    let started = web::block(move || study::fit::start(&pool, user_id))
+    let learners = std::sync::Arc::clone(&state.learners);
+    let started = web::block(move || study::fit::start(&pool, &learners, user_id))
         .await
         .map_err(|e| PageError::Unexpected(e.into()))?
         .map_err(PageError::Unexpected)?;

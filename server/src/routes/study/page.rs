@@ -13,10 +13,11 @@ use crate::routes::study::grade::{AnswerForm, Graded, grade};
 use crate::routes::study::notes::{EventNote, OrderedEvent, event_notes, ordered_events};
 use crate::routes::study_queue::{
     AssignmentScope, Mode, Position, StudyQuery, assignment_scope, chosen_deck, focus_of, locate,
-    progress_label, study_url,
+    locate_own, progress_label, study_url,
 };
 use crate::srs::{CardState, Presentation};
 use crate::study;
+use crate::study::summary::{self, Summary};
 use crate::web::error::PageError;
 use crate::web::page::PageCtx;
 use crate::web::respond::html;
@@ -223,24 +224,42 @@ pub async fn show(
     } else {
         focus_of(req.query_string(), &catalog, &deck.id)?
     };
-    let lookup_focus = focus.clone();
-    let lookup_scope = scope.clone();
-    let deck_id = deck.id.clone();
-    let lookup_user = user.clone();
-    let lookup_catalog = Arc::clone(&catalog);
-    let pos = db::run(&state.pool, move |conn| {
-        Ok(locate(
-            conn,
-            &lookup_catalog,
-            &lookup_user,
-            &deck_id,
-            mode,
-            &lookup_scope,
-            &lookup_focus,
-            now(),
-        )?)
-    })
-    .await?;
+    let now = now();
+    // A kept summary answers the usual queue on this thread, with no database at all.
+    let kept = match &scope {
+        None => state.learners.peek(user.id, &user.clock, now, |summary| {
+            locate_own(summary, &catalog, &user, &deck.id, mode, &focus, now)
+        }),
+        Some(_) => None,
+    };
+    let pos = match kept {
+        Some(pos) => pos,
+        None => {
+            let lookup_focus = focus.clone();
+            let lookup_scope = scope.clone();
+            let deck_id = deck.id.clone();
+            let lookup_user = user.clone();
+            let lookup_catalog = Arc::clone(&catalog);
+            let learners = Arc::clone(&state.learners);
+            db::run(&state.pool, move |conn| {
+                let (id, clock) = (lookup_user.id, lookup_user.clock.clone());
+                Ok(learners.hold(conn, id, &clock, now, |conn, summary| {
+                    locate(
+                        conn,
+                        summary,
+                        &lookup_catalog,
+                        &lookup_user,
+                        &deck_id,
+                        mode,
+                        &lookup_scope,
+                        &lookup_focus,
+                        now,
+                    )
+                })?)
+            })
+            .await?
+        }
+    };
     render_next(&user, &catalog, deck, mode, &scope, &focus, pos, None)
 }
 
@@ -380,69 +399,91 @@ pub async fn answer(
     let db_deck_id = deck.id.clone();
     let db_question = question.clone();
     let db_scope = scope.clone();
+    let learners = Arc::clone(&state.learners);
+    let card_deck_id = card.deck_id.clone();
     let outcome = db::run(&state.pool, move |conn| {
-        let card_id = db_question.id.as_str();
-        let previous = store::card_state(conn, db_user.id, card_id)?;
-
-        let presentation =
-            Presentation::choose(db_question.kind, previous.as_ref(), mode == Mode::Flashcard);
-        let graded = match grade(&db_question, presentation, &form) {
-            Ok(g) => g,
-            Err(message) => {
-                let pos = locate(
-                    conn,
-                    &db_catalog,
-                    &db_user,
-                    &db_deck_id,
-                    mode,
-                    &db_scope,
-                    &db_focus,
-                    answered_at,
-                )?;
-                // A form for a card that has moved on is stale, whatever it holds.
-                if previous.map_or(0, |s| s.reps) != reps {
-                    return Ok(Outcome::Stale { pos });
+        let (user_id, clock) = (db_user.id, db_user.clock.clone());
+        // The learner's summary is held from the state shown to the queue after the
+        // commit, so no other request of theirs sees the answer half counted.
+        Ok(
+            learners.hold(conn, user_id, &clock, answered_at, |conn, summary| {
+                let card_id = db_question.id.as_str();
+                let previous = summary.state(card_id);
+                let locate_now = |conn: &rusqlite::Connection, summary: &Summary| {
+                    locate(
+                        conn,
+                        summary,
+                        &db_catalog,
+                        &db_user,
+                        &db_deck_id,
+                        mode,
+                        &db_scope,
+                        &db_focus,
+                        answered_at,
+                    )
+                };
+                let presentation = Presentation::choose(
+                    db_question.kind,
+                    previous.as_ref(),
+                    mode == Mode::Flashcard,
+                );
+                let graded = match grade(&db_question, presentation, &form) {
+                    Ok(g) => g,
+                    Err(message) => {
+                        let pos = locate_now(conn, summary)?;
+                        // A form for a card that has moved on is stale, whatever it holds.
+                        if previous.map_or(0, |s| s.reps) != reps {
+                            return Ok(Outcome::Stale { pos });
+                        }
+                        // Re-show the same question with the message; nothing is written.
+                        let mut pos = pos;
+                        pos.next = Some((card_id.to_string(), previous));
+                        let order = form.chosen_order(db_question.items.len());
+                        return Ok(Outcome::Invalid {
+                            retry: Retry { message, order },
+                            pos,
+                        });
+                    }
+                };
+                let review = store::NewReview {
+                    id: &review_id,
+                    user_id,
+                    card_id,
+                    answered_at: answered,
+                    rating: graded.rating,
+                    correct: graded.correct,
+                    given_answer: &graded.given,
+                    duration_ms,
+                    presentation: presentation.as_str(),
+                    device_id: "web",
+                };
+                // Whether the card moved on is checked inside the write transaction, not here.
+                let stored = study::answer(conn, &review, reps, answered)?;
+                let counted = match &stored {
+                    study::Answered::Saved { state, seq } => summary.record(&summary::Answer {
+                        card_id,
+                        deck_id: &card_deck_id,
+                        answered_at: answered,
+                        correct: graded.correct,
+                        state: *state,
+                        seq: *seq,
+                    }),
+                    // Nothing written; but a card that moved on unseen means another writer.
+                    study::Answered::AlreadySaved => true,
+                    study::Answered::Stale => false,
+                };
+                if !counted {
+                    *summary = Summary::load(conn, user_id, &clock, answered_at)?;
                 }
-                // Re-show the same question with the message; nothing is written.
-                let mut pos = pos;
-                pos.next = Some((card_id.to_string(), previous));
-                let order = form.chosen_order(db_question.items.len());
-                return Ok(Outcome::Invalid {
-                    retry: Retry { message, order },
-                    pos,
-                });
-            }
-        };
-        let review = store::NewReview {
-            id: &review_id,
-            user_id: db_user.id,
-            card_id,
-            answered_at: answered,
-            rating: graded.rating,
-            correct: graded.correct,
-            given_answer: &graded.given,
-            duration_ms,
-            presentation: presentation.as_str(),
-            device_id: "web",
-        };
-        // Whether the card moved on is checked inside the write transaction, not here.
-        let answered = study::answer(conn, &review, reps, answered)?;
-        let pos = locate(
-            conn,
-            &db_catalog,
-            &db_user,
-            &db_deck_id,
-            mode,
-            &db_scope,
-            &db_focus,
-            answered_at,
-        )?;
-        Ok(match answered {
-            study::Answered::Stale => Outcome::Stale { pos },
-            study::Answered::Saved(_) | study::Answered::AlreadySaved => {
-                Outcome::Recorded { graded, pos }
-            }
-        })
+                let pos = locate_now(conn, summary)?;
+                Ok(match stored {
+                    study::Answered::Stale => Outcome::Stale { pos },
+                    study::Answered::Saved { .. } | study::Answered::AlreadySaved => {
+                        Outcome::Recorded { graded, pos }
+                    }
+                })
+            })?,
+        )
     })
     .await?;
 
