@@ -3,7 +3,7 @@
 //! joined, no more; reviews are in milliseconds.
 
 use super::assignment::{Assignment, assignment_card_keys, assignment_cards, assignments};
-use super::membership::{Member, members};
+use super::membership::Member;
 use crate::classes::goal::Goal;
 use crate::classes::item_analysis::FirstAnswer;
 use crate::clock::Instant;
@@ -44,8 +44,6 @@ pub const REPORT_QUERIES: &[(&str, &str)] = &[
     ("roster_reviews", ROSTER_REVIEWS),
     ("roster_states", ROSTER_STATES),
     ("class_answers", CLASS_ANSWERS),
-    ("right_since", RIGHT_SINCE),
-    ("graduated", GRADUATED),
 ];
 
 // ---- Progress ----
@@ -59,101 +57,59 @@ pub fn finished_cards(
     a: &Assignment,
     since: i64,
 ) -> rusqlite::Result<std::collections::HashSet<CardId>> {
-    let cards = assignment_card_keys(conn, a.id)?;
-    let done = finished(conn, user_id, &[(a, since, &cards)])?;
-    Ok(cards
-        .into_iter()
-        .zip(&done[0])
-        .filter(|(_, done)| **done)
-        .map(|((card, _), _)| card)
-        .collect())
+    let since = since.max(a.created_at);
+    match a.goal {
+        Goal::RightOnce => conn
+            .prepare_cached(&format!("SELECT DISTINCT ac.card_id {RIGHT_ONCE}"))?
+            .query_map(params![user_id, a.id, Instant::from_secs(since)], |r| {
+                r.get::<_, CardId>(0)
+            })?
+            .collect(),
+        Goal::Stability(days) => conn
+            .prepare_cached(&format!("SELECT ac.card_id {HELD}"))?
+            .query_map(params![user_id, a.id, days], |r| r.get::<_, CardId>(0))?
+            .collect(),
+    }
 }
 
 /// How many cards of each assignment one learner has finished, in the order given (each
-/// with when they joined its class): the dashboard's and the class page's progress.
+/// with when they joined its class): the dashboard's and the class page's progress. The
+/// same queries as [`finished_cards`], counted in SQL: no card id is copied out (the
+/// dashboard read every finished id of every assignment only to count them).
 pub fn finished_counts(
     conn: &Connection,
     user_id: UserId,
     list: &[(&Assignment, i64)],
 ) -> rusqlite::Result<Vec<usize>> {
-    let cards: Vec<Vec<(CardId, i64)>> = list
-        .iter()
-        .map(|(a, _)| assignment_card_keys(conn, a.id))
-        .collect::<rusqlite::Result<_>>()?;
-    let jobs: Vec<(&Assignment, i64, &[(CardId, i64)])> = list
-        .iter()
-        .zip(&cards)
-        .map(|((a, since), cards)| (*a, *since, cards.as_slice()))
-        .collect();
-    Ok(finished(conn, user_id, &jobs)?
-        .iter()
-        .map(|done| done.iter().filter(|d| **d).count())
-        .collect())
-}
-
-/// A learner's right answers by card key (latest first kept) since `since`. Read as rows of
-/// `reviews_user_time` (range on the time, `correct` in the index) and kept here: no join
-/// per row, and one read for every assignment at once.
-const RIGHT_SINCE: &str = "SELECT card, answered_at FROM reviews
-     WHERE user_id = ?1 AND answered_at >= ?2 AND correct = 1";
-
-/// A learner's graduated cards with their stability (covered by `card_states_user_state`).
-const GRADUATED: &str = "SELECT card_id, stability FROM card_states
-     WHERE user_id = ?1 AND state = 'review'";
-
-/// For each (assignment, joined_at, its cards with keys): whether each card is finished.
-/// One pass over the learner's right answers since the earliest moment any of them counts
-/// from, one over their graduated states, whatever the number of assignments.
-fn finished(
-    conn: &Connection,
-    user_id: UserId,
-    jobs: &[(&Assignment, i64, &[(CardId, i64)])],
-) -> rusqlite::Result<Vec<Vec<bool>>> {
-    let since = |a: &Assignment, joined: i64| Instant::from_secs(joined.max(a.created_at));
-    let right_once: Vec<_> = jobs
-        .iter()
-        .filter(|(a, ..)| a.goal == Goal::RightOnce)
-        .collect();
-    // Latest right answer per card key, of the cards some right-once assignment holds.
-    let mut last_right: HashMap<i64, Instant> = HashMap::new();
-    if let Some(from) = right_once.iter().map(|(a, joined, _)| since(a, *joined)).min() {
-        let wanted: std::collections::HashSet<i64> = right_once
-            .iter()
-            .flat_map(|(.., cards)| cards.iter().map(|(_, key)| *key))
-            .collect();
-        let mut stmt = conn.prepare_cached(RIGHT_SINCE)?;
-        let mut rows = stmt.query(params![user_id, from])?;
-        while let Some(row) = rows.next()? {
-            let key: i64 = row.get(0)?;
-            if wanted.contains(&key) {
-                let at: Instant = row.get(1)?;
-                let e = last_right.entry(key).or_insert(at);
-                *e = (*e).max(at);
-            }
-        }
-    }
-    let mut stability: HashMap<CardId, f64> = HashMap::new();
-    if jobs.iter().any(|(a, ..)| matches!(a.goal, Goal::Stability(_))) {
-        let mut stmt = conn.prepare_cached(GRADUATED)?;
-        let mut rows = stmt.query([user_id])?;
-        while let Some(row) = rows.next()? {
-            stability.insert(row.get(0)?, row.get(1)?);
-        }
-    }
-    Ok(jobs
-        .iter()
-        .map(|(a, joined, cards)| {
-            let from = since(a, *joined);
-            cards
-                .iter()
-                .map(|(card, key)| match a.goal {
-                    Goal::RightOnce => last_right.get(key).is_some_and(|t| *t >= from),
-                    Goal::Stability(days) => stability.get(card).is_some_and(|s| *s >= days),
-                })
-                .collect()
+    list.iter()
+        .map(|(a, since)| {
+            let since = (*since).max(a.created_at);
+            let n: i64 = match a.goal {
+                Goal::RightOnce => conn
+                    .prepare_cached(&format!("SELECT COUNT(DISTINCT ac.card_id) {RIGHT_ONCE}"))?
+                    .query_row(params![user_id, a.id, Instant::from_secs(since)], |r| {
+                        r.get(0)
+                    })?,
+                Goal::Stability(days) => conn
+                    .prepare_cached(&format!("SELECT COUNT(*) {HELD}"))?
+                    .query_row(params![user_id, a.id, days], |r| r.get(0))?,
+            };
+            Ok(n as usize)
         })
-        .collect())
+        .collect()
 }
+
+/// The cards of assignment ?2 that learner ?1 answered right since ?3 (milliseconds).
+const RIGHT_ONCE: &str = "FROM assignment_cards ac
+     JOIN card_keys k ON k.card_id = ac.card_id
+     JOIN reviews r ON r.user_id = ?1 AND r.card = k.key AND r.correct = 1
+          AND r.answered_at >= ?3
+     WHERE ac.assignment_id = ?2";
+
+/// The cards of assignment ?2 that learner ?1 has graduated with a stability of ?3 days.
+const HELD: &str = "FROM assignment_cards ac
+     JOIN card_states s ON s.user_id = ?1 AND s.card_id = ac.card_id
+     WHERE ac.assignment_id = ?2 AND s.state = 'review' AND s.stability >= ?3";
 
 /// One student's activity on this class's cards since joining.
 #[derive(Debug, Clone, Default)]
@@ -192,6 +148,7 @@ fn locate(
 pub fn roster(
     conn: &Connection,
     class_id: ClassId,
+    members: &[Member],
     assignments: &[Assignment],
     recent_since: Instant,
 ) -> rusqlite::Result<Roster> {
@@ -212,7 +169,6 @@ pub fn roster(
         );
     }
     let n = index.len();
-    let members: Vec<Member> = members(conn, class_id)?;
     let slot: HashMap<UserId, usize> = members
         .iter()
         .enumerate()
@@ -586,7 +542,8 @@ mod tests {
                (2, 'e3/date', 9.0, 5, 0, 0, 2, 1, 'relearning');",
         );
         let assignments = assignments(&conn, ClassId(1)).unwrap();
-        let r = roster(&conn, ClassId(1), &assignments, Instant::EPOCH).unwrap();
+        let members = crate::db::classes::members(&conn, ClassId(1)).unwrap();
+        let r = roster(&conn, ClassId(1), &members, &assignments, Instant::EPOCH).unwrap();
         assert_eq!(
             r.completion[0][&UserId(2)],
             1,

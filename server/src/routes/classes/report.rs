@@ -70,9 +70,10 @@ pub async fn class_report(state: &AppState, class_id: ClassId) -> Result<ClassRe
     let recent_since = Instant::from_secs(now()) - time::Duration::days(RECENT_DAYS);
     Ok(db::run(&state.pool, move |conn| {
         let assignments = store::assignments(conn, class_id)?;
-        let roster = store::roster(conn, class_id, &assignments, recent_since)?;
+        let members = store::members(conn, class_id)?;
+        let roster = store::roster(conn, class_id, &members, &assignments, recent_since)?;
         Ok(ClassReport {
-            members: store::members(conn, class_id)?,
+            members,
             activity: roster.activity,
             completion: roster.completion,
             assignments,
