@@ -1132,7 +1132,10 @@ async fn the_roster_and_the_learners_progress_count_each_answer_from_the_right_m
         row.contains(&format!("<td class=\"progress-cell\">0/{total}")),
         "Bob's right answer came before he joined: {row}"
     );
-    assert!(row.contains("<td>—</td><td class=\"when\">never</td>"), "{row}");
+    assert!(
+        row.contains("<td>—</td><td class=\"when\">never</td>"),
+        "{row}"
+    );
 
     // The export says when Alice was last active, to the minute.
     let body = app
@@ -1145,7 +1148,10 @@ async fn the_roster_and_the_learners_progress_count_each_answer_from_the_right_m
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let alice_row = rows.iter().find(|r| &r[col("username")] == "alice").unwrap();
+    let alice_row = rows
+        .iter()
+        .find(|r| &r[col("username")] == "alice")
+        .unwrap();
     let yesterday = time::OffsetDateTime::from_unix_timestamp((now - DAY) / 1000).unwrap();
     assert_eq!(
         &alice_row[col("last_active")],
@@ -1167,7 +1173,10 @@ async fn the_roster_and_the_learners_progress_count_each_answer_from_the_right_m
     assert_is_redirect_to(&r, "/");
     let mine = app.get_html(&format!("/classes/{class}")).await;
     assert!(
-        mine.contains(&format!("</span> {} of {total} cards done", right_once.len())),
+        mine.contains(&format!(
+            "</span> {} of {total} cards done",
+            right_once.len()
+        )),
         "{mine}"
     );
     assert!(
@@ -1176,7 +1185,10 @@ async fn the_roster_and_the_learners_progress_count_each_answer_from_the_right_m
     );
     let dashboard = app.get_html("/").await;
     assert!(
-        dashboard.contains(&format!("</span> {} of {total} cards done", right_once.len())),
+        dashboard.contains(&format!(
+            "</span> {} of {total} cards done",
+            right_once.len()
+        )),
         "{dashboard}"
     );
 }

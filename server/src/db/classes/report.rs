@@ -279,7 +279,10 @@ impl KeyIndex {
 
     fn get(&self, key: i64) -> Option<usize> {
         if (0..Self::DENSE).contains(&key) {
-            self.dense.get(key as usize).copied().filter(|&i| i != Self::NONE)
+            self.dense
+                .get(key as usize)
+                .copied()
+                .filter(|&i| i != Self::NONE)
         } else {
             self.sparse.get(&key).copied()
         }
