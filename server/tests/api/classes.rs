@@ -968,7 +968,7 @@ async fn control_characters_in_class_names_and_assignment_titles_are_refused_at_
 }
 
 /// The roster's row, from the student's link to the end of the row.
-fn roster_row<'a>(page: &'a str, class: i64, student: i64) -> &'a str {
+fn roster_row(page: &str, class: i64, student: i64) -> &str {
     let start = page
         .find(&format!("<a href=\"/classes/{class}/students/{student}\">"))
         .unwrap_or_else(|| panic!("student {student} on the roster: {page}"));
@@ -1112,7 +1112,7 @@ async fn the_roster_and_the_learners_progress_count_each_answer_from_the_right_m
     let cells: Vec<&str> = row
         .split("<td class=\"progress-cell\">")
         .skip(1)
-        .map(|c| &c[..c.find(|ch: char| ch == '<' || ch == ' ').unwrap()])
+        .map(|c| &c[..c.find(['<', ' ']).unwrap()])
         .collect();
     assert_eq!(
         cells,
