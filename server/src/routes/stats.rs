@@ -16,6 +16,7 @@ use crate::web::respond::html;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
+use std::collections::HashMap;
 
 const HISTORY_DAYS: i64 = 90;
 const RETENTION_WEEKS: i64 = 12;
@@ -138,16 +139,22 @@ pub fn build(
     ));
     let mut eras = Vec::new();
     for deck in &catalog.decks {
+        // Each card's era through its event, looked up once: finding the event by a scan of
+        // the deck for every card and every era was most of the page (a profile of the
+        // benchmark's /stats: string compares and hashing, 45 % of its CPU).
+        let mut era_of: HashMap<&str, &str> = HashMap::new();
+        for e in &deck.events {
+            // The first of a repeated id, as `Deck::event` finds it.
+            era_of.entry(e.id.as_str()).or_insert(e.era.as_str());
+        }
+        let mut by_era: HashMap<&str, Vec<Standing>> = HashMap::new();
+        for c in catalog.deck_cards(&deck.id) {
+            if let Some(era) = event_of(deck, c).and_then(|e| era_of.get(e)) {
+                by_era.entry(era).or_default().push(standing(&c.id));
+            }
+        }
         for era in &deck.eras {
-            let in_era: Vec<Standing> = catalog
-                .deck_cards(&deck.id)
-                .filter(|c| {
-                    event_of(deck, c)
-                        .and_then(|e| deck.event(e))
-                        .is_some_and(|e| e.era == era.id)
-                })
-                .map(|c| standing(&c.id))
-                .collect();
+            let in_era = by_era.get(era.id.as_str()).cloned().unwrap_or_default();
             let total = in_era.len();
             let counts = rows(stats::by_standing(in_era));
             let mut x = 0.0;

@@ -966,3 +966,229 @@ async fn control_characters_in_class_names_and_assignment_titles_are_refused_at_
         .unwrap();
     assert_eq!(name, "9A");
 }
+
+/// The roster's row, from the student's link to the end of the row.
+fn roster_row(page: &str, class: i64, student: i64) -> &str {
+    let start = page
+        .find(&format!("<a href=\"/classes/{class}/students/{student}\">"))
+        .unwrap_or_else(|| panic!("student {student} on the roster: {page}"));
+    let row = &page[start..];
+    &row[..row.find("</tr>").unwrap()]
+}
+
+/// Every figure of the roster (cards done per goal, cards learned, accuracy over 7 days,
+/// last active) and the learner's own progress, checked against a history synced with known
+/// times: answers before joining or before an assignment was set count only where they
+/// should.
+#[tokio::test]
+async fn the_roster_and_the_learners_progress_count_each_answer_from_the_right_moment() {
+    let mut app = spawn_app().await;
+    let teacher = sign_up(&mut app, "ms-lan", "teacher").await;
+    let class = create_class(&app, "10B").await;
+    let once = create_date_assignment(&app, class, "Dates once", &date_in_days(10)).await;
+    let r = post(
+        &app,
+        &format!("/classes/{class}/assignments"),
+        &[
+            ("title", "Dates held"),
+            ("deck", "fixture"),
+            ("kinds", "date"),
+            ("goal", "stability"),
+            ("stability_days", "1"),
+            ("due_date", &date_in_days(10)),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let held = id_from(&r);
+    let code = join_code(&app, class);
+    let total = app.count(&format!(
+        "SELECT COUNT(*) FROM assignment_cards WHERE assignment_id = {once}"
+    ));
+    let cards: Vec<String> = app
+        .catalog
+        .cards
+        .iter()
+        .filter(|c| c.id.ends_with("/date"))
+        .take(6)
+        .map(|c| c.id.to_string())
+        .collect();
+    for name in ["alice", "bob"] {
+        sign_up(&mut app, name, "learner").await;
+        let r = post(&app, "/classes/join", &[("code", &code)]).await;
+        assert_is_redirect_to(&r, &format!("/classes/{class}"));
+    }
+    let (alice, bob) = (app.user_id("alice"), app.user_id("bob"));
+    // Alice joined 30 days ago and both assignments were set 25 days ago.
+    const DAY: i64 = 86_400_000;
+    let now = crate::helpers::now_ms();
+    let conn = app.db();
+    conn.execute(
+        "UPDATE class_members SET joined_at = ?1 WHERE user_id = ?2",
+        rusqlite::params![(now - 30 * DAY) / 1000, alice],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE assignments SET created_at = ?1",
+        [(now - 25 * DAY) / 1000],
+    )
+    .unwrap();
+    // (card, rating, days ago): before joining; after joining but before the assignments;
+    // right 20 days ago; wrong 2 days ago; right yesterday; one card answered right four
+    // times so that it graduates.
+    let plan: Vec<(usize, i64, i64)> = vec![
+        (0, 3, 40),
+        (1, 3, 28),
+        (2, 3, 20),
+        (3, 1, 2),
+        (4, 3, 1),
+        (5, 3, 24),
+        (5, 3, 22),
+        (5, 3, 18),
+        (5, 3, 10),
+    ];
+    let token_of = |name: &'static str| {
+        let app = &app;
+        async move {
+            let r = client()
+                .post(app.url("/api/v1/tokens"))
+                .json(&serde_json::json!({
+                    "username": name, "password": PASSWORD, "device_name": "phone"
+                }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::CREATED);
+            r.json::<serde_json::Value>().await.unwrap()["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let reviews: Vec<serde_json::Value> = plan
+        .iter()
+        .enumerate()
+        .map(|(i, (card, rating, ago))| {
+            crate::helpers::review(i as u128, &cards[*card], *rating, now - ago * DAY, 0)
+        })
+        .collect();
+    let body = serde_json::json!({ "device_id": "phone", "cursor": null, "reviews": reviews });
+    let (status, _) = app.sync(&token_of("alice").await, &body).await;
+    assert_eq!(status, StatusCode::OK);
+    // Bob answered once, right, five days before he joined (today).
+    let body = serde_json::json!({ "device_id": "phone", "cursor": null, "reviews": [
+        crate::helpers::review(100, &cards[2], 3, now - 5 * DAY, 0)
+    ]});
+    let (status, _) = app.sync(&token_of("bob").await, &body).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // What each figure must be, from the plan above and the stored card states.
+    let set_at = now - 25 * DAY;
+    let mut right_once: Vec<usize> = plan
+        .iter()
+        .filter(|(_, rating, ago)| *rating > 1 && now - ago * DAY >= set_at)
+        .map(|(card, ..)| *card)
+        .collect();
+    right_once.sort();
+    right_once.dedup();
+    assert_eq!(right_once, vec![2, 4, 5]);
+    let graduated = |user: i64, min_stability: f64| {
+        app.count(&format!(
+            "SELECT COUNT(*) FROM card_states s JOIN assignment_cards ac
+               ON ac.card_id = s.card_id AND ac.assignment_id = {held}
+             WHERE s.user_id = {user} AND s.state = 'review' AND s.stability >= {min_stability}"
+        ))
+    };
+    let (alice_held, alice_learned) = (graduated(alice, 1.0), graduated(alice, 0.0));
+    assert!(alice_held >= 1, "the card answered four times graduated");
+    let held_total = app.count(&format!(
+        "SELECT COUNT(*) FROM assignment_cards WHERE assignment_id = {held}"
+    ));
+
+    as_user(&mut app, &teacher);
+    let page = app.get_html(&format!("/classes/{class}")).await;
+    // Assignments are listed soonest due first; both are due the same day, then by id.
+    let row = roster_row(&page, class, alice);
+    let cells: Vec<&str> = row
+        .split("<td class=\"progress-cell\">")
+        .skip(1)
+        .map(|c| &c[..c.find(['<', ' ']).unwrap()])
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            format!("{}/{total}", right_once.len()),
+            format!("{alice_held}/{held_total}")
+        ],
+        "{row}"
+    );
+    assert!(
+        row.contains(&format!("<td>{alice_learned}</td><td>50% of 2</td>")),
+        "one of the two answers of the last 7 days was right: {row}"
+    );
+    assert!(!row.contains("never"), "{row}");
+    let row = roster_row(&page, class, bob);
+    assert!(
+        row.contains(&format!("<td class=\"progress-cell\">0/{total}")),
+        "Bob's right answer came before he joined: {row}"
+    );
+    assert!(
+        row.contains("<td>—</td><td class=\"when\">never</td>"),
+        "{row}"
+    );
+
+    // The export says when Alice was last active, to the minute.
+    let body = app
+        .get(&format!("/classes/{class}/export/students.csv"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(&body[3..]);
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let alice_row = rows
+        .iter()
+        .find(|r| &r[col("username")] == "alice")
+        .unwrap();
+    let yesterday = time::OffsetDateTime::from_unix_timestamp((now - DAY) / 1000).unwrap();
+    assert_eq!(
+        &alice_row[col("last_active")],
+        format!(
+            "{}-{:02}-{:02} {:02}:{:02} UTC",
+            yesterday.year(),
+            yesterday.month() as u8,
+            yesterday.day(),
+            yesterday.hour(),
+            yesterday.minute()
+        )
+    );
+    assert_eq!(&alice_row[col("answers_last_7_days")], "2");
+    assert_eq!(&alice_row[col("right_last_7_days")], "1");
+
+    // Alice's own class page agrees with her teacher's.
+    app.client = client();
+    let r = app.post_login("alice", PASSWORD).await;
+    assert_is_redirect_to(&r, "/");
+    let mine = app.get_html(&format!("/classes/{class}")).await;
+    assert!(
+        mine.contains(&format!(
+            "</span> {} of {total} cards done",
+            right_once.len()
+        )),
+        "{mine}"
+    );
+    assert!(
+        mine.contains(&format!("</span> {alice_held} of {held_total} cards done")),
+        "{mine}"
+    );
+    let dashboard = app.get_html("/").await;
+    assert!(
+        dashboard.contains(&format!(
+            "</span> {} of {total} cards done",
+            right_once.len()
+        )),
+        "{dashboard}"
+    );
+}

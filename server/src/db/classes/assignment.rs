@@ -101,6 +101,19 @@ pub fn assignment_cards(
     rows.collect()
 }
 
+/// An assignment's cards with their keys in the review log (`card_keys.key`).
+pub fn assignment_card_keys(
+    conn: &Connection,
+    assignment_id: AssignmentId,
+) -> rusqlite::Result<Vec<(CardId, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ac.card_id, k.key FROM assignment_cards ac
+         JOIN card_keys k ON k.card_id = ac.card_id WHERE ac.assignment_id = ?1",
+    )?;
+    let rows = stmt.query_map([assignment_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
 pub struct AssignmentInput<'a> {
     pub title: &'a str,
     pub deck_id: &'a str,

@@ -70,9 +70,10 @@ pub async fn class_report(state: &AppState, class_id: ClassId) -> Result<ClassRe
     let recent_since = Instant::from_secs(now()) - time::Duration::days(RECENT_DAYS);
     Ok(db::run(&state.pool, move |conn| {
         let assignments = store::assignments(conn, class_id)?;
-        let roster = store::roster(conn, class_id, &assignments, recent_since)?;
+        let members = store::members(conn, class_id)?;
+        let roster = store::roster(conn, class_id, &members, &assignments, recent_since)?;
         Ok(ClassReport {
-            members: store::members(conn, class_id)?,
+            members,
             activity: roster.activity,
             completion: roster.completion,
             assignments,
@@ -188,14 +189,17 @@ pub async fn my_assignments(
     clock: &DayClock,
 ) -> Result<Vec<MyAssignment>, PageError> {
     let rows = db::run(&state.pool, move |conn| {
-        store::assignments_of_member(conn, user_id)?
+        let mine: Vec<(Assignment, String, i64)> = store::assignments_of_member(conn, user_id)?
             .into_iter()
             .filter(|(a, _, _)| class_id.is_none_or(|c| c == a.class_id))
-            .map(|(a, class_name, joined_at)| {
-                let done = store::finished_cards(conn, user_id, &a, joined_at)?.len();
-                Ok((a, class_name, done))
-            })
-            .collect::<Result<Vec<_>, db::DbError>>()
+            .collect();
+        let list: Vec<(&Assignment, i64)> = mine.iter().map(|(a, _, j)| (a, *j)).collect();
+        let done = store::finished_counts(conn, user_id, &list)?;
+        Ok(mine
+            .into_iter()
+            .zip(done)
+            .map(|((a, class_name, _), done)| (a, class_name, done))
+            .collect::<Vec<_>>())
     })
     .await?;
     Ok(rows
