@@ -39,13 +39,7 @@ pub async fn request_log(
     result
 }
 
-fn log(
-    method: &str,
-    route: &str,
-    status: StatusCode,
-    latency_us: u64,
-    error: Option<&Error>,
-) {
+fn log(method: &str, route: &str, status: StatusCode, latency_us: u64, error: Option<&Error>) {
     let code = status.as_u16();
     match error {
         Some(e) if status.is_server_error() => {
@@ -153,7 +147,12 @@ mod tests {
             line.contains("method=GET route=/reset/{token} status=200 latency_us="),
             "{line}"
         );
-        for secret in ["SECRET-TOKEN", "QUERY-SECRET", "COOKIE-SECRET", "AGENT-STRING"] {
+        for secret in [
+            "SECRET-TOKEN",
+            "QUERY-SECRET",
+            "COOKIE-SECRET",
+            "AGENT-STRING",
+        ] {
             assert!(!line.contains(secret), "{secret} logged: {line}");
         }
     }
@@ -185,6 +184,10 @@ mod tests {
             "{}",
             lines[2]
         );
-        assert!(lines[2].contains("error=the disk caught fire"), "{}", lines[2]);
+        assert!(
+            lines[2].contains("error=the disk caught fire"),
+            "{}",
+            lines[2]
+        );
     }
 }
