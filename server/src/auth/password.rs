@@ -29,8 +29,7 @@ type Job = Box<dyn FnOnce() + Send>;
 /// Threads of their own for the handlers' argon2 jobs, which queue for them in a channel:
 /// a login waiting its turn holds no thread of the blocking pool, which the pages'
 /// database reads run on, and each thread goes from one job to the next without a round
-/// trip through the async worker (handing turns over through it, 6.8 logins a second were
-/// served during the benchmark's login storm against 11.2 before).
+/// trip through the async worker, however busy that is with pages.
 struct Workers(mpsc::Sender<Job>);
 
 impl Workers {
