@@ -14,6 +14,7 @@ use crate::routes::{
 };
 use crate::web::api_error::ApiError;
 use crate::web::error::PageError;
+use crate::web::request_log::request_log;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
@@ -21,7 +22,6 @@ use actix_web::{App, HttpServer, ResponseError, web};
 use anyhow::Context;
 use std::net::TcpListener;
 use std::sync::Arc;
-use tracing_actix_web::TracingLogger;
 
 pub struct Application {
     port: u16,
@@ -128,7 +128,7 @@ impl Application {
                             "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
                         )),
                 )
-                .wrap(TracingLogger::default())
+                .wrap(from_fn(request_log))
                 .app_data(state.clone())
                 // The extractors need only the pool, so they take it apart from the state.
                 .app_data(pool.clone())

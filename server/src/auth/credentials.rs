@@ -14,7 +14,7 @@ pub async fn check(
     let lookup = username.to_string();
     let candidate = db::run(pool, move |conn| Ok(users::by_username(conn, &lookup)?)).await?;
     let stored = candidate.as_ref().map(|u| u.password_hash.clone());
-    let ok = actix_web::web::block(move || password::verify(stored.as_deref(), &password))
+    let ok = password::verify_off_thread(stored, password)
         .await
         .map_err(|e| DbError::Blocking(e.to_string()))?;
     Ok(candidate.filter(|_| ok))

@@ -206,9 +206,9 @@ pub async fn complete(
         });
     }
     let new_password = form.new_password;
-    let hash = web::block(move || password::hash(&new_password))
+    let hash = password::hash_off_thread(new_password)
         .await
-        .map_err(|e| PageError::Unexpected(e.into()))??;
+        .map_err(PageError::Unexpected)?;
     let done = db::run(&state.pool, move |conn| {
         Ok(reset::complete(conn, &token, &hash, now())?)
     })

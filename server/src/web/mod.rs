@@ -7,4 +7,5 @@ pub mod error;
 pub mod form;
 pub mod page;
 pub mod redirect;
+pub mod request_log;
 pub mod respond;

@@ -36,9 +36,9 @@ pub async fn change_password(
         .await?
         .map(|u| u.password_hash);
     let current = form.current_password.clone();
-    let ok = web::block(move || password::verify(stored.as_deref(), &current))
+    let ok = password::verify_off_thread(stored, current)
         .await
-        .map_err(|e| PageError::Unexpected(e.into()))?;
+        .map_err(PageError::Unexpected)?;
     if !ok {
         page.current_password_error = Some("That is not your current password.".into());
         return unprocessable(&page);
@@ -48,9 +48,9 @@ pub async fn change_password(
         return unprocessable(&page);
     }
     let new_password = form.new_password;
-    let hash = web::block(move || password::hash(&new_password))
+    let hash = password::hash_off_thread(new_password)
         .await
-        .map_err(|e| PageError::Unexpected(e.into()))??;
+        .map_err(PageError::Unexpected)?;
     // A new password ends every session, this one included (a fresh one replaces it), and
     // revokes every device token.
     let at = now();

@@ -112,9 +112,9 @@ pub async fn register(
         (&parsed_name, parsed_role, &password_error, zone)
     {
         let password = form.password.clone();
-        let hash = web::block(move || password::hash(&password))
+        let hash = password::hash_off_thread(password)
             .await
-            .map_err(|e| PageError::Unexpected(e.into()))??;
+            .map_err(PageError::Unexpected)?;
         let name = name.as_str().to_string();
         let created = db::run(&state.pool, move |conn| {
             let tx = conn.transaction()?;
