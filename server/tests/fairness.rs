@@ -606,6 +606,14 @@ fn a_hedged_figure_quotes_the_articles_own_word() {
         "{}",
         q.prompt
     );
+    // "took around 500 civilians": "around", the article's word, not our "about".
+    let q = question("island-seized/figure-1", 0);
+    assert!(
+        q.prompt.ends_with("(the article says “around …”)"),
+        "{}",
+        q.prompt
+    );
+    let q = question("capital-taken/figure-1", 0);
     let mut tampered = q.clone();
     tampered.prompt = tampered.prompt.replace("“nearly …”", "“about …”");
     assert!(rules_broken(&tampered).contains(&Rule::HedgeMismatch));
