@@ -624,6 +624,23 @@ fn a_hedged_figure_quotes_the_articles_own_word() {
 }
 
 #[test]
+fn a_length_of_time_is_not_asked_beside_the_dates_that_measure_it() {
+    // From the deck: the winter campaign ran November 1984 - March 1985 and "lasted five
+    // months"; its figure prompt must not show the span that gives the answer.
+    let q = question("winter-campaign/figure-2", 0);
+    assert_eq!(q.answer, "5 months");
+    assert!(!q.prompt.contains("1984"), "{}", q.prompt);
+    assert!(rules_broken(&q).is_empty(), "{:?}", rules_broken(&q));
+    let mut tampered = q.clone();
+    tampered.prompt = q.prompt.replacen(
+        "Winter campaign",
+        "Winter campaign (November 1984 – March 1985)",
+        1,
+    );
+    assert!(rules_broken(&tampered).contains(&Rule::AnswerInPrompt));
+}
+
+#[test]
 fn a_cloze_cites_the_words_that_hold_its_blank() {
     let mut q = question("trade-record/cloze", 0);
     assert!(rules_broken(&q).is_empty());

@@ -350,6 +350,14 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                 ));
             }
             figure_hint_rules(f, q, &quotes, &mut out);
+            // A length of time beside the dates that measure it: "(1979–1989)" and 10 years.
+            let shown = super::fair::when(&e.date, e.end_date.as_ref());
+            if generate::is_duration(f) && e.end_date.is_some() && q.prompt.contains(&shown) {
+                out.push((
+                    Rule::AnswerInPrompt,
+                    format!("the prompt shows {shown}, which measures the {}", f.what),
+                ));
+            }
             // The title and the figure's wording, not the date shown beside them.
             if states_number(&e.title, f.value) || states_number(&f.what, f.value) {
                 out.push((Rule::AnswerInPrompt, "the prompt writes the figure".into()));

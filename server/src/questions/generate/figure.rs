@@ -119,6 +119,14 @@ fn hedge_hint(figure: &Figure, sources: &[&Source]) -> String {
     format!(" ({who} “{word} …”)")
 }
 
+/// A figure that measures time (years, months, days), which an event's dates may give.
+pub(in crate::questions) fn is_duration(figure: &Figure) -> bool {
+    matches!(
+        figure.unit.to_lowercase().as_str(),
+        "years" | "year" | "months" | "month" | "weeks" | "week" | "days" | "day"
+    )
+}
+
 pub(super) fn figure_text(figure: &Figure, value: f64) -> String {
     format_count(value, &figure.unit, figure.unit_singular.as_deref())
 }
@@ -137,7 +145,12 @@ pub(super) fn figure_question(
         prompt: format!(
             "{}{}: what was the {}?{hint}",
             event.title,
-            date_suffix(event),
+            if is_duration(figure) {
+                // "(1979–1989)" beside "how long was the mission?" gives the 10 years away.
+                String::new()
+            } else {
+                date_suffix(event)
+            },
             figure.what
         ),
         answer: figure_text(figure, figure.value),

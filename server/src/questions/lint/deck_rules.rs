@@ -185,6 +185,11 @@ fn undated_rival_figures(deck: &Deck, out: &mut Vec<DeckFinding>) {
                             continue;
                         }
                         let near = format!("{} {}", n.before.join(" "), n.after.join(" "));
+                        // A yearly pace is not the stock it adds to ($30-70 million per year
+                        // against a total of $2.76 billion).
+                        if is_rate(&f.what) != is_rate(&near) {
+                            continue;
+                        }
                         if told_stems(&near).iter().any(|s| what.contains(s)) {
                             out.push((
                                 e.line,
@@ -206,6 +211,23 @@ fn undated_rival_figures(deck: &Deck, out: &mut Vec<DeckFinding>) {
             }
         }
     }
+}
+
+/// True when a phrase measures by the period ("yearly", "per year", "annual").
+fn is_rate(text: &str) -> bool {
+    let t = format!(" {} ", normalize(text));
+    [
+        "yearly",
+        "annual",
+        "annually",
+        "per year",
+        "a year",
+        "each year",
+        "every year",
+        "per month",
+    ]
+    .iter()
+    .any(|w| t.contains(&format!(" {w} ")))
 }
 
 /// Words too plain to head a slot ("and", "the").
