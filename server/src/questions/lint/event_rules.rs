@@ -76,7 +76,8 @@ pub(super) fn disputed_dates_shown(events: &[&Event], q: &Question, out: &mut Ve
 
 /// A question that shows how the articles place an inferred or disputed date
 /// (`date_as_told`, "in answer to the attack of 30 April 1977") cites, for every date those words write, a quote
-/// that writes it (or the article whose title or date does: "1979-1989", "January 2020").
+/// that writes it (or the article whose title or date does: "1979-1989", "January 2020"; or,
+/// for a disputed date, a quote of the dispute shown beside it).
 /// Otherwise the learner is taught a date that the evidence shown does not hold.
 pub(super) fn told_dates_quoted(events: &[&Event], q: &Question, out: &mut Vec<(Rule, String)>) {
     let mut shown = vec![q.prompt.to_lowercase(), q.answer.to_lowercase()];
@@ -90,10 +91,15 @@ pub(super) fn told_dates_quoted(events: &[&Event], q: &Question, out: &mut Vec<(
             continue;
         }
         for d in dates_written(told) {
+            // A dispute's sides are shown beside the answer with their quotes too.
             let vouched = q
                 .sources
                 .iter()
-                .any(|s| writes_date(&s.quote, &d) || writes_date(&s.citation, &d));
+                .any(|s| writes_date(&s.quote, &d) || writes_date(&s.citation, &d))
+                || e.disputes
+                    .iter()
+                    .flat_map(|x| &x.sources)
+                    .any(|s| writes_date(&s.quote, &d));
             if !vouched {
                 out.push((
                     Rule::QuoteLacksFact,
