@@ -194,6 +194,8 @@ struct RawEvent {
     date_as_told: Option<Spanned<String>>,
     #[serde(default)]
     ongoing: bool,
+    open_ended: Option<Spanned<bool>>,
+    over_by: Option<Spanned<String>>,
     title: Option<Spanned<String>>,
     summary: Option<Spanned<String>>,
     place: Option<Spanned<String>>,
@@ -920,6 +922,14 @@ fn check_event(
             format!("end_date {} is before date {}", end.iso(), d.iso()),
         );
     }
+    let over_by = e.over_by.as_ref().and_then(|d| p.date(d, "over_by"));
+    check_open_ended(
+        p,
+        (e.open_ended.as_ref(), e.over_by.as_ref()),
+        (e.end_date.is_some(), e.ongoing),
+        date,
+        over_by,
+    );
     if let Some(told) = &e.date_as_told {
         // A disputed date may be one another event's dispute names, so that is checked
         // once every dispute is copied to the events it touches.
@@ -1070,6 +1080,8 @@ fn check_event(
             .map(|s| s.into_inner().trim().to_string())
             .filter(|s| !s.is_empty()),
         ongoing: e.ongoing,
+        open_ended: e.open_ended.map(Spanned::into_inner),
+        over_by,
         title: title?.into_inner().trim().to_string(),
         summary: summary?.into_inner().trim().to_string(),
         place: e.place.map(|s| s.into_inner().trim().to_string()),
@@ -1082,6 +1094,47 @@ fn check_event(
         cloze,
         disputes,
     })
+}
+
+/// `open_ended` says whether a date without an end is only when the event began; `over_by`
+/// (with `open_ended = true` only) is a date by which the articles show it over.
+fn check_open_ended(
+    p: &mut Problems<'_>,
+    (open_ended, raw_over_by): (Option<&Spanned<bool>>, Option<&Spanned<String>>),
+    (has_end, ongoing): (bool, bool),
+    date: Option<HistDate>,
+    over_by: Option<HistDate>,
+) {
+    if let Some(open) = open_ended {
+        if has_end {
+            p.at(
+                open.span().start,
+                "open_ended is for a date without an end_date (a span has its end)",
+            );
+        }
+        if ongoing {
+            p.at(
+                open.span().start,
+                "open_ended and ongoing exclude each other (ongoing runs to the articles' day)",
+            );
+        }
+    }
+    if let Some(raw) = raw_over_by {
+        if open_ended.map(|o| *o.get_ref()) != Some(true) {
+            p.at(
+                raw.span().start,
+                "over_by is only for an open-ended event (open_ended = true)",
+            );
+        }
+        if let (Some(d), Some(by)) = (date, over_by)
+            && by.last_day() < d.first_day()
+        {
+            p.at(
+                raw.span().start,
+                format!("over_by {} is before date {}", by.iso(), d.iso()),
+            );
+        }
+    }
 }
 
 fn check_cloze(p: &mut Problems<'_>, c: RawCloze) -> Option<Cloze> {

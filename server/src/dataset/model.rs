@@ -214,6 +214,14 @@ pub struct Event {
     /// The event runs on to the articles' own day ("from 2015 up to now"): it covers every
     /// date from its start, so no later date is a wrong one for it, nor it a rival there.
     pub ongoing: bool,
+    /// `Some(true)`: the date is only when the event began ("From September 25, 1977, Pol Pot
+    /// ... launch[ed] their second large-scale attack") and the articles give no end, so it
+    /// may have run on into later dates; `Some(false)`: the author checked that the date is
+    /// the whole event; `None`: not said (the lint asks when a quote reads as a start).
+    pub open_ended: Option<bool>,
+    /// For an open-ended event, a date by which the articles show it over (the end of the
+    /// stage of the war it belongs to): from then on it is again a fair wrong answer.
+    pub over_by: Option<HistDate>,
     pub title: String,
     pub summary: String,
     pub place: Option<String>,
@@ -231,6 +239,22 @@ impl Event {
     /// The last date the event covers: its `end_date`, or its date.
     pub fn end(&self) -> HistDate {
         self.end_date.unwrap_or(self.date)
+    }
+
+    /// True when the date is only the event's start and its end is unknown.
+    pub fn is_open_ended(&self) -> bool {
+        self.open_ended == Some(true)
+    }
+
+    /// True when the event may still have been going on at some day of `[from, to]` (days):
+    /// it began by `to`, and it is ongoing, or open-ended and not known over before `from`.
+    /// Such an event is no fair "did not happen then" answer for that window.
+    pub fn may_run_into(&self, from: i64, to: i64) -> bool {
+        let began = self.date.first_day() <= to;
+        let over_before = |by: &HistDate| by.last_day() < from;
+        began
+            && (self.ongoing
+                || (self.is_open_ended() && !self.over_by.as_ref().is_some_and(over_before)))
     }
 
     /// True when `d` could name a day inside the event's [date, end_date] span.

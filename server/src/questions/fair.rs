@@ -58,6 +58,18 @@ pub enum Rule {
     /// A wrong speaker of another sort than the answer: a body beside people, or a person
     /// beside bodies.
     SpeakerSortMismatch,
+    /// A date told only as a start ("From September 25, 1977, ..."), with no end and not
+    /// marked `open_ended` or `ongoing`: it would be offered as over for later dates.
+    StartOnlyDate,
+    /// A figure's hedge differs from the article's words beside the number: "about" where
+    /// the article writes it bare, or an exact figure the article hedges.
+    HedgeMismatch,
+    /// An undated figure whose quantity another undated statement gives with another value
+    /// (184 and 205 projects): a learner cannot tell which one is asked.
+    UndatedRivalFigure,
+    /// A cloze's wrong choice that the deck's quotes write in the same slot for another
+    /// event (Route 2 of another offensive for "Route [[19]]").
+    ClozeDistractorTied,
 }
 
 impl Rule {
@@ -86,6 +98,10 @@ impl Rule {
             Rule::DateOutOfWindow => "date-out-of-window",
             Rule::SpeakerNamedInWords => "speaker-named-in-words",
             Rule::SpeakerSortMismatch => "speaker-sort-mismatch",
+            Rule::StartOnlyDate => "start-only-date",
+            Rule::HedgeMismatch => "hedge-mismatch",
+            Rule::UndatedRivalFigure => "undated-rival-figure",
+            Rule::ClozeDistractorTied => "cloze-distractor-tied",
         }
     }
 }
@@ -150,7 +166,7 @@ pub fn holds_words(source: &str, words: &str) -> bool {
 
 /// Word stems a title is told in: words of four letters or more, cut to five letters so that
 /// "sacrifice" meets "sacrificed", less words that tell nothing ("their", "after").
-fn told_stems(text: &str) -> Vec<String> {
+pub(crate) fn told_stems(text: &str) -> Vec<String> {
     const EMPTY: [&str; 16] = [
         "that", "this", "with", "from", "into", "over", "their", "they", "them", "were", "after",
         "before", "about", "which", "when", "what",
@@ -323,6 +339,12 @@ pub fn number_forms(value: f64) -> Vec<String> {
 
 /// True when a quote writes the number `value` in one of [`number_forms`].
 pub fn states_number(quote: &str, value: f64) -> bool {
+    !number_spans(quote, value).1.is_empty()
+}
+
+/// The quote folded for reading numbers (lower case, dashes and brackets as spaces), and
+/// where in it the number `value` is written, in one of [`number_forms`], as a whole number.
+pub fn number_spans(quote: &str, value: f64) -> (String, Vec<(usize, usize)>) {
     let folded = format!(
         " {} ",
         quote
@@ -330,7 +352,8 @@ pub fn states_number(quote: &str, value: f64) -> bool {
             .replace(['-', '\u{2013}', '\u{2014}'], " ")
             .replace(['(', ')', '“', '”', '"', ';', ':'], " ")
     );
-    number_forms(value).iter().any(|form| {
+    let mut spans = Vec::new();
+    for form in number_forms(value) {
         let form = form.to_lowercase();
         let mut from = 0;
         while let Some(i) = folded[from..].find(&form) {
@@ -345,13 +368,14 @@ pub fn states_number(quote: &str, value: f64) -> bool {
             };
             let (b1, b2) = (back.next(), back.next());
             let (a1, a2) = (ahead.next(), ahead.next());
-            if !joins(b1, b2) && !joins(a1, a2) {
-                return true;
+            if !joins(b1, b2) && !joins(a1, a2) && !spans.contains(&(at, at + form.len())) {
+                spans.push((at, at + form.len()));
             }
             from = at + form.len().max(1);
         }
-        false
-    })
+    }
+    spans.sort();
+    (folded, spans)
 }
 
 /// The event's sources whose quote satisfies `holds`.

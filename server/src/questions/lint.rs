@@ -10,9 +10,11 @@ use crate::text::normalize;
 use std::fmt;
 use std::path::PathBuf;
 
+mod deck_rules;
 mod event_rules;
 use event_rules::{
-    date_rules, disputed_dates_shown, inferred_dates_shown, told_rules, true_false_rules,
+    date_rules, disputed_dates_shown, figure_hint_rules, inferred_dates_shown, told_dates_quoted,
+    told_rules, true_false_rules,
 };
 
 /// How many seeds the lint draws each card with.
@@ -82,6 +84,9 @@ pub fn lint_with(deck: &Deck, cards: &[CardSpec], suppressed: &[Suppressed]) -> 
                 format!("event `{}`: place without a place_kind", e.id),
             );
         }
+    }
+    for (line, rule, message) in deck_rules::deck_rules(deck) {
+        push(line, rule, message);
     }
     for s in suppressed.iter().filter(|s| suppression_warns(s.why.rule)) {
         push(
@@ -217,6 +222,7 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
 
     inferred_dates_shown(&events, q, &quotes, &mut out);
     disputed_dates_shown(&events, q, &mut out);
+    told_dates_quoted(&events, q, &mut out);
     let asks_date = matches!(q.kind, Kind::Date | Kind::EventOnDate)
         || q.statement.as_ref().is_some_and(|s| s.about == "date");
     if let Some(e) = event
@@ -261,10 +267,12 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                         Rule::DistractorInSpan,
                         format!("“{w}” happened within the same dates"),
                     )),
-                    Some(o) if o.ongoing && o.date.first_day() <= e.end().last_day() => out.push((
-                        Rule::DistractorInSpan,
-                        format!("“{w}” was still going on then"),
-                    )),
+                    Some(o) if o.may_run_into(e.date.first_day(), e.end().last_day()) => {
+                        out.push((
+                            Rule::DistractorInSpan,
+                            format!("“{w}” began before and may still have been going on then"),
+                        ))
+                    }
                     Some(_) => {}
                     None => out.push((Rule::ChoicesNotDistinct, format!("“{w}” is no event"))),
                 }
@@ -339,6 +347,15 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                 out.push((
                     Rule::QuoteLacksFact,
                     format!("no cited quote writes {}", q.answer),
+                ));
+            }
+            figure_hint_rules(f, q, &quotes, &mut out);
+            // A length of time beside the dates that measure it: "(1979–1989)" and 10 years.
+            let shown = super::fair::when(&e.date, e.end_date.as_ref());
+            if generate::is_duration(f) && e.end_date.is_some() && q.prompt.contains(&shown) {
+                out.push((
+                    Rule::AnswerInPrompt,
+                    format!("the prompt shows {shown}, which measures the {}", f.what),
                 ));
             }
             // The title and the figure's wording, not the date shown beside them.
@@ -448,6 +465,23 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
             }
         }
         (Kind::TrueFalse, Some(e)) => true_false_rules(deck, e, q, &quotes, &mut out),
+        (Kind::Cloze, Some(e)) => {
+            // The cited text holds the blank's answer, so it shows the wrong ones wrong.
+            let forms: Vec<&String> = e
+                .cloze
+                .iter()
+                .flat_map(|c| std::iter::once(&c.answer).chain(&c.aliases))
+                .collect();
+            if !quotes
+                .iter()
+                .any(|s| forms.iter().any(|f| fair::mentions(s, f)))
+            {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!("no cited quote writes the blank's “{}”", q.answer),
+                ));
+            }
+        }
         _ => {}
     }
     out

@@ -8,6 +8,7 @@ mod generate;
 pub mod lint;
 pub mod numbers;
 pub mod order;
+pub mod reading;
 pub mod when;
 
 use crate::dataset::Deck;

@@ -217,7 +217,7 @@ async fn a_deck_exports_to_anki_with_a_note_per_card() {
     assert_eq!(event_0["Summary"], "Summary 0.");
     assert_eq!(
         event_0["Source"],
-        "Article A: “quote 0: in Hanoi on 10 January 1970, 1,000 things”"
+        "Article A: “quote 0: in Hanoi on 10 January 1970, 1,000 things; the word0 did it”"
     );
     for n in &notes {
         let subject = n["Chronicle card"].split('/').next().unwrap();

@@ -258,6 +258,16 @@ pub fn check_question(deck: &Deck, q: &Question) -> Result<(), TestCaseError> {
                     "{}: {c} happened within the same dates",
                     q.id
                 );
+                // Begun before with no end told (ongoing, or open-ended and not shown over
+                // before the window): it may still have been going on then.
+                let window = (e.date.first_day(), e.end_date.unwrap_or(e.date).last_day());
+                let known_over = other.over_by.is_some_and(|by| by.last_day() < window.0);
+                prop_assert!(
+                    !(other.date.first_day() <= window.1
+                        && (other.ongoing || (other.open_ended == Some(true) && !known_over))),
+                    "{}: {c} began before and may still have been going on",
+                    q.id
+                );
             }
         }
         (Kind::Figure, Some(e)) => {

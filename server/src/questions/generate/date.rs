@@ -63,7 +63,8 @@ pub(in crate::questions) fn date_window(deck: &Deck, event: &Event) -> (i64, i64
     };
     from = from.max(deck_from);
     to = to.min(deck_to);
-    if event.ongoing {
+    // An open-ended event (only its start is told) may have run on: its wrong dates too.
+    if event.ongoing || event.is_open_ended() {
         to = to.min(event.date.first_day() - 1);
     }
     (from, to)
@@ -125,9 +126,15 @@ pub(super) fn date_distractors_check(deck: &Deck, event: &Event) -> Checked<()> 
     Ok(())
 }
 
-/// "When did this happen?", or "begin" for an event still going on in the articles.
+/// "When did this happen?", or "begin" for an event still going on in the articles or one
+/// whose date is only its start.
 fn happen(event: &Event) -> &'static str {
-    if event.ongoing { "begin" } else { "happen" }
+    if began_only(event) { "begin" } else { "happen" }
+}
+
+/// The event's date is when it began, not the whole of it: ongoing, or open-ended.
+pub(super) fn began_only(event: &Event) -> bool {
+    event.ongoing || event.is_open_ended()
 }
 
 /// The quotes that state the date, then the event's other quotes: a date alone ("from 1979
@@ -150,7 +157,8 @@ pub(super) fn date(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl R
 }
 
 /// Events whose dates cannot be confused with `event`'s, nearest in time first: their dates
-/// are settled, stated, kept out of their titles, and clear of `event`'s whole span.
+/// are settled, stated, kept out of their titles, and clear of `event`'s whole span, and
+/// none began before it with no end told (open-ended, ongoing): it may have run into it.
 pub(super) fn other_dated_events<'a>(deck: &'a Deck, event: &Event) -> Vec<&'a Event> {
     let key = normalize(&event.title);
     let mut others: Vec<&Event> = deck
@@ -162,8 +170,9 @@ pub(super) fn other_dated_events<'a>(deck: &'a Deck, event: &Event) -> Vec<&'a E
                 && !o.is_disputed(DisputeAbout::EndDate)
                 && !o.date_inferred
                 && !fair::has_date(&o.title)
-                && ((o.end().last_day() < event.date.first_day() && !o.ongoing)
+                && (o.end().last_day() < event.date.first_day()
                     || o.date.first_day() > event.end().last_day())
+                && !o.may_run_into(event.date.first_day(), event.end().last_day())
                 && normalize(&o.title) != key
         })
         .collect();
@@ -195,7 +204,11 @@ pub(super) fn event_on_date(
     let parts = Parts {
         prompt: format!(
             "Which of these {} {}?",
-            if event.ongoing { "began" } else { "happened" },
+            if began_only(event) {
+                "began"
+            } else {
+                "happened"
+            },
             when_phrase(&event.date, event.end_date.as_ref())
         ),
         answer: event.title.clone(),

@@ -2,12 +2,13 @@
 
 use super::build::{Checked, Parts, QuestionRng, build};
 use super::date::date_suffix;
-use crate::dataset::{Deck, Event, Figure, Source};
+use crate::dataset::{Deck, Event, Figure, Qualifier, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{
     Rule, Why, excluded_by, qualifier_words, sources_holding, states_number,
 };
 use crate::questions::numbers::format_count;
+use crate::questions::reading::{hedges_at, same_hedge};
 use crate::questions::{CardSpec, Question, distractors};
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -75,6 +76,57 @@ fn figure_distractors(figure: &Figure, rng: &mut impl Rng) -> Vec<f64> {
     )
 }
 
+/// " (the article says “around …”)": the hedge in the article's own word, from the quotes
+/// that write the figure, and whether every article writing it hedges it; empty for an exact
+/// figure. (A hedge of ours, "about" for a bare "two million", would misreport the article.)
+fn hedge_hint(figure: &Figure, sources: &[&Source]) -> String {
+    if figure.qualifier == Qualifier::Exact {
+        return String::new();
+    }
+    let hedge_of = |s: &Source| {
+        hedges_at(&s.quote, figure.value)
+            .into_iter()
+            .flatten()
+            .find(|(q, _)| same_hedge(*q, figure.qualifier))
+            .map(|(_, w)| w)
+    };
+    let hedging: Vec<(&str, String)> = sources
+        .iter()
+        .filter_map(|s| hedge_of(s).map(|w| (s.document.as_str(), w)))
+        .collect();
+    let word = hedging.first().map_or_else(
+        || qualifier_words(figure.qualifier).trim().to_string(),
+        |(_, w)| w.clone(),
+    );
+    let docs = |v: Vec<&str>| {
+        v.into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let all = docs(sources.iter().map(|s| s.document.as_str()).collect());
+    let hedged = docs(hedging.iter().map(|(d, _)| *d).collect());
+    let who = if hedged < all {
+        if hedged <= 1 {
+            "one article says"
+        } else {
+            "some articles say"
+        }
+    } else if all <= 1 {
+        "the article says"
+    } else {
+        "the articles say"
+    };
+    format!(" ({who} “{word} …”)")
+}
+
+/// A figure that measures time (years, months, days), which an event's dates may give.
+pub(in crate::questions) fn is_duration(figure: &Figure) -> bool {
+    matches!(
+        figure.unit.to_lowercase().as_str(),
+        "years" | "year" | "months" | "month" | "weeks" | "week" | "days" | "day"
+    )
+}
+
 pub(super) fn figure_text(figure: &Figure, value: f64) -> String {
     format_count(value, &figure.unit, figure.unit_singular.as_deref())
 }
@@ -88,17 +140,17 @@ pub(super) fn figure_question(
 ) -> Question {
     let sources = figure_check(deck, event, figure).unwrap_or_default();
     let wrong = figure_distractors(figure, rng);
-    let bound = qualifier_words(figure.qualifier).trim();
-    let hint = if bound.is_empty() {
-        String::new()
-    } else {
-        format!(" (the articles say “{bound} …”)")
-    };
+    let hint = hedge_hint(figure, &sources);
     let parts = Parts {
         prompt: format!(
             "{}{}: what was the {}?{hint}",
             event.title,
-            date_suffix(event),
+            if is_duration(figure) {
+                // "(1979–1989)" beside "how long was the mission?" gives the 10 years away.
+                String::new()
+            } else {
+                date_suffix(event)
+            },
             figure.what
         ),
         answer: figure_text(figure, figure.value),
@@ -106,10 +158,7 @@ pub(super) fn figure_question(
         answer_value: Some(json!(figure.value)),
         expected: Expected::Number {
             value: figure.value,
-            approximate: matches!(
-                figure.qualifier,
-                crate::dataset::Qualifier::About | crate::dataset::Qualifier::Nearly
-            ),
+            approximate: matches!(figure.qualifier, Qualifier::About | Qualifier::Nearly),
         },
         sources,
     };

@@ -14,8 +14,12 @@ pub(super) fn flashcard(deck: &Deck, card: &CardSpec, event: &Event) -> Question
         .as_ref()
         .map(|p| format!(", {p}"))
         .unwrap_or_default();
-    let ongoing = if event.ongoing && !event.date_inferred {
+    let ongoing = if event.date_inferred {
+        ""
+    } else if event.ongoing {
         " onwards (still going on in the articles)"
+    } else if event.is_open_ended() {
+        " (when it began; the articles give no end)"
     } else {
         ""
     };

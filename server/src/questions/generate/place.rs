@@ -104,8 +104,10 @@ pub(in crate::questions) fn tied_to(deck: &Deck, event: &Event, other: &str) -> 
     {
         return Some("a quote of the event names it".into());
     }
+    // An event only begun before (open-ended, ongoing) may still have been there then.
+    let (from, to) = (event.date.first_day(), event.end().last_day());
     let overlaps = |o: &Event| {
-        o.date.first_day() <= event.end().last_day() && event.date.first_day() <= o.end().last_day()
+        (o.date.first_day() <= to && from <= o.end().last_day()) || o.may_run_into(from, to)
     };
     let at_once: Vec<&Event> = deck
         .events

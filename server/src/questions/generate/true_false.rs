@@ -1,7 +1,7 @@
 //! True/false statements: a true fact of the event, or a false one the cited sources refute.
 
 use super::build::{QuestionRng, source_refs};
-use super::date::{date_check, date_then_rest, wrong_dates};
+use super::date::{began_only, date_check, date_then_rest, wrong_dates};
 use super::figure::{figure_fact_check, figure_text};
 use super::place::{place_check, place_pool};
 use crate::dataset::{Deck, DisputeAbout, Event, Figure, Source};
@@ -232,7 +232,11 @@ pub(super) fn true_false(
             } else {
                 phrase_of(&shown)
             };
-            let verb = if event.ongoing { "began" } else { "happened" };
+            let verb = if began_only(event) {
+                "began"
+            } else {
+                "happened"
+            };
             date_check(event).ok()?;
             (
                 "date",

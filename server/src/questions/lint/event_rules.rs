@@ -4,9 +4,10 @@
 
 use super::super::answer::parse_number;
 use super::super::fair::{self, Rule, contradicts, mentions_name, states_date, states_number};
+use super::super::reading::{dates_written, hedges_at, same_hedge, writes_date};
 use super::super::{Question, generate};
 use super::{out_of_window, overlaps_span, qualifier_of, read_when};
-use crate::dataset::{Deck, DisputeAbout, Event, HistDate};
+use crate::dataset::{Deck, DisputeAbout, Event, Figure, HistDate, Qualifier};
 use crate::text::normalize;
 
 /// A question on an event whose date no article states shows no year of it that neither a
@@ -68,6 +69,88 @@ pub(super) fn disputed_dates_shown(events: &[&Event], q: &Question, out: &mut Ve
                     ),
                 ));
                 break;
+            }
+        }
+    }
+}
+
+/// A question that shows how the articles place an inferred or disputed date
+/// (`date_as_told`, "in answer to the attack of 30 April 1977") cites, for every date those words write, a quote
+/// that writes it (or the article whose title or date does: "1979-1989", "January 2020"; or,
+/// for a disputed date, a quote of the dispute shown beside it).
+/// Otherwise the learner is taught a date that the evidence shown does not hold.
+pub(super) fn told_dates_quoted(events: &[&Event], q: &Question, out: &mut Vec<(Rule, String)>) {
+    let mut shown = vec![q.prompt.to_lowercase(), q.answer.to_lowercase()];
+    shown.extend(q.choices.iter().map(|c| c.to_lowercase()));
+    shown.extend(q.items.iter().map(|i| i.when.to_lowercase()));
+    for e in events {
+        let Some(told) = &e.date_as_told else {
+            continue;
+        };
+        if !shown.iter().any(|t| t.contains(&told.to_lowercase())) {
+            continue;
+        }
+        for d in dates_written(told) {
+            // A dispute's sides are shown beside the answer with their quotes too.
+            let vouched = q
+                .sources
+                .iter()
+                .any(|s| writes_date(&s.quote, &d) || writes_date(&s.citation, &d))
+                || e.disputes
+                    .iter()
+                    .flat_map(|x| &x.sources)
+                    .any(|s| writes_date(&s.quote, &d));
+            if !vouched {
+                out.push((
+                    Rule::QuoteLacksFact,
+                    format!(
+                        "shows “{told}” for `{}`, but no cited quote (nor its article's title or \
+                         date) writes {d}",
+                        e.id
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A figure prompt's note of the article's hedge ("(the article says “around …”)") quotes a
+/// word a cited quote writes beside the number, of the figure's kind of bound; an exact
+/// figure has no such note, and a hedged one always has it.
+pub(super) fn figure_hint_rules(
+    f: &Figure,
+    q: &Question,
+    quotes: &[&str],
+    out: &mut Vec<(Rule, String)>,
+) {
+    let hint = q
+        .prompt
+        .split_once(" say “")
+        .or_else(|| q.prompt.split_once(" says “"))
+        .and_then(|(_, rest)| rest.split_once(" …”"))
+        .map(|(w, _)| w.to_string());
+    match (f.qualifier, hint) {
+        (Qualifier::Exact, None) => {}
+        (Qualifier::Exact, Some(w)) => out.push((
+            Rule::HedgeMismatch,
+            format!("the prompt credits the articles with “{w} …” for an exact figure"),
+        )),
+        (_, None) => out.push((
+            Rule::HedgeMismatch,
+            "the prompt does not say that the article hedges the figure".into(),
+        )),
+        (qualifier, Some(w)) => {
+            let quoted = quotes.iter().any(|s| {
+                hedges_at(s, f.value)
+                    .into_iter()
+                    .flatten()
+                    .any(|(h, word)| word == w && same_hedge(h, qualifier))
+            });
+            if !quoted {
+                out.push((
+                    Rule::HedgeMismatch,
+                    format!("no cited quote writes “{w}” beside the figure"),
+                ));
             }
         }
     }

@@ -1,0 +1,287 @@
+//! The lint's rules on the deck's own words, before any question is drawn: a date told only
+//! as a start, a hedge that is not the article's, a figure that another undated statement
+//! counts differently, a cloze choice the articles write in the same slot elsewhere.
+
+use super::super::fair::{Rule, states_date, states_number, told_stems};
+use super::super::numbers::format_number;
+use super::super::reading::{hedges_at, numbers_in, reads_as_start, same_hedge};
+use crate::dataset::{Deck, Event, Figure, Qualifier};
+use crate::text::normalize;
+use std::collections::{HashMap, HashSet};
+
+/// A finding: the deck line, the rule, the message.
+pub(super) type DeckFinding = (usize, Rule, String);
+
+pub(super) fn deck_rules(deck: &Deck) -> Vec<DeckFinding> {
+    let mut out = Vec::new();
+    for e in &deck.events {
+        start_only_date(e, &mut out);
+        for f in e.figures.iter().filter(|f| !e.is_figure_disputed(f)) {
+            hedge_mismatch(e, f, &mut out);
+        }
+        cloze_distractor_tied(deck, e, &mut out);
+    }
+    undated_rival_figures(deck, &mut out);
+    out
+}
+
+/// A date without an end, told by a quote as a start ("From September 25, 1977", "launched
+/// another attack"), must say whether it is only a start (`open_ended = true`: it may have
+/// run on, so it is no wrong answer for later dates) or the whole event (`false`). An
+/// `over_by` date must itself be quoted.
+fn start_only_date(e: &Event, out: &mut Vec<DeckFinding>) {
+    if let Some(by) = &e.over_by
+        && !e.sources.iter().any(|s| states_date(&s.quote, by))
+    {
+        out.push((
+            e.line,
+            Rule::QuoteLacksFact,
+            format!("event `{}`: no quote states over_by {}", e.id, by.iso()),
+        ));
+    }
+    if e.end_date.is_some() || e.ongoing || e.open_ended.is_some() || e.date_inferred {
+        return;
+    }
+    let start = e
+        .sources
+        .iter()
+        .filter(|s| states_date(&s.quote, &e.date))
+        .find_map(|s| reads_as_start(&s.quote).map(|why| (s, why)));
+    if let Some((s, why)) = start {
+        out.push((
+            e.line,
+            Rule::StartOnlyDate,
+            format!(
+                "event `{}`: “{}” tells {} as a start ({why}); give its end_date, or mark \
+                 open_ended = true (only its start is told) or false (the date is the whole event)",
+                e.id,
+                s.quote,
+                e.date.iso()
+            ),
+        ));
+    }
+}
+
+/// The figure's qualifier is the article's: an exact figure is written bare in every quote
+/// that writes it, and a hedged one ("about", "over") beside its hedge in at least one, and
+/// against another hedge in none.
+fn hedge_mismatch(e: &Event, f: &Figure, out: &mut Vec<DeckFinding>) {
+    let found: Vec<Option<(Qualifier, String)>> = e
+        .sources
+        .iter()
+        .flat_map(|s| hedges_at(&s.quote, f.value))
+        .collect();
+    if found.is_empty() {
+        return; // quote-lacks-fact says so
+    }
+    let n = format_number(f.value);
+    let mut say = |m: String| {
+        out.push((
+            e.line,
+            Rule::HedgeMismatch,
+            format!("event `{}`, figure “{}”: {m}", e.id, f.what),
+        ))
+    };
+    let hedged: Vec<&(Qualifier, String)> = found.iter().flatten().collect();
+    if f.qualifier == Qualifier::Exact {
+        if let Some((_, w)) = hedged.first() {
+            say(format!(
+                "an article writes “{w} {n}”, but the figure is exact: give its qualifier"
+            ));
+        }
+        return;
+    }
+    if let Some((_, w)) = hedged.iter().find(|(q, _)| !same_hedge(*q, f.qualifier)) {
+        say(format!(
+            "an article writes “{w} {n}”, which is not the figure's qualifier {:?}",
+            f.qualifier
+        ));
+    } else if hedged.is_empty() {
+        say(format!(
+            "no quote hedges {n}, but the figure's qualifier is {:?}: the articles write it bare",
+            f.qualifier
+        ));
+    }
+}
+
+/// Words too common in the deck's quotes to tell one quantity from another ("Vietnam").
+fn common_stems(deck: &Deck) -> HashSet<String> {
+    let quotes: Vec<&str> = deck
+        .events
+        .iter()
+        .flat_map(|e| e.sources.iter().map(|s| s.quote.as_str()))
+        .collect();
+    let mut df: HashMap<String, usize> = HashMap::new();
+    for q in &quotes {
+        let stems: HashSet<String> = told_stems(q).into_iter().collect();
+        for s in stems {
+            *df.entry(s).or_default() += 1;
+        }
+    }
+    let limit = (quotes.len() / 10).max(3);
+    let mut common: HashSet<String> = df
+        .into_iter()
+        .filter(|(_, n)| *n > limit)
+        .map(|(s, _)| s)
+        .collect();
+    // Words that name a measure, not what is measured.
+    for w in [
+        "numbe", "total", "share", "value", "lengt", "amoun", "level",
+    ] {
+        common.insert(w.to_string());
+    }
+    common
+}
+
+fn stem(w: &str) -> String {
+    w.chars().take(5).collect()
+}
+
+/// An undated figure (its event's date is inferred, so no question shows one) whose quantity
+/// an undated quote of another event gives with another value ("184 investment projects"
+/// and "205 active investment projects", in two articles that give no date): a learner who
+/// read the other cannot tell which count is asked.
+fn undated_rival_figures(deck: &Deck, out: &mut Vec<DeckFinding>) {
+    let common = common_stems(deck);
+    for e in deck.events.iter().filter(|e| e.date_inferred) {
+        // Only a figure a quote writes is ever asked (figure or true/false card).
+        let asked = |f: &&Figure| {
+            !e.is_figure_disputed(f) && e.sources.iter().any(|s| states_number(&s.quote, f.value))
+        };
+        for f in e.figures.iter().filter(asked) {
+            let mut unit_words: Vec<String> = normalize(&f.unit)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            if let Some(one) = &f.unit_singular {
+                unit_words.extend(normalize(one).split_whitespace().map(str::to_string));
+            }
+            let unit_stems: HashSet<String> = unit_words.iter().map(|w| stem(w)).collect();
+            let what: HashSet<String> = told_stems(&f.what)
+                .into_iter()
+                .filter(|s| !unit_stems.contains(s) && !common.contains(s))
+                .collect();
+            let money = matches!(f.unit.as_str(), "USD" | "VND");
+            let percent = matches!(f.unit.as_str(), "percent" | "%");
+            for o in deck
+                .events
+                .iter()
+                .filter(|o| o.id != e.id && o.date_inferred)
+            {
+                for s in &o.sources {
+                    for n in numbers_in(&s.quote) {
+                        let same_unit = if money {
+                            n.currency
+                        } else if percent {
+                            n.percent
+                        } else {
+                            n.after
+                                .iter()
+                                .take(4)
+                                .any(|w| unit_stems.contains(&stem(w)))
+                        };
+                        let same_value = (n.value - f.value).abs() <= 1e-9 * f.value.abs().max(1.0);
+                        if !same_unit || same_value {
+                            continue;
+                        }
+                        let near = format!("{} {}", n.before.join(" "), n.after.join(" "));
+                        // A yearly pace is not the stock it adds to ($30-70 million per year
+                        // against a total of $2.76 billion).
+                        if is_rate(&f.what) != is_rate(&near) {
+                            continue;
+                        }
+                        if told_stems(&near).iter().any(|s| what.contains(s)) {
+                            out.push((
+                                e.line,
+                                Rule::UndatedRivalFigure,
+                                format!(
+                                    "event `{}`: its undated {} ({}) is {} in an undated quote of \
+                                     `{}` (“{}”): no question may ask it",
+                                    e.id,
+                                    f.what,
+                                    format_number(f.value),
+                                    format_number(n.value),
+                                    o.id,
+                                    s.quote
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// True when a phrase measures by the period ("yearly", "per year", "annual").
+fn is_rate(text: &str) -> bool {
+    let t = format!(" {} ", normalize(text));
+    [
+        "yearly",
+        "annual",
+        "annually",
+        "per year",
+        "a year",
+        "each year",
+        "every year",
+        "per month",
+    ]
+    .iter()
+    .any(|w| t.contains(&format!(" {w} ")))
+}
+
+/// Words too plain to head a slot ("and", "the").
+const NOT_A_HEAD: [&str; 12] = [
+    "and", "the", "of", "with", "from", "into", "that", "this", "their", "than", "were", "which",
+];
+
+/// A cloze whose blank is the number after a head word ("Route [[19]]", "Division [[330]]")
+/// offers no wrong number that a quote of the deck writes after the same head word (Routes
+/// 7, 1 and 2 of another offensive): a learner who knows that one may defend it.
+fn cloze_distractor_tied(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
+    let Some(c) = &e.cloze else {
+        return;
+    };
+    let before = normalize(&c.before);
+    let Some(head) = before.split_whitespace().next_back() else {
+        return;
+    };
+    if head.len() < 4 || !head.chars().all(char::is_alphabetic) || NOT_A_HEAD.contains(&head) {
+        return;
+    }
+    let head = stem(head);
+    for o in &deck.events {
+        for s in &o.sources {
+            let ws: Vec<String> = normalize(&s.quote)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            for (i, w) in ws.iter().enumerate() {
+                if stem(w) != head {
+                    continue;
+                }
+                // The numbers listed after it: "Routes 7, 1, and 2".
+                let listed: Vec<&String> = ws[i + 1..]
+                    .iter()
+                    .take_while(|x| {
+                        x.chars().all(|c| c.is_ascii_digit()) || *x == "and" || *x == "or"
+                    })
+                    .filter(|x| x.chars().all(|c| c.is_ascii_digit()))
+                    .collect();
+                for d in &c.distractors {
+                    if listed.iter().any(|x| **x == normalize(d)) {
+                        out.push((
+                            e.line,
+                            Rule::ClozeDistractorTied,
+                            format!(
+                                "event `{}`: the cloze's wrong “{d}” is written after “{}” in a \
+                                 quote of `{}` (“{}”): a learner may defend it",
+                                e.id, ws[i], o.id, s.quote
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
