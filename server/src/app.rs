@@ -23,6 +23,9 @@ use anyhow::Context;
 use std::net::TcpListener;
 use std::sync::Arc;
 
+/// Seconds a connection may take to send its request head.
+const CLIENT_REQUEST_TIMEOUT_SECS: u64 = 20;
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -135,6 +138,10 @@ impl Application {
                 .configure(routes)
         })
         .keep_alive(std::time::Duration::from_secs(keep_alive))
+        // actix starts a connection's request-head timer when it is accepted, not when its
+        // bytes arrive (actix-web #1269): with the one worker busy, a prompt client got 408
+        // at the default 5 s. A slow client is still cut off, later.
+        .client_request_timeout(std::time::Duration::from_secs(CLIENT_REQUEST_TIMEOUT_SECS))
         .listen(listener)?
         .run();
         Ok(Application { port, server })
