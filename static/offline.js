@@ -240,6 +240,19 @@
     $("card").hidden = false;
     if (moveFocus === true) $("prompt").focus({ preventScroll: true });
     inView($("card").offsetHeight > window.innerHeight ? $("prompt") : $("card"));
+    keepNoticeInView();
+  }
+
+  // Opened in place of a page that needs the network, the notice saying so stays in view
+  // above the question whenever it, the prompt and the first control fit in the window (on a
+  // phone the whole card may not, and bringing the card into view had scrolled it away).
+  function keepNoticeInView() {
+    var note = $("elsewhere");
+    if (note.hidden) return;
+    var first = $("card").querySelector("#choices button, #order select, #flashcard:not([hidden]) summary") || $("prompt");
+    var top = note.getBoundingClientRect().top + window.scrollY;
+    var end = first.getBoundingClientRect().bottom + window.scrollY;
+    if (end - top + 16 <= window.innerHeight) window.scrollTo(0, Math.max(0, Math.floor(top) - 8));
   }
 
   // The events beside the answer, as on the result page: title, date and place, summary,
