@@ -443,6 +443,23 @@ fn lint_title_date() {
 }
 
 #[test]
+fn lint_title_anniversary() {
+    // Not a warning: the title is the honest one; only the date kinds are not asked.
+    let (findings, _) = lint_fixture("title-anniversary");
+    assert!(
+        !findings.iter().any(|f| f.contains("capital-anniversary")),
+        "{findings:#?}"
+    );
+    for kind in ["date", "event_on_date", "chronology"] {
+        assert_suppresses(
+            "title-anniversary",
+            "Tenth anniversary of the capital taken",
+            &format!("capital-anniversary/{kind}"),
+        );
+    }
+}
+
+#[test]
 fn lint_answer_in_title() {
     assert_warns("answer-in-title", "Battle of Deep Valley");
     assert_suppresses(

@@ -12,6 +12,9 @@ use std::fmt;
 pub enum Rule {
     /// A year or date in a title gives away date questions.
     TitleDate,
+    /// A title naming which anniversary it marks ("Fortieth anniversary of the victory"):
+    /// its date follows from the famous original's by arithmetic.
+    TitleAnniversary,
     /// The title shown with the question contains its answer.
     AnswerInTitle,
     /// The prompt contains its own answer.
@@ -76,6 +79,7 @@ impl Rule {
     pub fn name(self) -> &'static str {
         match self {
             Rule::TitleDate => "title-date",
+            Rule::TitleAnniversary => "title-anniversary",
             Rule::AnswerInTitle => "answer-in-title",
             Rule::AnswerInPrompt => "answer-in-prompt",
             Rule::DistractorInSpan => "distractor-in-span",
@@ -192,6 +196,29 @@ pub fn name_forms(deck: &Deck, name: &str) -> Vec<String> {
         forms.extend(n.aliases.iter().cloned());
     }
     forms
+}
+
+/// "Fortieth anniversary", "40th anniversary", "forty-fifth anniversary": a title that says
+/// how many years after a dated original it falls (only the ordinal word before it counts:
+/// "Anniversary parade" tells no date).
+pub fn names_anniversary(text: &str) -> bool {
+    const ORDINALS: &str = "first second third fourth fifth sixth seventh eighth ninth tenth \
+        eleventh twelfth twentieth thirtieth fortieth fiftieth sixtieth seventieth hundredth";
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let ordinal = |w: &str| {
+        ORDINALS.split_whitespace().any(|o| o == w)
+            || w.ends_with("teenth")
+            || (w.len() > 2
+                && w[..w.len() - 2].bytes().all(|b| b.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].contains(&&w[w.len() - 2..]))
+    };
+    words
+        .windows(2)
+        .any(|p| p[1].starts_with("anniversar") && ordinal(&p[0]))
 }
 
 /// A year (1000-2999) or a month written beside a number: what a title must not carry.
@@ -519,6 +546,17 @@ mod tests {
             title
         ));
         assert!(!tells_title("and their families", title));
+    }
+
+    #[test]
+    fn anniversaries_in_titles() {
+        assert!(names_anniversary(
+            "Fortieth anniversary of the victory over Pol Pot"
+        ));
+        assert!(names_anniversary("The 45th anniversary of the victory"));
+        assert!(names_anniversary("Forty-fifth Anniversary parade"));
+        assert!(!names_anniversary("Anniversary parade in Phnom Penh"));
+        assert!(!names_anniversary("The first offensive"));
     }
 
     #[test]

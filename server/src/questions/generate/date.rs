@@ -31,6 +31,12 @@ pub(super) fn date_check(event: &Event) -> Checked<Vec<&Source>> {
     if fair::has_date(&event.title) {
         return Err(Why::new(Rule::TitleDate, "the title gives a date away"));
     }
+    if fair::names_anniversary(&event.title) {
+        return Err(Why::new(
+            Rule::TitleAnniversary,
+            "the title names which anniversary it marks, so its date follows from the original's",
+        ));
+    }
     date_sources(event).ok_or_else(|| {
         Why::new(
             Rule::QuoteLacksFact,

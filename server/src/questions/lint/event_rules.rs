@@ -179,6 +179,12 @@ pub(super) fn date_rules(e: &Event, quotes: &[&str], out: &mut Vec<(Rule, String
     if e.is_disputed(DisputeAbout::Date) {
         out.push((Rule::Disputed, format!("`{}` has a disputed date", e.id)));
     }
+    if crate::questions::fair::names_anniversary(&e.title) {
+        out.push((
+            Rule::TitleAnniversary,
+            format!("`{}`: the title says which anniversary it marks", e.id),
+        ));
+    }
     let stated = |d: &HistDate| quotes.iter().any(|q| states_date(q, d));
     if !stated(&e.date) || e.end_date.is_some_and(|end| !stated(&end)) {
         out.push((
