@@ -108,6 +108,8 @@ impl Application {
         );
         let keep_alive = settings.keep_alive_secs;
         let pool = web::Data::new(pool);
+        // This app's own: another app in the process (tests) never sees its sessions.
+        let sessions = web::Data::new(crate::auth::session_cache::SessionCache::default());
         let state = web::Data::new(AppState {
             checkpoints,
             pool: pool.get_ref().clone(),
@@ -133,8 +135,10 @@ impl Application {
                 )
                 .wrap(from_fn(request_log))
                 .app_data(state.clone())
-                // The extractors need only the pool, so they take it apart from the state.
+                // The extractors need only the pool and the sessions lately read, so they
+                // take them apart from the state.
                 .app_data(pool.clone())
+                .app_data(sessions.clone())
                 .configure(routes)
         })
         .keep_alive(std::time::Duration::from_secs(keep_alive))

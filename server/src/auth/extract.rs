@@ -1,6 +1,7 @@
 //! Extractors for the signed-in user. A page that needs one redirects to the login page
 //! when there is no live session.
 
+use super::session_cache::{Kept, SessionCache};
 use super::{csrf, session};
 use crate::db::users::Role;
 use crate::db::{self, sessions, users};
@@ -9,10 +10,8 @@ use crate::srs::days::DayClock;
 use crate::web::error::PageError;
 use crate::web::page::{NavUser, PageCtx};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{LazyLock, Mutex};
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -57,55 +56,17 @@ impl CurrentUser {
 /// The signed-in user, if any.
 pub struct MaybeUser(pub Option<CurrentUser>);
 
-/// Sessions lately read, by token hash, so that most requests need no database round trip
-/// for their user: the lookup was a blocking-pool hop of its own on every request (the
-/// hops were about a sixth of the server's CPU per answer in the load benchmark's profile).
-/// A copy is used only while nothing that could end a session or change an account has
-/// been written since it was read (`sessions::changes`), for at most [`KEEP_SECONDS`], and
-/// never when the session is due to be touched: logout, a password change, rotation at
-/// login and settings reach every request at once. [`KEEP_SECONDS`] bounds what another
-/// process (the `chronicle user` command) can change unseen.
-static KEPT: LazyLock<Mutex<HashMap<String, Kept>>> = LazyLock::new(Default::default);
-
-const KEEP_SECONDS: i64 = 10;
-/// Past this many copies the store starts again empty.
-const KEPT_SESSIONS: usize = 10_000;
-
-struct Kept {
-    user: CurrentUser,
-    created_at: i64,
-    last_seen: i64,
-    expires_at: i64,
-    read_at: i64,
-    /// `sessions::changes()` just before the read.
-    changes: u64,
-}
-
-fn kept(hash: &str, now: i64) -> Option<CurrentUser> {
-    let kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    let k = kept.get(hash)?;
-    let fresh = k.changes == sessions::changes()
-        && now - k.read_at < KEEP_SECONDS
-        && now - k.last_seen < session::TOUCH_EVERY_SECONDS
-        && session::is_live(k.created_at, k.last_seen, k.expires_at, now);
-    fresh.then(|| k.user.clone())
-}
-
-fn keep(hash: String, k: Kept) {
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if kept.len() >= KEPT_SESSIONS {
-        kept.clear();
-    }
-    kept.insert(hash, k);
-}
-
 pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageError> {
     let Some(token) = req.cookie(session::COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };
     let hash = session::hash_token(&token);
     let now = crate::clock::now();
-    if let Some(user) = kept(&hash, now) {
+    let cache = req
+        .app_data::<web::Data<SessionCache>>()
+        .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("session cache missing")))?
+        .clone();
+    if let Some(user) = cache.get(&hash, now) {
         return Ok(Some(user));
     }
     let pool = req
@@ -153,7 +114,7 @@ pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageE
     })
     .await?;
     Ok(read.map(|(user, k)| {
-        keep(user.session_hash.clone(), k);
+        cache.keep(user.session_hash.clone(), k);
         user
     }))
 }

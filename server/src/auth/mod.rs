@@ -10,5 +10,6 @@ pub mod extract;
 pub mod password;
 pub mod reset;
 pub mod session;
+pub mod session_cache;
 pub mod throttle;
 pub mod username;

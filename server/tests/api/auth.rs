@@ -1,5 +1,5 @@
 use crate::helpers::{
-    PASSWORD, TestApp, assert_is_redirect_to, client, field, spawn_app, spawn_app_with,
+    PASSWORD, TestApp, assert_is_redirect_to, client, session_cookie, spawn_app, spawn_app_with,
 };
 use reqwest::StatusCode;
 
@@ -36,15 +36,6 @@ async fn logging_out_ends_the_session_on_the_server() {
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 0);
     assert_is_redirect_to(&app.get("/study").await, "/login?next=/study");
     assert_is_redirect_to(&app.get("/missed").await, "/login?next=/missed");
-}
-
-fn session_cookie(r: &reqwest::Response) -> String {
-    r.headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("chronicle_session="))
-        .expect("a session cookie")
 }
 
 #[tokio::test]
@@ -129,19 +120,8 @@ fn hex_of(s: &str) -> String {
 
 /// Signs in from a browser of its own (no cookies yet): a stranger, or a school computer.
 async fn login_from_new_browser(app: &TestApp, username: &str, password: &str) -> StatusCode {
-    let browser = client();
-    let page = browser.get(app.url("/login")).send().await.unwrap();
-    let csrf = field(&page.text().await.unwrap(), "csrf_token").unwrap();
-    browser
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("username", username),
-            ("password", password),
-        ])
-        .send()
+    app.post_login_in(&client(), username, password)
         .await
-        .unwrap()
         .status()
 }
 
@@ -162,19 +142,7 @@ async fn strangers_guessing_a_password_are_throttled_but_cannot_lock_out_its_own
         StatusCode::TOO_MANY_REQUESTS,
         "a stranger waits, even with the right password"
     );
-    let stranger = client();
-    let page = stranger.get(app.url("/login")).send().await.unwrap();
-    let csrf = field(&page.text().await.unwrap(), "csrf_token").unwrap();
-    let r = stranger
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("username", "ann"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app.post_login_in(&client(), "ann", PASSWORD).await;
     assert!(
         r.text()
             .await
@@ -367,28 +335,7 @@ async fn changing_the_password_ends_other_sessions() {
     app.signed_in_learner("ann").await;
     // A second browser for the same account on the same server.
     let phone = client();
-    let token = field(
-        &phone
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "csrf_token",
-    )
-    .unwrap();
-    let r = phone
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("username", "ann"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app.post_login_in(&phone, "ann", PASSWORD).await;
     assert_is_redirect_to(&r, "/");
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 2);
     let token = app.csrf_from("/account").await;
@@ -441,19 +388,6 @@ async fn login_redirects_only_to_local_paths() {
     assert_is_redirect_to(&r, "/");
 }
 
-/// A browser that sends exactly this `name=value` session cookie, nothing else.
-async fn get_with_cookie(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(app.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// A session that ends is refused on the very next request, even one used a moment before
 /// (which the server may keep in memory): its cookie sent again after logout, after a login
 /// in the same browser replaced it, and another browser's after a password change.
@@ -464,29 +398,19 @@ async fn an_ended_session_is_refused_at_once_even_just_after_use() {
     let first = session_cookie(&registered);
     let first = first.split(';').next().unwrap();
     for _ in 0..2 {
-        let r = get_with_cookie(&app, first, "/study").await;
+        let r = app.get_with_cookie(first, "/study").await;
         assert_eq!(r.status(), StatusCode::OK);
     }
     assert_is_redirect_to(&app.post_logout().await, "/");
     assert_is_redirect_to(
-        &get_with_cookie(&app, first, "/study").await,
+        &app.get_with_cookie(first, "/study").await,
         "/login?next=/study",
     );
 
     // Another browser signs in, then signs in again: the second login replaces its session.
     let phone = client();
-    let token = field(
-        &phone
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "csrf_token",
-    )
-    .unwrap();
+    // One form, sent twice: a signed-in browser is shown no login page to read again.
+    let token = app.csrf_in(&phone, "/login").await;
     let login = || {
         phone
             .post(app.url("/login"))
@@ -502,12 +426,12 @@ async fn an_ended_session_is_refused_at_once_even_just_after_use() {
     let replaced = session_cookie(&r);
     let replaced = replaced.split(';').next().unwrap();
     assert_eq!(
-        get_with_cookie(&app, replaced, "/study").await.status(),
+        app.get_with_cookie(replaced, "/study").await.status(),
         StatusCode::OK
     );
     assert_is_redirect_to(&login().await.unwrap(), "/");
     assert_is_redirect_to(
-        &get_with_cookie(&app, replaced, "/study").await,
+        &app.get_with_cookie(replaced, "/study").await,
         "/login?next=/study",
     );
 

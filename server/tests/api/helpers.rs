@@ -89,6 +89,16 @@ pub fn listed_under(html: &str, term: &str) -> Vec<String> {
         .collect()
 }
 
+/// The session cookie a response sets, with its attributes (`chronicle_session=...; Path=/`).
+pub fn session_cookie(r: &Response) -> String {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("chronicle_session="))
+        .expect("a session cookie")
+}
+
 pub fn assert_is_redirect_to(response: &Response, location: &str) {
     assert_eq!(
         response.status(),
@@ -139,10 +149,15 @@ impl TestApp {
         .await
     }
 
+    /// The CSRF token a page carries when `browser` (a client of its own) reads it.
+    pub async fn csrf_in(&self, browser: &Client, path: &str) -> String {
+        let page = browser.get(self.url(path)).send().await.unwrap();
+        field(&page.text().await.unwrap(), "csrf_token").expect("page has a csrf token")
+    }
+
     /// Registers `username` as a learner in `browser` and returns the status.
     pub async fn post_register_in(&self, browser: &Client, username: &str) -> StatusCode {
-        let page = browser.get(self.url("/register")).send().await.unwrap();
-        let csrf = field(&page.text().await.unwrap(), "csrf_token").unwrap();
+        let csrf = self.csrf_in(browser, "/register").await;
         browser
             .post(self.url("/register"))
             .form(&[
@@ -168,6 +183,36 @@ impl TestApp {
             ],
         )
         .await
+    }
+
+    /// Logs `username` in from `browser`, a client of its own (a phone, a stranger).
+    pub async fn post_login_in(
+        &self,
+        browser: &Client,
+        username: &str,
+        password: &str,
+    ) -> Response {
+        let csrf = self.csrf_in(browser, "/login").await;
+        browser
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `GET path` from a browser that sends only `cookie` (`chronicle_session=...`).
+    pub async fn get_with_cookie(&self, cookie: &str, path: &str) -> Response {
+        client()
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_logout(&self) -> Response {
@@ -275,7 +320,58 @@ pub fn review(n: u128, card_id: &str, rating: i64, t0: i64, minutes: i64) -> ser
     })
 }
 
+/// One review for the sync API at `at` (Unix ms): 40 seconds spent, `answer {n}` typed.
+pub fn review_at(n: u128, card: &str, rating: i64, at: i64) -> serde_json::Value {
+    serde_json::json!({
+        "id": uuid::Uuid::from_u128(0xabc0_0000 + n).to_string(),
+        "card_id": card,
+        "rating": rating,
+        "answered_at": at,
+        "duration_ms": 40_000,
+        "given_answer": format!("answer {n}"),
+    })
+}
+
 impl TestApp {
+    /// Saves the signed-in learner's study settings: FSRS alone (no learning steps) at 90%,
+    /// 20 new cards a day, days from midnight UTC, each field named in `changes` set to its
+    /// value instead.
+    pub async fn save_settings(&self, changes: &[(&str, &str)]) {
+        let token = self.csrf_from("/account").await;
+        let mut form = vec![
+            ("csrf_token", token.as_str()),
+            ("desired_retention", "0.90"),
+            ("new_per_day", "20"),
+            ("time_zone", "UTC"),
+            ("rollover_hour", "0"),
+            ("learning_steps", ""),
+            ("relearning_steps", ""),
+            ("maximum_interval", "36500"),
+        ];
+        for (name, value) in changes {
+            let field = form
+                .iter_mut()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("no setting {name}"));
+            field.1 = value;
+        }
+        let r = self.post_form("/account/settings", &form).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "settings saved");
+    }
+
+    /// Syncs `reviews` from a phone with `token`; every one must be accepted.
+    pub async fn upload(&self, token: &str, reviews: Vec<serde_json::Value>) {
+        let n = reviews.len() as u64;
+        let (status, body) = self
+            .sync(
+                token,
+                &serde_json::json!({ "device_id": "phone", "cursor": null, "reviews": reviews }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["accepted"].as_u64(), Some(n), "{body}");
+    }
+
     /// Registers `username` and returns a device token for them (the client stays signed in).
     pub async fn api_token(&self, username: &str) -> String {
         self.signed_in_learner(username).await;
@@ -296,8 +392,7 @@ impl TestApp {
     /// Registers `username` from a browser of their own and returns a device token for them.
     pub async fn api_token_in_new_browser(&self, username: &str) -> String {
         let browser = client();
-        let page = browser.get(self.url("/register")).send().await.unwrap();
-        let token = field(&page.text().await.unwrap(), "csrf_token").unwrap();
+        let token = self.csrf_in(&browser, "/register").await;
         let r = browser
             .post(self.url("/register"))
             .form(&[

@@ -16,3 +16,4 @@ mod sync;
 mod teacher;
 mod times;
 mod tokens;
+mod two_apps;

@@ -133,19 +133,7 @@ async fn wrong_passwords_are_throttled_with_the_login_form() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "too_many_requests");
     // The login form shares the limit for strangers (a browser of their own)...
-    let stranger = client();
-    let page = stranger.get(app.url("/login")).send().await.unwrap();
-    let csrf = field(&page.text().await.unwrap(), "csrf_token").unwrap();
-    let login = stranger
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("username", "ann"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let login = app.post_login_in(&client(), "ann", PASSWORD).await;
     assert_eq!(login.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens"), 0);
     // ...but not for the browser Ann signed up in: its device cookie is counted on its own.
