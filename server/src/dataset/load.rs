@@ -1589,10 +1589,28 @@ quote = "a quote"
         );
     }
 
+    /// A dispute of `first`'s date (GOOD's event) that names `second` in `also`.
+    const DATE_DISPUTE_ALSO_SECOND: &str = r#"[[event.dispute]]
+about = "date"
+note = "They differ."
+also = ["second"]
+[[event.dispute.source]]
+document = "a.txt"
+quote = "x"
+[[event.dispute.source]]
+document = "a.txt"
+quote = "y"
+"#;
+
+    /// GOOD's event again, as `second`.
+    fn second_event() -> String {
+        GOOD[GOOD.find("[[event]]").unwrap()..].replace("\"first\"", "\"second\"")
+    }
+
     #[test]
     fn dispute_also_touches_other_events() {
-        let second = GOOD[GOOD.find("[[event]]").unwrap()..].replace("\"first\"", "\"second\"");
-        let dispute = "[[event.dispute]]\nabout = \"date\"\nnote = \"They differ.\"\nalso = [\"second\"]\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"x\"\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"y\"\n";
+        let dispute = DATE_DISPUTE_ALSO_SECOND;
+        let second = second_event();
         let deck = load(&format!("{GOOD}{dispute}\n{second}"));
         let touched = deck.event("second").unwrap();
         assert!(touched.is_disputed(DisputeAbout::Date));
@@ -1611,14 +1629,12 @@ quote = "a quote"
     fn date_as_told_also_words_a_disputed_date() {
         // The dispute is written on `first` and names `second`, written after it: the words
         // for how each article dates `second` are allowed there too.
-        let second = GOOD[GOOD.find("[[event]]").unwrap()..]
-            .replace("\"first\"", "\"second\"")
-            .replacen(
-                "\ntitle =",
-                "\ndate_as_told = \"29 June in one, 26 September in another\"\ntitle =",
-                1,
-            );
-        let dispute = "[[event.dispute]]\nabout = \"date\"\nnote = \"They differ.\"\nalso = [\"second\"]\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"x\"\n[[event.dispute.source]]\ndocument = \"a.txt\"\nquote = \"y\"\n";
+        let dispute = DATE_DISPUTE_ALSO_SECOND;
+        let second = second_event().replacen(
+            "\ntitle =",
+            "\ndate_as_told = \"29 June in one, 26 September in another\"\ntitle =",
+            1,
+        );
         let deck = load(&format!("{GOOD}{dispute}\n{second}"));
         assert_eq!(
             deck.event("second").unwrap().date_as_told.as_deref(),
