@@ -1,64 +1,28 @@
 //! The learner's pages: choosing what to study, the verdict first, /stats against a history
 //! worked out by hand, the timeline's marks, browse and search.
 
-use crate::helpers::{TestApp, field, now_ms, spawn_app, spawn_learner_app, unescape};
+use crate::helpers::{TestApp, field, now_ms, review_at, spawn_app, spawn_learner_app, unescape};
 use chronicle::questions::Kind;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
 
 const DAY_MS: i64 = 86_400_000;
 
-/// One review for the sync API: `day` days from today's UTC midnight, `ms` into that day.
-fn answer(n: u128, card: &str, rating: i64, at: i64) -> Value {
-    json!({
-        "id": uuid::Uuid::from_u128(0xabc0_0000 + n).to_string(),
-        "card_id": card,
-        "rating": rating,
-        "answered_at": at,
-        "duration_ms": 40_000,
-        "given_answer": format!("answer {n}"),
-    })
-}
-
-async fn upload(app: &TestApp, token: &str, reviews: Vec<Value>) {
-    let n = reviews.len() as u64;
-    let (status, body) = app
-        .sync(
-            token,
-            &json!({ "device_id": "phone", "cursor": null, "reviews": reviews }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["accepted"].as_u64(), Some(n), "{body}");
-}
-
-/// The learner's days run from UTC midnight, as the histories below are worked out; `steps`
-/// gives the learning and relearning steps ("" for FSRS alone: a right answer goes straight
-/// to review).
+/// The learner's days run from UTC midnight, as the histories below are worked out; the
+/// learning and relearning steps ("" for FSRS alone: a right answer goes straight to
+/// review).
 async fn settings(app: &TestApp, learning: &str, relearning: &str) {
     settings_in(app, "UTC", "0", learning, relearning).await;
 }
 
 /// The study settings with the learner's time zone and the hour their day starts.
 async fn settings_in(app: &TestApp, zone: &str, rollover: &str, learning: &str, relearning: &str) {
-    let account = app.get_html("/account").await;
-    let token = field(&account, "csrf_token").unwrap();
-    let r = app
-        .post_form(
-            "/account/settings",
-            &[
-                ("csrf_token", token.as_str()),
-                ("desired_retention", "0.90"),
-                ("new_per_day", "20"),
-                ("time_zone", zone),
-                ("rollover_hour", rollover),
-                ("learning_steps", learning),
-                ("relearning_steps", relearning),
-                ("maximum_interval", "36500"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "settings saved");
+    app.save_settings(&[
+        ("time_zone", zone),
+        ("rollover_hour", rollover),
+        ("learning_steps", learning),
+        ("relearning_steps", relearning),
+    ])
+    .await;
 }
 
 /// The text of the first `<td>` of the row whose attribute `attr` is `value`.
@@ -106,24 +70,23 @@ async fn stats_show_the_figures_of_a_known_history() {
     let today = |k: i64| midnight + (now - midnight) * k / 10;
     let (again, good) = (1, 3);
     let c = |i: usize| cards[i].as_str();
-    upload(
-        &app,
+    app.upload(
         &token,
         vec![
-            answer(1, c(0), good, day(-20, 9)),
-            answer(2, c(0), good, day(-10, 9)),
-            answer(3, c(0), again, day(-3, 9)),
-            answer(4, c(0), good, today(2)),
-            answer(5, c(1), again, day(-8, 9)),
-            answer(6, c(1), good, day(-8, 10)),
-            answer(7, c(1), good, day(-1, 9)),
-            answer(8, c(2), again, today(3)),
-            answer(9, c(2), again, today(4)),
-            answer(10, c(3), good, day(-100, 9)),
-            answer(11, c(3), good, day(-40, 9)),
-            answer(12, c(4), again, today(5)),
+            review_at(1, c(0), good, day(-20, 9)),
+            review_at(2, c(0), good, day(-10, 9)),
+            review_at(3, c(0), again, day(-3, 9)),
+            review_at(4, c(0), good, today(2)),
+            review_at(5, c(1), again, day(-8, 9)),
+            review_at(6, c(1), good, day(-8, 10)),
+            review_at(7, c(1), good, day(-1, 9)),
+            review_at(8, c(2), again, today(3)),
+            review_at(9, c(2), again, today(4)),
+            review_at(10, c(3), good, day(-100, 9)),
+            review_at(11, c(3), good, day(-40, 9)),
+            review_at(12, c(4), again, today(5)),
             // Right once, 60 days ago: due long since, so the forecast counts it today.
-            answer(13, c(5), good, day(-60, 9)),
+            review_at(13, c(5), good, day(-60, 9)),
         ],
     )
     .await;
@@ -275,13 +238,12 @@ async fn stats_count_the_days_of_a_learner_in_hanoi() {
     let this_morning = start(today) + (now - start(today)) / 2;
     let cards = app.card_ids(2);
     let (again, good) = (1, 3);
-    upload(
-        &app,
+    app.upload(
         &token,
         vec![
-            answer(1, &cards[0], good, evening),
-            answer(2, &cards[0], good, small_hours),
-            answer(3, &cards[1], again, this_morning),
+            review_at(1, &cards[0], good, evening),
+            review_at(2, &cards[0], good, small_hours),
+            review_at(3, &cards[1], again, this_morning),
         ],
     )
     .await;
@@ -588,20 +550,20 @@ async fn the_timeline_marks_each_event_by_how_well_its_cards_are_known() {
     // event-0: every card right once: known.
     for card in cards_of("event-0") {
         n += 1;
-        reviews.push(answer(n, &card, 3, t + n as i64 * 1000));
+        reviews.push(review_at(n, &card, 3, t + n as i64 * 1000));
     }
     // event-1: its date missed twice in a row: often missed.
     let e1 = format!("event-1/{}", Kind::Date.as_str());
     let mut missed_answers = Vec::new();
     for k in 0..2 {
         n += 1;
-        reviews.push(answer(n, &e1, 1, t + 100_000 + k * 1000));
+        reviews.push(review_at(n, &e1, 1, t + 100_000 + k * 1000));
         missed_answers.push(format!("answer {n}"));
     }
     // event-2: one card right, the rest not seen: learning.
     n += 1;
-    reviews.push(answer(n, "event-2/place", 3, t + 200_000));
-    upload(&app, &token, reviews).await;
+    reviews.push(review_at(n, "event-2/place", 3, t + 200_000));
+    app.upload(&token, reviews).await;
 
     let html = app.get_html("/timeline").await;
     assert_eq!(standing(&html, "event-0"), "known");
@@ -650,10 +612,9 @@ async fn browse_finds_events_by_word_and_era_with_the_learners_standing() {
     let app = spawn_learner_app().await;
     let token = app.api_token("ann").await;
     settings(&app, "", "").await;
-    upload(
-        &app,
+    app.upload(
         &token,
-        vec![answer(1, "event-4/date", 3, now_ms() - DAY_MS)],
+        vec![review_at(1, "event-4/date", 3, now_ms() - DAY_MS)],
     )
     .await;
     let html = app.get_html("/browse").await;

@@ -2,55 +2,17 @@
 //! memory between requests: whatever else writes the learner's reviews or states (a sync, a
 //! change of settings) must show on the very next page.
 
-use crate::helpers::{TestApp, field, now_ms, spawn_app, unescape};
-use reqwest::StatusCode;
-use serde_json::{Value, json};
+use crate::helpers::{TestApp, field, now_ms, review_at, spawn_app, unescape};
 
 const HOUR_MS: i64 = 3_600_000;
 
-/// The study settings: retention, zone, the hour the day starts; FSRS alone (no steps).
+/// The study settings: retention and the hour the day starts (UTC, FSRS alone).
 async fn settings(app: &TestApp, retention: &str, rollover: &str) {
-    let account = app.get_html("/account").await;
-    let token = field(&account, "csrf_token").unwrap();
-    let r = app
-        .post_form(
-            "/account/settings",
-            &[
-                ("csrf_token", token.as_str()),
-                ("desired_retention", retention),
-                ("new_per_day", "20"),
-                ("time_zone", "UTC"),
-                ("rollover_hour", rollover),
-                ("learning_steps", ""),
-                ("relearning_steps", ""),
-                ("maximum_interval", "36500"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "settings saved");
-}
-
-fn review(n: u128, card: &str, rating: i64, at: i64) -> Value {
-    json!({
-        "id": uuid::Uuid::from_u128(0x5eed_0000 + n).to_string(),
-        "card_id": card,
-        "rating": rating,
-        "answered_at": at,
-        "duration_ms": 2_000,
-        "given_answer": "",
-    })
-}
-
-async fn upload(app: &TestApp, token: &str, reviews: Vec<Value>) {
-    let n = reviews.len() as u64;
-    let (status, body) = app
-        .sync(
-            token,
-            &json!({ "device_id": "phone", "cursor": null, "reviews": reviews }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["accepted"].as_u64(), Some(n), "{body}");
+    app.save_settings(&[
+        ("desired_retention", retention),
+        ("rollover_hour", rollover),
+    ])
+    .await;
 }
 
 /// The dashboard's line of today's numbers, tags stripped: "3 answered, 2 right · ...".
@@ -122,12 +84,11 @@ async fn a_sync_after_a_web_answer_shows_on_the_next_dashboard_and_study_page() 
         .take(2)
         .collect();
     let now = now_ms() - 1_000;
-    upload(
-        &app,
+    app.upload(
         &token,
         vec![
-            review(1, &others[0], 1, now - 2_000),
-            review(2, &others[1], 3, now),
+            review_at(1, &others[0], 1, now - 2_000),
+            review_at(2, &others[1], 3, now),
         ],
     )
     .await;
@@ -160,10 +121,9 @@ async fn new_settings_reschedule_and_the_next_dashboard_counts_the_new_due_cards
     // for Good is ~2.3 days of stability at 90%, far longer at 70%).
     settings(&app, "0.70", "0").await;
     let card = &app.card_ids(1)[0];
-    upload(
-        &app,
+    app.upload(
         &token,
-        vec![review(1, card, 3, now_ms() - 5 * 24 * HOUR_MS)],
+        vec![review_at(1, card, 3, now_ms() - 5 * 24 * HOUR_MS)],
     )
     .await;
     assert_eq!(due(&app).await, "0");
@@ -176,24 +136,25 @@ async fn new_settings_reschedule_and_the_next_dashboard_counts_the_new_due_cards
 async fn moving_the_rollover_hour_moves_today_on_the_next_dashboard() {
     let app = spawn_app().await;
     let token = app.api_token("ann").await;
-    // Keep clear of the top of the hour, which moves both days below.
-    while now_ms() % HOUR_MS > HOUR_MS - 120_000 {
-        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-    }
+    // Days that start two hours and one hour before this hour: each start is at least an
+    // hour ago and next moves a day later, so the clock passing the top of an hour while
+    // the test runs moves neither.
     let now = now_ms();
-    let hour = (now / HOUR_MS) % 24;
-    let previous_hour = (hour + 23) % 24;
-    // One answer a minute before this hour began.
     let this_hour = now - now % HOUR_MS;
-    settings(&app, "0.90", &previous_hour.to_string()).await;
+    let hour_of = |at: i64| ((at / HOUR_MS) % 24).to_string();
+    let (earlier, later) = (this_hour - 2 * HOUR_MS, this_hour - HOUR_MS);
+    // One answer between the two.
+    settings(&app, "0.90", &hour_of(earlier)).await;
     let card = &app.card_ids(1)[0];
-    upload(&app, &token, vec![review(1, card, 3, this_hour - 60_000)]).await;
-    // The day began at the previous hour: the answer is today's.
+    app.upload(&token, vec![review_at(1, card, 3, earlier + HOUR_MS / 2)])
+        .await;
+    // The day began at the earlier hour: the answer is today's.
     assert_eq!(
         today_line(&app).await,
         "1 answered, 1 right · streak: 1 day"
     );
-    // The day now begins at this hour: the answer was yesterday's, the streak still counts it.
-    settings(&app, "0.90", &hour.to_string()).await;
+    // The day now begins at the later hour: the answer was yesterday's, the streak still
+    // counts it.
+    settings(&app, "0.90", &hour_of(later)).await;
     assert_eq!(today_line(&app).await, "0 answered · streak: 1 day");
 }
