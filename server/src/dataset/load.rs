@@ -1255,43 +1255,53 @@ quote = "a quote"
         assert_eq!(deck.events[0].figures[0].value, 1000.0);
     }
 
+    /// Each one-line change to GOOD, and the error that names its line.
     #[test]
-    fn syntax_error_names_its_line() {
-        let bad = GOOD.replace("title = \"Capital taken\"", "title = \"Capital taken");
-        assert_error(&bad, "deck.toml:19: invalid basic string");
-    }
-
-    #[test]
-    fn unknown_field_names_its_line() {
-        let bad = GOOD.replace(
-            "era = \"war\"\n[[event.figure]]",
-            "era = \"war\"\ncolour = \"red\"\n[[event.figure]]",
-        );
-        assert_error(&bad, "deck.toml:22: unknown field `colour`");
-    }
-
-    #[test]
-    fn missing_field_is_reported() {
-        let bad = GOOD.replace("summary = \"Our words.\"\n", "");
-        assert_error(&bad, "deck.toml:16: missing field `summary`");
-    }
-
-    #[test]
-    fn impossible_date() {
-        let bad = GOOD.replace("1979-01-07", "1979-02-30");
-        assert_error(&bad, "deck.toml:18: date: `1979-02-30` is not a real day");
-    }
-
-    #[test]
-    fn end_date_before_date() {
-        let bad = GOOD.replace(
-            "date = \"1979-01-07\"",
-            "date = \"1979-01-07\"\nend_date = \"1978-12\"",
-        );
-        assert_error(
-            &bad,
-            "deck.toml:19: end_date 1978-12 is before date 1979-01-07",
-        );
+    fn a_bad_line_is_named_with_what_is_wrong() {
+        for (from, to, expected) in [
+            (
+                "title = \"Capital taken\"",
+                "title = \"Capital taken",
+                "deck.toml:19: invalid basic string",
+            ),
+            (
+                "era = \"war\"\n[[event.figure]]",
+                "era = \"war\"\ncolour = \"red\"\n[[event.figure]]",
+                "deck.toml:22: unknown field `colour`",
+            ),
+            (
+                "summary = \"Our words.\"\n",
+                "",
+                "deck.toml:16: missing field `summary`",
+            ),
+            (
+                "1979-01-07",
+                "1979-02-30",
+                "deck.toml:18: date: `1979-02-30` is not a real day",
+            ),
+            (
+                "date = \"1979-01-07\"",
+                "date = \"1979-01-07\"\nend_date = \"1978-12\"",
+                "deck.toml:19: end_date 1978-12 is before date 1979-01-07",
+            ),
+            (
+                "era = \"war\"",
+                "era = \"peace\"",
+                "deck.toml:21: unknown era `peace`",
+            ),
+            (
+                "title = \"Capital taken\"",
+                "title = \"  \"",
+                "deck.toml:19: event title must not be empty",
+            ),
+            (
+                "value = 1000\n",
+                "",
+                "deck.toml:22: missing field `value`",
+            ),
+        ] {
+            assert_error(&GOOD.replace(from, to), expected);
+        }
     }
 
     #[test]
@@ -1299,24 +1309,6 @@ quote = "a quote"
         let second = &GOOD[GOOD.find("[[event]]").unwrap()..];
         let bad = format!("{GOOD}\n{second}");
         assert_error(&bad, "deck.toml:31: duplicate event id `first`");
-    }
-
-    #[test]
-    fn unknown_era() {
-        let bad = GOOD.replace("era = \"war\"", "era = \"peace\"");
-        assert_error(&bad, "deck.toml:21: unknown era `peace`");
-    }
-
-    #[test]
-    fn empty_title() {
-        let bad = GOOD.replace("title = \"Capital taken\"", "title = \"  \"");
-        assert_error(&bad, "deck.toml:19: event title must not be empty");
-    }
-
-    #[test]
-    fn figure_without_value() {
-        let bad = GOOD.replace("value = 1000\n", "");
-        assert_error(&bad, "deck.toml:22: missing field `value`");
     }
 
     #[test]

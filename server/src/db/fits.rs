@@ -148,12 +148,9 @@ mod tests {
 
     #[test]
     fn a_finished_fit_with_unreadable_parameters_fails_the_read() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::db::migrations().to_latest(&mut conn).unwrap();
+        let conn = crate::db::testing::with_learners(&["Ann"]);
         conn.execute_batch(
-            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
-               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);
-             INSERT INTO parameter_fits (user_id, started_at, finished_at, reviews,
+            "INSERT INTO parameter_fits (user_id, started_at, finished_at, reviews,
                  log_loss_before, rmse_before, log_loss_after, rmse_after, kept, parameters)
                VALUES (1, 10, 20, 400, 0.5, 0.1, 0.4, 0.09, 1, '[0.5, 1.5]');",
         )

@@ -13,6 +13,8 @@ pub mod stats;
 pub mod study;
 pub mod sync;
 pub mod teacher_decks;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod tokens;
 pub mod users;
 pub mod wal;

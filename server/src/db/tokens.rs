@@ -96,14 +96,7 @@ mod tests {
     use super::*;
 
     fn db() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::db::migrations().to_latest(&mut conn).unwrap();
-        conn.execute_batch(
-            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
-               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0), (2, 'bob', 'Bob', 'x', 'learner', 0);",
-        )
-        .unwrap();
-        conn
+        crate::db::testing::with_learners(&["Ann", "Bob"])
     }
 
     #[test]

@@ -227,14 +227,9 @@ mod tests {
     use super::*;
 
     fn db() -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::db::migrations().to_latest(&mut conn).unwrap();
-        conn.execute_batch(
-            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
-               VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);
-             PRAGMA ignore_check_constraints = ON;",
-        )
-        .unwrap();
+        let conn = crate::db::testing::with_learners(&["Ann"]);
+        conn.execute_batch("PRAGMA ignore_check_constraints = ON;")
+            .unwrap();
         conn
     }
 

@@ -16,16 +16,13 @@ const CARDS: [(&str, &str); 4] = [
 ];
 
 fn db() -> Connection {
-    let mut conn = Connection::open_in_memory().unwrap();
-    crate::db::migrations().to_latest(&mut conn).unwrap();
+    let conn = crate::db::testing::with_learners(&["Ann"]);
     conn.execute_batch(
         "INSERT INTO decks VALUES ('d1', 'D1', '', 'd1.toml'), ('d2', 'D2', '', 'd2.toml');
          INSERT INTO cards VALUES ('a/date', 'd1', 'a', 'date', 0, 0),
                                   ('b/date', 'd1', 'b', 'date', 1, 0),
                                   ('c/place', 'd1', 'c', 'place', 2, 0),
-                                  ('x/date', 'd2', 'x', 'date', 0, 0);
-         INSERT INTO users (id, username, display_name, password_hash, role, created_at)
-           VALUES (1, 'ann', 'Ann', 'x', 'learner', 0);",
+                                  ('x/date', 'd2', 'x', 'date', 0, 0);",
     )
     .unwrap();
     conn
@@ -162,12 +159,7 @@ fn summaries_stay_within_their_bound_and_never_drop_a_held_one() {
     let learners = Summaries::new(2);
     let mut conn = db();
     for id in 2..=5 {
-        conn.execute(
-            "INSERT INTO users (id, username, display_name, password_hash, role, created_at)
-             VALUES (?1, 'u' || ?1, 'U', 'x', 'learner', 0)",
-            [id],
-        )
-        .unwrap();
+        crate::db::testing::add_learner(&conn, id, &format!("U{id}"));
     }
     let clock = clock();
     for id in 1..=5 {

@@ -329,15 +329,8 @@ async fn bad_registrations_show_the_problem_next_to_the_field_and_write_nothing(
     assert_eq!(other.count("SELECT COUNT(*) FROM users"), 1);
 }
 
-#[tokio::test]
-async fn changing_the_password_ends_other_sessions() {
-    let app = spawn_app().await;
-    app.signed_in_learner("ann").await;
-    // A second browser for the same account on the same server.
-    let phone = client();
-    let r = app.post_login_in(&phone, "ann", PASSWORD).await;
-    assert_is_redirect_to(&r, "/");
-    assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 2);
+/// Ann changes her password on the account page, in the app's own browser.
+async fn change_password(app: &TestApp) {
     let token = app.csrf_from("/account").await;
     let r = app
         .post_form(
@@ -350,6 +343,18 @@ async fn changing_the_password_ends_other_sessions() {
         )
         .await;
     assert_is_redirect_to(&r, "/account?changed=password");
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions() {
+    let app = spawn_app().await;
+    app.signed_in_learner("ann").await;
+    // A second browser for the same account on the same server.
+    let phone = client();
+    let r = app.post_login_in(&phone, "ann", PASSWORD).await;
+    assert_is_redirect_to(&r, "/");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions"), 2);
+    change_password(&app).await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sessions"),
         1,
@@ -439,18 +444,7 @@ async fn an_ended_session_is_refused_at_once_even_just_after_use() {
     app.post_login("ann", PASSWORD).await;
     let on_phone = phone.get(app.url("/study")).send().await.unwrap();
     assert_eq!(on_phone.status(), StatusCode::OK);
-    let token = app.csrf_from("/account").await;
-    let r = app
-        .post_form(
-            "/account/password",
-            &[
-                ("csrf_token", &token),
-                ("current_password", PASSWORD),
-                ("new_password", "amber-falcon-orchard-7"),
-            ],
-        )
-        .await;
-    assert_is_redirect_to(&r, "/account?changed=password");
+    change_password(&app).await;
     let on_phone = phone.get(app.url("/study")).send().await.unwrap();
     assert_is_redirect_to(&on_phone, "/login?next=/study");
 }

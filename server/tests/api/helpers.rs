@@ -234,6 +234,16 @@ impl TestApp {
         self.db().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
+    /// The one column of whole numbers a query reads, in its order.
+    pub fn numbers(&self, sql: &str) -> Vec<i64> {
+        let db = self.db();
+        let mut stmt = db.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
     pub fn user_id(&self, username: &str) -> i64 {
         self.db()
             .query_row(
@@ -278,6 +288,12 @@ impl TestApp {
             .answer(html, right)
             .unwrap_or_else(|e| panic!("{e}: {html}"));
         form.extend(answer);
+        self.post_answer(&form, right, html).await
+    }
+
+    /// Posts a study answer `form`, which answers `right` or wrong, and returns the result
+    /// page, which must give that verdict (`shown` is the page it answers, for the message).
+    pub async fn post_answer(&self, form: &[(String, String)], right: bool, shown: &str) -> String {
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let r = self.post_form("/study/answer", &pairs).await;
         assert_eq!(r.status(), StatusCode::OK);
@@ -289,7 +305,7 @@ impl TestApp {
         };
         assert!(
             result.contains(verdict),
-            "answered {} from the page and the deck, the server disagrees.\nform: {pairs:?}\npage: {html}\nresult: {result}",
+            "answered {} from the page and the deck, the server disagrees.\nform: {pairs:?}\npage: {shown}\nresult: {result}",
             if right { "right" } else { "wrong" }
         );
         result

@@ -177,14 +177,7 @@ async fn stats_show_the_figures_of_a_known_history() {
     // The forecast buckets each card's stored due time into days; overdue cards count today.
     // Cards 2 and 4 were last answered wrong minutes ago, so they are due again today; card 5
     // is overdue.
-    let dues: Vec<i64> = {
-        let db = app.db();
-        let mut stmt = db.prepare("SELECT due FROM card_states").unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let dues = app.numbers("SELECT due FROM card_states");
     assert_eq!(dues.len(), 6);
     assert!(
         dues.iter().any(|&due| due < midnight / 1000),
@@ -288,14 +281,7 @@ async fn stats_count_the_days_of_a_learner_in_hanoi() {
         ["1", "1", "100%"]
     );
     // The forecast buckets each stored due time into Hanoi days; overdue counts today.
-    let dues: Vec<i64> = {
-        let db = app.db();
-        let mut stmt = db.prepare("SELECT due FROM card_states").unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let dues = app.numbers("SELECT due FROM card_states");
     assert_eq!(dues.len(), 2);
     let forecast_table = &html[html.find("id=\"forecast-table\"").unwrap()..];
     for d in 0..30 {
