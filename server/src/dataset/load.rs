@@ -1294,11 +1294,7 @@ quote = "a quote"
                 "title = \"  \"",
                 "deck.toml:19: event title must not be empty",
             ),
-            (
-                "value = 1000\n",
-                "",
-                "deck.toml:22: missing field `value`",
-            ),
+            ("value = 1000\n", "", "deck.toml:22: missing field `value`"),
         ] {
             assert_error(&GOOD.replace(from, to), expected);
         }
