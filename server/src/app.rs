@@ -109,7 +109,7 @@ impl Application {
         let keep_alive = settings.keep_alive_secs;
         let pool = web::Data::new(pool);
         // This app's own: another app in the process (tests) never sees its sessions.
-        let sessions = web::Data::new(crate::auth::session_cache::SessionCache::default());
+        let sessions = web::Data::new(crate::auth::extract::KeptSessions::default());
         let state = web::Data::new(AppState {
             checkpoints,
             pool: pool.get_ref().clone(),

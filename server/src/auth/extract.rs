@@ -56,6 +56,9 @@ impl CurrentUser {
 /// The signed-in user, if any.
 pub struct MaybeUser(pub Option<CurrentUser>);
 
+/// The sessions an app lately read (`app.rs` registers one beside the pool).
+pub type KeptSessions = SessionCache<CurrentUser>;
+
 pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageError> {
     let Some(token) = req.cookie(session::COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
@@ -63,7 +66,7 @@ pub(crate) async fn load(req: &HttpRequest) -> Result<Option<CurrentUser>, PageE
     let hash = session::hash_token(&token);
     let now = crate::clock::now();
     let cache = req
-        .app_data::<web::Data<SessionCache>>()
+        .app_data::<web::Data<KeptSessions>>()
         .ok_or_else(|| PageError::Unexpected(anyhow::anyhow!("session cache missing")))?
         .clone();
     if let Some(user) = cache.get(&hash, now) {

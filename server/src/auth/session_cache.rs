@@ -11,7 +11,6 @@
 //! at once. [`KEEP_SECONDS`] bounds what another process (the `chronicle user` command)
 //! can change unseen.
 
-use super::extract::CurrentUser;
 use super::session;
 use crate::db::sessions;
 use std::collections::HashMap;
@@ -21,14 +20,22 @@ const KEEP_SECONDS: i64 = 10;
 /// Past this many copies the store starts again empty.
 const KEPT_SESSIONS: usize = 10_000;
 
-#[derive(Default)]
-pub struct SessionCache {
-    kept: Mutex<HashMap<String, Kept>>,
+/// Copies of sessions and their users (`U`: the extractor's `CurrentUser`).
+pub struct SessionCache<U> {
+    kept: Mutex<HashMap<String, Kept<U>>>,
+}
+
+impl<U> Default for SessionCache<U> {
+    fn default() -> Self {
+        SessionCache {
+            kept: Mutex::new(HashMap::new()),
+        }
+    }
 }
 
 /// A session as it was read, with what decides whether the copy may still be used.
-pub(crate) struct Kept {
-    pub user: CurrentUser,
+pub(crate) struct Kept<U> {
+    pub user: U,
     pub created_at: i64,
     pub last_seen: i64,
     pub expires_at: i64,
@@ -37,9 +44,9 @@ pub(crate) struct Kept {
     pub changes: u64,
 }
 
-impl SessionCache {
+impl<U: Clone> SessionCache<U> {
     /// The user of session `hash` as kept, if the copy may still be used at `now`.
-    pub(crate) fn get(&self, hash: &str, now: i64) -> Option<CurrentUser> {
+    pub(crate) fn get(&self, hash: &str, now: i64) -> Option<U> {
         let kept = self.lock();
         let k = kept.get(hash)?;
         let fresh = k.changes == sessions::changes()
@@ -49,7 +56,7 @@ impl SessionCache {
         fresh.then(|| k.user.clone())
     }
 
-    pub(crate) fn keep(&self, hash: String, k: Kept) {
+    pub(crate) fn keep(&self, hash: String, k: Kept<U>) {
         let mut kept = self.lock();
         if kept.len() >= KEPT_SESSIONS {
             kept.clear();
@@ -57,7 +64,7 @@ impl SessionCache {
         kept.insert(hash, k);
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, Kept>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Kept<U>>> {
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
