@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bumped by every write that may end a session or change what a signed-in user's pages
 /// read from their account (logout, a password change, settings), so that a copy of a
-/// session kept in memory (`auth::extract`) is known to be out of date at once.
+/// session kept in memory (`auth::session_cache`) is known to be out of date at once. One
+/// counter for the process: apps in one process (tests) only read again for each other.
 static CHANGES: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
