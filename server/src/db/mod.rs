@@ -104,6 +104,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0009_compact_review_log.sql"),
     include_str!("../../../migrations/0010_teacher_decks.sql"),
     include_str!("../../../migrations/0011_card_states_without_rowid.sql"),
+    include_str!("../../../migrations/0012_card_states_fewer_indexes.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -601,7 +601,17 @@ mod tests {
             "card_states",
             "class_members",
         ];
-        for (name, sql) in REPORT_QUERIES {
+        // With them, a learner's progress on an assignment (the study queue's and the
+        // dashboard's), which reads card states through their primary key alone.
+        let progress = [
+            (
+                "right_once",
+                format!("SELECT DISTINCT ac.card_id {}", super::RIGHT_ONCE),
+            ),
+            ("held", format!("SELECT ac.card_id {}", super::HELD)),
+        ];
+        let progress = progress.iter().map(|(name, sql)| (*name, sql.as_str()));
+        for (name, sql) in REPORT_QUERIES.iter().copied().chain(progress) {
             let steps = plan(&conn, sql);
             for step in &steps {
                 let scanned = step
