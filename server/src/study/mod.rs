@@ -40,14 +40,21 @@ pub fn answer(
 ) -> rusqlite::Result<Answered> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Dropping `tx` without commit rolls back: nothing is written on the early returns.
-    if store::has_review(&tx, review.user_id, review.id)? {
-        return Ok(Answered::AlreadySaved);
-    }
+    // A review id already in the log is "already saved", whatever the card's position. It
+    // is looked up only when the insert would not settle it: a form sent twice finds its
+    // card moved on by its own first copy, and the usual answer needs no probe of its own
+    // (the insert's uniqueness check is that probe).
     let reps = store::card_state(&tx, review.user_id, review.card_id)?.map_or(0, |s| s.reps);
     if reps != shown_reps {
-        return Ok(Answered::Stale);
+        return Ok(if store::has_review(&tx, review.user_id, review.id)? {
+            Answered::AlreadySaved
+        } else {
+            Answered::Stale
+        });
     }
-    store::insert_review(&tx, review, received_at)?;
+    if !store::insert_review(&tx, review, received_at)? {
+        return Ok(Answered::AlreadySaved);
+    }
     let scheduler = Scheduler::with(&users::scheduling(&tx, review.user_id)?);
     // `replay_card`, keeping the change number for the learner's summary.
     let reviews = store::card_reviews(&tx, review.user_id, review.card_id)?;
@@ -199,6 +206,34 @@ mod tests {
             .unwrap();
         assert_eq!(n, 1);
     }
+    /// A review id already in the log is "already saved" even where the card it now names
+    /// has not moved on (the insert's uniqueness check settles it): nothing is written.
+    #[test]
+    fn a_stored_review_id_sent_for_another_card_is_already_saved_and_writes_nothing() {
+        let mut conn = db();
+        conn.execute(
+            "INSERT INTO cards VALUES ('e2/date', 'd', 'e2', 'date', 1, 0)",
+            [],
+        )
+        .unwrap();
+        let a = ReviewId::from_stored("a");
+        let first = review(&a, T0, Rating::Good);
+        assert!(matches!(
+            answer(&mut conn, &first, 0, T0).unwrap(),
+            Answered::Saved { seq: 1, .. }
+        ));
+        let mut other_card = review(&a, T0 + time::Duration::seconds(1), Rating::Again);
+        other_card.card_id = "e2/date";
+        assert_eq!(
+            answer(&mut conn, &other_card, 0, T0).unwrap(),
+            Answered::AlreadySaved
+        );
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT COUNT(*) FROM reviews"), 1);
+        assert_eq!(count("SELECT COUNT(*) FROM card_states"), 1);
+        assert_eq!(count("SELECT sync_seq FROM users WHERE id = 1"), 1);
+    }
+
     /// A review already in the log is a duplicate whatever else it says, and is set aside
     /// before `tidy` (which draws questions again) ever sees it.
     #[test]
