@@ -56,6 +56,8 @@ pub struct Prepared {
     statements: OnceLock<Statements>,
     /// An event-on-date card's candidate wrong answers ([`nearest_dated_others`]).
     near_dated: OnceLock<Vec<usize>>,
+    /// A place card's candidate wrong places ([`place::place_pool`]).
+    place_pool: OnceLock<Vec<String>>,
 }
 
 /// A copy starts empty: it is a cache, filled again on first use.
@@ -113,7 +115,12 @@ pub fn generate_with(
                 .get_or_init(|| nearest_dated_others(deck, event));
             Some(event_on_date(deck, card, event, near, &mut rng))
         }
-        Kind::Place => Some(place(deck, card, event, &mut rng)),
+        Kind::Place => {
+            let pool = prepared
+                .place_pool
+                .get_or_init(|| place::place_pool(deck, event));
+            Some(place(deck, card, event, pool, &mut rng))
+        }
         Kind::Chronology => chronology(deck, card, event, &mut rng),
         Kind::Cloze => cloze(deck, card, event, &mut rng),
         Kind::Flashcard => Some(flashcard(deck, card, event)),

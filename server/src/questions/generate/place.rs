@@ -12,6 +12,19 @@ pub(super) fn place_check<'a>(
     deck: &Deck,
     event: &'a Event,
 ) -> Checked<(&'a str, Vec<&'a Source>)> {
+    let (place, held) = place_and_quotes(deck, event)?;
+    if place_pool(deck, event).len() < 3 {
+        return Err(Why::new(
+            Rule::TooFewDistractors,
+            "fewer than three other places of the same kind",
+        ));
+    }
+    Ok((place, held))
+}
+
+/// [`place_check`] but for the places offered beside it: the place and the quotes that
+/// hold it.
+fn place_and_quotes<'a>(deck: &Deck, event: &'a Event) -> Checked<(&'a str, Vec<&'a Source>)> {
     let Some(place) = event.place.as_deref() else {
         return Err(Why::new(Rule::Disputed, "no place"));
     };
@@ -38,12 +51,6 @@ pub(super) fn place_check<'a>(
         return Err(Why::new(
             Rule::QuoteLacksFact,
             format!("no source quote names `{place}`"),
-        ));
-    }
-    if place_pool(deck, event).len() < 3 {
-        return Err(Why::new(
-            Rule::TooFewDistractors,
-            "fewer than three other places of the same kind",
         ));
     }
     Ok((place, held))
@@ -133,9 +140,18 @@ pub(in crate::questions) fn tied_to(deck: &Deck, event: &Event, other: &str) -> 
         .map(|o| format!("`{}`, a deed of the same sort then, names it", o.id))
 }
 
-pub(super) fn place(deck: &Deck, card: &CardSpec, event: &Event, rng: &mut impl Rng) -> Question {
-    let (place, sources) = place_check(deck, event).unwrap_or_default();
-    let wrong = distractors::names(place, &place_pool(deck, event), 3, |_, _| true, rng);
+/// The question, for a card `place_check` lets through, with its event's [`place_pool`]
+/// (the same whatever the draw, so kept by whoever draws often: working it out, a
+/// [`tied_to`] of every other place, was most of a place question's cost).
+pub(super) fn place(
+    deck: &Deck,
+    card: &CardSpec,
+    event: &Event,
+    pool: &[String],
+    rng: &mut impl Rng,
+) -> Question {
+    let (place, sources) = place_and_quotes(deck, event).unwrap_or_default();
+    let wrong = distractors::names(place, pool, 3, |_, _| true, rng);
     let mut accepted = name_forms(deck, place);
     if let Some((town, _)) = place.split_once(',') {
         accepted.insert(1, town.trim().to_string());
