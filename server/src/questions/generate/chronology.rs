@@ -11,12 +11,16 @@ use crate::text::normalize;
 use rand::seq::SliceRandom;
 
 /// Events a chronology may use: their dates are askable (settled, stated, not inferred).
-fn chronology_pool<'a>(deck: &'a Deck, anchor: &Event) -> Vec<&'a Event> {
+/// As indices into `deck.events`, nearest first: the same whatever the draw, so kept by
+/// whoever draws often (normalising every title in the window on each draw was most of a
+/// chronology question's cost).
+pub(super) fn chronology_pool(deck: &Deck, anchor: &Event) -> Vec<usize> {
     let key = normalize(&anchor.title);
-    let mut pool: Vec<&Event> = deck
+    let mut pool: Vec<usize> = deck
         .events
         .iter()
-        .filter(|e| {
+        .enumerate()
+        .filter(|(_, e)| {
             // The window first: it is cheap and rules most events out.
             e.id != anchor.id
                 && (e.date.first_day() - anchor.date.first_day()).abs() <= CHRONOLOGY_WINDOW_DAYS
@@ -24,8 +28,9 @@ fn chronology_pool<'a>(deck: &'a Deck, anchor: &Event) -> Vec<&'a Event> {
                 && date_check(e).is_ok()
                 && normalize(&e.title) != key
         })
+        .map(|(i, _)| i)
         .collect();
-    pool.sort_by_key(|e| (e.date.first_day() - anchor.date.first_day()).abs());
+    pool.sort_by_key(|&i| (deck.events[i].date.first_day() - anchor.date.first_day()).abs());
     pool
 }
 
@@ -50,7 +55,17 @@ pub(super) fn pick_chronology<'a>(
     anchor: &'a Event,
     rng: Option<&mut QuestionRng>,
 ) -> Option<Vec<&'a Event>> {
-    let mut pool = chronology_pool(deck, anchor);
+    pick_from(deck, anchor, &chronology_pool(deck, anchor), rng)
+}
+
+/// [`pick_chronology`] from the anchor's [`chronology_pool`].
+fn pick_from<'a>(
+    deck: &'a Deck,
+    anchor: &'a Event,
+    pool: &[usize],
+    rng: Option<&mut QuestionRng>,
+) -> Option<Vec<&'a Event>> {
+    let mut pool: Vec<&Event> = pool.iter().map(|&i| &deck.events[i]).collect();
     if let Some(rng) = rng {
         pool.shuffle(rng);
     }
@@ -74,10 +89,11 @@ pub(super) fn chronology(
     deck: &Deck,
     card: &CardSpec,
     event: &Event,
+    pool: &[usize],
     rng: &mut QuestionRng,
 ) -> Option<Question> {
-    let chosen = pick_chronology(deck, event, Some(&mut *rng))
-        .or_else(|| pick_chronology(deck, event, None))?;
+    let chosen = pick_from(deck, event, pool, Some(&mut *rng))
+        .or_else(|| pick_from(deck, event, pool, None))?;
     // Shown in a shuffled order that is never already the right one.
     let mut shown = chosen.clone();
     let mut sorted = chosen.clone();

@@ -58,6 +58,8 @@ pub struct Prepared {
     near_dated: OnceLock<Vec<usize>>,
     /// A place card's candidate wrong places ([`place::place_pool`]).
     place_pool: OnceLock<Vec<String>>,
+    /// A chronology card's candidate events ([`chronology::chronology_pool`]).
+    chronology_pool: OnceLock<Vec<usize>>,
 }
 
 /// A copy starts empty: it is a cache, filled again on first use.
@@ -121,7 +123,12 @@ pub fn generate_with(
                 .get_or_init(|| place::place_pool(deck, event));
             Some(place(deck, card, event, pool, &mut rng))
         }
-        Kind::Chronology => chronology(deck, card, event, &mut rng),
+        Kind::Chronology => {
+            let pool = prepared
+                .chronology_pool
+                .get_or_init(|| chronology::chronology_pool(deck, event));
+            chronology(deck, card, event, pool, &mut rng)
+        }
         Kind::Cloze => cloze(deck, card, event, &mut rng),
         Kind::Flashcard => Some(flashcard(deck, card, event)),
         Kind::TrueFalse | Kind::Figure | Kind::Speaker => None,
