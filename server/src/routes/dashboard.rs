@@ -7,7 +7,8 @@ use crate::clock::now;
 use crate::db;
 use crate::db::users::Role;
 use crate::ids::{CardId, DeckId};
-use crate::routes::classes::report::{MyAssignment, my_assignments};
+use crate::routes::classes::kept::Set;
+use crate::routes::classes::report::MyAssignment;
 use crate::routes::state::AppState;
 use crate::srs::{CardState, DayClock, Phase};
 use crate::study::summary::Summary;
@@ -151,12 +152,15 @@ struct Numbers {
     days: Vec<i64>,
     today: i64,
     missed: usize,
+    /// Cards finished of each of the learner's assignments, in their order.
+    finished: Vec<usize>,
 }
 
 fn numbers(
     summary: &Summary,
     catalog: &Catalog,
     deck_ids: &[DeckId],
+    sets: &[Set],
     clock: &DayClock,
     now: i64,
 ) -> Numbers {
@@ -183,6 +187,7 @@ fn numbers(
         days: summary.study_days(),
         today: clock.day(now),
         missed: summary.missed_count(|c| catalog.card(c).is_some()),
+        finished: sets.iter().map(|s| s.finished(summary)).collect(),
     }
 }
 
@@ -198,17 +203,26 @@ pub async fn show(
     let shown = crate::routes::deck_access::decks_of(&state, &catalog, user.id).await?;
     let deck_ids: Vec<DeckId> = shown.iter().map(|d| d.id.clone()).collect();
     let clock = user.clock.clone();
-    // A kept summary gives every number here on this thread, with no database at all.
+    let is_teacher = user.role == Role::Teacher;
+    // A teacher's dashboard lists no assignments of their own.
+    let sets: std::sync::Arc<[Set]> = if is_teacher {
+        std::sync::Arc::new([])
+    } else {
+        state.assignments.of(&state.pool, user_id).await?
+    };
+    // A kept summary and a kept list give every number here on this thread, with no
+    // database at all.
     let numbers = match state.learners.peek(user_id, &clock, now, |summary| {
-        numbers(summary, &catalog, &deck_ids, &clock, now)
+        numbers(summary, &catalog, &deck_ids, &sets, &clock, now)
     }) {
         Some(numbers) => numbers,
         None => {
             let lookup = std::sync::Arc::clone(&catalog);
             let learners = std::sync::Arc::clone(&state.learners);
+            let sets = std::sync::Arc::clone(&sets);
             db::run(&state.pool, move |conn| {
                 Ok(learners.hold(conn, user_id, &clock, now, |_, summary| {
-                    Ok(numbers(summary, &lookup, &deck_ids, &clock, now))
+                    Ok(numbers(summary, &lookup, &deck_ids, &sets, &clock, now))
                 })?)
             })
             .await?
@@ -222,14 +236,15 @@ pub async fn show(
         days,
         missed,
         today,
+        finished,
     } = numbers;
     let new_allowed = (new_per_day - started).max(0) as usize;
-    let is_teacher = user.role == Role::Teacher;
-    let assignments = if is_teacher {
-        Vec::new()
-    } else {
-        open_first(my_assignments(&state, user.id, None, &user.clock).await?)
-    };
+    let assignments = open_first(
+        sets.iter()
+            .zip(finished)
+            .map(|(set, done)| set.mine(done, &user.clock))
+            .collect(),
+    );
     let open_assignments = assignments.iter().filter(|a| a.is_open()).count();
     let empty = HashMap::new();
     let decks = shown
