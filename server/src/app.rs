@@ -119,6 +119,7 @@ impl Application {
             device_key,
             decks: crate::catalog::Live::new(catalog),
             learners,
+            assignments: Default::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

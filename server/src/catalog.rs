@@ -230,6 +230,14 @@ impl Catalog {
     }
 
     /// The index of the card's era in its deck's `eras`; `None` for no era or no such card.
+    /// The card's deck (its index in `decks`) and era (its index in that deck's `eras`), in
+    /// one lookup; `None` when no deck offers the card now.
+    pub fn card_deck_era(&self, card_id: &str) -> Option<(usize, Option<usize>)> {
+        let &i = self.card_index.get(card_id)?;
+        let deck = self.card_decks[i];
+        (deck != usize::MAX).then(|| (deck, self.card_eras[i]))
+    }
+
     pub fn card_era(&self, card_id: &str) -> Option<usize> {
         self.card_index
             .get(card_id)

@@ -167,6 +167,7 @@ where
         let mut conn = pool.get()?;
         let done = f(&mut conn);
         sessions::settle();
+        classes::changes::settle();
         done
     })
     .await

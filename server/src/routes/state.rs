@@ -19,6 +19,8 @@ pub struct AppState {
     pub decks: crate::catalog::Live,
     /// Each learner's own numbers, kept between requests (see `study::summary`).
     pub learners: Arc<crate::study::summary::Summaries>,
+    /// Each learner's assignments, kept between dashboards (see `routes::classes::kept`).
+    pub assignments: crate::routes::classes::kept::KeptAssignments,
     /// The background checkpointer runs while this lives (see `db::spawn_checkpointer`).
     pub checkpoints: Arc<()>,
 }

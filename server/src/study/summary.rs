@@ -49,6 +49,8 @@ pub struct Summary {
     seq: i64,
     states: HashMap<CardId, CardState>,
     latest: HashMap<CardId, Latest>,
+    /// Each card's latest right answer (an assignment's goal "right once since").
+    right: HashMap<CardId, Instant>,
     /// Start of the learner's day the tallies count from (unix seconds).
     day_start: i64,
     /// `db::study::day_shift_ms` the study days were grouped with.
@@ -88,6 +90,9 @@ impl Summary {
             latest: store::latest_reviews(&tx, user_id)?
                 .into_iter()
                 .map(|(card, at, correct)| (card, Latest { at, correct }))
+                .collect(),
+            right: crate::db::classes::latest_right(&tx, user_id)?
+                .into_iter()
                 .collect(),
             day_start,
             shift_ms: day_shift_ms(clock, now),
@@ -144,6 +149,13 @@ impl Summary {
                 false
             }
         };
+        if a.correct {
+            let right = self
+                .right
+                .entry(CardId::new(a.card_id))
+                .or_insert(a.answered_at);
+            *right = (*right).max(a.answered_at);
+        }
         if today {
             let tally = self.today.entry(DeckId::new(a.deck_id)).or_default();
             tally.answers += 1;
@@ -192,6 +204,11 @@ impl Summary {
             .collect();
         missed.sort();
         missed.into_iter().map(|(_, card)| card).collect()
+    }
+
+    /// Whether the card was answered right at `since` or later.
+    pub fn right_since(&self, card_id: &str, since: Instant) -> bool {
+        self.right.get(card_id).is_some_and(|at| *at >= since)
     }
 
     /// How many cards `offered` keeps whose latest answer was wrong.

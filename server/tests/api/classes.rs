@@ -1191,4 +1191,8 @@ async fn the_roster_and_the_learners_progress_count_each_answer_from_the_right_m
         )),
         "{dashboard}"
     );
+    assert!(
+        dashboard.contains(&format!("</span> {alice_held} of {held_total} cards done")),
+        "{dashboard}"
+    );
 }

@@ -5,6 +5,7 @@ mod answer;
 mod auth;
 mod classes;
 mod connections;
+mod dashboard;
 mod days;
 mod decks;
 mod exports;

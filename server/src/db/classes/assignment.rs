@@ -132,6 +132,7 @@ pub fn save_assignment(
     a: &AssignmentInput<'_>,
     now: i64,
 ) -> rusqlite::Result<AssignmentId> {
+    super::changes::changed();
     let tx = conn.transaction()?;
     let selection = serde_json::to_string(a.selection).expect("a selection serializes");
     let stability = match a.goal {
@@ -197,6 +198,7 @@ pub fn delete_assignment(
     class_id: ClassId,
     id: AssignmentId,
 ) -> rusqlite::Result<bool> {
+    super::changes::changed();
     let n = conn.execute(
         "DELETE FROM assignments WHERE id = ?1 AND class_id = ?2",
         params![id, class_id],

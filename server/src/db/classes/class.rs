@@ -68,6 +68,7 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 pub fn rename(conn: &Connection, class_id: ClassId, name: &str) -> rusqlite::Result<()> {
+    super::changes::changed();
     conn.execute(
         "UPDATE classes SET name = ?2 WHERE id = ?1",
         params![class_id, name],
@@ -81,6 +82,7 @@ pub fn set_archived(
     archived: bool,
     now: i64,
 ) -> rusqlite::Result<()> {
+    super::changes::changed();
     conn.execute(
         "UPDATE classes SET archived_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1",
         params![class_id, archived, now],

@@ -38,6 +38,7 @@ pub fn join(
     user_id: UserId,
     now: i64,
 ) -> rusqlite::Result<bool> {
+    super::changes::changed();
     let n = conn.execute(
         "INSERT OR IGNORE INTO class_members (class_id, user_id, joined_at) VALUES (?1, ?2, ?3)",
         params![class_id, user_id, now],
@@ -50,6 +51,7 @@ pub fn remove_member(
     class_id: ClassId,
     user_id: UserId,
 ) -> rusqlite::Result<bool> {
+    super::changes::changed();
     let n = conn.execute(
         "DELETE FROM class_members WHERE class_id = ?1 AND user_id = ?2",
         params![class_id, user_id],

@@ -6,6 +6,7 @@
 //! teacher sees a student's reviews on this class's cards from the day they joined, no more.
 
 mod assignment;
+pub mod changes;
 mod class;
 mod membership;
 mod report;

@@ -48,6 +48,22 @@ pub const REPORT_QUERIES: &[(&str, &str)] = &[
 
 // ---- Progress ----
 
+/// Each card's latest right answer by learner `user_id` (for the goal "right once since",
+/// counted from memory by the dashboard). Covered by `reviews_user_card`.
+pub fn latest_right(
+    conn: &Connection,
+    user_id: UserId,
+) -> rusqlite::Result<Vec<(CardId, Instant)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.card_id, m.at FROM (
+             SELECT r.card, MAX(r.answered_at) AS at FROM reviews r
+             WHERE r.user_id = ?1 AND r.correct = 1 GROUP BY r.card) m
+         CROSS JOIN card_keys k ON k.key = m.card",
+    )?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
 /// Which cards of an assignment one learner has finished (for the study queue): right
 /// once since the later of `since` (when they joined) and the assignment's creation, or
 /// graduated with at least the goal's stability.

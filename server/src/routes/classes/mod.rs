@@ -9,5 +9,6 @@ pub mod class;
 pub mod export;
 #[cfg(test)]
 mod fixtures;
+pub mod kept;
 pub mod membership;
 pub mod report;
