@@ -621,7 +621,11 @@ async fn run(cfg: &Config, cpus: &Cpus, keep: bool) -> anyhow::Result<u64> {
             let waited = median(&v.iter().map(|s| s.server.waited).collect::<Vec<_>>());
             match (ran, waited) {
                 (Some(r), Some(w)) => {
-                    format!("server CPU {}, its threads waited {} for the core", dur(r), dur(w))
+                    format!(
+                        "server CPU {}, its threads waited {} for the core",
+                        dur(r),
+                        dur(w)
+                    )
                 }
                 _ => "server CPU –".into(),
             }
