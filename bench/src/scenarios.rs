@@ -5,7 +5,7 @@ use crate::answer_key::AnswerKey;
 use crate::client::{self, HealthChecker, StudyLearner};
 use crate::load::{self, Tally, Window};
 use crate::seed::{Learner, PASSWORD};
-use crate::server::{Server, own_cpu_time};
+use crate::server::{Sched, Server, own_cpu_time, sched};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -178,11 +178,26 @@ pub async fn study_with_logins(
     (study, logins, learners)
 }
 
+/// One timed sync request: its wall time and what the server's threads did meanwhile.
+#[derive(Default, Clone, Copy)]
+pub struct Sample {
+    pub wall: Duration,
+    pub server: Sched,
+}
+
 #[derive(Default)]
 pub struct SyncTimes {
-    pub fresh: Vec<Duration>,
-    pub duplicate: Vec<Duration>,
-    pub empty: Vec<Duration>,
+    pub fresh: Vec<Sample>,
+    pub duplicate: Vec<Sample>,
+    pub empty: Vec<Sample>,
+    /// The first fresh batch after the server started, by a learner of its own: it also
+    /// builds the catalog's per-card caches once, so it is shown apart, not in the medians.
+    pub warmup: Option<Sample>,
+    /// The checkpointer thread's CPU from before each fresh batch until the WAL was empty
+    /// again after it: the background cost of one batch, which the timed rows wait out.
+    pub checkpoint: Vec<Duration>,
+    /// Timed requests before which the WAL did not empty within [`SETTLE_LIMIT`].
+    pub unsettled: usize,
     pub errors: Tally,
     pub reviews_per_batch: usize,
     /// The largest the server's WAL file was seen while the repetitions ran, in bytes.
@@ -193,11 +208,61 @@ fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
     if ok { Ok(()) } else { Err(what()) }
 }
 
-/// One repetition per sync learner (each fresh, with no history): a batch of `per_card`
-/// reviews of each card, the same batch again, then empty syncs with the new cursor.
+/// Duplicate batches timed per repetition (they write nothing, so they need no wait between).
+pub const DUPLICATES_PER_REP: usize = 3;
+/// How long to wait for the checkpointer to empty the WAL before a timed request. It copies
+/// at its next one-second tick and truncates at the one after, once commits have paused.
+pub const SETTLE_LIMIT: Duration = Duration::from_secs(5);
+
+/// Waits until the server's WAL file is empty (or missing): the checkpointer has copied and
+/// truncated what earlier requests wrote, so that its checkpoint, which shares the server's
+/// core, does not land inside the next timed request (it did, by chance: one run's median
+/// duplicate batch was 2.3 times the next's on the same code). False if it took too long.
+async fn settle(wal: &std::path::Path) -> bool {
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < SETTLE_LIMIT {
+        if std::fs::metadata(wal).map_or(0, |m| m.len()) == 0 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    false
+}
+
+/// One sync request, timed, with the server's scheduler readings around it.
+async fn timed_sync(
+    http: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    body: Vec<u8>,
+) -> Result<(Sample, serde_json::Value), String> {
+    let before = sched(server.pid);
+    let (wall, v) = client::sync(http, &server.base, token, body).await?;
+    let after = sched(server.pid);
+    let server = before
+        .zip(after)
+        .map(|(a, b)| a.until(&b))
+        .unwrap_or_default();
+    Ok((Sample { wall, server }, v))
+}
+
+fn log_sample(what: &str, s: &Sample) {
+    eprintln!(
+        "  {what}: {:.2} ms; server ran {:.2} ms, waited for a CPU {:.2} ms, checkpointer {:.2} ms",
+        s.wall.as_secs_f64() * 1e3,
+        s.server.ran.as_secs_f64() * 1e3,
+        s.server.waited.as_secs_f64() * 1e3,
+        s.server.checkpointer.as_secs_f64() * 1e3,
+    );
+}
+
+/// For `warmup` (if any) then each of `learners`: a device token, a fresh batch, the
+/// checkpoint after it, [`DUPLICATES_PER_REP`] duplicate batches and `empty_per_rep` empty
+/// syncs. Every timed request starts with the WAL empty (see [`settle`]).
 pub async fn sync(
     server: &Server,
     db: &std::path::Path,
+    warmup: Option<&Learner>,
     learners: &[Learner],
     cards: &[String],
     per_card: usize,
@@ -208,13 +273,20 @@ pub async fn sync(
         ..SyncTimes::default()
     };
     let http = reqwest::Client::new();
-    let (wal_peak, stop_watching) = watch_size(chronicle::db::wal::wal_path(db));
-    for l in learners {
+    let wal = chronicle::db::wal::wal_path(db);
+    let (wal_peak, stop_watching) = watch_size(wal.clone());
+    let reps = warmup
+        .map(|l| (l, true))
+        .into_iter()
+        .chain(learners.iter().map(|l| (l, false)));
+    for (l, is_warmup) in reps {
         let rep = async {
             let token = client::device_token(&http, &server.base, &l.username).await?;
             let body =
                 client::sync_batch(cards, per_card, chronicle::clock::Instant::now(), "1979");
-            let (t, v) = client::sync(&http, &server.base, &token, body.clone()).await?;
+            out.unsettled += usize::from(!settle(&wal).await);
+            let c0 = sched(server.pid);
+            let (s, v) = timed_sync(&http, server, &token, body.clone()).await?;
             check(v["accepted"] == cards.len() * per_card, || {
                 format!(
                     "fresh batch: accepted {} ({})",
@@ -225,15 +297,43 @@ pub async fn sync(
                 v["changed"].as_array().map(Vec::len) == Some(cards.len()),
                 || "fresh batch: not every card changed".into(),
             )?;
-            out.fresh.push(t);
+            log_sample(
+                if is_warmup {
+                    "warm-up batch"
+                } else {
+                    "fresh batch"
+                },
+                &s,
+            );
+            out.unsettled += usize::from(!settle(&wal).await);
+            if is_warmup {
+                out.warmup = Some(s);
+                return Ok(());
+            }
+            out.fresh.push(s);
+            if let (Some(a), Some(b)) = (c0, sched(server.pid)) {
+                let c = a.until(&b).checkpointer;
+                eprintln!("  its checkpoint: {:.2} ms", c.as_secs_f64() * 1e3);
+                out.checkpoint.push(c);
+            }
             // A client that never got the reply sends the same batch with its old cursor
             // (none): all duplicates, and every state comes back again.
-            let (t, v) = client::sync(&http, &server.base, &token, body).await?;
-            check(v["duplicates"] == cards.len() * per_card, || {
-                format!("duplicate batch: duplicates {}", v["duplicates"])
-            })?;
-            out.duplicate.push(t);
-            let cursor = v["cursor"].as_str().unwrap_or_default().to_string();
+            let mut cursor = String::new();
+            for _ in 0..DUPLICATES_PER_REP {
+                let (s, v) = timed_sync(&http, server, &token, body.clone()).await?;
+                check(v["duplicates"] == cards.len() * per_card, || {
+                    format!("duplicate batch: duplicates {}", v["duplicates"])
+                })?;
+                log_sample("duplicate batch", &s);
+                out.duplicate.push(s);
+                cursor = v["cursor"].as_str().unwrap_or_default().to_string();
+            }
+            // Back to back, the server read once around all of them: reading it between
+            // requests left the server's core idle long enough to matter (an empty sync's
+            // median went from about 0.3 to 2.5-3.5 ms, its server CPU staying at 0.4-0.5
+            // ms: most likely the VM's idle CPU waking up), so each gets the block's mean.
+            let block = sched(server.pid);
+            let mut walls = Vec::with_capacity(empty_per_rep);
             for _ in 0..empty_per_rep {
                 let body = serde_json::to_vec(&serde_json::json!({
                     "device_id": "bench", "cursor": cursor, "reviews": []
@@ -243,8 +343,22 @@ pub async fn sync(
                 check(v["changed"] == serde_json::json!([]), || {
                     "empty sync: states came back".into()
                 })?;
-                out.empty.push(t);
+                walls.push(t);
             }
+            let each = block
+                .zip(sched(server.pid))
+                .map(|(a, b)| {
+                    let d = a.until(&b);
+                    let n = walls.len().max(1) as u32;
+                    Sched {
+                        ran: d.ran / n,
+                        waited: d.waited / n,
+                        checkpointer: d.checkpointer / n,
+                    }
+                })
+                .unwrap_or_default();
+            out.empty
+                .extend(walls.into_iter().map(|wall| Sample { wall, server: each }));
             Ok::<(), String>(())
         };
         if let Err(e) = rep.await {
@@ -259,9 +373,11 @@ pub async fn sync(
 
 /// The fresh batch alone, its reviews without answer text, one repetition per learner: what
 /// storing and replaying costs without the check of multiple-choice answers (which draws
-/// their questions again), as Anki's review log carries no answer either.
+/// their questions again), as Anki's review log carries no answer either. Each batch starts
+/// with the WAL empty, as in [`sync`].
 pub async fn sync_without_answers(
     server: &Server,
+    db: &std::path::Path,
     learners: &[Learner],
     cards: &[String],
     per_card: usize,
@@ -271,15 +387,18 @@ pub async fn sync_without_answers(
         ..SyncTimes::default()
     };
     let http = reqwest::Client::new();
+    let wal = chronicle::db::wal::wal_path(db);
     for l in learners {
         let rep = async {
             let token = client::device_token(&http, &server.base, &l.username).await?;
             let body = client::sync_batch(cards, per_card, chronicle::clock::Instant::now(), "");
-            let (t, v) = client::sync(&http, &server.base, &token, body).await?;
+            out.unsettled += usize::from(!settle(&wal).await);
+            let (s, v) = timed_sync(&http, server, &token, body).await?;
             check(v["accepted"] == cards.len() * per_card, || {
                 format!("batch without answers: accepted {}", v["accepted"])
             })?;
-            out.fresh.push(t);
+            log_sample("batch without answers", &s);
+            out.fresh.push(s);
             Ok::<(), String>(())
         };
         if let Err(e) = rep.await {

@@ -173,6 +173,61 @@ pub fn process_cpu_time(pid: u32) -> Option<Duration> {
     Some(Duration::from_secs_f64(ticks as f64 / hz))
 }
 
+/// What the scheduler says about every thread of a process, from
+/// `/proc/PID/task/*/schedstat` (nanoseconds, unlike `stat`'s 10 ms ticks, which are
+/// coarser than one sync request).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sched {
+    /// Time its threads ran on a CPU.
+    pub ran: Duration,
+    /// Time its threads were ready to run but waited for a CPU (another process had it).
+    pub waited: Duration,
+    /// Time the background WAL checkpointer thread (named `wal-checkpoint`) ran.
+    pub checkpointer: Duration,
+}
+
+impl Sched {
+    /// What happened between `self` and a later reading. A thread that ended in between takes
+    /// its share with it (a few requests' worth at most), so each part is at least zero.
+    pub fn until(&self, later: &Sched) -> Sched {
+        Sched {
+            ran: later.ran.saturating_sub(self.ran),
+            waited: later.waited.saturating_sub(self.waited),
+            checkpointer: later.checkpointer.saturating_sub(self.checkpointer),
+        }
+    }
+}
+
+/// The two first fields of a schedstat line: time on a CPU, time waiting for one (ns).
+fn parse_schedstat(line: &str) -> Option<(u64, u64)> {
+    let mut f = line.split_whitespace();
+    Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+}
+
+/// [`Sched`] of process `pid` now: the sum over its threads.
+pub fn sched(pid: u32) -> Option<Sched> {
+    let mut out = Sched::default();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .ok()?
+        .flatten()
+    {
+        let Some((ran, waited)) = std::fs::read_to_string(task.path().join("schedstat"))
+            .ok()
+            .as_deref()
+            .and_then(parse_schedstat)
+        else {
+            continue; // the thread ended while we read
+        };
+        out.ran += Duration::from_nanos(ran);
+        out.waited += Duration::from_nanos(waited);
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim_end() == "wal-checkpoint" {
+            out.checkpointer += Duration::from_nanos(ran);
+        }
+    }
+    Some(out)
+}
+
 /// CPU time of this process (the load generator) so far.
 pub fn own_cpu_time() -> Option<Duration> {
     process_cpu_time(std::process::id())
@@ -186,5 +241,17 @@ mod tests {
         assert!(super::peak_rss_kib(pid).unwrap() > 0);
         assert!(super::process_cpu_time(pid).is_some());
         assert!(!super::allowed_cpus().is_empty());
+        let a = super::sched(pid).unwrap();
+        // Spin a little so this thread's run time moves.
+        let t = std::time::Instant::now();
+        while t.elapsed() < std::time::Duration::from_millis(20) {}
+        let b = super::sched(pid).unwrap();
+        assert!(a.until(&b).ran > std::time::Duration::ZERO, "{a:?} {b:?}");
+    }
+
+    #[test]
+    fn schedstat_lines_are_read() {
+        assert_eq!(super::parse_schedstat("1234 567 89\n"), Some((1234, 567)));
+        assert_eq!(super::parse_schedstat(""), None);
     }
 }
