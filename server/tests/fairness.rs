@@ -553,6 +553,35 @@ fn lint_cloze_distractor_tied() {
     assert_warns("cloze-distractor-tied", "Summer offensive");
 }
 
+/// The line of the `[[quote]]` holding `marker` in the fixture.
+fn quote_line(rule: &str, marker: &str) -> usize {
+    let text = std::fs::read_to_string(fixtures().join(format!("lint/{rule}.toml"))).unwrap();
+    let at = text.find(marker).unwrap();
+    let start = text[..at].rfind("[[quote]]").unwrap();
+    text[..start].lines().count() + 1
+}
+
+#[test]
+fn lint_quote_event_untied() {
+    // The governor's undated words are tied to the withdrawal by nothing the article says;
+    // the mayor speaks of the siege, and the general's passage dates the withdrawal.
+    let rule = "quote-event-untied";
+    let (findings, _) = lint_fixture(rule);
+    let at = |marker: &str| format!("{rule}.toml:{}: {rule}: ", quote_line(rule, marker));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with(&at("governor-for-sure"))),
+        "{findings:#?}"
+    );
+    for tied in ["mayor-besieged", "general-farewell"] {
+        assert!(
+            !findings.iter().any(|f| f.starts_with(&at(tied))),
+            "{tied}: {findings:#?}"
+        );
+    }
+}
+
 #[test]
 fn lint_told_date_must_be_quoted() {
     // The relief column's date_as_told names 1 October 1984; in the fixture no quote has it.
@@ -638,6 +667,49 @@ fn a_hedged_figure_quotes_the_articles_own_word() {
     let mut tampered = question("trade-record/figure-1", 0);
     tampered.prompt.push_str(" (the article says “about …”)");
     assert!(rules_broken(&tampered).contains(&Rule::HedgeMismatch));
+}
+
+#[test]
+fn a_true_false_statement_not_about_the_date_shows_the_stated_date() {
+    // From the deck: the winter campaign ran November 1984 - March 1985, as a quote states;
+    // "length of the campaign" (5 months) is what those dates measure. Investment-grows'
+    // 2023 is inferred; the last troops' date is disputed.
+    let mut seen = [false; 3];
+    for seed in 0..120 {
+        let q = question("winter-campaign/true_false", seed);
+        let st = q.statement.clone().unwrap();
+        let measures = st.about == "figure" && q.prompt.contains("length of the campaign");
+        let bare = "True or false? Winter campaign: ";
+        let dated = "True or false? Winter campaign (November 1984 – March 1985): ";
+        if st.about == "date" || measures {
+            seen[usize::from(measures)] = true;
+            assert!(q.prompt.starts_with(bare), "{}", q.prompt);
+        } else {
+            seen[2] = true;
+            assert!(q.prompt.starts_with(dated), "{}", q.prompt);
+        }
+    }
+    assert_eq!(
+        seen, [true; 3],
+        "date, length and dated statements all drawn"
+    );
+    for card in ["investment-grows/true_false", "troops-withdrawn/true_false"] {
+        let title = deck()
+            .event(card.split('/').next().unwrap())
+            .unwrap()
+            .title
+            .clone();
+        for seed in 0..40 {
+            let Some(q) = tricky().question(card, seed) else {
+                break;
+            };
+            assert!(
+                q.prompt.starts_with(&format!("True or false? {title}: ")),
+                "{}",
+                q.prompt
+            );
+        }
+    }
 }
 
 #[test]

@@ -73,6 +73,9 @@ pub enum Rule {
     /// A cloze's wrong choice that the deck's quotes write in the same slot for another
     /// event (Route 2 of another offensive for "Route [[19]]").
     ClozeDistractorTied,
+    /// A quote tied to an event (shown beside it, with its date) that nothing the articles
+    /// say about the quote ties it to.
+    QuoteEventUntied,
 }
 
 impl Rule {
@@ -106,6 +109,7 @@ impl Rule {
             Rule::HedgeMismatch => "hedge-mismatch",
             Rule::UndatedRivalFigure => "undated-rival-figure",
             Rule::ClozeDistractorTied => "cloze-distractor-tied",
+            Rule::QuoteEventUntied => "quote-event-untied",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The lint's rules on the deck's own words, before any question is drawn: a date told only
 //! as a start, a hedge that is not the article's, a figure that another undated statement
-//! counts differently, a cloze choice the articles write in the same slot elsewhere.
+//! counts differently, a cloze choice the articles write in the same slot elsewhere, a quote
+//! tied to an event the articles do not tie it to.
 
 use super::super::fair::{Rule, states_date, states_number, told_stems};
 use super::super::numbers::format_number;
@@ -22,7 +23,55 @@ pub(super) fn deck_rules(deck: &Deck) -> Vec<DeckFinding> {
         cloze_distractor_tied(deck, e, &mut out);
     }
     undated_rival_figures(deck, &mut out);
+    quote_event_untied(deck, &mut out);
     out
+}
+
+/// A quote's `event` is shown beside its speaker question, with the event's date: the learner
+/// reads it as when (or of what) the words were said. The articles must tie them: the quote's
+/// own date lies in the event's span, or its passage states the event's date ("If it had not
+/// been for January 7, 1979"), or its words or passage tell the event (a word of the event's
+/// title, summary or quotes that the deck's quotes do not all use). Hun Sen's undated "that is
+/// for sure", told after the withdrawal-day editorial, is none of these.
+fn quote_event_untied(deck: &Deck, out: &mut Vec<DeckFinding>) {
+    let common = common_stems(deck);
+    for q in &deck.quotes {
+        let Some(e) = q.event.as_deref().and_then(|id| deck.event(id)) else {
+            continue;
+        };
+        let dated_in = q.date.is_some_and(|d| {
+            d.first_day() <= e.end().last_day() && e.date.first_day() <= d.last_day()
+        });
+        let passage_dates = q.sources.iter().any(|s| states_date(&s.quote, &e.date));
+        let rare = |text: &str| -> HashSet<String> {
+            told_stems(text)
+                .into_iter()
+                .filter(|s| !common.contains(s))
+                .collect()
+        };
+        let mut said = rare(&q.text);
+        for s in &q.sources {
+            said.extend(rare(&s.quote));
+        }
+        let mut told = rare(&e.title);
+        told.extend(rare(&e.summary));
+        for s in &e.sources {
+            told.extend(rare(&s.quote));
+        }
+        if dated_in || passage_dates || !said.is_disjoint(&told) {
+            continue;
+        }
+        out.push((
+            q.line,
+            Rule::QuoteEventUntied,
+            format!(
+                "quote `{}`: nothing in its date, words or passage ties it to event `{}`, whose \
+                 date its question would show beside it; drop `event` or cite the passage that \
+                 ties them",
+                q.id, e.id
+            ),
+        ));
+    }
 }
 
 /// A date without an end, told by a quote as a start ("From September 25, 1977", "launched
