@@ -974,3 +974,82 @@ fn questions_check_fails_with_file_line_rule() {
         "{text}"
     );
 }
+
+#[test]
+fn lint_cloze_rival_rank() {
+    // "ranked third" among the fleet's ports, where another article ranks the island second;
+    // the harbour's cloze names its source, the school's ranks something else.
+    let rule = "cloze-rival-rank";
+    assert_warns(rule, "The fleet's ports\"");
+    let (findings, _) = lint_fixture(rule);
+    for fine in ["The harbour's ports", "The sailing school"] {
+        let at = format!("{rule}.toml:{}: {rule}", event_line(rule, fine));
+        assert!(
+            !findings.iter().any(|f| f.starts_with(&at)),
+            "{fine}: {findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn date_choices_are_never_near_duplicates_of_each_other() {
+    // Two days apart, or two spans sharing four of their five months: one choice twice.
+    let mut q = question("capital-taken/date", 0);
+    let wrong: Vec<usize> = (0..4).filter(|i| Some(*i) != q.answer_index).collect();
+    q.choices[wrong[0]] = "20 January 1979".into();
+    q.choices[wrong[1]] = "21 January 1979".into();
+    assert!(rules_broken(&q).contains(&Rule::NearDuplicateChoices));
+    let mut q = question("winter-campaign/date", 0);
+    let wrong: Vec<usize> = (0..4).filter(|i| Some(*i) != q.answer_index).collect();
+    q.choices[wrong[0]] = "June 1985 – October 1985".into();
+    q.choices[wrong[1]] = "July 1985 – November 1985".into();
+    assert!(rules_broken(&q).contains(&Rule::NearDuplicateChoices));
+    // And the generator never draws them.
+    for card in tricky().cards.iter().filter(|c| c.kind == Kind::Date) {
+        for seed in 0..40 {
+            let q = question(&card.id, seed);
+            assert!(
+                !rules_broken(&q).contains(&Rule::NearDuplicateChoices),
+                "{} seed {seed}: {:?}",
+                q.id,
+                q.choices
+            );
+        }
+    }
+}
+
+#[test]
+fn a_wrong_event_inside_one_of_its_sort_that_ran_then_is_not_offered() {
+    // From the fixture: the infiltration (October 1975) lies inside the raids (1975-1976),
+    // of the same tags, which ran into February 1976; not into April 1977.
+    let path = fixtures().join("lint/distractor-in-span.toml");
+    let deck = parse_deck(
+        Path::new("distractor-in-span.toml"),
+        &std::fs::read_to_string(&path).unwrap(),
+    )
+    .unwrap();
+    let (cards, _) = cards_and_suppressed(&deck);
+    let card = |id: &str| cards.iter().find(|c| c.id.as_str() == id).unwrap();
+    let vague = "Infiltration of a border area";
+    let mut offered_later = false;
+    for seed in 0..60 {
+        let q = chronicle::questions::generate(&deck, card("posts/event_on_date"), seed).unwrap();
+        assert!(!q.choices.iter().any(|c| c == vague), "{:?}", q.choices);
+        let later =
+            chronicle::questions::generate(&deck, card("exercises/event_on_date"), seed).unwrap();
+        offered_later |= later.choices.iter().any(|c| c == vague);
+    }
+    assert!(
+        offered_later,
+        "still a wrong answer where the raids did not run"
+    );
+    // The lint says so of a question that offers it anyway.
+    let mut q = chronicle::questions::generate(&deck, card("posts/event_on_date"), 0).unwrap();
+    let i = (0..4).find(|i| Some(*i) != q.answer_index).unwrap();
+    q.choices[i] = vague.to_string();
+    let broken: Vec<Rule> = lint::check_question(&deck, &q)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    assert!(broken.contains(&Rule::DistractorInSpan), "{broken:?}");
+}

@@ -76,6 +76,11 @@ pub enum Rule {
     /// A quote tied to an event (shown beside it, with its date) that nothing the articles
     /// say about the quote ties it to.
     QuoteEventUntied,
+    /// A cloze sentence stating a rank ("ranked third") that another event's quote gives as
+    /// another rank of the same thing ("ranks second"), without saying whose count it is.
+    ClozeRivalRank,
+    /// Two choices that read as one: spans sharing most of their days, days two apart.
+    NearDuplicateChoices,
 }
 
 impl Rule {
@@ -110,6 +115,8 @@ impl Rule {
             Rule::UndatedRivalFigure => "undated-rival-figure",
             Rule::ClozeDistractorTied => "cloze-distractor-tied",
             Rule::QuoteEventUntied => "quote-event-untied",
+            Rule::ClozeRivalRank => "cloze-rival-rank",
+            Rule::NearDuplicateChoices => "near-duplicate-choices",
         }
     }
 }

@@ -1,10 +1,11 @@
 //! The lint's rules on the deck's own words, before any question is drawn: a date told only
 //! as a start, a hedge that is not the article's, a figure that another undated statement
 //! counts differently, a cloze choice the articles write in the same slot elsewhere, a quote
-//! tied to an event the articles do not tie it to.
+//! tied to an event the articles do not tie it to, a cloze stating a rank another article
+//! gives differently.
 
-use super::super::fair::{Rule, states_date, states_number, told_stems};
-use super::super::numbers::format_number;
+use super::super::fair::{Rule, has_date, states_date, states_number, told_stems};
+use super::super::numbers::{format_number, numbers_written};
 use super::super::reading::{hedges_at, numbers_in, reads_as_start, same_hedge};
 use crate::dataset::{Deck, Event, Figure, Qualifier};
 use crate::text::normalize;
@@ -21,6 +22,7 @@ pub(super) fn deck_rules(deck: &Deck) -> Vec<DeckFinding> {
             hedge_mismatch(e, f, &mut out);
         }
         cloze_distractor_tied(deck, e, &mut out);
+        cloze_rival_rank(deck, e, &mut out);
     }
     undated_rival_figures(deck, &mut out);
     quote_event_untied(deck, &mut out);
@@ -330,6 +332,90 @@ fn cloze_distractor_tied(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
                         ));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The ranks a text states: an ordinal ("third", "2nd") beside a word of ranking ("ranked",
+/// "ranks", "largest").
+fn ranks_in(text: &str) -> Vec<u64> {
+    let ws: Vec<String> = normalize(text)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let ranking =
+        |w: &str| w.starts_with("rank") || matches!(w, "largest" | "biggest" | "top" | "leading");
+    let ordinal = |w: &str| {
+        const WORDS: [&str; 10] = [
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+            "tenth",
+        ];
+        WORDS.contains(&w)
+            || (w.len() > 2
+                && w[..w.len() - 2].chars().all(|c| c.is_ascii_digit())
+                && matches!(&w[w.len() - 2..], "st" | "nd" | "rd" | "th"))
+    };
+    let mut out = Vec::new();
+    for (i, w) in ws.iter().enumerate() {
+        let near = ws[i.saturating_sub(2)..(i + 3).min(ws.len())]
+            .iter()
+            .any(|x| ranking(x));
+        if ordinal(w) && near {
+            out.extend(numbers_written(w));
+        }
+    }
+    out
+}
+
+/// Stems that say a sentence is a ranking, not what is ranked.
+const RANK_STEMS: [&str; 12] = [
+    "rank", "ranke", "ranks", "ranki", "large", "bigge", "leadi", "among", "behin", "secon",
+    "third", "first",
+];
+
+/// A cloze sentence that states a rank ("Cambodia ranked third, behind Russia and [[Laos]]")
+/// which another event's quote gives as another rank of the same thing ("Cambodia ranks
+/// second among the 79 countries ... outward investment"): a learner who read that article is
+/// told a rank it contradicts, with nothing saying whose count or when. The sentence must say
+/// so: name its source ("one article ranks ...") or a year.
+fn cloze_rival_rank(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
+    let Some(c) = &e.cloze else {
+        return;
+    };
+    let sentence = format!("{}{}{}", c.before, c.answer, c.after);
+    let ranks = ranks_in(&sentence);
+    let words = format!(" {} ", normalize(&sentence));
+    let attributed = ["article", "articles", "according"]
+        .iter()
+        .any(|w| words.contains(&format!(" {w} ")));
+    if ranks.is_empty() || attributed || has_date(&sentence) {
+        return;
+    }
+    let common = common_stems(deck);
+    let topic = |text: &str| -> HashSet<String> {
+        told_stems(text)
+            .into_iter()
+            .filter(|s| !common.contains(s) && !RANK_STEMS.contains(&s.as_str()))
+            .collect()
+    };
+    let mine = topic(&sentence);
+    for o in deck.events.iter().filter(|o| o.id != e.id) {
+        for s in &o.sources {
+            let theirs = ranks_in(&s.quote);
+            let differs = theirs.iter().any(|r| !ranks.contains(r));
+            if differs && !mine.is_disjoint(&topic(&s.quote)) {
+                out.push((
+                    e.line,
+                    Rule::ClozeRivalRank,
+                    format!(
+                        "event `{}`: the cloze states a rank that a quote of `{}` gives \
+                         differently (“{}”): say whose count it is (“one article ranks ...”) \
+                         or when",
+                        e.id, o.id, s.quote
+                    ),
+                ));
+                return;
             }
         }
     }
