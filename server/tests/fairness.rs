@@ -1053,3 +1053,29 @@ fn a_wrong_event_inside_one_of_its_sort_that_ran_then_is_not_offered() {
         .collect();
     assert!(broken.contains(&Rule::DistractorInSpan), "{broken:?}");
 }
+
+#[test]
+fn lint_cloze_sort_mismatch() {
+    // An armed group among parties; the rally's cloze offers parties only.
+    let rule = "cloze-sort-mismatch";
+    assert_warns(rule, "Anniversary of the victory");
+    let (findings, _) = lint_fixture(rule);
+    let at = format!("{rule}.toml:{}: {rule}", event_line(rule, "A rally"));
+    assert!(
+        !findings.iter().any(|f| f.starts_with(&at)),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn lint_distractor_out_of_time() {
+    // The Old Premier is tied only to 1979, forty years before the border documents; the
+    // Middle Premier's 2015 is near enough.
+    let rule = "distractor-out-of-time";
+    assert_warns(rule, "Border documents signed");
+    let (findings, _) = lint_fixture(rule);
+    assert!(
+        !findings.iter().any(|f| f.contains("Middle Premier")),
+        "{findings:#?}"
+    );
+}

@@ -81,6 +81,11 @@ pub enum Rule {
     ClozeRivalRank,
     /// Two choices that read as one: spans sharing most of their days, days two apart.
     NearDuplicateChoices,
+    /// A cloze's wrong choice that the deck declares as another kind of name than the
+    /// answer (an armed group among parties).
+    ClozeSortMismatch,
+    /// A wrong person whom the deck ties only to events more than ten years away.
+    DistractorOutOfTime,
 }
 
 impl Rule {
@@ -117,6 +122,8 @@ impl Rule {
             Rule::QuoteEventUntied => "quote-event-untied",
             Rule::ClozeRivalRank => "cloze-rival-rank",
             Rule::NearDuplicateChoices => "near-duplicate-choices",
+            Rule::ClozeSortMismatch => "cloze-sort-mismatch",
+            Rule::DistractorOutOfTime => "distractor-out-of-time",
         }
     }
 }

@@ -2,12 +2,12 @@
 //! as a start, a hedge that is not the article's, a figure that another undated statement
 //! counts differently, a cloze choice the articles write in the same slot elsewhere, a quote
 //! tied to an event the articles do not tie it to, a cloze stating a rank another article
-//! gives differently.
+//! gives differently, a cloze choice of another sort or time than its answer.
 
 use super::super::fair::{Rule, has_date, states_date, states_number, told_stems};
 use super::super::numbers::{format_number, numbers_written};
 use super::super::reading::{hedges_at, numbers_in, reads_as_start, same_hedge};
-use crate::dataset::{Deck, Event, Figure, Qualifier};
+use crate::dataset::{Deck, Event, Figure, NameKind, Qualifier};
 use crate::text::normalize;
 use std::collections::{HashMap, HashSet};
 
@@ -23,6 +23,7 @@ pub(super) fn deck_rules(deck: &Deck) -> Vec<DeckFinding> {
         }
         cloze_distractor_tied(deck, e, &mut out);
         cloze_rival_rank(deck, e, &mut out);
+        cloze_distractor_unfit(deck, e, &mut out);
     }
     undated_rival_figures(deck, &mut out);
     quote_event_untied(deck, &mut out);
@@ -417,6 +418,66 @@ fn cloze_rival_rank(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
                 ));
                 return;
             }
+        }
+    }
+}
+
+/// How far (in days) from an event a person may be and still be a plausible wrong answer:
+/// ten years.
+const PLAUSIBLE_DAYS: i64 = 3653;
+
+/// A cloze's wrong choice that a learner rules out without knowing the fact: one the deck
+/// declares as another kind of name than the answer ("Khmer Rouge", an armed group, beside
+/// "Cambodian People's Party" and other parties), or a person the deck ties only to events
+/// more than ten years away ("Nguyen Xuan Phuc", whom the articles place in the 2010s, as a
+/// signer of the 1979 treaty).
+fn cloze_distractor_unfit(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
+    let Some(c) = &e.cloze else {
+        return;
+    };
+    let answer_kind = deck.name(&c.answer).map(|n| n.kind);
+    for d in &c.distractors {
+        let Some(n) = deck.name(d) else {
+            continue;
+        };
+        if let Some(kind) = answer_kind
+            && kind != n.kind
+        {
+            out.push((
+                e.line,
+                Rule::ClozeSortMismatch,
+                format!(
+                    "event `{}`: the cloze's wrong “{d}” is a {:?}, its answer “{}” a {kind:?}",
+                    e.id, n.kind, c.answer
+                ),
+            ));
+        }
+        if n.kind != NameKind::Person {
+            continue;
+        }
+        let times: Vec<&Event> = deck
+            .events
+            .iter()
+            .filter(|o| {
+                o.id != e.id
+                    && o.actors
+                        .iter()
+                        .any(|a| deck.name(a).is_some_and(|m| m.name == n.name))
+            })
+            .collect();
+        let gap = |o: &Event| {
+            (o.date.first_day() - e.end().last_day()).max(e.date.first_day() - o.end().last_day())
+        };
+        if !times.is_empty() && times.iter().all(|o| gap(o) > PLAUSIBLE_DAYS) {
+            out.push((
+                e.line,
+                Rule::DistractorOutOfTime,
+                format!(
+                    "event `{}`: the cloze's wrong “{d}” is tied by the deck only to events more \
+                     than ten years away (`{}`): the articles' own dates rule them out",
+                    e.id, times[0].id
+                ),
+            ));
         }
     }
 }
