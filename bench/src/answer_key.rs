@@ -406,13 +406,20 @@ impl AnswerKey {
     /// "this happened on/in DATE" (true when the event's span holds the date), "this happened
     /// between A and B" (true when that is the span), "this happened in PLACE", "ACTOR took
     /// part" (true for one of the event's actors or a name form of one), "the WHAT was
-    /// [more than] N UNIT" (true for the figure's own value). The older form "TITLE — this
+    /// [more than] N UNIT" (true for the figure's own value); a statement not about the date
+    /// may show it after the title ("TITLE (1977): ..."). The older form "TITLE — this
     /// happened in 1979." is read too.
     fn statement_is_true(&self, event: &EventFacts, prompt: &str) -> Option<bool> {
         let rest = prompt.strip_prefix("True or false? ")?;
         let said = rest
             .strip_prefix(event.title.as_str())
-            .map(|r| r.trim_start_matches([':', ' ', '—']))
+            // A statement not about the date shows it after the title: "TITLE (1977): ...".
+            .map(
+                |r| match r.strip_prefix(" (").and_then(|r| r.split_once("): ")) {
+                    Some((_, said)) => said,
+                    None => r.trim_start_matches([':', ' ', '—']),
+                },
+            )
             .unwrap_or(rest)
             .trim_end_matches('.');
         // An ongoing event's date is when it "began".
@@ -493,5 +500,49 @@ mod tests {
         assert_eq!(shown_number("12,000 troops"), Some(12000.0));
         assert_eq!(shown_number("USD 1,500.5"), Some(1500.5));
         assert_eq!(shown_number("41%"), Some(41.0));
+    }
+
+    #[test]
+    fn a_statement_may_show_the_date_after_the_title() {
+        let doc: toml::Table = r#"
+[[event]]
+id = "build-up"
+date = "1975"
+end_date = "1977"
+title = "Two years of build-up"
+place = "Tay Ninh"
+actors = ["Khmer Rouge"]
+[[event.figure]]
+what = "share of the forces moved up"
+value = 41
+"#
+        .parse()
+        .unwrap();
+        let mut k = AnswerKey::default();
+        k.add(&doc);
+        let e = k.events["build-up"].clone();
+        let says = |p: &str| k.statement_is_true(&e, p);
+        let t = "True or false? Two years of build-up";
+        assert_eq!(
+            says(&format!(
+                "{t} (1975–1977): the share of the forces moved up was 41%."
+            )),
+            Some(true)
+        );
+        assert_eq!(
+            says(&format!(
+                "{t} (1975–1977): the share of the forces moved up was 25%."
+            )),
+            Some(false)
+        );
+        assert_eq!(
+            says(&format!("{t} (1975–1977): this happened in Tay Ninh.")),
+            Some(true)
+        );
+        assert_eq!(
+            says(&format!("{t} (1975–1977): Khmer Rouge took part.")),
+            Some(true)
+        );
+        assert_eq!(says(&format!("{t}: this happened in 1976.")), Some(true));
     }
 }

@@ -553,6 +553,35 @@ fn lint_cloze_distractor_tied() {
     assert_warns("cloze-distractor-tied", "Summer offensive");
 }
 
+/// The line of the `[[quote]]` holding `marker` in the fixture.
+fn quote_line(rule: &str, marker: &str) -> usize {
+    let text = std::fs::read_to_string(fixtures().join(format!("lint/{rule}.toml"))).unwrap();
+    let at = text.find(marker).unwrap();
+    let start = text[..at].rfind("[[quote]]").unwrap();
+    text[..start].lines().count() + 1
+}
+
+#[test]
+fn lint_quote_event_untied() {
+    // The governor's undated words are tied to the withdrawal by nothing the article says;
+    // the mayor speaks of the siege, and the general's passage dates the withdrawal.
+    let rule = "quote-event-untied";
+    let (findings, _) = lint_fixture(rule);
+    let at = |marker: &str| format!("{rule}.toml:{}: {rule}: ", quote_line(rule, marker));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with(&at("governor-for-sure"))),
+        "{findings:#?}"
+    );
+    for tied in ["mayor-besieged", "general-farewell"] {
+        assert!(
+            !findings.iter().any(|f| f.starts_with(&at(tied))),
+            "{tied}: {findings:#?}"
+        );
+    }
+}
+
 #[test]
 fn lint_told_date_must_be_quoted() {
     // The relief column's date_as_told names 1 October 1984; in the fixture no quote has it.
@@ -638,6 +667,49 @@ fn a_hedged_figure_quotes_the_articles_own_word() {
     let mut tampered = question("trade-record/figure-1", 0);
     tampered.prompt.push_str(" (the article says “about …”)");
     assert!(rules_broken(&tampered).contains(&Rule::HedgeMismatch));
+}
+
+#[test]
+fn a_true_false_statement_not_about_the_date_shows_the_stated_date() {
+    // From the deck: the winter campaign ran November 1984 - March 1985, as a quote states;
+    // "length of the campaign" (5 months) is what those dates measure. Investment-grows'
+    // 2023 is inferred; the last troops' date is disputed.
+    let mut seen = [false; 3];
+    for seed in 0..120 {
+        let q = question("winter-campaign/true_false", seed);
+        let st = q.statement.clone().unwrap();
+        let measures = st.about == "figure" && q.prompt.contains("length of the campaign");
+        let bare = "True or false? Winter campaign: ";
+        let dated = "True or false? Winter campaign (November 1984 – March 1985): ";
+        if st.about == "date" || measures {
+            seen[usize::from(measures)] = true;
+            assert!(q.prompt.starts_with(bare), "{}", q.prompt);
+        } else {
+            seen[2] = true;
+            assert!(q.prompt.starts_with(dated), "{}", q.prompt);
+        }
+    }
+    assert_eq!(
+        seen, [true; 3],
+        "date, length and dated statements all drawn"
+    );
+    for card in ["investment-grows/true_false", "troops-withdrawn/true_false"] {
+        let title = deck()
+            .event(card.split('/').next().unwrap())
+            .unwrap()
+            .title
+            .clone();
+        for seed in 0..40 {
+            let Some(q) = tricky().question(card, seed) else {
+                break;
+            };
+            assert!(
+                q.prompt.starts_with(&format!("True or false? {title}: ")),
+                "{}",
+                q.prompt
+            );
+        }
+    }
 }
 
 #[test]
@@ -900,5 +972,110 @@ fn questions_check_fails_with_file_line_rule() {
     assert!(
         text.contains(&format!("deck.toml:{line}: title-date: ")),
         "{text}"
+    );
+}
+
+#[test]
+fn lint_cloze_rival_rank() {
+    // "ranked third" among the fleet's ports, where another article ranks the island second;
+    // the harbour's cloze names its source, the school's ranks something else.
+    let rule = "cloze-rival-rank";
+    assert_warns(rule, "The fleet's ports\"");
+    let (findings, _) = lint_fixture(rule);
+    for fine in ["The harbour's ports", "The sailing school"] {
+        let at = format!("{rule}.toml:{}: {rule}", event_line(rule, fine));
+        assert!(
+            !findings.iter().any(|f| f.starts_with(&at)),
+            "{fine}: {findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn date_choices_are_never_near_duplicates_of_each_other() {
+    // Two days apart, or two spans sharing four of their five months: one choice twice.
+    let mut q = question("capital-taken/date", 0);
+    let wrong: Vec<usize> = (0..4).filter(|i| Some(*i) != q.answer_index).collect();
+    q.choices[wrong[0]] = "20 January 1979".into();
+    q.choices[wrong[1]] = "21 January 1979".into();
+    assert!(rules_broken(&q).contains(&Rule::NearDuplicateChoices));
+    let mut q = question("winter-campaign/date", 0);
+    let wrong: Vec<usize> = (0..4).filter(|i| Some(*i) != q.answer_index).collect();
+    q.choices[wrong[0]] = "June 1985 – October 1985".into();
+    q.choices[wrong[1]] = "July 1985 – November 1985".into();
+    assert!(rules_broken(&q).contains(&Rule::NearDuplicateChoices));
+    // And the generator never draws them.
+    for card in tricky().cards.iter().filter(|c| c.kind == Kind::Date) {
+        for seed in 0..40 {
+            let q = question(&card.id, seed);
+            assert!(
+                !rules_broken(&q).contains(&Rule::NearDuplicateChoices),
+                "{} seed {seed}: {:?}",
+                q.id,
+                q.choices
+            );
+        }
+    }
+}
+
+#[test]
+fn a_wrong_event_inside_one_of_its_sort_that_ran_then_is_not_offered() {
+    // From the fixture: the infiltration (October 1975) lies inside the raids (1975-1976),
+    // of the same tags, which ran into February 1976; not into April 1977.
+    let path = fixtures().join("lint/distractor-in-span.toml");
+    let deck = parse_deck(
+        Path::new("distractor-in-span.toml"),
+        &std::fs::read_to_string(&path).unwrap(),
+    )
+    .unwrap();
+    let (cards, _) = cards_and_suppressed(&deck);
+    let card = |id: &str| cards.iter().find(|c| c.id.as_str() == id).unwrap();
+    let vague = "Infiltration of a border area";
+    let mut offered_later = false;
+    for seed in 0..60 {
+        let q = chronicle::questions::generate(&deck, card("posts/event_on_date"), seed).unwrap();
+        assert!(!q.choices.iter().any(|c| c == vague), "{:?}", q.choices);
+        let later =
+            chronicle::questions::generate(&deck, card("exercises/event_on_date"), seed).unwrap();
+        offered_later |= later.choices.iter().any(|c| c == vague);
+    }
+    assert!(
+        offered_later,
+        "still a wrong answer where the raids did not run"
+    );
+    // The lint says so of a question that offers it anyway.
+    let mut q = chronicle::questions::generate(&deck, card("posts/event_on_date"), 0).unwrap();
+    let i = (0..4).find(|i| Some(*i) != q.answer_index).unwrap();
+    q.choices[i] = vague.to_string();
+    let broken: Vec<Rule> = lint::check_question(&deck, &q)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    assert!(broken.contains(&Rule::DistractorInSpan), "{broken:?}");
+}
+
+#[test]
+fn lint_cloze_sort_mismatch() {
+    // An armed group among parties; the rally's cloze offers parties only.
+    let rule = "cloze-sort-mismatch";
+    assert_warns(rule, "Anniversary of the victory");
+    let (findings, _) = lint_fixture(rule);
+    let at = format!("{rule}.toml:{}: {rule}", event_line(rule, "A rally"));
+    assert!(
+        !findings.iter().any(|f| f.starts_with(&at)),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn lint_distractor_out_of_time() {
+    // The Old Premier is tied only to 1979, forty years before the border documents; the
+    // Middle Premier's 2015 is near enough.
+    let rule = "distractor-out-of-time";
+    assert_warns(rule, "Border documents signed");
+    let (findings, _) = lint_fixture(rule);
+    assert!(
+        !findings.iter().any(|f| f.contains("Middle Premier")),
+        "{findings:#?}"
     );
 }

@@ -21,8 +21,10 @@ pub fn fields(deck: &Deck, card: &CardSpec, q: &Question) -> NoteFields {
             .map(|d| d.to_string())
             .or_else(|| about.map(when))
             .unwrap_or_default();
+        // The event's title beside its date: beside the speaker's name, an event's date read
+        // as the day the words were said, which the articles rarely give.
         (
-            quote.speaker.clone(),
+            about.map_or_else(|| quote.speaker.clone(), |e| e.title.clone()),
             date,
             about.map(|e| e.summary.clone()).unwrap_or_default(),
         )

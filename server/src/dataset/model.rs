@@ -400,7 +400,8 @@ pub struct Quote {
     pub speaker_role: Option<String>,
     pub text: String,
     pub date: Option<HistDate>,
-    /// The event it was said at, when the deck names one.
+    /// The event it was said at or speaks of, when the deck names one: shown beside its
+    /// question with the event's date, so the articles must tie them (`quote-event-untied`).
     pub event: Option<EventId>,
     pub sources: Vec<Source>,
 }

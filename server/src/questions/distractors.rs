@@ -8,11 +8,36 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 /// Three dates near `answer` at its precision, each one `fits` allows (the plausible window:
-/// a date the title or the deck's own history rules out gives the answer away).
+/// a date the title or the deck's own history rules out gives the answer away), no two days
+/// within two days of each other.
 pub fn dates(
     answer: &HistDate,
     fits: impl Fn(&HistDate) -> bool,
     rng: &mut impl Rng,
+) -> Vec<HistDate> {
+    let drawn = pick_dates(answer, &fits, |o| o.shuffle(rng));
+    if drawn.len() == 3 {
+        return drawn;
+    }
+    // A draw that took a near pair first may find fewer than the nearest-first order does:
+    // that order is what [`dates_available`] counts, so a card it allows always has three.
+    let nearest = pick_dates(answer, &fits, |_| {});
+    if nearest.len() > drawn.len() {
+        nearest
+    } else {
+        drawn
+    }
+}
+
+/// How many wrong dates [`dates`] finds for `answer` at least, whatever the draw.
+pub fn dates_available(answer: &HistDate, fits: impl Fn(&HistDate) -> bool) -> usize {
+    pick_dates(answer, &fits, |_| {}).len()
+}
+
+fn pick_dates(
+    answer: &HistDate,
+    fits: &impl Fn(&HistDate) -> bool,
+    order: impl FnOnce(&mut Vec<i64>),
 ) -> Vec<HistDate> {
     let range: Vec<i64> = match answer.precision() {
         Precision::Day => (3..=60).collect(),
@@ -20,11 +45,11 @@ pub fn dates(
         Precision::Year => (1..=5).collect(),
     };
     let mut offsets: Vec<i64> = range.iter().flat_map(|&o| [o, -o]).collect();
-    offsets.shuffle(rng);
+    order(&mut offsets);
     let mut out: Vec<HistDate> = Vec::new();
     for o in offsets {
         let d = answer.shifted(o);
-        if fits(&d) && d != *answer && !out.contains(&d) {
+        if fits(&d) && d != *answer && !out.iter().any(|x| near_day(x, &d)) {
             out.push(d);
         }
         if out.len() == 3 {
@@ -34,13 +59,41 @@ pub fn dates(
     out
 }
 
-/// Three spans of the same length as `[from, to]`, shifted clear of it so none overlaps it,
-/// each one `fits` allows.
+/// Three spans of the same length as `[from, to]`, shifted clear of it so none overlaps it
+/// nor most of another, each one `fits` allows.
 pub fn spans(
     from: &HistDate,
     to: &HistDate,
     fits: impl Fn(&HistDate, &HistDate) -> bool,
     rng: &mut impl Rng,
+) -> Vec<(HistDate, HistDate)> {
+    let drawn = pick_spans(from, to, &fits, |o| o.shuffle(rng));
+    if drawn.len() == 3 {
+        return drawn;
+    }
+    // As for [`dates`]: never fewer than the nearest-first order finds.
+    let nearest = pick_spans(from, to, &fits, |_| {});
+    if nearest.len() > drawn.len() {
+        nearest
+    } else {
+        drawn
+    }
+}
+
+/// How many wrong spans [`spans`] finds for `[from, to]` at least, whatever the draw.
+pub fn spans_available(
+    from: &HistDate,
+    to: &HistDate,
+    fits: impl Fn(&HistDate, &HistDate) -> bool,
+) -> usize {
+    pick_spans(from, to, &fits, |_| {}).len()
+}
+
+fn pick_spans(
+    from: &HistDate,
+    to: &HistDate,
+    fits: &impl Fn(&HistDate, &HistDate) -> bool,
+    mut order: impl FnMut(&mut Vec<i64>),
 ) -> Vec<(HistDate, HistDate)> {
     let same = from.precision() == to.precision();
     // Units of the span's own precision when both ends share it; whole years otherwise.
@@ -63,13 +116,24 @@ pub fn spans(
             shift_years(d, k)
         }
     };
-    let mut offsets: Vec<i64> = (length + 1..=length + 8).flat_map(|o| [o, -o]).collect();
-    offsets.shuffle(rng);
+    // Shifted just clear of it first, then by one and a half, two, ... three times that:
+    // spans shifted by nearly the same amount are one choice twice (see [`mostly_overlap`]).
+    let offsets: Vec<i64> = (2..=6)
+        .flat_map(|m| {
+            let mut tier: Vec<i64> = (0..8)
+                .map(|j| m * (length + 1) / 2 + j)
+                .flat_map(|o| [o, -o])
+                .collect();
+            order(&mut tier);
+            tier
+        })
+        .collect();
     let mut out: Vec<(HistDate, HistDate)> = Vec::new();
     for k in offsets {
         let (a, b) = (step(from, k), step(to, k));
         let clear = b.last_day() < from.first_day() || a.first_day() > to.last_day();
-        if clear && fits(&a, &b) && !out.contains(&(a, b)) {
+        let distinct = !out.iter().any(|(x, y)| mostly_overlap((x, y), (&a, &b)));
+        if clear && fits(&a, &b) && distinct {
             out.push((a, b));
         }
         if out.len() == 3 {
@@ -77,6 +141,20 @@ pub fn spans(
         }
     }
     out
+}
+
+/// Two wrong days so close ("4 January" and "5 January") that they read as one choice twice.
+fn near_day(a: &HistDate, b: &HistDate) -> bool {
+    a == b || (a.precision() == Precision::Day && (a.first_day() - b.first_day()).abs() < 3)
+}
+
+/// True when two spans share more than two thirds of the shorter one's days: "7 January 1978
+/// – 14 September 1978" and "8 January 1978 – 15 September 1978" are one choice offered twice,
+/// "1983–1986" and "1985–1988" two choices (half, give or take a leap day).
+pub fn mostly_overlap(a: (&HistDate, &HistDate), b: (&HistDate, &HistDate)) -> bool {
+    let len = |(x, y): (&HistDate, &HistDate)| y.last_day() - x.first_day() + 1;
+    let shared = a.1.last_day().min(b.1.last_day()) - a.0.first_day().max(b.0.first_day()) + 1;
+    shared > 0 && 3 * shared > 2 * len(a).min(len(b))
 }
 
 fn shift_years(d: &HistDate, k: i64) -> HistDate {
@@ -266,6 +344,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn wrong_choices_are_not_near_duplicates_of_each_other() {
+        let d = |s: &str| HistDate::parse_iso(s).unwrap();
+        for seed in 0..50 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let (from, to) = (d("1977-04-30"), d("1978-01-05"));
+            let got = spans(&from, &to, |_, _| true, &mut rng);
+            assert_eq!(got.len(), 3);
+            for (i, a) in got.iter().enumerate() {
+                for b in &got[i + 1..] {
+                    assert!(!mostly_overlap((&a.0, &a.1), (&b.0, &b.1)), "{a:?} {b:?}");
+                }
+            }
+            let days = dates(&d("1977-12-31"), |_| true, &mut rng);
+            assert_eq!(days.len(), 3);
+            for (i, a) in days.iter().enumerate() {
+                for b in &days[i + 1..] {
+                    assert!((a.first_day() - b.first_day()).abs() >= 3, "{a} {b}");
+                }
+            }
+        }
+        let (a, b) = (d("1978-01-07"), d("1978-09-14"));
+        assert!(mostly_overlap(
+            (&a, &b),
+            (&d("1978-01-08"), &d("1978-09-15"))
+        ));
+        assert!(!mostly_overlap(
+            (&a, &b),
+            (&d("1978-06-01"), &d("1979-01-31"))
+        ));
     }
 
     #[test]

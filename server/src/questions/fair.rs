@@ -73,6 +73,19 @@ pub enum Rule {
     /// A cloze's wrong choice that the deck's quotes write in the same slot for another
     /// event (Route 2 of another offensive for "Route [[19]]").
     ClozeDistractorTied,
+    /// A quote tied to an event (shown beside it, with its date) that nothing the articles
+    /// say about the quote ties it to.
+    QuoteEventUntied,
+    /// A cloze sentence stating a rank ("ranked third") that another event's quote gives as
+    /// another rank of the same thing ("ranks second"), without saying whose count it is.
+    ClozeRivalRank,
+    /// Two choices that read as one: spans sharing most of their days, days two apart.
+    NearDuplicateChoices,
+    /// A cloze's wrong choice that the deck declares as another kind of name than the
+    /// answer (an armed group among parties).
+    ClozeSortMismatch,
+    /// A wrong person whom the deck ties only to events more than ten years away.
+    DistractorOutOfTime,
 }
 
 impl Rule {
@@ -106,6 +119,11 @@ impl Rule {
             Rule::HedgeMismatch => "hedge-mismatch",
             Rule::UndatedRivalFigure => "undated-rival-figure",
             Rule::ClozeDistractorTied => "cloze-distractor-tied",
+            Rule::QuoteEventUntied => "quote-event-untied",
+            Rule::ClozeRivalRank => "cloze-rival-rank",
+            Rule::NearDuplicateChoices => "near-duplicate-choices",
+            Rule::ClozeSortMismatch => "cloze-sort-mismatch",
+            Rule::DistractorOutOfTime => "distractor-out-of-time",
         }
     }
 }

@@ -127,6 +127,10 @@ fn out_of_window(a: &HistDate, b: &HistDate, lo: i64, hi: i64) -> bool {
     }
 }
 
+fn fmt_when((a, b): &(HistDate, HistDate)) -> String {
+    fair::when(a, (a != b).then_some(b))
+}
+
 /// A written date or span as `(from, to)`.
 fn read_when(s: &str) -> Option<(HistDate, HistDate)> {
     parse_span(s).or_else(|| parse_date(s).map(|d| (d, d)))
@@ -240,6 +244,28 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                 out.push((Rule::AnswerInPrompt, "the prompt shows the year".into()));
             }
             let (lo, hi) = generate::date_window(deck, e);
+            let read: Vec<(HistDate, HistDate)> =
+                q.choices.iter().filter_map(|c| read_when(c)).collect();
+            for (i, a) in read.iter().enumerate() {
+                for b in &read[i + 1..] {
+                    let days = |x: &HistDate| x.precision() == crate::dataset::Precision::Day;
+                    let close = if a.0 == a.1 && b.0 == b.1 {
+                        days(&a.0) && (a.0.first_day() - b.0.first_day()).abs() < 3
+                    } else {
+                        super::distractors::mostly_overlap((&a.0, &a.1), (&b.0, &b.1))
+                    };
+                    if close {
+                        out.push((
+                            Rule::NearDuplicateChoices,
+                            format!(
+                                "“{}” and “{}” are nearly one choice",
+                                fmt_when(a),
+                                fmt_when(b)
+                            ),
+                        ));
+                    }
+                }
+            }
             for w in &wrong {
                 match read_when(w) {
                     Some((a, b)) if overlaps_span(e, &a, &b) => out.push((
@@ -273,6 +299,13 @@ pub fn check_question(deck: &Deck, q: &Question) -> Vec<(Rule, String)> {
                             format!("“{w}” began before and may still have been going on then"),
                         ))
                     }
+                    Some(o) if generate::part_of_one_then(deck, o, e).is_some() => out.push((
+                        Rule::DistractorInSpan,
+                        format!(
+                            "“{w}” lies inside `{}`, of its sort, which ran into these dates",
+                            generate::part_of_one_then(deck, o, e).map_or("", |x| &x.id)
+                        ),
+                    )),
                     Some(_) => {}
                     None => out.push((Rule::ChoicesNotDistinct, format!("“{w}” is no event"))),
                 }

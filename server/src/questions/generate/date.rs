@@ -1,14 +1,14 @@
 //! Date questions: "When did this happen?" and "Which event happened on this date?", the
 //! wrong dates they offer, and when a date may be asked at all.
 
-use super::build::{Checked, Parts, QuestionRng, build, then_rest};
-use crate::dataset::{Deck, DisputeAbout, Event, Source};
+use super::build::{Checked, Parts, build, then_rest};
+use crate::dataset::{Deck, DisputeAbout, Event, HistDate, Precision, Source};
 use crate::questions::answer::Expected;
 use crate::questions::fair::{Rule, Why, date_sources, when, when_phrase};
 use crate::questions::{CardSpec, Question, distractors, fair};
 use crate::text::normalize;
+use rand::Rng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 /// The date can be asked: not disputed, not inferred, not in the title, stated in a quote.
@@ -49,7 +49,8 @@ pub(super) fn date_check(event: &Event) -> Checked<Vec<&Source>> {
 }
 
 /// The days a wrong date for `event` may lie in (a single date must touch it, a span lie
-/// wholly inside it): its era and a year either side, inside the deck's own dates. A date far outside it ("1966-1968" for a deed of a regime that took power
+/// wholly inside it): its era and a year either side (for a span, at least its own length and
+/// a year after it), inside the deck's own dates. A date far outside it ("1966-1968" for a deed of a regime that took power
 /// in 1975) is ruled out by the title alone. An ongoing event ("from 2015 up to now") covers
 /// every later date, so its wrong dates lie before it.
 pub(in crate::questions) fn date_window(deck: &Deck, event: &Event) -> (i64, i64) {
@@ -67,6 +68,14 @@ pub(in crate::questions) fn date_window(deck: &Deck, event: &Event) -> (i64, i64
         ),
         None => (deck_from, deck_to),
     };
+    // A span also gets its own length and a year after it, as room for three wrong spans
+    // clear of it and of each other (the second stage of the war, January 1978 to January
+    // 1979, runs past its era's end). Not before it: "remnants" of a regime in the years
+    // before it fell would be ruled out by the title alone.
+    if let Some(end) = event.end_date {
+        let room = end.last_day() - event.date.first_day() + 366;
+        to = to.max(end.last_day() + room);
+    }
     from = from.max(deck_from);
     to = to.min(deck_to);
     // An open-ended event (only its start is told) may have run on: its wrong dates too.
@@ -99,31 +108,38 @@ pub(super) fn date_value(event: &Event) -> serde_json::Value {
 /// not asked (see [`date_distractors_check`]).
 pub(super) fn wrong_dates(deck: &Deck, event: &Event, rng: &mut impl Rng) -> Vec<String> {
     let (lo, hi) = date_window(deck, event);
+    let span_fits = |a: &HistDate, b: &HistDate| a.first_day() >= lo && b.last_day() <= hi;
+    // A year need only touch the window: "1978" is fair beside an era ending in April.
+    let date_fits =
+        |d: &HistDate| d.last_day() >= lo && d.first_day() <= hi && !event.span_covers(d);
     match &event.end_date {
-        Some(end) => distractors::spans(
-            &event.date,
-            end,
-            |a, b| a.first_day() >= lo && b.last_day() <= hi,
-            rng,
-        )
-        .iter()
-        .map(|(a, b)| when(a, Some(b)))
-        .collect(),
-        None => distractors::dates(
-            &event.date,
-            // A year need only touch the window: "1978" is fair beside an era ending in April.
-            |d| d.last_day() >= lo && d.first_day() <= hi && !event.span_covers(d),
-            rng,
-        )
-        .iter()
-        .map(|d| d.to_string())
-        .collect(),
+        Some(end) => distractors::spans(&event.date, end, span_fits, rng)
+            .iter()
+            .map(|(a, b)| when(a, Some(b)))
+            .collect(),
+        None => distractors::dates(&event.date, date_fits, rng)
+            .iter()
+            .map(|d| d.to_string())
+            .collect(),
+    }
+}
+
+/// How many wrong dates [`wrong_dates`] finds at least, whatever the draw.
+fn wrong_dates_available(deck: &Deck, event: &Event) -> usize {
+    let (lo, hi) = date_window(deck, event);
+    match &event.end_date {
+        Some(end) => distractors::spans_available(&event.date, end, |a, b| {
+            a.first_day() >= lo && b.last_day() <= hi
+        }),
+        None => distractors::dates_available(&event.date, |d| {
+            d.last_day() >= lo && d.first_day() <= hi && !event.span_covers(d)
+        }),
     }
 }
 
 /// Three wrong dates inside the plausible window, or the rule that stops a date question.
 pub(super) fn date_distractors_check(deck: &Deck, event: &Event) -> Checked<()> {
-    if wrong_dates(deck, event, &mut QuestionRng::seed_from_u64(0)).len() < 3 {
+    if wrong_dates_available(deck, event) < 3 {
         return Err(Why::new(
             Rule::TooFewDistractors,
             "fewer than three wrong dates lie in the event's era (a year either side)",
@@ -180,10 +196,43 @@ pub(super) fn other_dated_events<'a>(deck: &'a Deck, event: &Event) -> Vec<&'a E
                     || o.date.first_day() > event.end().last_day())
                 && !o.may_run_into(event.date.first_day(), event.end().last_day())
                 && normalize(&o.title) != key
+                && part_of_one_then(deck, o, event).is_none()
         })
         .collect();
     others.sort_by_key(|o| (o.date.first_day() - event.date.first_day()).abs());
     others
+}
+
+/// An event of `o`'s own sort (the same tags), dated only by years where `o` is dated more
+/// finely, whose span holds `o` and runs into `event`'s dates: `o` may be read as part of it,
+/// and so as something that happened then ("Khmer Rouge infiltrate a border area", October
+/// 1975, inside the raids of "the end of 1975 and the beginning of 1976", beside a question
+/// on February 1976). A finely dated span (a stage of the war, day to day) says when each
+/// of its parts happened, so its parts stay fair.
+pub(in crate::questions) fn part_of_one_then<'a>(
+    deck: &'a Deck,
+    o: &Event,
+    event: &Event,
+) -> Option<&'a Event> {
+    let same_sort = |x: &Event| {
+        !x.tags.is_empty()
+            && x.tags.len() == o.tags.len()
+            && x.tags.iter().all(|t| o.tags.contains(t))
+    };
+    let loose = |x: &Event| {
+        let year = |d: &HistDate| d.precision() == Precision::Year;
+        (year(&x.date) || year(&x.end())) && !(year(&o.date) && year(&o.end()))
+    };
+    deck.events.iter().find(|x| {
+        x.id != o.id
+            && x.id != event.id
+            && same_sort(x)
+            && loose(x)
+            && x.date.first_day() <= o.date.first_day()
+            && o.end().last_day() <= x.end().last_day()
+            && x.date.first_day() <= event.end().last_day()
+            && event.date.first_day() <= x.end().last_day()
+    })
 }
 
 /// The eight events nearest in time whose dates cannot be confused with `event`'s, as

@@ -33,7 +33,7 @@ pub use build::{QuestionRng, source_refs};
 
 // What the rest of `questions` checks and measures with (the card list, the lint).
 pub(super) use chronology::{far_enough_apart, window_days};
-pub(super) use date::date_window;
+pub(super) use date::{date_window, part_of_one_then};
 pub(super) use figure::{figure_check, is_duration};
 pub(super) use place::{country_of, tied_to};
 pub(super) use speaker::is_body;

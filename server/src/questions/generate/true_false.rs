@@ -2,7 +2,7 @@
 
 use super::build::{QuestionRng, source_refs};
 use super::date::{began_only, date_check, date_then_rest, wrong_dates};
-use super::figure::{figure_fact_check, figure_text};
+use super::figure::{figure_fact_check, figure_text, is_duration};
 use super::place::{place_check, place_pool};
 use crate::dataset::{Deck, DisputeAbout, Event, Figure, Source};
 use crate::questions::answer::Expected;
@@ -279,11 +279,12 @@ pub(super) fn true_false(
         }
     };
     let answer = if truth { "True" } else { "False" };
+    let dated = dated_title_suffix(event, about);
     Some(Question {
         id: card.id.clone(),
         kind: Kind::TrueFalse,
         event_ids: vec![event.id.clone()],
-        prompt: format!("True or false? {}: {said}.", event.title),
+        prompt: format!("True or false? {}{dated}: {said}.", event.title),
         answer_index: Some(if truth { 0 } else { 1 }),
         choices: vec!["True".to_string(), "False".to_string()],
         answer: answer.to_string(),
@@ -298,6 +299,19 @@ pub(super) fn true_false(
             truth,
         }),
     })
+}
+
+/// " (1977)" after the title of a statement not about the date, when the articles state the
+/// date: "the share moved up to the border was 41%" or "this happened in An Giang" is true of
+/// one event at one time, and the date says which (as a figure or place question shows it).
+/// Never for a date statement (it is the answer), an inferred or disputed date (never shown
+/// as stated), or a length of time the dates would measure ("(1979–1989)" beside "10 years").
+fn dated_title_suffix(event: &Event, about: About) -> String {
+    let measures = matches!(about, About::Figure(i) if is_duration(&event.figures[i]));
+    if about == About::Date || measures || date_check(event).is_err() {
+        return String::new();
+    }
+    format!(" ({})", when(&event.date, event.end_date.as_ref()))
 }
 
 /// "between 1983 and 1984" for a written span, "in 1983" / "on 7 January 1983" otherwise.

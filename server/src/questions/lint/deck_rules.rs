@@ -1,11 +1,13 @@
 //! The lint's rules on the deck's own words, before any question is drawn: a date told only
 //! as a start, a hedge that is not the article's, a figure that another undated statement
-//! counts differently, a cloze choice the articles write in the same slot elsewhere.
+//! counts differently, a cloze choice the articles write in the same slot elsewhere, a quote
+//! tied to an event the articles do not tie it to, a cloze stating a rank another article
+//! gives differently, a cloze choice of another sort or time than its answer.
 
-use super::super::fair::{Rule, states_date, states_number, told_stems};
-use super::super::numbers::format_number;
+use super::super::fair::{Rule, has_date, states_date, states_number, told_stems};
+use super::super::numbers::{format_number, numbers_written};
 use super::super::reading::{hedges_at, numbers_in, reads_as_start, same_hedge};
-use crate::dataset::{Deck, Event, Figure, Qualifier};
+use crate::dataset::{Deck, Event, Figure, NameKind, Qualifier};
 use crate::text::normalize;
 use std::collections::{HashMap, HashSet};
 
@@ -20,9 +22,59 @@ pub(super) fn deck_rules(deck: &Deck) -> Vec<DeckFinding> {
             hedge_mismatch(e, f, &mut out);
         }
         cloze_distractor_tied(deck, e, &mut out);
+        cloze_rival_rank(deck, e, &mut out);
+        cloze_distractor_unfit(deck, e, &mut out);
     }
     undated_rival_figures(deck, &mut out);
+    quote_event_untied(deck, &mut out);
     out
+}
+
+/// A quote's `event` is shown beside its speaker question, with the event's date: the learner
+/// reads it as when (or of what) the words were said. The articles must tie them: the quote's
+/// own date lies in the event's span, or its passage states the event's date ("If it had not
+/// been for January 7, 1979"), or its words or passage tell the event (a word of the event's
+/// title, summary or quotes that the deck's quotes do not all use). Hun Sen's undated "that is
+/// for sure", told after the withdrawal-day editorial, is none of these.
+fn quote_event_untied(deck: &Deck, out: &mut Vec<DeckFinding>) {
+    let common = common_stems(deck);
+    for q in &deck.quotes {
+        let Some(e) = q.event.as_deref().and_then(|id| deck.event(id)) else {
+            continue;
+        };
+        let dated_in = q.date.is_some_and(|d| {
+            d.first_day() <= e.end().last_day() && e.date.first_day() <= d.last_day()
+        });
+        let passage_dates = q.sources.iter().any(|s| states_date(&s.quote, &e.date));
+        let rare = |text: &str| -> HashSet<String> {
+            told_stems(text)
+                .into_iter()
+                .filter(|s| !common.contains(s))
+                .collect()
+        };
+        let mut said = rare(&q.text);
+        for s in &q.sources {
+            said.extend(rare(&s.quote));
+        }
+        let mut told = rare(&e.title);
+        told.extend(rare(&e.summary));
+        for s in &e.sources {
+            told.extend(rare(&s.quote));
+        }
+        if dated_in || passage_dates || !said.is_disjoint(&told) {
+            continue;
+        }
+        out.push((
+            q.line,
+            Rule::QuoteEventUntied,
+            format!(
+                "quote `{}`: nothing in its date, words or passage ties it to event `{}`, whose \
+                 date its question would show beside it; drop `event` or cite the passage that \
+                 ties them",
+                q.id, e.id
+            ),
+        ));
+    }
 }
 
 /// A date without an end, told by a quote as a start ("From September 25, 1977", "launched
@@ -282,6 +334,150 @@ fn cloze_distractor_tied(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The ranks a text states: an ordinal ("third", "2nd") beside a word of ranking ("ranked",
+/// "ranks", "largest").
+fn ranks_in(text: &str) -> Vec<u64> {
+    let ws: Vec<String> = normalize(text)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let ranking =
+        |w: &str| w.starts_with("rank") || matches!(w, "largest" | "biggest" | "top" | "leading");
+    let ordinal = |w: &str| {
+        const WORDS: [&str; 10] = [
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+            "tenth",
+        ];
+        WORDS.contains(&w)
+            || (w.len() > 2
+                && w[..w.len() - 2].chars().all(|c| c.is_ascii_digit())
+                && matches!(&w[w.len() - 2..], "st" | "nd" | "rd" | "th"))
+    };
+    let mut out = Vec::new();
+    for (i, w) in ws.iter().enumerate() {
+        let near = ws[i.saturating_sub(2)..(i + 3).min(ws.len())]
+            .iter()
+            .any(|x| ranking(x));
+        if ordinal(w) && near {
+            out.extend(numbers_written(w));
+        }
+    }
+    out
+}
+
+/// Stems that say a sentence is a ranking, not what is ranked.
+const RANK_STEMS: [&str; 12] = [
+    "rank", "ranke", "ranks", "ranki", "large", "bigge", "leadi", "among", "behin", "secon",
+    "third", "first",
+];
+
+/// A cloze sentence that states a rank ("Cambodia ranked third, behind Russia and [[Laos]]")
+/// which another event's quote gives as another rank of the same thing ("Cambodia ranks
+/// second among the 79 countries ... outward investment"): a learner who read that article is
+/// told a rank it contradicts, with nothing saying whose count or when. The sentence must say
+/// so: name its source ("one article ranks ...") or a year.
+fn cloze_rival_rank(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
+    let Some(c) = &e.cloze else {
+        return;
+    };
+    let sentence = format!("{}{}{}", c.before, c.answer, c.after);
+    let ranks = ranks_in(&sentence);
+    let words = format!(" {} ", normalize(&sentence));
+    let attributed = ["article", "articles", "according"]
+        .iter()
+        .any(|w| words.contains(&format!(" {w} ")));
+    if ranks.is_empty() || attributed || has_date(&sentence) {
+        return;
+    }
+    let common = common_stems(deck);
+    let topic = |text: &str| -> HashSet<String> {
+        told_stems(text)
+            .into_iter()
+            .filter(|s| !common.contains(s) && !RANK_STEMS.contains(&s.as_str()))
+            .collect()
+    };
+    let mine = topic(&sentence);
+    for o in deck.events.iter().filter(|o| o.id != e.id) {
+        for s in &o.sources {
+            let theirs = ranks_in(&s.quote);
+            let differs = theirs.iter().any(|r| !ranks.contains(r));
+            if differs && !mine.is_disjoint(&topic(&s.quote)) {
+                out.push((
+                    e.line,
+                    Rule::ClozeRivalRank,
+                    format!(
+                        "event `{}`: the cloze states a rank that a quote of `{}` gives \
+                         differently (“{}”): say whose count it is (“one article ranks ...”) \
+                         or when",
+                        e.id, o.id, s.quote
+                    ),
+                ));
+                return;
+            }
+        }
+    }
+}
+
+/// How far (in days) from an event a person may be and still be a plausible wrong answer:
+/// ten years.
+const PLAUSIBLE_DAYS: i64 = 3653;
+
+/// A cloze's wrong choice that a learner rules out without knowing the fact: one the deck
+/// declares as another kind of name than the answer ("Khmer Rouge", an armed group, beside
+/// "Cambodian People's Party" and other parties), or a person the deck ties only to events
+/// more than ten years away ("Nguyen Xuan Phuc", whom the articles place in the 2010s, as a
+/// signer of the 1979 treaty).
+fn cloze_distractor_unfit(deck: &Deck, e: &Event, out: &mut Vec<DeckFinding>) {
+    let Some(c) = &e.cloze else {
+        return;
+    };
+    let answer_kind = deck.name(&c.answer).map(|n| n.kind);
+    for d in &c.distractors {
+        let Some(n) = deck.name(d) else {
+            continue;
+        };
+        if let Some(kind) = answer_kind
+            && kind != n.kind
+        {
+            out.push((
+                e.line,
+                Rule::ClozeSortMismatch,
+                format!(
+                    "event `{}`: the cloze's wrong “{d}” is a {:?}, its answer “{}” a {kind:?}",
+                    e.id, n.kind, c.answer
+                ),
+            ));
+        }
+        if n.kind != NameKind::Person {
+            continue;
+        }
+        let times: Vec<&Event> = deck
+            .events
+            .iter()
+            .filter(|o| {
+                o.id != e.id
+                    && o.actors
+                        .iter()
+                        .any(|a| deck.name(a).is_some_and(|m| m.name == n.name))
+            })
+            .collect();
+        let gap = |o: &Event| {
+            (o.date.first_day() - e.end().last_day()).max(e.date.first_day() - o.end().last_day())
+        };
+        if !times.is_empty() && times.iter().all(|o| gap(o) > PLAUSIBLE_DAYS) {
+            out.push((
+                e.line,
+                Rule::DistractorOutOfTime,
+                format!(
+                    "event `{}`: the cloze's wrong “{d}” is tied by the deck only to events more \
+                     than ten years away (`{}`): the articles' own dates rule them out",
+                    e.id, times[0].id
+                ),
+            ));
         }
     }
 }
