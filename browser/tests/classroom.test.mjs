@@ -156,7 +156,7 @@ test("the roster of 30 students and 6 assignments fits 1280 px and works at 390 
         device_id: "browser",
         cursor: null,
         reviews: [{
-          id: crypto.randomUUID(), card_id: "democratic-kampuchea-proclaimed/date", rating: s % 3 ? 3 : 1,
+          id: crypto.randomUUID(), card_id: "eastern-zone-uprising/date", rating: s % 3 ? 3 : 1,
           answered_at: Date.now(), duration_ms: 1200, given_answer: "",
         }],
       },
